@@ -1,0 +1,51 @@
+/* model.h: the interface every model family implements, so the trainer,
+ * kernel eigenvalues, phases, output and UI never ask which model runs.
+ *
+ * A model owns its parameters w (and their initial copy w0). One call
+ * does one gradient step and evaluates the model at the new point:
+ *
+ *     w <- w - eta_s * J(w)^T r          (skipped when r == NULL)
+ *     g <- outputs on all n examples     (n)
+ *     K <- J J^T, unscaled               (n, n), only when K != NULL
+ *
+ * eta_s is the learning rate times the loss scale s, r the residual g - y
+ * on the examples of the current batch and 0 elsewhere. Keeping the step
+ * and the evaluation in one call lets a family fuse both into one pass
+ * over its parameters. No model ever forms a p x p or n x p matrix. */
+#ifndef NQMTOP_MODEL_H
+#define NQMTOP_MODEL_H
+
+#include <stddef.h>
+#include "nqmtop/config.h"
+#include "nqmtop/data.h"
+
+typedef struct nqm_model nqm_model;
+
+typedef struct {
+    int (*advance)(nqm_model *self, double eta_s, const double *r, double *g, double *K);
+    /* The current parameter vector, contiguous, p numbers (NULL when the
+     * model has no parameters, as the dynamics equations). Tests perturb
+     * it to check gradients and kernels against finite differences. */
+    double *(*params)(nqm_model *self, size_t *p);
+    void (*free)(nqm_model *self);
+} nqm_model_ops;
+
+struct nqm_model {
+    const nqm_model_ops *ops;
+    int n;               /* examples the outputs cover */
+};
+
+/* Create the model the config names on this data. 0, or -1 with err. */
+int nqm_model_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, char *err,
+                  size_t errlen);
+void nqm_model_free(nqm_model *model);
+
+/* Family constructors (called by nqm_model_new). */
+int nqm_twolayer_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, char *err,
+                     size_t errlen);
+int nqm_gqm_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, char *err,
+                size_t errlen);
+int nqm_theory_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, char *err,
+                   size_t errlen);
+
+#endif
