@@ -1,0 +1,115 @@
+/* test_gradients.c: every model x activation against finite differences.
+ * The GD step a model takes must be -eta_s J^T r with J the central-
+ * difference Jacobian of its outputs, and its kernel must equal J J^T.
+ * d = 3 takes the plain-loop path of the two-layer code, d = 6 the BLAS one. */
+#include <string.h>
+
+#include "check.h"
+#include "nqmtop/model.h"
+
+enum { N = 4, M = 5 };
+
+static void outputs(nqm_model *model, double *g) { model->ops->advance(model, 0, NULL, g, NULL); }
+
+/* (n, p) Jacobian by central differences, row-major. */
+static void fd_jacobian(nqm_model *model, double *w, size_t p, double *J)
+{
+    const double h = 1e-6;
+    double gp[N], gm[N];
+    for (size_t j = 0; j < p; j++) {
+        double saved = w[j];
+        w[j] = saved + h;
+        outputs(model, gp);
+        w[j] = saved - h;
+        outputs(model, gm);
+        w[j] = saved;
+        for (int i = 0; i < N; i++)
+            J[(size_t)i * p + j] = (gp[i] - gm[i]) / (2 * h);
+    }
+}
+
+static void check_model(nqm_config *cfg, const nqm_data *data, const char *label)
+{
+    char err[256], what[128];
+    nqm_model *model = NULL;
+    if (nqm_model_new(cfg, data, &model, err, sizeof err) != 0) {
+        CHECK(0, "%s: %s", label, err);
+        return;
+    }
+    double g[N], K[N * N], r[N] = {0.7, -1.1, 0.4, 0.9};
+    /* move away from w0 so that the quadratic terms of lin/quad matter */
+    for (int s = 0; s < 3; s++)
+        model->ops->advance(model, 0.4, r, g, NULL);
+    size_t p;
+    double *w = model->ops->params(model, &p);
+    double *J = malloc(N * p * sizeof *J), *saved = malloc(p * sizeof *saved);
+    fd_jacobian(model, w, p, J);
+    model->ops->advance(model, 0, NULL, g, K);
+    double worst = 0;
+    for (int i = 0; i < N; i++)
+        for (int k = 0; k < N; k++) {
+            double jj = 0;
+            for (size_t j = 0; j < p; j++)
+                jj += J[(size_t)i * p + j] * J[(size_t)k * p + j];
+            double diff = fabs(jj - K[(size_t)k * N + i]) / fmax(1, fabs(jj));
+            worst = fmax(worst, diff);
+        }
+    snprintf(what, sizeof what, "%s kernel vs FD J J^T", label);
+    CHECK(worst < 1e-6, "%s: max rel diff %.3g", what, worst);
+
+    double c[N] = {0.3, -0.8, 1.2, -0.5};
+    memcpy(saved, w, p * sizeof *w);
+    model->ops->advance(model, 1.0, c, g, NULL);
+    worst = 0;
+    for (size_t j = 0; j < p; j++) {
+        double jtc = 0;
+        for (int i = 0; i < N; i++)
+            jtc += J[(size_t)i * p + j] * c[i];
+        worst = fmax(worst, fabs((saved[j] - w[j]) - jtc) / fmax(1, fabs(jtc)));
+    }
+    snprintf(what, sizeof what, "%s GD step vs FD J^T r", label);
+    CHECK(worst < 1e-6, "%s: max rel diff %.3g", what, worst);
+    printf("%-22s p = %3zu  checked\n", label, p);
+    free(J);
+    free(saved);
+    nqm_model_free(model);
+}
+
+static void check_dimension(int d)
+{
+    nqm_config cfg;
+    nqm_config_defaults(&cfg);
+    cfg.data = DATA_GAUSS;
+    cfg.n = N;
+    cfg.d = d;
+    cfg.width = M;
+    cfg.seed = 7;
+    nqm_data data;
+    char err[256], label[64];
+    if (nqm_data_make(&cfg, &data, err, sizeof err) != 0) {
+        CHECK(0, "%s", err);
+        return;
+    }
+    nqm_model_kind kinds[] = {MODEL_NET, MODEL_LIN, MODEL_QUAD};
+    for (int k = 0; k < 3; k++)
+        for (int a = 0; a < ACT_COUNT; a++) {
+            cfg.model = kinds[k];
+            cfg.activation = (nqm_activation)a;
+            snprintf(label, sizeof label, "%s/%s d=%d", nqm_model_name(cfg.model),
+                     nqm_activation_name(cfg.activation), d);
+            check_model(&cfg, &data, label);
+        }
+    cfg.model = MODEL_GQM;
+    cfg.gamma = 0.3;
+    snprintf(label, sizeof label, "gqm d=%d", d);
+    check_model(&cfg, &data, label);
+    nqm_data_free(&data);
+    nqm_config_free(&cfg);
+}
+
+int main(void)
+{
+    check_dimension(3);
+    check_dimension(6);
+    return check_report("test_gradients");
+}
