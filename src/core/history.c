@@ -1,10 +1,13 @@
 /* history.c: bounded per-step series (see history.h).
  *
- * Buckets live in one flat array, oldest first, so a step range is found
- * by binary search. All full buckets have the same span; when the last
- * one is full and the array is too, pairs merge in place and the span
- * doubles. Per (series, bucket) a cell keeps min/max of the finite values,
- * the last value and non-finite flags; label series add a bit set. */
+ * Buckets live in flat arrays, oldest first, so a step range is found by
+ * binary search. All full buckets have the same span; when the last one
+ * is full and the arrays are too, pairs merge in place and the span
+ * doubles. Per (series, bucket) the arrays keep min / max of the finite
+ * values (+inf / -inf while there is none, so folding needs no NaN tests
+ * and vectorises), the last value, non-finite flags and, for label
+ * series, the set of labels. A running total per series answers
+ * whole-history queries at once. */
 #include "nqmtop/history.h"
 
 #include <math.h>
@@ -13,10 +16,13 @@
 
 enum { LABEL_BITS = 32 };
 
+/* One series over some steps: the totals, and the fold accumulator. */
 typedef struct {
-    double min, max;    /* finite values only; NaN when none */
+    double min, max;    /* finite values only; +inf / -inf when none */
     double last;
-} hist_cell;
+    unsigned flags;
+    uint32_t labels;
+} summary;
 
 struct nqm_history {
     int nseries;
@@ -26,9 +32,11 @@ struct nqm_history {
     long steps;             /* pushes */
     nqm_series_kind *kinds; /* (nseries) */
     long *t0, *t1, *count;  /* (capacity) step range and pushes per bucket */
-    hist_cell *cells;       /* (nseries, capacity) */
+    double *lo, *hi;        /* (nseries, capacity) finite min / max */
+    double *last;           /* (nseries, capacity) */
     uint8_t *flags;         /* (nseries, capacity) NQM_HIST_* bits */
     uint32_t *labels;       /* (nseries, capacity) label bit sets */
+    summary *total;         /* (nseries) over every step pushed */
 };
 
 static unsigned nonfinite_bits(double v)
@@ -47,6 +55,15 @@ static uint32_t label_bit(double v)
     return (uint32_t)1 << (int)v;
 }
 
+static void empty_summary(summary *s)
+{
+    s->min = INFINITY;
+    s->max = -INFINITY;
+    s->last = NAN;
+    s->flags = 0;
+    s->labels = 0;
+}
+
 nqm_history *nqm_history_new(int nseries, const nqm_series_kind *kinds, long capacity)
 {
     if (nseries < 1 || capacity < 2 || capacity > (1L << 40))
@@ -55,17 +72,21 @@ nqm_history *nqm_history_new(int nseries, const nqm_series_kind *kinds, long cap
     nqm_history *h = calloc(1, sizeof *h);
     if (!h)
         return NULL;
-    size_t cells = (size_t)nseries * (size_t)capacity;
+    size_t cells = (size_t)nseries * (size_t)capacity, cap = (size_t)capacity;
     h->nseries = nseries;
     h->capacity = capacity;
     h->kinds = calloc((size_t)nseries, sizeof *h->kinds);
-    h->t0 = malloc((size_t)capacity * sizeof *h->t0);
-    h->t1 = malloc((size_t)capacity * sizeof *h->t1);
-    h->count = malloc((size_t)capacity * sizeof *h->count);
-    h->cells = malloc(cells * sizeof *h->cells);
+    h->t0 = malloc(cap * sizeof *h->t0);
+    h->t1 = malloc(cap * sizeof *h->t1);
+    h->count = malloc(cap * sizeof *h->count);
+    h->lo = malloc(cells * sizeof *h->lo);
+    h->hi = malloc(cells * sizeof *h->hi);
+    h->last = malloc(cells * sizeof *h->last);
     h->flags = malloc(cells * sizeof *h->flags);
     h->labels = malloc(cells * sizeof *h->labels);
-    if (!h->kinds || !h->t0 || !h->t1 || !h->count || !h->cells || !h->flags || !h->labels) {
+    h->total = malloc((size_t)nseries * sizeof *h->total);
+    if (!h->kinds || !h->t0 || !h->t1 || !h->count || !h->lo || !h->hi || !h->last || !h->flags
+        || !h->labels || !h->total) {
         nqm_history_free(h);
         return NULL;
     }
@@ -83,9 +104,12 @@ void nqm_history_free(nqm_history *h)
     free(h->t0);
     free(h->t1);
     free(h->count);
-    free(h->cells);
+    free(h->lo);
+    free(h->hi);
+    free(h->last);
     free(h->flags);
     free(h->labels);
+    free(h->total);
     free(h);
 }
 
@@ -94,6 +118,8 @@ void nqm_history_clear(nqm_history *h)
     h->nbuckets = 0;
     h->span = 1;
     h->steps = 0;
+    for (int s = 0; s < h->nseries; s++)
+        empty_summary(&h->total[s]);
 }
 
 static size_t cell_index(const nqm_history *h, int series, long bucket)
@@ -101,18 +127,14 @@ static size_t cell_index(const nqm_history *h, int series, long bucket)
     return (size_t)series * (size_t)h->capacity + (size_t)bucket;
 }
 
-/* Fold src's cell into dst's (src follows dst in time). */
-static void merge_cell(nqm_history *h, size_t dst, size_t src)
+/* Cell dst becomes the union of cells a and b (b follows a in time). */
+static void merge_cells(nqm_history *h, size_t dst, size_t a, size_t b)
 {
-    hist_cell *d = &h->cells[dst];
-    const hist_cell *s = &h->cells[src];
-    if (isnan(d->min) || s->min < d->min)
-        d->min = s->min;
-    if (isnan(d->max) || s->max > d->max)
-        d->max = s->max;
-    d->last = s->last;
-    h->flags[dst] |= h->flags[src];
-    h->labels[dst] |= h->labels[src];
+    h->lo[dst] = h->lo[b] < h->lo[a] ? h->lo[b] : h->lo[a];
+    h->hi[dst] = h->hi[b] > h->hi[a] ? h->hi[b] : h->hi[a];
+    h->last[dst] = h->last[b];
+    h->flags[dst] = (uint8_t)(h->flags[a] | h->flags[b]);
+    h->labels[dst] = h->labels[a] | h->labels[b];
 }
 
 /* Merge buckets (2k, 2k+1) into k for every k: the span doubles. */
@@ -124,13 +146,8 @@ static void merge_pairs(nqm_history *h)
         h->t0[k] = h->t0[a];
         h->t1[k] = h->t1[b];
         h->count[k] = h->count[a] + h->count[b];
-        for (int s = 0; s < h->nseries; s++) {
-            size_t ia = cell_index(h, s, a), ib = cell_index(h, s, b), ik = cell_index(h, s, k);
-            h->cells[ik] = h->cells[ia];
-            h->flags[ik] = h->flags[ia];
-            h->labels[ik] = h->labels[ia];
-            merge_cell(h, ik, ib);
-        }
+        for (int s = 0; s < h->nseries; s++)
+            merge_cells(h, cell_index(h, s, k), cell_index(h, s, a), cell_index(h, s, b));
     }
     h->nbuckets = half;
     h->span *= 2;
@@ -144,9 +161,9 @@ static void open_bucket(nqm_history *h, long step)
     h->count[b] = 0;
     for (int s = 0; s < h->nseries; s++) {
         size_t i = cell_index(h, s, b);
-        h->cells[i].min = NAN;
-        h->cells[i].max = NAN;
-        h->cells[i].last = NAN;
+        h->lo[i] = INFINITY;
+        h->hi[i] = -INFINITY;
+        h->last[i] = NAN;
         h->flags[i] = 0;
         h->labels[i] = 0;
     }
@@ -155,19 +172,23 @@ static void open_bucket(nqm_history *h, long step)
 static void add_value(nqm_history *h, int series, long b, double v)
 {
     size_t i = cell_index(h, series, b);
-    hist_cell *c = &h->cells[i];
+    summary *tot = &h->total[series];
     unsigned bad = nonfinite_bits(v);
     if (bad) {
         h->flags[i] |= (uint8_t)bad;
+        tot->flags |= bad;
     } else {
-        if (isnan(c->min) || v < c->min)
-            c->min = v;
-        if (isnan(c->max) || v > c->max)
-            c->max = v;
+        h->lo[i] = v < h->lo[i] ? v : h->lo[i];
+        h->hi[i] = v > h->hi[i] ? v : h->hi[i];
+        tot->min = v < tot->min ? v : tot->min;
+        tot->max = v > tot->max ? v : tot->max;
     }
-    c->last = v;
-    if (h->kinds[series] == NQM_SERIES_LABEL)
+    h->last[i] = v;
+    tot->last = v;
+    if (h->kinds[series] == NQM_SERIES_LABEL) {
         h->labels[i] |= label_bit(v);
+        tot->labels |= label_bit(v);
+    }
 }
 
 int nqm_history_push(nqm_history *h, long step, const double *values)
@@ -216,50 +237,88 @@ double nqm_history_last(const nqm_history *h, int series)
 {
     if (!h->nbuckets || series < 0 || series >= h->nseries)
         return NAN;
-    return h->cells[cell_index(h, series, h->nbuckets - 1)].last;
+    return h->total[series].last;
 }
 
 size_t nqm_history_bytes(const nqm_history *h)
 {
     size_t cells = (size_t)h->nseries * (size_t)h->capacity;
-    return sizeof *h + (size_t)h->nseries * sizeof *h->kinds
-         + 3 * (size_t)h->capacity * sizeof(long)
-         + cells * (sizeof(hist_cell) + sizeof(uint8_t) + sizeof(uint32_t));
+    size_t per_cell = 3 * sizeof(double) + sizeof(uint8_t) + sizeof(uint32_t);
+    return sizeof *h + (size_t)h->nseries * (sizeof *h->kinds + sizeof *h->total)
+         + 3 * (size_t)h->capacity * sizeof(long) + cells * per_cell;
 }
 
-static void envelope_of_bucket(const nqm_history *h, long b, int series, nqm_envelope *out)
+/* A summary as an envelope: the empty-range sentinels become NaN. */
+static void summary_to_envelope(const summary *s, nqm_envelope *out)
 {
-    size_t i = cell_index(h, series, b);
-    out->t0 = h->t0[b];
-    out->t1 = h->t1[b];
-    out->count = h->count[b];
-    out->min = h->cells[i].min;
-    out->max = h->cells[i].max;
-    out->last = h->cells[i].last;
-    out->nonfinite = h->flags[i];
-    out->labels = h->labels[i];
+    int none = s->min > s->max;
+    out->min = none ? NAN : s->min;
+    out->max = none ? NAN : s->max;
+    out->last = s->last;
+    out->nonfinite = s->flags;
+    out->labels = s->labels;
+}
+
+/* Buckets [b0, b1) of a series (b1 > b0) folded into one summary. */
+static void fold_buckets(const nqm_history *h, int series, long b0, long b1, summary *out)
+{
+    size_t base = cell_index(h, series, 0);
+    const double *lo = h->lo + base, *hi = h->hi + base;
+    const uint8_t *flags = h->flags + base;
+    double mn = INFINITY, mx = -INFINITY;
+    unsigned bad = 0;
+    uint32_t labels = 0;
+    for (long b = b0; b < b1; b++) {
+        mn = lo[b] < mn ? lo[b] : mn;
+        mx = hi[b] > mx ? hi[b] : mx;
+    }
+    for (long b = b0; b < b1; b++)
+        bad |= flags[b];
+    if (h->kinds[series] == NQM_SERIES_LABEL)
+        for (long b = b0; b < b1; b++)
+            labels |= h->labels[base + (size_t)b];
+    out->min = mn;
+    out->max = mx;
+    out->last = h->last[base + (size_t)(b1 - 1)];
+    out->flags = bad;
+    out->labels = labels;
 }
 
 int nqm_history_bucket(const nqm_history *h, long i, int series, nqm_envelope *out)
 {
     if (i < 0 || i >= h->nbuckets || series < 0 || series >= h->nseries)
         return -1;
-    envelope_of_bucket(h, i, series, out);
+    summary s;
+    fold_buckets(h, series, i, i + 1, &s);
+    summary_to_envelope(&s, out);
+    out->t0 = h->t0[i];
+    out->t1 = h->t1[i];
+    out->count = h->count[i];
     return 0;
 }
 
-/* First bucket whose last step is >= step (nbuckets when none). */
-static long first_bucket_reaching(const nqm_history *h, long step)
+/* First bucket i with edge[i] > step (nbuckets when none); edge is t0
+ * or t1, both increasing. */
+static long first_bucket_above(const nqm_history *h, const long *edge, long step)
 {
     long lo = 0, hi = h->nbuckets;
     while (lo < hi) {
         long mid = lo + (hi - lo) / 2;
-        if (h->t1[mid] < step)
+        if (edge[mid] <= step)
             lo = mid + 1;
         else
             hi = mid;
     }
     return lo;
+}
+
+/* Steps pushed into buckets [b0, b1). */
+static long count_steps(const nqm_history *h, long b0, long b1)
+{
+    long n = 0;
+    for (long b = b0; b < b1; b++)
+        n += h->count[b];
+    return n;
 }
 
 long nqm_history_envelope(const nqm_history *h, int series, long t0, long t1,
@@ -268,26 +327,23 @@ long nqm_history_envelope(const nqm_history *h, int series, long t0, long t1,
     memset(out, 0, sizeof *out);
     out->t0 = out->t1 = -1;
     out->min = out->max = out->last = NAN;
-    if (series < 0 || series >= h->nseries || t1 < t0)
+    if (series < 0 || series >= h->nseries || t1 < t0 || t1 < 0)
         return 0;
-    long b = first_bucket_reaching(h, t0);
-    long n = 0;
-    for (; b < h->nbuckets && h->t0[b] <= t1; b++, n++) {
-        nqm_envelope e;
-        envelope_of_bucket(h, b, series, &e);
-        if (n == 0) {
-            *out = e;
-            continue;
-        }
-        if (isnan(out->min) || e.min < out->min)
-            out->min = e.min;
-        if (isnan(out->max) || e.max > out->max)
-            out->max = e.max;
-        out->t1 = e.t1;
-        out->count += e.count;
-        out->last = e.last;
-        out->nonfinite |= e.nonfinite;
-        out->labels |= e.labels;
+    if (t0 < 0)
+        t0 = 0;
+    long b0 = first_bucket_above(h, h->t1, t0 - 1), b1 = first_bucket_above(h, h->t0, t1);
+    if (b1 <= b0)
+        return 0;
+    if (b0 == 0 && b1 == h->nbuckets) {
+        summary_to_envelope(&h->total[series], out);
+        out->count = h->steps;
+    } else {
+        summary s;
+        fold_buckets(h, series, b0, b1, &s);
+        summary_to_envelope(&s, out);
+        out->count = count_steps(h, b0, b1);
     }
-    return n;
+    out->t0 = h->t0[b0];
+    out->t1 = h->t1[b1 - 1];
+    return b1 - b0;
 }

@@ -129,19 +129,29 @@ static int highest_row(unsigned rows)
     return r;
 }
 
+/* A column's dot rows span three or more rows. */
+static int column_tall(unsigned rows)
+{
+    return rows && highest_row(rows) - lowest_row(rows) >= 2;
+}
+
 static int ascii_dot_shape(uint8_t dots)
 {
     unsigned left = column_rows(dots, 0), right = column_rows(dots, 1), all = left | right;
     if (!all)
         return DOT_BLANK;
-    int top = lowest_row(all), bottom = highest_row(all);
-    if (bottom - top >= 2)
+    if (column_tall(left) || column_tall(right))
         return DOT_TALL;
-    if (left && right && highest_row(left) < lowest_row(right))
-        return DOT_FALLING;
-    if (left && right && highest_row(right) < lowest_row(left))
-        return DOT_RISING;
-    int centre = top + bottom;   /* 0 .. 6 */
+    if (left && right) {
+        /* Twice the centre row of each column: a difference of a row or
+         * more is a slope. */
+        int cl = lowest_row(left) + highest_row(left), cr = lowest_row(right) + highest_row(right);
+        if (cl - cr >= 2)
+            return DOT_RISING;
+        if (cr - cl >= 2)
+            return DOT_FALLING;
+    }
+    int centre = lowest_row(all) + highest_row(all);   /* 0 .. 6 */
     return centre <= 1 ? DOT_TOP : centre <= 4 ? DOT_MIDDLE : DOT_BOTTOM;
 }
 

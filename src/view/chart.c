@@ -335,14 +335,22 @@ static double nice_step(double x)
     return 10 * mag;
 }
 
-/* Add a tick unless its row repeats the previous one. Returns 0 when the
- * row repeats (spacing too tight). */
+/* The next smaller 1-2-5 x 10^k number below a 1-2-5 step. */
+static double smaller_nice_step(double step)
+{
+    double mag = pow(10, floor(log10(step) + 1e-9));
+    double m = step / mag;
+    return m > 4 ? 2 * mag : m > 1.5 ? mag : 0.5 * mag;
+}
+
+/* Add a tick unless it shares the previous tick's row. Returns 0 when it
+ * does (spacing too tight). */
 static int add_tick(chart_ctx *c, ticks *t, double v, double step)
 {
     if (t->n >= NQM_CHART_MAX_TICKS)
         return 0;
     int row = value_row(c, v);
-    if (t->n > 0 && abs(row - t->row[t->n - 1]) < 2)
+    if (t->n > 0 && row == t->row[t->n - 1])
         return 0;
     t->value[t->n] = v;
     t->row[t->n] = row;
@@ -357,24 +365,46 @@ static int add_tick(chart_ctx *c, ticks *t, double v, double step)
     return 1;
 }
 
+/* About one labelled row in three, and at least two labels. */
 static int target_ticks(const chart_ctx *c)
 {
     int n = c->plot.h / 3;
     return n < 2 ? 2 : n;
 }
 
+/* Ticks at the multiples of step inside the axis; 0 when two share a row. */
+static int linear_ticks_with(chart_ctx *c, ticks *t, double step)
+{
+    memset(t, 0, sizeof *t);
+    double k0 = ceil(c->lo / step - 1e-9), k1 = floor(c->hi / step + 1e-9);
+    if (k1 - k0 + 1 > NQM_CHART_MAX_TICKS)
+        return 0;
+    for (double k = k0; k <= k1; k++)
+        if (!add_tick(c, t, k * step, step))
+            return 0;
+    return 1;
+}
+
+/* The widest 1-2-5 spacing that still gives the target number of ticks;
+ * failing that, the spacing that gives the most. */
 static void linear_ticks(chart_ctx *c, ticks *t)
 {
-    double step = nice_step((c->hi - c->lo) / target_ticks(c));
-    for (int attempt = 0; attempt < 8; attempt++, step = nice_step(step * 1.5)) {
-        memset(t, 0, sizeof *t);
-        int ok = 1;
-        for (double k = ceil(c->lo / step - 1e-9); k * step <= c->hi * (1 + 1e-12) + 1e-300 && ok;
-             k++)
-            ok = add_tick(c, t, k * step, step);
-        if (ok)
+    double range = c->hi - c->lo;
+    double best_step = 0;
+    int best_n = 0;
+    for (double step = nice_step(range); step >= range / (2.0 * NQM_CHART_MAX_TICKS);
+         step = smaller_nice_step(step)) {
+        if (!linear_ticks_with(c, t, step))
+            break;
+        if (t->n > best_n) {
+            best_n = t->n;
+            best_step = step;
+        }
+        if (t->n >= target_ticks(c))
             return;
     }
+    if (best_n == 0 || !linear_ticks_with(c, t, best_step))
+        memset(t, 0, sizeof *t);
 }
 
 static void log_ticks(chart_ctx *c, ticks *t)
@@ -395,16 +425,25 @@ static void log_ticks(chart_ctx *c, ticks *t)
 
 /* ------------------------------------------------------------ drawing */
 
+/* Text on row y from column x, cut before column `end`. */
+static void text_before(chart_ctx *c, int x, int y, const char *text, nqm_color color, int end)
+{
+    nqm_rect saved = nqm_canvas_clip_rect(c->cv);
+    nqm_rect span = {x, y, end - x, 1};
+    nqm_canvas_clip(c->cv, rect_intersect(saved, span));
+    nqm_canvas_text(c->cv, x, y, text, color);
+    nqm_canvas_clip(c->cv, saved);
+}
+
+/* The frame, with " title " on its top row between the corners. */
 static void draw_frame(chart_ctx *c)
 {
     nqm_rect f = c->frame;
     nqm_canvas_box(c->cv, f, NQM_COLOR_AXIS);
     if (c->spec->title && f.w > 4) {
-        int x = f.x + 1;
-        nqm_canvas_put(c->cv, x, f.y, ' ', NQM_COLOR_TITLE);
-        int n = nqm_canvas_text(c->cv, x + 1, f.y, c->spec->title, NQM_COLOR_TITLE);
-        if (x + 1 + n < f.x + f.w - 1)
-            nqm_canvas_put(c->cv, x + 1 + n, f.y, ' ', NQM_COLOR_TITLE);
+        char text[256];
+        snprintf(text, sizeof text, " %s ", c->spec->title);
+        text_before(c, f.x + 1, f.y, text, NQM_COLOR_TITLE, f.x + f.w - 1);
     }
 }
 
@@ -687,7 +726,8 @@ static void draw_phase_names(chart_ctx *c, const int *labels, const char *used)
             || lab == PHASE_DIVERGENT) {
             const char *name = nqm_phase_name((nqm_phase)lab);
             int w = (int)strlen(name), x = a + (b - a - w) / 2;
-            if (b - a >= w + 2 && cells_free(used, x, w, c->plot.w))
+            int x0 = x > 0 ? x - 1 : x, x1 = x + w < c->plot.w ? x + w + 1 : x + w;
+            if (b - a >= w + 2 && cells_free(used, x0, x1 - x0, c->plot.w))
                 nqm_canvas_text(c->cv, c->plot.x + x, c->band_row, name, phase_color(lab));
         }
         a = b;
