@@ -29,6 +29,23 @@ void nqm_app_init(nqm_app *app, const nqm_config *cfg, double eta, double eta_cr
     app->speed = NQM_SPEED_AUTO;
     app->log_loss = 1;
     app->picker_count = preset_count;
+    app->stop_at = cfg->steps > 0 ? cfg->steps : 0;
+}
+
+void nqm_app_restarted(nqm_app *app, double eta, double eta_crit, long steps)
+{
+    app->eta = eta;
+    app->eta_crit = eta_crit;
+    app->eta_rel_next = 0;
+    app->step = 0;
+    app->diverged = 0;
+    app->stop_at = steps > 0 ? steps : 0;
+    app->rate_carry = 0;
+}
+
+int nqm_app_at_end(const nqm_app *app)
+{
+    return app->stop_at > 0 && app->step >= app->stop_at;
 }
 
 nqm_model_kind nqm_app_next_model(nqm_model_kind k)
@@ -109,15 +126,16 @@ double nqm_app_rate(const nqm_app *app)
 
 long nqm_app_steps_due(nqm_app *app, double dt)
 {
-    if (app->paused || app->diverged || !(dt > 0))
+    if (app->paused || app->diverged || nqm_app_at_end(app) || !(dt > 0))
         return 0;
     double rate = nqm_app_rate(app);
+    long left = app->stop_at > 0 ? app->stop_at - app->step : 1L << 30;
     if (isinf(rate))
-        return 1L << 30;
+        return left;
     double due = app->rate_carry + rate * fmin(dt, CATCH_UP_SECONDS);
     double whole = floor(due);
     app->rate_carry = due - whole;
-    return (long)whole;
+    return (long)whole < left ? (long)whole : left;
 }
 
 /* Level for > (dir = 1) or < (dir = -1) from the current rate. */
@@ -243,7 +261,10 @@ static unsigned action_key(nqm_app *app, const nqm_config *cfg, nqm_action a, in
     case NQM_ACT_ETA_DIGIT:
         return eta_key(app, a, key);
     case NQM_ACT_PAUSE:
-        app->paused = !app->paused;
+        if (nqm_app_at_end(app) && !app->paused)
+            app->stop_at = 0; /* go on past the preset's steps */
+        else
+            app->paused = !app->paused;
         app->rate_carry = 0;
         return NQM_REACT_REPAINT;
     case NQM_ACT_STEP:

@@ -47,6 +47,8 @@ typedef struct {
                                  multiple of its own eta_crit (new seed) */
     long step;                /* step of the main run (kept by the UI) */
     int diverged;             /* nothing left to step (kept by the UI) */
+    long stop_at;             /* the run ends at this step (the preset's
+                                 steps); 0: it goes on */
 
     int paused;
     int speed;                /* index into the speed levels, or NQM_SPEED_AUTO */
@@ -63,6 +65,12 @@ typedef struct {
 /* Fresh state for a run of cfg whose eta and eta_crit are known. */
 void nqm_app_init(nqm_app *app, const nqm_config *cfg, double eta, double eta_crit,
                   int preset_count);
+
+/* The UI rebuilt the runs: step 0 at this eta and eta_crit, ending at
+ * step `steps` (<= 0: never). */
+void nqm_app_restarted(nqm_app *app, double eta, double eta_crit, long steps);
+/* Nonzero when the run reached stop_at (it waits for space). */
+int nqm_app_at_end(const nqm_app *app);
 
 /* Apply one key; returns the reactions (0: the key did nothing). */
 unsigned nqm_app_key(nqm_app *app, const nqm_config *cfg, int key);
@@ -84,7 +92,7 @@ double nqm_app_rate(const nqm_app *app);
 int nqm_app_speed_levels(void);
 double nqm_app_speed_level(int i);
 /* Steps due after dt seconds of wall time at the current rate (0 while
- * paused); fractions carry over to the next frame. */
+ * paused, diverged or at the end); fractions carry over to the next frame. */
 long nqm_app_steps_due(nqm_app *app, double dt);
 
 /* Export file name for a preset at a local time: nqmtop-PRESET-

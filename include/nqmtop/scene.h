@@ -1,0 +1,41 @@
+/* scene.h: the whole interactive screen drawn into a canvas: status
+ * lines, the four charts (loss, g, lambda1, lambda2) of the live runs,
+ * the key hints, and the help or preset-picker overlay. Pure: the UI
+ * sizes the canvas to the terminal and copies it to the screen; tests
+ * read it back as text. */
+#ifndef NQMTOP_SCENE_H
+#define NQMTOP_SCENE_H
+
+#include <stddef.h>
+
+#include "nqmtop/app.h"
+#include "nqmtop/canvas.h"
+#include "nqmtop/config.h"
+#include "nqmtop/preset.h"
+#include "nqmtop/run.h"
+
+/* Runs drawn together: one, or three in compare mode (net, quad, lin). */
+#define NQM_SCENE_MAX_RUNS 3
+
+typedef struct {
+    const nqm_app *app;
+    const nqm_config *cfg;          /* configuration of the main run */
+    const nqm_run *runs[NQM_SCENE_MAX_RUNS];
+    int nruns;                      /* 1, or 3 in compare mode */
+    const nqm_run *theory;          /* the overlay run, or NULL */
+    double steps_per_second;        /* measured rate of the main run */
+    const nqm_preset_info *presets; /* for the picker */
+    size_t npresets;
+} nqm_scene;
+
+/* Draw the scene over the whole canvas. 0, or -1 when out of memory. */
+int nqm_scene_draw(nqm_canvas *cv, const nqm_scene *sc);
+
+/* The two status lines alone (UTF-8, may be wider than the screen). */
+void nqm_scene_status(const nqm_scene *sc, char *line1, size_t len1, char *line2, size_t len2);
+
+/* The run whose phases and regime the screen reports: the quadratic
+ * model in compare mode, else the main run. */
+const nqm_run *nqm_scene_reference(const nqm_scene *sc);
+
+#endif

@@ -1,0 +1,516 @@
+/* ui.c: the interactive terminal front end, and the only file that talks
+ * to curses. It runs the event loop (keys, pacing, signals, resizes),
+ * trains the runs between frames, and copies the canvas that scene.c
+ * draws onto the screen with the colour palette. What a key means lives
+ * in app.c, what the screen shows in scene.c. */
+#define NCURSES_WIDECHAR 1
+
+#include <curses.h>
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+
+#include "nqmtop/app.h"
+#include "nqmtop/export.h"
+#include "nqmtop/preset.h"
+#include "nqmtop/run.h"
+#include "nqmtop/scene.h"
+#include "nqmtop/ui.h"
+
+/* Frame period, and the share of it that training may take. */
+#define FRAME_SECONDS (1.0 / 30)
+#define TRAIN_SECONDS 0.020
+/* How often the run summaries (regime, T1..T4) are recomputed. */
+#define SUMMARY_SECONDS 0.25
+/* Window over which steps per second are measured. */
+#define RATE_WINDOW_SECONDS 0.5
+
+/* Set by the signal handlers, read by the loop: the one global state. */
+static volatile sig_atomic_t quit_signal;
+static volatile sig_atomic_t continued;
+
+typedef struct {
+    nqm_config base;            /* configuration of the current preset */
+    nqm_runset set;
+    nqm_app app;
+    nqm_preset_info *presets;
+    size_t npresets;
+    nqm_canvas *cv;
+    int color;                  /* colour pairs in use */
+    double last_tick;           /* when steps were last counted due */
+    double last_summary;
+    double rate_start;          /* measuring window start */
+    long rate_steps;            /* steps in the window */
+    double steps_per_second;
+    int dirty;                  /* the screen needs drawing */
+} ui_state;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* ------------------------------------------------------------ signals */
+
+static void on_quit_signal(int sig)
+{
+    quit_signal = sig;
+}
+
+static void on_continue(int sig)
+{
+    (void)sig;
+    continued = 1;
+}
+
+static void install_handlers(void)
+{
+    static const int quit_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_quit_signal; /* no SA_RESTART: getch returns at once */
+    for (size_t i = 0; i < sizeof quit_signals / sizeof quit_signals[0]; i++)
+        sigaction(quit_signals[i], &sa, NULL);
+    sa.sa_handler = on_continue;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGCONT, &sa, NULL);
+}
+
+static void restore_handlers(void)
+{
+    static const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCONT};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+        signal(signals[i], SIG_DFL);
+}
+
+/* ------------------------------------------------------------- colour */
+
+/* Foreground of each nqm_color (-1: the terminal's default). */
+static const short palette[NQM_COLOR_COUNT] = {
+    [NQM_COLOR_DEFAULT] = -1,           [NQM_COLOR_AXIS] = -1,
+    [NQM_COLOR_SERIES1] = COLOR_CYAN,   [NQM_COLOR_SERIES2] = COLOR_YELLOW,
+    [NQM_COLOR_SERIES3] = COLOR_GREEN,  [NQM_COLOR_SERIES4] = COLOR_MAGENTA,
+    [NQM_COLOR_THRESHOLD2] = COLOR_RED, [NQM_COLOR_THRESHOLD4] = COLOR_BLUE,
+    [NQM_COLOR_PHASE_INCREASING] = COLOR_YELLOW, [NQM_COLOR_PHASE_PEAK] = COLOR_RED,
+    [NQM_COLOR_PHASE_DECREASING] = COLOR_GREEN,  [NQM_COLOR_TITLE] = -1,
+    [NQM_COLOR_STATUS] = -1,            [NQM_COLOR_WARNING] = COLOR_RED,
+};
+
+static int setup_colors(int wanted)
+{
+    if (!wanted || !has_colors() || start_color() == ERR || COLORS < 8)
+        return 0;
+    use_default_colors();
+    for (int c = 1; c < NQM_COLOR_COUNT; c++)
+        init_pair((short)c, palette[c], -1);
+    return 1;
+}
+
+static attr_t cell_attr(int color, int use_color)
+{
+    attr_t a = use_color ? COLOR_PAIR(color) : A_NORMAL;
+    switch (color) {
+    case NQM_COLOR_TITLE:
+        return a | A_BOLD;
+    case NQM_COLOR_WARNING:
+        return a | A_BOLD | (use_color ? A_NORMAL : A_REVERSE);
+    case NQM_COLOR_AXIS:
+        return a | (use_color ? A_DIM : A_NORMAL);
+    case NQM_COLOR_SERIES1:
+        return a | A_BOLD;
+    default:
+        return a;
+    }
+}
+
+/* ---------------------------------------------------------- the screen */
+
+static void put_cell(int y, int x, const nqm_cell *cell, int use_color)
+{
+    wchar_t wc[2] = {(wchar_t)cell->ch, L'\0'};
+    cchar_t cc;
+    if (cell->ch < 32 || cell->ch == 127)
+        wc[0] = L' ';
+    if (setcchar(&cc, wc, cell_attr(cell->color, use_color), 0, NULL) == OK)
+        mvadd_wch(y, x, &cc);
+}
+
+static void blit(const nqm_canvas *cv, int use_color)
+{
+    int w = nqm_canvas_width(cv), h = nqm_canvas_height(cv);
+    for (int y = 0; y < h; y++) {
+        const nqm_cell *row = nqm_canvas_row(cv, y);
+        for (int x = 0; x < w; x++)
+            put_cell(y, x, &row[x], use_color);
+    }
+}
+
+static void fill_scene(const ui_state *ui, nqm_scene *sc)
+{
+    memset(sc, 0, sizeof *sc);
+    sc->app = &ui->app;
+    sc->cfg = &ui->base;
+    for (int i = 0; i < ui->set.nruns; i++)
+        sc->runs[i] = &ui->set.runs[i];
+    sc->nruns = ui->set.nruns;
+    sc->theory = ui->set.has_theory ? &ui->set.theory : NULL;
+    sc->steps_per_second = ui->steps_per_second;
+    sc->presets = ui->presets;
+    sc->npresets = ui->npresets;
+}
+
+static void draw(ui_state *ui)
+{
+    if (nqm_canvas_width(ui->cv) != COLS || nqm_canvas_height(ui->cv) != LINES)
+        nqm_canvas_resize(ui->cv, COLS, LINES);
+    nqm_scene sc;
+    fill_scene(ui, &sc);
+    nqm_scene_draw(ui->cv, &sc);
+    blit(ui->cv, ui->color);
+    wnoutrefresh(stdscr);
+    doupdate();
+    ui->dirty = 0;
+}
+
+/* Full repaint: forget what curses believes is on the terminal. */
+static void redraw(ui_state *ui)
+{
+    clearok(curscr, TRUE);
+    ui->dirty = 1;
+}
+
+/* ------------------------------------------------------------ the runs */
+
+/* The status line's note: prefix and what, cut to fit. */
+static void note(ui_state *ui, const char *prefix, const char *what)
+{
+    char *m = ui->app.message;
+    size_t cap = sizeof ui->app.message, used = 0;
+    for (const char *p = prefix; *p && used + 1 < cap; p++)
+        m[used++] = *p;
+    for (const char *p = what; *p && used + 1 < cap; p++)
+        m[used++] = *p;
+    m[used] = '\0';
+}
+
+static void sync_app(ui_state *ui)
+{
+    int going = 0;
+    for (int i = 0; i < ui->set.nruns; i++)
+        going += !nqm_run_diverged(&ui->set.runs[i]);
+    ui->app.diverged = going == 0;
+    ui->app.step = nqm_run_step_count(&ui->set.runs[0]);
+}
+
+/* Rebuild the runs from the app's choices; keeps the old ones (and says
+ * why) when the new ones cannot be built. */
+static void rebuild(ui_state *ui)
+{
+    nqm_app *app = &ui->app;
+    nqm_runset_plan plan = {app->compare ? MODEL_QUAD : app->model, app->seed, app->eta,
+                            app->eta_rel_next, app->compare, app->theory};
+    nqm_runset fresh;
+    char err[NQM_MESSAGE_LEN - 16];
+    if (nqm_runset_build(&fresh, &ui->base, &plan, err, sizeof err) != 0 && plan.theory) {
+        plan.theory = app->theory = 0;
+        if (nqm_runset_build(&fresh, &ui->base, &plan, err, sizeof err) == 0)
+            note(ui, "theory overlay off: ", err);
+    }
+    if (fresh.nruns == 0) {
+        note(ui, "", err);
+        app->eta_rel_next = 0;
+        return;
+    }
+    nqm_runset_free(&ui->set);
+    ui->set = fresh;
+    nqm_session *main_session = ui->set.runs[0].session;
+    nqm_app_restarted(app, nqm_session_eta(main_session), nqm_session_eta_crit(main_session),
+                      ui->base.steps);
+    sync_app(ui);
+    ui->last_summary = 0;
+    ui->dirty = 1;
+}
+
+/* Train for the steps due since the last frame, within the time budget. */
+static void train(ui_state *ui, double t)
+{
+    long due = nqm_app_steps_due(&ui->app, t - ui->last_tick);
+    ui->last_tick = t;
+    char err[NQM_MESSAGE_LEN - 16];
+    for (long i = 0; i < due; i++) {
+        int rc = nqm_runset_step(&ui->set, err, sizeof err);
+        ui->rate_steps++;
+        if (rc < 0) {
+            note(ui, "", err);
+            ui->app.paused = 1;
+        }
+        if (rc <= 0 || now_seconds() - t > TRAIN_SECONDS)
+            break;
+    }
+    if (due > 0) {
+        sync_app(ui);
+        ui->dirty = 1;
+    }
+}
+
+static void measure_rate(ui_state *ui, double t)
+{
+    double span = t - ui->rate_start;
+    if (span < RATE_WINDOW_SECONDS)
+        return;
+    double rate = ui->rate_steps / span;
+    if (rate != ui->steps_per_second)
+        ui->dirty = 1;
+    ui->steps_per_second = rate;
+    ui->rate_start = t;
+    ui->rate_steps = 0;
+}
+
+static void summarize(ui_state *ui, double t)
+{
+    if (t - ui->last_summary < SUMMARY_SECONDS && !ui->app.paused)
+        return;
+    nqm_runset_summarize(&ui->set);
+    ui->last_summary = t;
+}
+
+/* ------------------------------------------------------------ actions */
+
+static void export_history(ui_state *ui)
+{
+    const nqm_run *runs[NQM_RUNSET_MAX + 1];
+    int n = nqm_runset_list(&ui->set, runs);
+    time_t t = time(NULL);
+    struct tm tm;
+    char path[4096], err[NQM_MESSAGE_LEN - 16];
+    localtime_r(&t, &tm);
+    if (nqm_export_file(".", ui->base.preset, &tm, runs, n, path, sizeof path, err,
+                        sizeof err) == 0)
+        note(ui, "exported ", path + 2); /* past "./" */
+    else
+        note(ui, "", err);
+}
+
+static void pick_preset(ui_state *ui)
+{
+    const nqm_preset_info *p = &ui->presets[ui->app.picker_sel];
+    nqm_config cfg;
+    char err[NQM_MESSAGE_LEN - 16];
+    if (nqm_preset_load(p->path, &cfg, err, sizeof err) != 0) {
+        note(ui, "", err);
+        return;
+    }
+    snprintf(cfg.preset, sizeof cfg.preset, "%s", p->name);
+    nqm_config_free(&ui->base);
+    ui->base = cfg;
+    nqm_app keep = ui->app;
+    nqm_app_init(&ui->app, &cfg, 0, 0, (int)ui->npresets);
+    ui->app.speed = keep.speed;
+    ui->app.log_loss = keep.log_loss;
+    ui->app.picker_sel = keep.picker_sel;
+    /* the preset's own learning rate, absolute or relative */
+    if (cfg.eta_mode == ETA_RELATIVE)
+        ui->app.eta_rel_next = cfg.eta_rel;
+    else
+        ui->app.eta = cfg.eta;
+    rebuild(ui);
+}
+
+static void apply_reactions(ui_state *ui, unsigned r)
+{
+    char err[NQM_MESSAGE_LEN - 16];
+    if (r & NQM_REACT_PICK)
+        pick_preset(ui);
+    if (r & NQM_REACT_RESTART)
+        rebuild(ui);
+    else if (r & NQM_REACT_ETA)
+        nqm_runset_set_eta(&ui->set, ui->app.eta);
+    if (r & NQM_REACT_STEP && !ui->app.diverged) {
+        if (nqm_runset_step(&ui->set, err, sizeof err) < 0)
+            note(ui, "", err);
+        sync_app(ui);
+        ui->last_summary = 0;
+    }
+    if (r & NQM_REACT_EXPORT)
+        export_history(ui);
+    if (r & NQM_REACT_REDRAW)
+        redraw(ui);
+    if (r)
+        ui->dirty = 1;
+}
+
+/* Curses key codes to the key table's codes. */
+static int translate_key(int ch)
+{
+    switch (ch) {
+    case KEY_F(1):
+        return NQM_KEY_F1;
+    case KEY_F(10):
+        return NQM_KEY_F10;
+    case KEY_UP:
+        return NQM_KEY_UP;
+    case KEY_DOWN:
+        return NQM_KEY_DOWN;
+    case KEY_PPAGE:
+        return NQM_KEY_PGUP;
+    case KEY_NPAGE:
+        return NQM_KEY_PGDN;
+    case KEY_HOME:
+        return NQM_KEY_HOME;
+    case KEY_END:
+        return NQM_KEY_END;
+    case KEY_ENTER:
+    case '\r':
+        return NQM_KEY_ENTER;
+    default:
+        return ch;
+    }
+}
+
+/* Handle one key; returns nonzero to quit. */
+static int handle_key(ui_state *ui, int ch)
+{
+    if (ch == KEY_RESIZE) {
+        redraw(ui);
+        return 0;
+    }
+    unsigned r = nqm_app_key(&ui->app, &ui->base, translate_key(ch));
+    if (r & NQM_REACT_QUIT)
+        return 1;
+    apply_reactions(ui, r);
+    return 0;
+}
+
+/* Wait for keys until the next frame is due; returns nonzero to quit. */
+static int read_keys(ui_state *ui, double frame_end)
+{
+    int wait_ms = (int)((frame_end - now_seconds()) * 1000);
+    timeout(wait_ms > 1 ? wait_ms : 1);
+    int ch = getch();
+    while (ch != ERR) {
+        if (handle_key(ui, ch))
+            return 1;
+        timeout(0);
+        ch = getch();
+    }
+    return 0;
+}
+
+static int event_loop(ui_state *ui)
+{
+    double t = now_seconds();
+    ui->last_tick = ui->rate_start = t;
+    ui->dirty = 1;
+    while (!quit_signal) {
+        t = now_seconds();
+        if (continued) {
+            continued = 0;
+            redraw(ui);
+        }
+        train(ui, t);
+        measure_rate(ui, t);
+        summarize(ui, t);
+        if (ui->dirty)
+            draw(ui);
+        if (read_keys(ui, t + FRAME_SECONDS))
+            return 0;
+    }
+    return 128 + quit_signal;
+}
+
+/* -------------------------------------------------------- setup, exit */
+
+static int start_screen(ui_state *ui, const nqm_ui_options *opt)
+{
+    if (!newterm(NULL, stdout, stdin)) {
+        fputs("nqmtop: cannot drive this terminal (is TERM set?)\n", stderr);
+        return -1;
+    }
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    curs_set(0);
+    set_escdelay(25);
+    ui->color = setup_colors(opt->color);
+    nqm_glyphs glyphs = opt->ascii || MB_CUR_MAX <= 1 ? NQM_GLYPHS_ASCII : NQM_GLYPHS_UNICODE;
+    ui->cv = nqm_canvas_new(COLS, LINES, glyphs);
+    if (!ui->cv) {
+        endwin();
+        fputs("nqmtop: out of memory for the screen\n", stderr);
+        return -1;
+    }
+    return 0;
+}
+
+static void load_presets(ui_state *ui)
+{
+    char err[256];
+    if (nqm_preset_list(&ui->presets, &ui->npresets, err, sizeof err) != 0) {
+        ui->presets = NULL;
+        ui->npresets = 0;
+    }
+    for (size_t i = 0; i < ui->npresets; i++)
+        if (strcmp(ui->presets[i].name, ui->base.preset) == 0)
+            ui->app.picker_sel = (int)i;
+}
+
+static int open_runs(ui_state *ui, const nqm_config *cfg)
+{
+    char err[512];
+    if (nqm_config_copy(&ui->base, cfg) != 0) {
+        fputs("nqmtop: out of memory\n", stderr);
+        return -1;
+    }
+    nqm_runset_plan plan = {cfg->model, cfg->seed, cfg->eta,
+                            cfg->eta_mode == ETA_RELATIVE ? cfg->eta_rel : 0, 0, 0};
+    if (nqm_runset_build(&ui->set, &ui->base, &plan, err, sizeof err) != 0) {
+        fprintf(stderr, "nqmtop: %s\n", err);
+        return -1;
+    }
+    nqm_session *s = ui->set.runs[0].session;
+    nqm_app_init(&ui->app, cfg, nqm_session_eta(s), nqm_session_eta_crit(s), 0);
+    return 0;
+}
+
+static void close_all(ui_state *ui)
+{
+    nqm_runset_free(&ui->set);
+    nqm_canvas_free(ui->cv);
+    free(ui->presets);
+    nqm_config_free(&ui->base);
+}
+
+int nqm_ui_run(const nqm_config *cfg, const nqm_ui_options *opt)
+{
+    ui_state ui;
+    memset(&ui, 0, sizeof ui);
+    setlocale(LC_CTYPE, "");
+    if (open_runs(&ui, cfg) != 0) {
+        close_all(&ui);
+        return 1;
+    }
+    load_presets(&ui);
+    ui.app.picker_count = (int)ui.npresets;
+    quit_signal = 0;
+    continued = 0;
+    install_handlers();
+    if (start_screen(&ui, opt) != 0) {
+        restore_handlers();
+        close_all(&ui);
+        return 1;
+    }
+    int rc = event_loop(&ui);
+    endwin();
+    restore_handlers();
+    close_all(&ui);
+    return rc;
+}

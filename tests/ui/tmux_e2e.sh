@@ -1,0 +1,144 @@
+#!/bin/sh
+# tmux_e2e.sh NQMTOP: the interactive UI driven end to end in a detached
+# tmux session: the screen comes up, + raises eta by 5%, space pauses,
+# ? shows the help, c shows the three-model legend, e exports a CSV,
+# resizes (down to "too small" and back) keep it drawing, q returns to the
+# shell with status 0; Ctrl-C and SIGTERM also restore the shell.
+# Exit 77 (skipped) when tmux is not installed.
+set -u
+
+nqmtop=$1
+case $nqmtop in /*) ;; *) nqmtop=$PWD/$nqmtop ;; esac
+command -v tmux >/dev/null 2>&1 || { echo "tmux is not installed: skipped"; exit 77; }
+
+dir=$(mktemp -d)
+sock=none
+tm() { tmux -L "$sock" "$@"; }
+cleanup() {
+    for stage in keys ctrlc term; do
+        tmux -L "nqmtop-e2e-$$-$stage" kill-server >/dev/null 2>&1
+    done
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+screen() { tm capture-pane -p -t e2e 2>/dev/null; }
+fail() {
+    echo "FAIL: $*"
+    echo "--- screen ---"
+    screen
+    exit 1
+}
+# wait_for PATTERN [SECONDS]: poll the screen until grep -E finds PATTERN.
+wait_for() {
+    tries=$(( ${2:-10} * 20 ))
+    while [ "$tries" -gt 0 ]; do
+        screen | grep -Eq -- "$1" && return 0
+        sleep 0.05
+        tries=$((tries - 1))
+    done
+    fail "timed out waiting for /$1/"
+}
+# wait_gone PATTERN [SECONDS]: poll until PATTERN is no longer on screen.
+wait_gone() {
+    tries=$(( ${2:-10} * 20 ))
+    while [ "$tries" -gt 0 ]; do
+        screen | grep -Eq -- "$1" || return 0
+        sleep 0.05
+        tries=$((tries - 1))
+    done
+    fail "/$1/ stayed on screen"
+}
+# wait_file FILE [SECONDS]
+wait_file() {
+    tries=$(( ${2:-10} * 20 ))
+    while [ "$tries" -gt 0 ]; do
+        [ -s "$1" ] && return 0
+        sleep 0.05
+        tries=$((tries - 1))
+    done
+    fail "$1 never appeared"
+}
+eta_now() { screen | head -n 1 | sed -n 's/.*η=\([0-9.e+-]*\).*/\1/p'; }
+step_now() { screen | sed -n 's/^ step \([0-9]*\).*/\1/p' | head -n 1; }
+
+# start NAME: nqmtop in a fresh 100x30 session on a tmux server of its
+# own (so no server is reused while it shuts down); its exit status goes to
+# $dir/NAME.exit. The shells around it ignore SIGINT, as an interactive
+# shell would survive a Ctrl-C meant for its foreground program.
+start() {
+    echo "stage $1"
+    tm kill-server >/dev/null 2>&1
+    sock=nqmtop-e2e-$$-$1
+    tm new-session -d -s e2e -x 100 -y 30 \
+        "cd '$dir' && trap '' INT && LANG=C.UTF-8 LC_ALL=C.UTF-8 sh -c '\"$nqmtop\" --preset catapult-1d; echo EXIT=\$? > $1.exit'; sleep 60"
+    wait_for '^ step [0-9]+' 20
+}
+
+# --- keys, overlays, resizes, quit -------------------------------------
+start keys
+eta1=$(eta_now)
+[ -n "$eta1" ] || fail "no η= in the status line"
+tm send-keys -t e2e +
+wait_gone "η=$eta1 "
+eta2=$(eta_now)
+awk -v a="$eta1" -v b="$eta2" 'BEGIN { r = b / a; exit !(r > 1.045 && r < 1.055) }' ||
+    fail "+ took η from $eta1 to $eta2, not by a factor 1.05"
+
+tm send-keys -t e2e Space
+wait_for 'PAUSED'
+s1=$(step_now)
+sleep 0.5
+s2=$(step_now)
+[ "$s1" = "$s2" ] || fail "the step went on while paused ($s1 -> $s2)"
+tm send-keys -t e2e .
+wait_for "^ step $((s2 + 1))[^0-9]"
+
+tm send-keys -t e2e '?'
+wait_for 'any key closes this help'
+wait_for 'Ctrl-L +redraw'
+tm send-keys -t e2e x
+wait_gone 'any key closes this help'
+
+tm send-keys -t e2e c
+wait_for 'net.*quad.*lin'
+wait_for 'net/quad/lin'
+
+tm send-keys -t e2e e
+wait_for 'exported nqmtop-catapult-1d-[0-9]{8}-[0-9]{6}'
+csv=$(ls "$dir"/nqmtop-catapult-1d-*.csv 2>/dev/null | head -n 1)
+[ -n "$csv" ] || fail "no exported file in $dir"
+head -n 1 "$csv" | grep -q '^model,step,steps,eta,loss' || fail "export header: $(head -n 1 "$csv")"
+for m in net quad lin; do
+    grep -q "^$m,0,1," "$csv" || fail "export lacks step 0 of $m"
+done
+
+tm resize-window -t e2e -x 60 -y 20
+wait_for '^ step [0-9]+'
+tm resize-window -t e2e -x 10 -y 5
+wait_for 'too small'
+tm resize-window -t e2e -x 100 -y 30
+wait_for '^ step [0-9]+'
+wait_for 'net.*quad.*lin'
+
+tm send-keys -t e2e q
+wait_file "$dir/keys.exit"
+grep -qx 'EXIT=0' "$dir/keys.exit" || fail "q: $(cat "$dir/keys.exit")"
+wait_gone '^ step [0-9]+'
+
+# --- signals restore the shell ------------------------------------------
+start ctrlc
+tm send-keys -t e2e C-c
+wait_file "$dir/ctrlc.exit"
+grep -qx 'EXIT=130' "$dir/ctrlc.exit" || fail "Ctrl-C: $(cat "$dir/ctrlc.exit")"
+
+start term
+pid=$(pgrep -n -f "^$nqmtop --preset catapult-1d") || fail "cannot find the nqmtop process"
+kill -TERM "$pid"
+wait_file "$dir/term.exit"
+grep -qx 'EXIT=143' "$dir/term.exit" || fail "SIGTERM: $(cat "$dir/term.exit")"
+wait_gone '^ step [0-9]+'
+
+echo "ok: keys, help, compare, export, resizes, quit, Ctrl-C, SIGTERM"
+exit 0
