@@ -10,6 +10,7 @@
  * interpolated linearly between the columns that hold a step. */
 #include "nqmtop/chart.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,9 @@
 #define Y_PAD_FRACTION 0.05       /* linear axis: padding around the data */
 #define DEFAULT_LOG_DECADES 20.0
 #define MAX_YLABEL 8              /* widest y tick label kept */
+#define LOG_AXIS_MIN -323.0       /* decades a log axis can show: 10^d */
+#define LOG_AXIS_MAX 308.0        /* stays a finite, positive double */
+#define FLAT_RELATIVE 1e-9        /* data varying less than this is constant */
 #define XTICK_GAP 2               /* cells between step labels */
 
 static const uint32_t GLYPH_TICK = 0x2524;      /* ┤ */
@@ -197,25 +201,29 @@ static double axis_value(const chart_ctx *c, double v)
     return v > 0 ? log10(v) : NAN;
 }
 
-/* Dot row (absolute, canvas) of a value, clamped to the plot. Values <= 0
- * on a log axis go to the bottom row and are noted. */
-static int value_dot_row(chart_ctx *c, double v)
+/* Dot row (absolute, canvas) of a position in axis units, clamped to the
+ * plot. */
+static int axis_dot_row(const chart_ctx *c, double a)
 {
     int top = c->plot.y * 4, bottom = (c->plot.y + c->plot.h) * 4 - 1;
+    double y = top + (c->hi - a) / (c->hi - c->lo) * (bottom - top);
+    if (!(y > top))
+        return top;
+    return y > bottom ? bottom : (int)lround(y);
+}
+
+/* Dot row of a value. Values <= 0 on a log axis go to the bottom row and
+ * are noted, as are values below the axis. */
+static int value_dot_row(chart_ctx *c, double v)
+{
     double a = axis_value(c, v);
     if (isnan(a)) {
         c->clamped_nonpositive = 1;
-        return bottom;
+        return (c->plot.y + c->plot.h) * 4 - 1;
     }
-    if (a < c->lo) {
-        if (c->log_y && c->info)
-            c->info->clamped = 1;
-        return bottom;
-    }
-    double y = top + (c->hi - a) / (c->hi - c->lo) * (bottom - top);
-    if (y < top)
-        return top;
-    return y > bottom ? bottom : (int)lround(y);
+    if (a < c->lo && c->log_y && c->info)
+        c->info->clamped = 1;
+    return axis_dot_row(c, a);
 }
 
 static int value_row(chart_ctx *c, double v)
@@ -274,6 +282,19 @@ static void data_range(const chart_ctx *c, double *lo, double *hi)
             widen(lo, hi, s->threshold[i].value);
 }
 
+/* Keep the axis finite and its span representable, whatever the data. */
+static void keep_finite_range(chart_ctx *c)
+{
+    const double limit = DBL_MAX / 4;
+    c->lo = fmax(fmin(c->lo, limit), -limit);
+    c->hi = fmax(fmin(c->hi, limit), -limit);
+    if (!(c->hi > c->lo)) {
+        double mid = c->lo, half = fmax(fabs(mid) * 0.1, 1);
+        c->lo = mid - half;
+        c->hi = mid + half;
+    }
+}
+
 static void linear_range(chart_ctx *c, double lo, double hi)
 {
     const nqm_chart_spec *s = c->spec;
@@ -282,14 +303,12 @@ static void linear_range(chart_ctx *c, double lo, double hi)
         lo = 0;
         hi = 1;
     }
+    if (hi - lo <= FLAT_RELATIVE * fmax(fabs(lo), fabs(hi)))
+        lo = hi = lo + (hi - lo) / 2;
     double pad = hi > lo ? (hi - lo) * Y_PAD_FRACTION : lo != 0 ? fabs(lo) * 0.1 : 1;
     c->lo = fixed_lo ? s->y_min : lo - pad;
     c->hi = fixed_hi ? s->y_max : hi + pad;
-    if (!(c->hi > c->lo)) {
-        double mid = c->lo, half = mid != 0 ? fabs(mid) * 0.1 : 1;
-        c->lo = mid - half;
-        c->hi = mid + half;
-    }
+    keep_finite_range(c);
 }
 
 static void log_range(chart_ctx *c, double lo, double hi)
@@ -308,6 +327,9 @@ static void log_range(chart_ctx *c, double lo, double hi)
         L -= 1;
         H += 1;
     }
+    L = fmax(L, LOG_AXIS_MIN);
+    H = fmin(fmax(H, L + 1), LOG_AXIS_MAX);
+    L = fmin(L, H - 1);
     if (s->log_decades > 0 && H - L > ceil(s->log_decades))
         L = H - ceil(s->log_decades);
     c->lo = L;
@@ -343,21 +365,18 @@ static double smaller_nice_step(double step)
     return m > 4 ? 2 * mag : m > 1.5 ? mag : 0.5 * mag;
 }
 
-/* Add a tick unless it shares the previous tick's row. Returns 0 when it
- * does (spacing too tight). */
-static int add_tick(chart_ctx *c, ticks *t, double v, double step)
+/* Add a tick at axis position a unless it shares the previous tick's
+ * row. Returns 0 when it does (spacing too tight). */
+static int add_tick(chart_ctx *c, ticks *t, double a, double value, const char *label)
 {
     if (t->n >= NQM_CHART_MAX_TICKS)
         return 0;
-    int row = value_row(c, v);
+    int row = axis_dot_row(c, a) / 4;
     if (t->n > 0 && row == t->row[t->n - 1])
         return 0;
-    t->value[t->n] = v;
+    t->value[t->n] = value;
     t->row[t->n] = row;
-    if (c->log_y)
-        snprintf(t->label[t->n], sizeof t->label[0], "1e%d", (int)lround(log10(v)));
-    else
-        nqm_chart_format_tick(v, step, t->label[t->n], sizeof t->label[0]);
+    snprintf(t->label[t->n], sizeof t->label[0], "%s", label);
     int w = (int)strlen(t->label[t->n]);
     if (w > t->width)
         t->width = w;
@@ -379,9 +398,12 @@ static int linear_ticks_with(chart_ctx *c, ticks *t, double step)
     double k0 = ceil(c->lo / step - 1e-9), k1 = floor(c->hi / step + 1e-9);
     if (k1 - k0 + 1 > NQM_CHART_MAX_TICKS)
         return 0;
-    for (double k = k0; k <= k1; k++)
-        if (!add_tick(c, t, k * step, step))
+    for (double k = k0; k <= k1; k++) {
+        char label[24];
+        nqm_chart_format_tick(k * step, step, label, sizeof label);
+        if (!add_tick(c, t, k * step, k * step, label))
             return 0;
+    }
     return 1;
 }
 
@@ -392,7 +414,10 @@ static void linear_ticks(chart_ctx *c, ticks *t)
     double range = c->hi - c->lo;
     double best_step = 0;
     int best_n = 0;
-    for (double step = nice_step(range); step >= range / (2.0 * NQM_CHART_MAX_TICKS);
+    memset(t, 0, sizeof *t);
+    if (!(range > 0) || !isfinite(range))
+        return;
+    for (double step = nice_step(range); step >= range / (2.0 * NQM_CHART_MAX_TICKS) && step > 0;
          step = smaller_nice_step(step)) {
         if (!linear_ticks_with(c, t, step))
             break;
@@ -416,8 +441,11 @@ static void log_ticks(chart_ctx *c, ticks *t)
         memset(t, 0, sizeof *t);
         int ok = (H - L) / k + 1 <= target_ticks(c) + 1;
         int first = (int)ceil((double)L / k) * k;
-        for (int d = first; d <= H && ok; d += k)
-            ok = add_tick(c, t, pow(10, d), 0);
+        for (int d = first; d <= H && ok; d += k) {
+            char label[24];
+            snprintf(label, sizeof label, "1e%d", d);
+            ok = add_tick(c, t, d, pow(10, d), label);
+        }
         if (ok)
             return;
     }

@@ -3,6 +3,7 @@
  * of a compressed axis, log ticks are powers of ten and linear ticks even
  * 1-2-5 steps whose labels read back as their values, thresholds sit on
  * their rows, NaN leaves gaps, infinities are marked, ASCII stays ASCII. */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,6 +486,48 @@ static void test_compare(void)
         nqm_history_free(hs[k]);
 }
 
+/* Extreme and non-finite values on both axes: the drawing stays in its
+ * rectangle, its range finite and its ticks ordered. */
+static void test_extremes(void)
+{
+    static const double values[] = {DBL_MAX, -DBL_MAX, 1e308, 4.9e-324, -4.9e-324, 1e-320, 0,
+                                    1, 1 + 1e-15, 1234.5678, NAN, INFINITY, -INFINITY};
+    const int nv = sizeof values / sizeof values[0];
+    nqm_canvas *cv = nqm_canvas_new(44, 16, NQM_GLYPHS_UNICODE);
+    for (int a = 0; a < nv; a++)
+        for (int b = 0; b < nv; b++)
+            for (int log_y = 0; log_y < 2; log_y++) {
+                nqm_history *h = nqm_history_new(1, NULL, 8);
+                for (long t = 0; t < 40; t++)
+                    nqm_history_push(h, t, t % 3 ? &values[a] : &values[b]);
+                nqm_chart_spec s;
+                nqm_chart_spec_init(&s, "extreme");
+                s.log_y = log_y;
+                nqm_chart_add_series(&s, h, 0, NQM_COLOR_SERIES1, NQM_LINE_SOLID, "x");
+                nqm_chart_add_threshold(&s, values[a], "2/η", NQM_COLOR_THRESHOLD2, 1);
+                nqm_canvas_clear(cv);
+                nqm_canvas_fill(cv, (nqm_rect){0, 0, 44, 16}, SENTINEL, NQM_COLOR_WARNING);
+                nqm_chart_info info;
+                nqm_rect r = {2, 2, 40, 12};
+                VCHECK(nqm_chart_draw(cv, r, &s, &info) == 0, "draw");
+                VCHECK(isfinite(info.y_lo) && isfinite(info.y_hi) && info.y_lo < info.y_hi,
+                       "values %g, %g log %d: range [%g, %g]", values[a], values[b], log_y,
+                       info.y_lo, info.y_hi);
+                for (int i = 1; i < info.nyticks; i++)
+                    VCHECK(info.ytick[i] > info.ytick[i - 1] && info.ytick_row[i] < info.ytick_row[i - 1],
+                           "values %g, %g log %d: ticks out of order", values[a], values[b], log_y);
+                int outside = 0;
+                for (int y = 0; y < 16; y++)
+                    for (int x = 0; x < 44; x++)
+                        if (!(x >= 2 && x < 42 && y >= 2 && y < 14))
+                            outside += nqm_canvas_cell(cv, x, y)->ch != SENTINEL;
+                VCHECK(outside == 0, "values %g, %g log %d: %d cells written outside", values[a],
+                       values[b], log_y, outside);
+                nqm_history_free(h);
+            }
+    nqm_canvas_free(cv);
+}
+
 static void test_formats(void)
 {
     char buf[32];
@@ -524,5 +567,6 @@ int main(void)
     test_log_nonpositive();
     test_phase_band();
     test_compare();
+    test_extremes();
     return vcheck_report("test_chart");
 }
