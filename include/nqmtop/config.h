@@ -13,6 +13,9 @@ typedef enum { ACT_RELU, ACT_TANH, ACT_SWISH, ACT_LINEAR, ACT_COUNT } nqm_activa
 typedef enum { LOSS_HALF_SUM, LOSS_MSE, LOSS_HALF_MEAN, LOSS_COUNT } nqm_loss;
 typedef enum { DATA_SINGLE, DATA_MIX1D, DATA_GAUSS, DATA_COUNT } nqm_data_kind;
 typedef enum { EIG_ORDER_DIRECTION, EIG_ORDER_SORTED, EIG_ORDER_COUNT } nqm_eig_order;
+/* Architecture of the net / lin / quad models. */
+typedef enum { NETWORK_TWO_LAYER, NETWORK_MLP, NETWORK_CNN, NETWORK_COUNT } nqm_network;
+typedef enum { READOUT_AVERAGE, READOUT_LINEAR, READOUT_COUNT } nqm_readout;
 
 /* How the learning rate was given: absolute, or a multiple of eta_crit. */
 typedef enum { ETA_ABSOLUTE, ETA_RELATIVE } nqm_eta_mode;
@@ -26,6 +29,13 @@ typedef struct {
     nqm_loss loss;
     nqm_data_kind data;
     nqm_eig_order eig_order;
+
+    nqm_network network; /* architecture of net / lin / quad */
+    int depth;           /* mlp: layers, 2..4 */
+    int biases;          /* mlp: 1 to give hidden layers biases */
+    int channels;        /* cnn: convolution filters */
+    int kernel;          /* cnn: filter side (kernel x kernel) */
+    nqm_readout readout; /* cnn: global average or linear readout */
 
     long width;          /* m: hidden neurons (two-layer family, theory) */
     int n;               /* training examples (mix1d, gauss) */
