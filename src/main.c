@@ -1,0 +1,275 @@
+/* main.c: the nqmtop command line. Parses the options, resolves the preset
+ * and its --set overrides, then hands the configuration to the headless
+ * front end (batch.c) or the interactive one (ui.c). Every usage or input
+ * error is one line on stderr, exit status 2, nothing on stdout. */
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "nqmtop/batch.h"
+#include "nqmtop/config.h"
+#include "nqmtop/preset.h"
+#include "nqmtop/ui.h"
+
+/* Debian's libopenblas exports these; there is no header for them. */
+char *openblas_get_corename(void);
+char *openblas_get_config(void);
+
+enum { EXIT_USAGE = 2, OPT_SHOW_PRESET = 256, OPT_FORCE };
+
+typedef struct {
+    const char *preset;
+    const char **sets;      /* (nsets) "key=value", in command-line order */
+    int nsets;
+    const char *show;       /* --show-preset NAME, or NULL */
+    const char *summary;    /* --summary FILE|-, or NULL */
+    const char *format;     /* --format, or NULL */
+    long steps;             /* --steps, or -1 */
+    int batch, list, force, help, version;
+    nqm_ui_options ui;
+} cli_options;
+
+static const struct option long_options[] = {
+    {"preset", required_argument, NULL, 'p'},
+    {"set", required_argument, NULL, 's'},
+    {"batch", no_argument, NULL, 'b'},
+    {"steps", required_argument, NULL, 'n'},
+    {"format", required_argument, NULL, 'f'},
+    {"summary", required_argument, NULL, 'o'},
+    {"list-presets", no_argument, NULL, 'l'},
+    {"show-preset", required_argument, NULL, OPT_SHOW_PRESET},
+    {"ascii", no_argument, NULL, 'U'},
+    {"no-color", no_argument, NULL, 'C'},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+static void print_help(FILE *f)
+{
+    fputs("Usage: nqmtop [OPTION]...\n"
+          "Watch gradient descent catapult on neural quadratic models, live in the terminal\n"
+          "(or headless with --batch).\n"
+          "\n"
+          "  -p, --preset NAME|FILE  run this preset (default " NQM_DEFAULT_PRESET ")\n"
+          "  -s, --set KEY=VALUE     override a preset key (repeatable, applied in order)\n"
+          "  -b, --batch             no UI: one record per step on stdout\n"
+          "  -n, --steps N           steps of a batch run (records for t = 0..N)\n"
+          "  -f, --format FMT        batch record format: tsv (default), csv or jsonl\n"
+          "  -o, --summary FILE|-    write a JSON summary of the batch run ('-': stdout)\n"
+          "      --force             let --summary replace an existing file\n"
+          "  -l, --list-presets      list the presets with their descriptions\n"
+          "      --show-preset NAME  print the resolved configuration of a preset\n"
+          "                          (with any --set applied) in preset form\n"
+          "  -U, --ascii             draw with ASCII instead of braille\n"
+          "  -C, --no-color          no colours (also when NO_COLOR is set)\n"
+          "  -h, --help              show this help\n"
+          "  -V, --version           show the version and the OpenBLAS core in use\n"
+          "\n"
+          "Exit status: 0 ok (a diverged run included), 1 runtime failure, 2 usage or\n"
+          "input error.\n"
+          "\n"
+          "See man nqmtop; press ? in the UI for keys.\n",
+          f);
+}
+
+static void print_version(void)
+{
+    printf("nqmtop %s\n", NQMTOP_VERSION);
+    printf("OpenBLAS core %s (%s)\n", openblas_get_corename(), openblas_get_config());
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("nqmtop: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs(" (see nqmtop --help)\n", stderr);
+    return -1;
+}
+
+static int parse_steps(const char *arg, long *out)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (arg[0] < '0' || arg[0] > '9' || *end != '\0' || v > 1000000000L)
+        return usage_error("--steps: '%s' is not a whole number from 0 to 1000000000", arg);
+    *out = v;
+    return 0;
+}
+
+/* Name the option getopt stopped at: "--name" as typed, or "-c". */
+static int unknown_option(int c, char *const *argv)
+{
+    char name[3] = {'-', (char)optopt, '\0'};
+    const char *typed = argv[optind - 1];
+    const char *shown = strncmp(typed, "--", 2) == 0 || !optopt ? typed : name;
+    if (c == ':')
+        return usage_error("%s needs an argument", shown);
+    return usage_error("unknown option '%s'", shown);
+}
+
+static int take_option(int c, cli_options *o)
+{
+    switch (c) {
+    case 'p': o->preset = optarg; return 0;
+    case 's': o->sets[o->nsets++] = optarg; return 0;
+    case 'b': o->batch = 1; return 0;
+    case 'n': return parse_steps(optarg, &o->steps);
+    case 'f': o->format = optarg; return 0;
+    case 'o': o->summary = optarg; return 0;
+    case 'l': o->list = 1; return 0;
+    case OPT_SHOW_PRESET: o->show = optarg; return 0;
+    case 'U': o->ui.ascii = 1; return 0;
+    case 'C': o->ui.color = 0; return 0;
+    case OPT_FORCE: o->force = 1; return 0;
+    case 'h': o->help = 1; return 0;
+    case 'V': o->version = 1; return 0;
+    default: return -1;
+    }
+}
+
+static int parse_args(int argc, char **argv, cli_options *o)
+{
+    const char *no_color = getenv("NO_COLOR");
+    o->ui.color = !(no_color && no_color[0]);
+    o->steps = -1;
+    o->preset = NQM_DEFAULT_PRESET;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":p:s:bn:f:o:lUChV", long_options, NULL)) != -1) {
+        if (c == '?' || c == ':')
+            return unknown_option(c, argv);
+        if (take_option(c, o) != 0)
+            return -1;
+    }
+    if (optind < argc)
+        return usage_error("unexpected argument '%s'", argv[optind]);
+    if (!o->batch && o->format)
+        return usage_error("%s only applies with --batch", "--format");
+    if (!o->batch && o->summary)
+        return usage_error("%s only applies with --batch", "--summary");
+    if (o->format && nqm_format_parse(o->format) < 0)
+        return usage_error("--format: '%s' is not tsv, csv or jsonl", o->format);
+    return 0;
+}
+
+static int list_presets(void)
+{
+    nqm_preset_info *list;
+    size_t count;
+    char err[512];
+    if (nqm_preset_list(&list, &count, err, sizeof err) != 0) {
+        fprintf(stderr, "nqmtop: %s\n", err);
+        return 1;
+    }
+    int width = 0;
+    for (size_t i = 0; i < count; i++)
+        if ((int)strlen(list[i].name) > width)
+            width = (int)strlen(list[i].name);
+    for (size_t i = 0; i < count; i++)
+        printf("%-*s  %s\n", width, list[i].name, list[i].description);
+    free(list);
+    return 0;
+}
+
+/* The preset with its overrides and --steps, or exit status 2. */
+static int resolve(const cli_options *o, const char *name, nqm_config *cfg)
+{
+    char err[1024];
+    if (nqm_preset_resolve(name, o->sets, o->nsets, cfg, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return EXIT_USAGE;
+    }
+    if (o->steps >= 0)
+        cfg->steps = o->steps;
+    return 0;
+}
+
+static int show_preset(const cli_options *o)
+{
+    nqm_config cfg;
+    int rc = resolve(o, o->show, &cfg);
+    if (rc != 0)
+        return rc;
+    rc = nqm_preset_write(stdout, &cfg) == 0 ? 0 : 1;
+    nqm_config_free(&cfg);
+    return rc;
+}
+
+/* Records go through a 1 MiB stdio buffer; stdout is closed before the
+ * buffer is released, so a late write error still shows in the status. */
+static int run_batch(const cli_options *o, const nqm_config *cfg)
+{
+    enum { BUFFER = 1 << 20 };
+    nqm_batch_options opt = {NQM_FORMAT_TSV, cfg->steps, o->summary, o->force};
+    if (o->format)
+        opt.format = (nqm_format)nqm_format_parse(o->format);
+    char *buffer = malloc(BUFFER);
+    if (buffer)
+        setvbuf(stdout, buffer, _IOFBF, BUFFER);
+    int rc = nqm_batch_run(cfg, &opt, stdout, stderr);
+    if (fclose(stdout) != 0 && rc == 0) {
+        fputs("nqmtop: writing the records failed\n", stderr);
+        rc = 1;
+    }
+    free(buffer);
+    return rc;
+}
+
+static int run(const cli_options *o)
+{
+    if (!o->batch && !isatty(STDOUT_FILENO)) {
+        fputs("nqmtop: stdout is not a terminal; the interactive UI needs one "
+              "(use --batch for headless output)\n",
+              stderr);
+        return EXIT_USAGE;
+    }
+    nqm_config cfg;
+    int rc = resolve(o, o->preset, &cfg);
+    if (rc != 0)
+        return rc;
+    if (o->batch) {
+        rc = run_batch(o, &cfg);
+    } else {
+        setlocale(LC_CTYPE, "");
+        rc = nqm_ui_run(&cfg, &o->ui);
+    }
+    nqm_config_free(&cfg);
+    return rc;
+}
+
+static int dispatch(const cli_options *o)
+{
+    if (o->help) {
+        print_help(stdout);
+        return 0;
+    }
+    if (o->version) {
+        print_version();
+        return 0;
+    }
+    if (o->list)
+        return list_presets();
+    if (o->show)
+        return show_preset(o);
+    return run(o);
+}
+
+int main(int argc, char **argv)
+{
+    cli_options o;
+    memset(&o, 0, sizeof o);
+    o.sets = malloc((size_t)argc * sizeof *o.sets);
+    if (!o.sets) {
+        fputs("nqmtop: out of memory\n", stderr);
+        return 1;
+    }
+    int rc = parse_args(argc, argv, &o) == 0 ? dispatch(&o) : EXIT_USAGE;
+    free(o.sets);
+    return rc;
+}
