@@ -201,6 +201,29 @@ static void test_pacing(void)
     nqm_config_free(&cfg);
 }
 
+static void test_end_of_run(void)
+{
+    nqm_app app;
+    nqm_config cfg;
+    fresh(&app, &cfg);
+    CHECK(app.stop_at == cfg.steps, "the run ends at the preset's steps (%ld)", app.stop_at);
+    app.step = cfg.steps - 1;
+    long due = nqm_app_steps_due(&app, 0.1);
+    CHECK(due == 1, "one step short of the end, %ld steps are due in 0.1 s at 25/s", due);
+    app.step = cfg.steps;
+    CHECK(nqm_app_at_end(&app) && nqm_app_steps_due(&app, 1.0) == 0, "no steps at the end");
+    nqm_app_key(&app, &cfg, ' ');
+    CHECK(!app.paused && !nqm_app_at_end(&app) && nqm_app_steps_due(&app, 1.0) > 0,
+          "space at the end goes on");
+    nqm_app_restarted(&app, 0.7, 0.35, 50);
+    CHECK(app.eta == 0.7 && app.eta_crit == 0.35 && app.step == 0 && app.stop_at == 50 &&
+              app.eta_rel_next == 0,
+          "a restart resets eta, the step and the end");
+    app.diverged = 1;
+    CHECK(nqm_app_steps_due(&app, 1.0) == 0, "a diverged run takes no steps");
+    nqm_config_free(&cfg);
+}
+
 static void test_export_name(void)
 {
     struct tm tm = {0};
@@ -229,6 +252,7 @@ int main(void)
     test_modes();
     test_overlays();
     test_pacing();
+    test_end_of_run();
     test_export_name();
     if (failures)
         fprintf(stderr, "%d check(s) failed\n", failures);
