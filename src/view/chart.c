@@ -30,6 +30,8 @@ static const uint32_t GLYPH_TICK = 0x2524;      /* ┤ */
 static const uint32_t GLYPH_AXIS = 0x2502;      /* │ */
 static const uint32_t GLYPH_THRESHOLD = 0x00B7; /* · */
 static const uint32_t GLYPH_INFINITY = 0x221E;  /* ∞ */
+static const uint32_t GLYPH_ABOVE = 0x2191;     /* ↑ */
+static const uint32_t GLYPH_BELOW = 0x2193;     /* ↓ */
 
 /* One dot column of one series. */
 typedef struct {
@@ -563,14 +565,47 @@ static void mark_overflow(chart_ctx *c, const nqm_chart_series *s, int j, unsign
         c->info->overflow = 1;
 }
 
+/* Where a column lies wholly off a fixed axis: 1 above, -1 below, else 0.
+ * (On a log axis values below the floor sit on it instead.) */
+static int column_off_axis(const chart_ctx *c, const column *col)
+{
+    double lo = axis_value(c, col->lo), hi = axis_value(c, col->hi);
+    if (lo > c->hi)
+        return 1;
+    if (!c->log_y && hi < c->lo)
+        return -1;
+    return 0;
+}
+
+/* An arrow at the edge a column's values left the axis by. */
+static void mark_off_axis(chart_ctx *c, const nqm_chart_series *s, int j, int side)
+{
+    int x = c->plot.x + j / 2;
+    if (side > 0)
+        nqm_canvas_put(c->cv, x, c->plot.y, c->ascii ? '^' : GLYPH_ABOVE, s->color);
+    else
+        nqm_canvas_put(c->cv, x, c->plot.y + c->plot.h - 1, c->ascii ? 'v' : GLYPH_BELOW,
+                       s->color);
+    if (c->info)
+        c->info->overflow = 1;
+}
+
 static void draw_series(chart_ctx *c, const nqm_chart_series *s, const column *cols)
 {
     int jp = -1, yp = 0;   /* last column with a finite last value, and its dot row */
+    int joff = -1, side = 0;  /* last column off the axis, and on which side */
     for (int j = 0; j < c->ndots; j++) {
         const column *col = &cols[j];
         if (!col->has)
             continue;
-        if (isnan(col->lo)) {           /* no finite value: a gap */
+        int off = isnan(col->lo) ? 0 : column_off_axis(c, col);
+        if (off) {                      /* off the axis: arrows, no dots */
+            for (int k = joff >= 0 && side == off ? joff + 1 : j; k <= j; k++)
+                mark_off_axis(c, s, k, off);
+            side = off;
+        }
+        joff = off ? j : -1;
+        if (isnan(col->lo) || off) {    /* nothing to draw here: a gap */
             mark_overflow(c, s, j, col->flags);
             jp = -1;
             continue;

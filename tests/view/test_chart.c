@@ -376,6 +376,43 @@ static void test_gaps_and_overflow(void)
     nqm_history_free(inf);
 }
 
+/* With a fixed range, columns wholly above it get an arrow at the top
+ * edge and no dots; those inside are drawn. */
+static void test_fixed_range(void)
+{
+    nqm_history *h = history_of(100, 256, constant, 0);
+    nqm_history *w = history_of(100, 256, wave, 10);
+    for (int ascii = 0; ascii < 2; ascii++) {
+        nqm_canvas *cv = nqm_canvas_new(120, 12, ascii ? NQM_GLYPHS_ASCII : NQM_GLYPHS_UNICODE);
+        nqm_chart_spec s;
+        nqm_chart_spec_init(&s, "g(t)");
+        s.y_min = -1;
+        s.y_max = 1;
+        nqm_chart_add_series(&s, h, 0, NQM_COLOR_SERIES1, NQM_LINE_SOLID, NULL);
+        nqm_chart_add_series(&s, w, 0, NQM_COLOR_SERIES2, NQM_LINE_SOLID, NULL);
+        nqm_chart_info info;
+        nqm_chart_draw(cv, (nqm_rect){0, 0, 120, 12}, &s, &info);
+        VCHECK(info.y_lo == -1 && info.y_hi == 1 && info.overflow, "range [%g, %g], overflow %d",
+               info.y_lo, info.y_hi, info.overflow);
+        int arrows = 0, wrong = 0;
+        for (int x = info.plot.x; x < info.plot.x + info.plot.w; x++) {
+            double t = (x - info.plot.x + 0.5) / info.plot.w * 99;
+            double v = 10 * sin(0.05 * t);   /* the wave near this column */
+            const nqm_cell *top = nqm_canvas_cell(cv, x, info.plot.y);
+            int arrow = top->ch == (ascii ? '^' : 0x2191u) && top->color == NQM_COLOR_SERIES2;
+            arrows += arrow;
+            if (v > 1.5 && !arrow)
+                wrong++;
+            if (v < 0.5 && arrow)
+                wrong++;
+        }
+        VCHECK(arrows > 10 && wrong == 0, "ascii %d: %d arrows, %d misplaced", ascii, arrows, wrong);
+        nqm_canvas_free(cv);
+    }
+    nqm_history_free(h);
+    nqm_history_free(w);
+}
+
 /* Zeros on a log axis are drawn on the floor and flagged. */
 static void test_log_nonpositive(void)
 {
@@ -565,6 +602,7 @@ int main(void)
     test_thresholds();
     test_gaps_and_overflow();
     test_log_nonpositive();
+    test_fixed_range();
     test_phase_band();
     test_compare();
     test_extremes();
