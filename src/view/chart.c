@@ -434,9 +434,11 @@ static void linear_ticks(chart_ctx *c, ticks *t)
         memset(t, 0, sizeof *t);
 }
 
+/* Powers of ten every k decades, k the smallest stride that keeps to
+ * about the target number of ticks on distinct rows; none if none does. */
 static void log_ticks(chart_ctx *c, ticks *t)
 {
-    static const int strides[] = {1, 2, 3, 5, 10, 20, 50, 100};
+    static const int strides[] = {1, 2, 3, 5, 10, 20, 50, 100, 200, 500};
     int L = (int)c->lo, H = (int)c->hi;
     for (size_t i = 0; i < sizeof strides / sizeof strides[0]; i++) {
         int k = strides[i];
@@ -451,6 +453,7 @@ static void log_ticks(chart_ctx *c, ticks *t)
         if (ok)
             return;
     }
+    memset(t, 0, sizeof *t);
 }
 
 /* ------------------------------------------------------------ drawing */
@@ -858,8 +861,6 @@ static void draw_x_axis(chart_ctx *c, int right_limit)
         nqm_canvas_text(c->cv, x, row, buf, NQM_COLOR_AXIS);
         add_xtick(c, t, x);
         next_free = x + w + XTICK_GAP;
-        if (T == 0)
-            break;
     }
 }
 
