@@ -38,6 +38,9 @@ typedef struct {
     int x, y, w, h;
 } nqm_rect;
 
+/* The cells a and b share (w = h = 0 when none). */
+nqm_rect nqm_rect_intersect(nqm_rect a, nqm_rect b);
+
 typedef struct {
     uint32_t ch;    /* code point shown (a space when empty) */
     uint8_t dots;   /* braille dot bits of a dot cell; 0 for a text cell */

@@ -2,6 +2,7 @@
  * transliteration for ASCII terminals (see canvas.h). */
 #include "nqmtop/canvas.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,12 +29,12 @@ static nqm_rect whole(const nqm_canvas *cv)
     return r;
 }
 
-static nqm_rect intersect(nqm_rect a, nqm_rect b)
+nqm_rect nqm_rect_intersect(nqm_rect a, nqm_rect b)
 {
-    int x0 = a.x > b.x ? a.x : b.x, y0 = a.y > b.y ? a.y : b.y;
-    int x1 = a.x + a.w < b.x + b.w ? a.x + a.w : b.x + b.w;
-    int y1 = a.y + a.h < b.y + b.h ? a.y + a.h : b.y + b.h;
-    nqm_rect r = {x0, y0, x1 > x0 ? x1 - x0 : 0, y1 > y0 ? y1 - y0 : 0};
+    long x0 = a.x > b.x ? a.x : b.x, y0 = a.y > b.y ? a.y : b.y;
+    long ax1 = (long)a.x + a.w, bx1 = (long)b.x + b.w, ay1 = (long)a.y + a.h, by1 = (long)b.y + b.h;
+    long x1 = ax1 < bx1 ? ax1 : bx1, y1 = ay1 < by1 ? ay1 : by1;
+    nqm_rect r = {(int)x0, (int)y0, x1 > x0 ? (int)(x1 - x0) : 0, y1 > y0 ? (int)(y1 - y0) : 0};
     return r;
 }
 
@@ -192,7 +193,7 @@ static nqm_cell *cell_at(nqm_canvas *cv, int x, int y)
 
 void nqm_canvas_clip(nqm_canvas *cv, nqm_rect r)
 {
-    cv->clip = intersect(r, whole(cv));
+    cv->clip = nqm_rect_intersect(r, whole(cv));
 }
 
 void nqm_canvas_unclip(nqm_canvas *cv)
@@ -416,7 +417,7 @@ int nqm_text_width(const char *utf8, nqm_glyphs glyphs)
 
 void nqm_canvas_fill(nqm_canvas *cv, nqm_rect r, uint32_t ch, nqm_color color)
 {
-    nqm_rect in = intersect(r, cv->clip);
+    nqm_rect in = nqm_rect_intersect(r, cv->clip);
     for (int y = in.y; y < in.y + in.h; y++)
         for (int x = in.x; x < in.x + in.w; x++)
             nqm_canvas_put(cv, x, y, ch, color);
@@ -426,19 +427,29 @@ void nqm_canvas_box(nqm_canvas *cv, nqm_rect r, nqm_color color)
 {
     if (r.w <= 0 || r.h <= 0)
         return;
-    int x1 = r.x + r.w - 1, y1 = r.y + r.h - 1;
-    for (int x = r.x + 1; x < x1; x++) {
+    long x1 = (long)r.x + r.w - 1, y1 = (long)r.y + r.h - 1;
+    /* Only the part of the edges inside the clip costs a loop. */
+    nqm_rect edges = nqm_rect_intersect(r, cv->clip);
+    for (int x = edges.x; x < edges.x + edges.w; x++) {
+        if (x == r.x || x == x1)
+            continue;
         nqm_canvas_put(cv, x, r.y, 0x2500, color);
-        nqm_canvas_put(cv, x, y1, 0x2500, color);
+        if (y1 <= INT_MAX)
+            nqm_canvas_put(cv, x, (int)y1, 0x2500, color);
     }
-    for (int y = r.y + 1; y < y1; y++) {
+    for (int y = edges.y; y < edges.y + edges.h; y++) {
+        if (y == r.y || y == y1)
+            continue;
         nqm_canvas_put(cv, r.x, y, 0x2502, color);
-        nqm_canvas_put(cv, x1, y, 0x2502, color);
+        if (x1 <= INT_MAX)
+            nqm_canvas_put(cv, (int)x1, y, 0x2502, color);
     }
+    if (x1 > INT_MAX || y1 > INT_MAX)
+        return;
     nqm_canvas_put(cv, r.x, r.y, 0x250C, color);
-    nqm_canvas_put(cv, x1, r.y, 0x2510, color);
-    nqm_canvas_put(cv, r.x, y1, 0x2514, color);
-    nqm_canvas_put(cv, x1, y1, 0x2518, color);
+    nqm_canvas_put(cv, (int)x1, r.y, 0x2510, color);
+    nqm_canvas_put(cv, r.x, (int)y1, 0x2514, color);
+    nqm_canvas_put(cv, (int)x1, (int)y1, 0x2518, color);
 }
 
 size_t nqm_canvas_row_text(const nqm_canvas *cv, int y, char *buf, size_t len)

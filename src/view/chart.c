@@ -155,15 +155,6 @@ int nqm_chart_format_steps(long steps, char *buf, size_t len)
 
 /* ------------------------------------------------------------ geometry */
 
-static nqm_rect rect_intersect(nqm_rect a, nqm_rect b)
-{
-    int x0 = a.x > b.x ? a.x : b.x, y0 = a.y > b.y ? a.y : b.y;
-    int x1 = a.x + a.w < b.x + b.w ? a.x + a.w : b.x + b.w;
-    int y1 = a.y + a.h < b.y + b.h ? a.y + a.h : b.y + b.h;
-    nqm_rect r = {x0, y0, x1 > x0 ? x1 - x0 : 0, y1 > y0 ? y1 - y0 : 0};
-    return r;
-}
-
 /* The steps [first, last] (offsets from t_first) that dot column j holds:
  * step offset d sits at column round(d * (ndots - 1) / T). Returns 0 when
  * the column holds none. */
@@ -463,7 +454,7 @@ static void text_before(chart_ctx *c, int x, int y, const char *text, nqm_color 
 {
     nqm_rect saved = nqm_canvas_clip_rect(c->cv);
     nqm_rect span = {x, y, end - x, 1};
-    nqm_canvas_clip(c->cv, rect_intersect(saved, span));
+    nqm_canvas_clip(c->cv, nqm_rect_intersect(saved, span));
     nqm_canvas_text(c->cv, x, y, text, color);
     nqm_canvas_clip(c->cv, saved);
 }
@@ -1045,10 +1036,10 @@ int nqm_chart_draw(nqm_canvas *cv, nqm_rect r, const nqm_chart_spec *spec, nqm_c
     }
     nqm_rect canvas_r = {0, 0, nqm_canvas_width(cv), nqm_canvas_height(cv)};
     nqm_rect saved = nqm_canvas_clip_rect(cv);
-    c.frame = rect_intersect(r, canvas_r);
+    c.frame = nqm_rect_intersect(r, canvas_r);
     if (c.frame.w < 2 || c.frame.h < 2)
         return 0;
-    nqm_canvas_clip(cv, rect_intersect(c.frame, saved));
+    nqm_canvas_clip(cv, nqm_rect_intersect(c.frame, saved));
     time_range(&c);
     draw_frame(&c);
     int rc = c.frame.h >= 3 ? draw_inside(&c) : 0;

@@ -141,6 +141,16 @@ static void test_clip(void)
                    x, y);
             VCHECK(!in || nqm_canvas_cell(cv, x, y)->ch != ' ', "(%d,%d) not written", x, y);
         }
+    /* Huge rectangles cost no more than the clip and do not overflow. */
+    nqm_rect huge = {-2000000000, -2000000000, 2147483647, 2147483647};
+    nqm_canvas_box(cv, huge, NQM_COLOR_AXIS);
+    nqm_canvas_fill(cv, huge, '#', NQM_COLOR_AXIS);
+    nqm_rect far = {2147483600, 3, 2147483647, 1};
+    nqm_canvas_box(cv, far, NQM_COLOR_AXIS);
+    nqm_rect both = nqm_rect_intersect(huge, r);
+    VCHECK(both.x == 2 && both.y == 1 && both.w == 4 && both.h == 3, "intersect (%d,%d %dx%d)",
+           both.x, both.y, both.w, both.h);
+    VCHECK(nqm_rect_intersect(far, r).w == 0, "disjoint rectangles meet");
     nqm_canvas_unclip(cv);
     nqm_canvas_put(cv, 9, 4, 'z', NQM_COLOR_DEFAULT);
     VCHECK(nqm_canvas_cell(cv, 9, 4)->ch == 'z', "unclip");

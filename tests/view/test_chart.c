@@ -196,7 +196,7 @@ static void test_log_ticks(void)
                 nqm_chart_info info;
                 nqm_canvas_clear(cv);
                 nqm_chart_draw(cv, (nqm_rect){0, 0, 60, height}, &s, &info);
-                char what[64];
+                char what[128];
                 snprintf(what, sizeof what, "log scale %ld steps %ld height %d", scale, steps, height);
                 VCHECK(info.nyticks >= 2, "%s: %d ticks", what, info.nyticks);
                 /* The axis spans the data, or 20 decades below its top. */
@@ -242,7 +242,7 @@ static void test_linear_ticks(void)
             nqm_chart_info info;
             nqm_canvas_clear(cv);
             nqm_chart_draw(cv, (nqm_rect){0, 0, 60, height}, &s, &info);
-            char what[64];
+            char what[128];
             snprintf(what, sizeof what, "amplitude %ld height %d", amp, height);
             nqm_envelope e;
             nqm_history_envelope(h, 0, 0, 299, &e);
