@@ -88,6 +88,7 @@ static void model_segment(const nqm_scene *sc, segments *s)
         add(s, 3, NQM_COLOR_STATUS, "n=%d", nqm_config_n(cfg));
     if (nqm_config_d(cfg) > 1)
         add(s, 3, NQM_COLOR_STATUS, "d=%d", nqm_config_d(cfg));
+    add(s, 3, NQM_COLOR_STATUS, "seed %lu", sc->app->seed);
 }
 
 static void line1_segments(const nqm_scene *sc, segments *s)

@@ -8,6 +8,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <locale.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +26,11 @@
 /* Frame period, and the share of it that training may take. */
 #define FRAME_SECONDS (1.0 / 30)
 #define TRAIN_SECONDS 0.020
-/* How often the run summaries (regime, T1..T4) are recomputed. */
+/* How often the run summaries (regime, T1..T4) are recomputed at least;
+ * long runs, whose summaries cost more, wait so that summaries stay
+ * below SUMMARY_SHARE of the time. */
 #define SUMMARY_SECONDS 0.25
+#define SUMMARY_SHARE 0.05
 /* Window over which steps per second are measured. */
 #define RATE_WINDOW_SECONDS 0.5
 
@@ -44,6 +48,7 @@ typedef struct {
     int color;                  /* colour pairs in use */
     double last_tick;           /* when steps were last counted due */
     double last_summary;
+    double summary_cost;        /* seconds the last summary took */
     double rate_start;          /* measuring window start */
     long rate_steps;            /* steps in the window */
     double steps_per_second;
@@ -276,10 +281,12 @@ static void measure_rate(ui_state *ui, double t)
 
 static void summarize(ui_state *ui, double t)
 {
-    if (t - ui->last_summary < SUMMARY_SECONDS && !ui->app.paused)
+    double wait = fmax(SUMMARY_SECONDS, ui->summary_cost / SUMMARY_SHARE);
+    if (t - ui->last_summary < wait && !ui->app.paused)
         return;
     nqm_runset_summarize(&ui->set);
-    ui->last_summary = t;
+    ui->last_summary = now_seconds();
+    ui->summary_cost = ui->last_summary - t;
 }
 
 /* ------------------------------------------------------------ actions */
