@@ -12,6 +12,7 @@
 #include "config.h"
 #include "nqmtop/batch.h"
 #include "nqmtop/config.h"
+#include "nqmtop/keys.h"
 #include "nqmtop/preset.h"
 #include "nqmtop/ui.h"
 
@@ -74,8 +75,10 @@ static void print_help(FILE *f)
           "Exit status: 0 ok (a diverged run included), 1 runtime failure, 2 usage or\n"
           "input error.\n"
           "\n"
-          "See man nqmtop; press ? in the UI for keys.\n",
+          "Keys in the UI:\n",
           f);
+    nqm_keys_print(f);
+    fputs("\nSee man nqmtop; press ? in the UI for keys.\n", f);
 }
 
 static void print_version(void)
