@@ -119,9 +119,10 @@ static int setup_colors(int wanted)
     return 1;
 }
 
+/* Attributes of a colour index (the pair itself goes to setcchar). */
 static attr_t cell_attr(int color, int use_color)
 {
-    attr_t a = use_color ? COLOR_PAIR(color) : A_NORMAL;
+    attr_t a = A_NORMAL;
     switch (color) {
     case NQM_COLOR_TITLE:
         return a | A_BOLD;
@@ -144,7 +145,8 @@ static void put_cell(int y, int x, const nqm_cell *cell, int use_color)
     cchar_t cc;
     if (cell->ch < 32 || cell->ch == 127)
         wc[0] = L' ';
-    if (setcchar(&cc, wc, cell_attr(cell->color, use_color), 0, NULL) == OK)
+    short pair = use_color ? (short)cell->color : 0;
+    if (setcchar(&cc, wc, cell_attr(cell->color, use_color), pair, NULL) == OK)
         mvadd_wch(y, x, &cc);
 }
 

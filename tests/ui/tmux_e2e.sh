@@ -2,6 +2,7 @@
 # tmux_e2e.sh NQMTOP: the interactive UI driven end to end in a detached
 # tmux session: the screen comes up, + raises eta by 5%, space pauses,
 # ? shows the help, c shows the three-model legend, e exports a CSV,
+# colours show unless NO_COLOR is set,
 # resizes (down to "too small" and back) keep it drawing, q returns to the
 # shell with status 0; Ctrl-C and SIGTERM also restore the shell.
 # Exit 77 (skipped) when tmux is not installed.
@@ -63,21 +64,28 @@ wait_file() {
 eta_now() { screen | head -n 1 | sed -n 's/.*η=\([0-9.e+-]*\).*/\1/p'; }
 step_now() { screen | sed -n 's/^ step \([0-9]*\).*/\1/p' | head -n 1; }
 
-# start NAME: nqmtop in a fresh 100x30 session on a tmux server of its
+# start NAME [VAR=VALUE...]: nqmtop (with those variables set) in a fresh
+# 100x30 session on a tmux server of its
 # own (so no server is reused while it shuts down); its exit status goes to
 # $dir/NAME.exit. The shells around it ignore SIGINT, as an interactive
 # shell would survive a Ctrl-C meant for its foreground program.
 start() {
-    echo "stage $1"
+    echo "stage $*"
     tm kill-server >/dev/null 2>&1
     sock=nqmtop-e2e-$$-$1
+    name=$1
+    shift
     tm new-session -d -s e2e -x 100 -y 30 \
-        "cd '$dir' && trap '' INT && LANG=C.UTF-8 LC_ALL=C.UTF-8 sh -c '\"$nqmtop\" --preset catapult-1d; echo EXIT=\$? > $1.exit'; sleep 60"
+        "cd '$dir' && trap '' INT && LANG=C.UTF-8 LC_ALL=C.UTF-8 $* sh -c '\"$nqmtop\" --preset catapult-1d; echo EXIT=\$? > $name.exit'; sleep 60"
     wait_for '^ step [0-9]+' 20
 }
 
 # --- keys, overlays, resizes, quit -------------------------------------
+# colour escapes on screen: foreground colours 31..37
+colours() { tm capture-pane -e -p -t e2e | grep -c "$(printf '\033')\[3[1-7]m"; }
+
 start keys
+[ "$(colours)" -gt 0 ] || fail "no colours on screen"
 eta1=$(eta_now)
 [ -n "$eta1" ] || fail "no η= in the status line"
 tm send-keys -t e2e +
@@ -133,7 +141,8 @@ tm send-keys -t e2e C-c
 wait_file "$dir/ctrlc.exit"
 grep -qx 'EXIT=130' "$dir/ctrlc.exit" || fail "Ctrl-C: $(cat "$dir/ctrlc.exit")"
 
-start term
+start term NO_COLOR=1
+[ "$(colours)" -eq 0 ] || fail "colours on screen although NO_COLOR is set"
 pid=$(pgrep -n -f "^$nqmtop --preset catapult-1d") || fail "cannot find the nqmtop process"
 kill -TERM "$pid"
 wait_file "$dir/term.exit"
