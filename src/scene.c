@@ -461,22 +461,38 @@ static nqm_rect overlay_box(nqm_canvas *cv, nqm_rect r, const char *title)
     return inner;
 }
 
+/* Width of the widest key label of the table. */
+static int label_width(void)
+{
+    int w = 0;
+    for (int a = 0; a < NQM_ACT_COUNT; a++) {
+        char label[64];
+        int n = (int)strlen(nqm_action_label((nqm_action)a, label, sizeof label));
+        w = n > w ? n : w;
+    }
+    return w;
+}
+
+/* Every action of the key table: one column when the rows allow it, else
+ * two, each clipped to its own width. */
 static void draw_help(nqm_canvas *cv, const nqm_layout *lay)
 {
     nqm_rect in = overlay_box(cv, lay->overlay, " keys (any key closes this help) ");
-    nqm_canvas_clip(cv, in);
-    /* One column when every line fits, else two side by side. */
     int rows = in.h > 0 ? in.h : 1, columns = NQM_ACT_COUNT > rows ? 2 : 1;
     int per_column = (NQM_ACT_COUNT + columns - 1) / columns, col_w = in.w / columns;
+    int lw = label_width();
     for (int a = 0; a < NQM_ACT_COUNT; a++) {
-        char line[160];
-        nqm_action_line((nqm_action)a, line, sizeof line);
-        int x = in.x + (a / per_column) * col_w, y = in.y + a % per_column;
-        nqm_canvas_text(cv, x, y, line + 1, NQM_COLOR_DEFAULT);
+        char label[64], line[192];
+        nqm_action_label((nqm_action)a, label, sizeof label);
+        snprintf(line, sizeof line, "%-*s  %s", lw, label, nqm_action_help((nqm_action)a));
+        nqm_rect cell = {in.x + (a / per_column) * col_w, in.y + a % per_column, col_w - 1, 1};
+        nqm_canvas_clip(cv, cell);
+        nqm_canvas_text(cv, cell.x, cell.y, line, NQM_COLOR_DEFAULT);
     }
-    if (per_column + 2 < in.h)
+    nqm_canvas_clip(cv, in);
+    if (per_column + 2 <= in.h)
         nqm_canvas_text(cv, in.x, in.y + per_column + 1,
-                        " eta_crit = 2/λ1(0); catapults for eta_crit < eta < eta_max = 4/λ1(0)",
+                        "eta_crit = 2/λ1(0); catapults for eta_crit < eta < eta_max = 4/λ1(0)",
                         NQM_COLOR_STATUS);
     nqm_canvas_unclip(cv);
 }
