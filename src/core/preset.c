@@ -274,7 +274,7 @@ static int parse_integer(const char *value, uint64_t lo, uint64_t hi, uint64_t *
         errno = 0;
         unsigned long long v = strtoull(s, NULL, 10);
         if (errno == ERANGE || v < lo || v > hi) {
-            snprintf(msg, msglen, "%.*s is out of range %llu..%llu", (int)span, s,
+            snprintf(msg, msglen, "%.*s is out of range (%llu to %llu)", (int)span, s,
                      (unsigned long long)lo, (unsigned long long)hi);
             return -1;
         }
@@ -291,7 +291,7 @@ static int parse_integer(const char *value, uint64_t lo, uint64_t hi, uint64_t *
         return -1;
     }
     if (v < (double)lo || v > (double)hi) {
-        snprintf(msg, msglen, "%s is out of range %llu..%llu", value, (unsigned long long)lo,
+        snprintf(msg, msglen, "%s is out of range (%llu to %llu)", value, (unsigned long long)lo,
                  (unsigned long long)hi);
         return -1;
     }
@@ -592,8 +592,8 @@ static int fail_at(resolver *r, int where, const char *key, const char *fmt, ...
 
 static const char *closest_key(const char *name)
 {
-    int best = -1, best_d = 1 << 30;
-    for (int k = 0; k < KEY_COUNT; k++) {
+    int best = 0, best_d = edit_distance(name, key_names[0]);
+    for (int k = 1; k < KEY_COUNT; k++) {
         int dist = edit_distance(name, key_names[k]);
         if (dist < best_d) {
             best_d = dist;

@@ -202,9 +202,9 @@ empty-value|width =\n|:1: width: empty value
 junk|eta = 0.5 please\n|:1: eta: trailing junk 'please'
 non-finite|y = nan\n|:1: y: .*not a finite number
 overflow|mu = 1e400\n|:1: mu: .*not a finite number
-range-width|width = 0\n|:1: width: .*out of range
+range-width|width = 0\n|:1: width: 0 is out of range \(1 to 1000000000000\)$
 range-eta|eta = -1\n|:1: eta: .*must be > 0
-range-eigs|eigs = 9\n|:1: eigs: .*out of range 1..8
+range-eigs|eigs = 9\n|:1: eigs: 9 is out of range \(1 to 8\)
 range-n|data = mix1d\nn = 2000000\n|:2: n: .*out of range
 batch-size|data = mix1d\nn = 4\nbatch_size = 5\n|:3: batch_size: .*exceeds
 both-etas|eta = 1\neta_rel = 1.5\n|:2: eta_rel: eta is already set on line 1
