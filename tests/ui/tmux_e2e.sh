@@ -3,7 +3,8 @@
 # tmux session: the screen comes up, + raises eta by 5%, space pauses,
 # ? shows the help, c shows the three-model legend, e exports a CSV,
 # colours show unless NO_COLOR is set,
-# resizes (down to "too small" and back) keep it drawing, q returns to the
+# resizes (down to "too small", odd sizes from 1x1 to 500x150, and back)
+# keep it drawing, q returns to the
 # shell with status 0; Ctrl-C and SIGTERM also restore the shell.
 # Exit 77 (skipped) when tmux is not installed.
 set -u
@@ -126,6 +127,11 @@ tm resize-window -t e2e -x 60 -y 20
 wait_for '^ step [0-9]+'
 tm resize-window -t e2e -x 10 -y 5
 wait_for 'too small'
+# odd sizes in quick succession, from one cell to very large
+for size in 1x1 2x40 300x3 19x8 20x9 21x10 500x150 7x200 133x41 1x1 250x70; do
+    tm resize-window -t e2e -x "${size%x*}" -y "${size#*x}"
+    sleep 0.05
+done
 tm resize-window -t e2e -x 100 -y 30
 wait_for '^ step [0-9]+'
 wait_for 'net.*quad.*lin'
