@@ -5,7 +5,8 @@
 # colours show unless NO_COLOR is set,
 # resizes (down to "too small", odd sizes from 1x1 to 500x150, and back)
 # keep it drawing, q returns to the
-# shell with status 0; Ctrl-C and SIGTERM also restore the shell.
+# shell with status 0; Ctrl-C, SIGTERM, SIGHUP and SIGQUIT also restore
+# the shell, with status 128 + the signal.
 # Exit 77 (skipped) when tmux is not installed.
 set -u
 
@@ -17,7 +18,7 @@ dir=$(mktemp -d)
 sock=none
 tm() { tmux -L "$sock" "$@"; }
 cleanup() {
-    for stage in keys ctrlc term; do
+    for stage in keys ctrlc term HUP QUIT; do
         tmux -L "nqmtop-e2e-$$-$stage" kill-server >/dev/null 2>&1
     done
     rm -rf "$dir"
@@ -149,11 +150,18 @@ grep -qx 'EXIT=130' "$dir/ctrlc.exit" || fail "Ctrl-C: $(cat "$dir/ctrlc.exit")"
 
 start term NO_COLOR=1
 [ "$(colours)" -eq 0 ] || fail "colours on screen although NO_COLOR is set"
-pid=$(pgrep -n -f "^$nqmtop --preset catapult-1d") || fail "cannot find the nqmtop process"
-kill -TERM "$pid"
-wait_file "$dir/term.exit"
-grep -qx 'EXIT=143' "$dir/term.exit" || fail "SIGTERM: $(cat "$dir/term.exit")"
-wait_gone '^ step [0-9]+'
+for signal in TERM:15 HUP:1 QUIT:3; do
+    sig=${signal%:*}
+    [ "$sig" = TERM ] || start "$sig"
+    pid=$(pgrep -n -f "^$nqmtop --preset catapult-1d") || fail "cannot find the nqmtop process"
+    kill -s "$sig" "$pid"
+    exitfile=$dir/$sig.exit
+    [ "$sig" = TERM ] && exitfile=$dir/term.exit
+    wait_file "$exitfile"
+    want=$((128 + ${signal#*:}))
+    grep -qx "EXIT=$want" "$exitfile" || fail "SIG$sig: $(cat "$exitfile"), not $want"
+    wait_gone '^ step [0-9]+'
+done
 
-echo "ok: keys, help, compare, export, resizes, quit, Ctrl-C, SIGTERM"
+echo "ok: keys, help, compare, export, resizes, quit, Ctrl-C, SIGTERM, SIGHUP, SIGQUIT"
 exit 0
