@@ -26,6 +26,9 @@
 /* Frame period, and the share of it that training may take. */
 #define FRAME_SECONDS (1.0 / 30)
 #define TRAIN_SECONDS 0.020
+/* How long the loop sleeps between frames while nothing trains (keys,
+ * resizes and signals still wake it at once). */
+#define IDLE_SECONDS 0.25
 /* How often the run summaries (regime, T1..T4) are recomputed at least;
  * long runs, whose summaries cost more, wait so that summaries stay
  * below SUMMARY_SHARE of the time. */
@@ -413,6 +416,12 @@ static int read_keys(ui_state *ui, double frame_end)
     return 0;
 }
 
+/* Nothing will train until a key is pressed. */
+static int idle(const ui_state *ui)
+{
+    return ui->app.paused || ui->app.diverged || nqm_app_at_end(&ui->app);
+}
+
 static int event_loop(ui_state *ui)
 {
     double t = now_seconds();
@@ -429,7 +438,7 @@ static int event_loop(ui_state *ui)
         summarize(ui, t);
         if (ui->dirty)
             draw(ui);
-        if (read_keys(ui, t + FRAME_SECONDS))
+        if (read_keys(ui, t + (idle(ui) ? IDLE_SECONDS : FRAME_SECONDS)))
             return 0;
     }
     return 128 + quit_signal;
