@@ -220,33 +220,56 @@ static void sync_app(ui_state *ui)
     ui->app.step = nqm_run_step_count(&ui->set.runs[0]);
 }
 
-/* Rebuild the runs from the app's choices; keeps the old ones (and says
- * why) when the new ones cannot be built. */
+/* Build the runs of plan on base and put them in place of the current
+ * ones. A theory overlay that cannot run is left out (and the note says
+ * why); when nothing can be built the current runs stay. 0 or -1. */
+static int install(ui_state *ui, const nqm_config *base, nqm_runset_plan plan)
+{
+    nqm_runset fresh;
+    char err[NQM_MESSAGE_LEN - 32];
+    if (nqm_runset_build(&fresh, base, &plan, err, sizeof err) != 0 && plan.theory) {
+        plan.theory = 0;
+        if (nqm_runset_build(&fresh, base, &plan, err, sizeof err) == 0)
+            note(ui, "theory overlay off: ", err);
+    }
+    if (fresh.nruns == 0) {
+        note(ui, "", err);
+        return -1;
+    }
+    nqm_runset_free(&ui->set);
+    ui->set = fresh;
+    ui->last_summary = 0;
+    ui->dirty = 1;
+    return 0;
+}
+
+/* The app's choices as the runs in place have them: model, modes, seed,
+ * eta (after a failed rebuild they go back to what still runs). */
+static void adopt_runs(ui_state *ui)
+{
+    nqm_app *app = &ui->app;
+    nqm_session *main_session = ui->set.runs[0].session;
+    app->compare = ui->set.nruns > 1;
+    app->theory = ui->set.has_theory;
+    if (!app->compare)
+        app->model = nqm_run_model(&ui->set.runs[0]);
+    app->seed = nqm_session_config(main_session)->seed;
+    app->eta = nqm_session_eta(main_session);
+    app->eta_crit = nqm_session_eta_crit(main_session);
+    app->eta_rel_next = 0;
+    sync_app(ui);
+}
+
+/* Rebuild the runs from the app's choices; they start at step 0. */
 static void rebuild(ui_state *ui)
 {
     nqm_app *app = &ui->app;
     nqm_runset_plan plan = {app->compare ? MODEL_QUAD : app->model, app->seed, app->eta,
                             app->eta_rel_next, app->compare, app->theory};
-    nqm_runset fresh;
-    char err[NQM_MESSAGE_LEN - 16];
-    if (nqm_runset_build(&fresh, &ui->base, &plan, err, sizeof err) != 0 && plan.theory) {
-        plan.theory = app->theory = 0;
-        if (nqm_runset_build(&fresh, &ui->base, &plan, err, sizeof err) == 0)
-            note(ui, "theory overlay off: ", err);
-    }
-    if (fresh.nruns == 0) {
-        note(ui, "", err);
-        app->eta_rel_next = 0;
-        return;
-    }
-    nqm_runset_free(&ui->set);
-    ui->set = fresh;
-    nqm_session *main_session = ui->set.runs[0].session;
-    nqm_app_restarted(app, nqm_session_eta(main_session), nqm_session_eta_crit(main_session),
-                      ui->base.steps);
-    sync_app(ui);
-    ui->last_summary = 0;
-    ui->dirty = 1;
+    int ok = install(ui, &ui->base, plan) == 0;
+    adopt_runs(ui);
+    if (ok)
+        nqm_app_restarted(app, app->eta, app->eta_crit, ui->base.steps);
 }
 
 /* Train for the steps due since the last frame, within the time budget. */
@@ -311,6 +334,16 @@ static void export_history(ui_state *ui)
         note(ui, "", err);
 }
 
+/* The plan a configuration asks for by itself: its model, seed and eta. */
+static nqm_runset_plan plan_of(const nqm_config *cfg)
+{
+    nqm_runset_plan plan = {cfg->model, cfg->seed, cfg->eta,
+                            cfg->eta_mode == ETA_RELATIVE ? cfg->eta_rel : 0, 0, 0};
+    return plan;
+}
+
+/* Load the preset chosen in the picker and start it; the current run
+ * stays when the preset cannot be loaded or run. */
 static void pick_preset(ui_state *ui)
 {
     const nqm_preset_info *p = &ui->presets[ui->app.picker_sel];
@@ -321,6 +354,10 @@ static void pick_preset(ui_state *ui)
         return;
     }
     snprintf(cfg.preset, sizeof cfg.preset, "%s", p->name);
+    if (install(ui, &cfg, plan_of(&cfg)) != 0) {
+        nqm_config_free(&cfg);
+        return;
+    }
     nqm_config_free(&ui->base);
     ui->base = cfg;
     nqm_app keep = ui->app;
@@ -328,12 +365,7 @@ static void pick_preset(ui_state *ui)
     ui->app.speed = keep.speed;
     ui->app.log_loss = keep.log_loss;
     ui->app.picker_sel = keep.picker_sel;
-    /* the preset's own learning rate, absolute or relative */
-    if (cfg.eta_mode == ETA_RELATIVE)
-        ui->app.eta_rel_next = cfg.eta_rel;
-    else
-        ui->app.eta = cfg.eta;
-    rebuild(ui);
+    adopt_runs(ui);
 }
 
 static void apply_reactions(ui_state *ui, unsigned r)
@@ -488,8 +520,7 @@ static int open_runs(ui_state *ui, const nqm_config *cfg)
         fputs("nqmtop: out of memory\n", stderr);
         return -1;
     }
-    nqm_runset_plan plan = {cfg->model, cfg->seed, cfg->eta,
-                            cfg->eta_mode == ETA_RELATIVE ? cfg->eta_rel : 0, 0, 0};
+    nqm_runset_plan plan = plan_of(cfg);
     if (nqm_runset_build(&ui->set, &ui->base, &plan, err, sizeof err) != 0) {
         fprintf(stderr, "nqmtop: %s\n", err);
         return -1;
