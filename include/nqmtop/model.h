@@ -47,5 +47,9 @@ int nqm_gqm_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, ch
                 size_t errlen);
 int nqm_theory_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, char *err,
                    size_t errlen);
+int nqm_mlp_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, char *err,
+                size_t errlen);
+int nqm_cnn_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, char *err,
+                size_t errlen);
 
 #endif

@@ -10,6 +10,10 @@ int nqm_model_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, 
     case MODEL_THEORY:
         return nqm_theory_new(cfg, data, out, err, errlen);
     default:
+        if (cfg->network == NETWORK_MLP)
+            return nqm_mlp_new(cfg, data, out, err, errlen);
+        if (cfg->network == NETWORK_CNN)
+            return nqm_cnn_new(cfg, data, out, err, errlen);
         return nqm_twolayer_new(cfg, data, out, err, errlen);
     }
 }

@@ -1,0 +1,627 @@
+/* taylor.c: the chain networks of taylor.h — f, its linearisation and its
+ * quadratic model — by Taylor-mode (jet) forward passes and reverse mode
+ * through them. Not a general autodiff: three layer kinds, written out.
+ *
+ * Per layer l with input h' (the data X for l = 0) and base weights W:
+ *
+ *   base      z  = A(W) h' + b             h  = s(z)
+ *   first     z1 = A(W) h1' + A(D) h' + Db h1 = s'(z) z1          (along D)
+ *   mixed     c  = A(W) c_h' + A(D) e1' + A(E) d1'
+ *                                          c_h = s'(z) c + s''(z) d1 e1
+ *
+ * A(W) h is bilinear in (W, h). Along a ray w0 + tD the outputs are
+ * f0 + t f1 + t^2 f2 + O(t^3) with f1 = first(D) = J0 D and f2 = mixed(D, D) / 2
+ * = D^T H0 D / 2; mixed(D, V) is D^T H0 V, the cross term of the tangent of
+ * f_quad along V. Reverse mode through the first and mixed passes gives
+ * the gradients: for the first-order output it is plain backprop at the
+ * base point (adjoint zb, zb' = s' A(W)^T zb); for the quadratic output a
+ * second adjoint joins it:
+ *
+ *   zb2' = s' A(W)^T zb2,   zb1' = s' (A(W)^T zb1 + A(D)^T zb2) + s'' z1 A(W)^T zb2,
+ *   grad_W += dW<zb1, A(W) h'> + dW<zb2, A(W) h1'>,   grad_b += zb1,
+ *
+ * starting from zb1 = zb2 = r at the readout: this is J0^T r + (sum_i r_i
+ * H_i) D, the Hessian-vector product folded into one backward pass.
+ *
+ * Base point: net evaluates at w (recomputed on every call), lin and quad
+ * at w0 (computed once). Buffers are (n, out) per layer, row-major, all in
+ * one allocation; nothing of size n x p or p x p exists. */
+#include "nqmtop/taylor.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nqmtop/blas.h"
+
+/* Per-layer buffers, each (n, out). Pair 0 holds the first-order
+ * coefficients along D (the displacement), pair 1 along a tangent V. */
+typedef struct {
+    double *z, *h, *s1, *s2;   /* base: pre-activation, s, s', s'' */
+    double *z1[2], *h1[2];     /* first-order coefficients along D / V */
+    double *c, *ch;            /* mixed second-order coefficient and its activation */
+} layer_state;
+
+enum { ALONG_D = 0, ALONG_V = 1 };
+
+typedef struct {
+    nqm_model base;
+    nqm_model_kind variant;
+    nqm_activation act;
+    nqm_chain chain;
+    int n, d;
+    const double *X;     /* (n, d) inputs, borrowed from the data */
+    double *w;           /* (p) net: w; lin, quad: D = w - w0 */
+    double *w0;          /* (p) initial parameters */
+    double *grad;        /* (p) J^T r scratch */
+    double *f0;          /* (n) f(w0) */
+    double *K0;          /* (n, n) lin's constant kernel */
+    int have_K0;
+    double *adj[4];      /* (n, maxw) adjoints: zb1, zb2 and their inputs hb1, hb2 */
+    layer_state ls[NQM_TAYLOR_MAX_LAYERS];
+    double *mem;         /* the one allocation all of the above point into */
+} taylor;
+
+/* ---- layers ------------------------------------------------------------- */
+
+void nqm_chain_layout(nqm_chain *chain)
+{
+    size_t off = 0;
+    for (int l = 0; l < chain->nlayers; l++) {
+        nqm_layer *L = &chain->layer[l];
+        switch (L->kind) {
+        case NQM_LAYER_DENSE:
+            L->w_len = (size_t)L->out * L->in;
+            L->b_len = L->bias ? (size_t)L->out : 0;
+            break;
+        case NQM_LAYER_CONV:
+            L->w_len = (size_t)L->channels * L->kernel * L->kernel;
+            L->b_len = L->bias ? (size_t)L->channels : 0;
+            break;
+        case NQM_LAYER_POOL:
+            L->w_len = (size_t)L->out * L->channels;
+            L->b_len = 0;
+            break;
+        }
+        L->w_off = off;
+        off += L->w_len;
+    }
+    for (int l = 0; l < chain->nlayers; l++) {
+        chain->layer[l].b_off = off;
+        off += chain->layer[l].b_len;
+    }
+    chain->p = off;
+}
+
+/* Z (n, out) += A(W) H for H (n, in). */
+static void layer_apply(const nqm_layer *L, int n, const double *W, const double *H, double *Z)
+{
+    if (L->kind == NQM_LAYER_DENSE) {
+        /* column-major: Z^T (out, n) += W (out, in) H^T (in, n) */
+        nqm_dgemm("T", "N", L->out, n, L->in, 1 / sqrt((double)L->in), W, L->in, H, L->in, 1.0,
+                  Z, L->out);
+        return;
+    }
+    if (L->kind == NQM_LAYER_POOL) {
+        const int per = L->in / L->channels;
+        const double scale = 1 / (sqrt((double)L->channels) * per);
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < L->channels; c++) {
+                const double *hc = H + (size_t)i * L->in + (size_t)c * per;
+                double sum = 0;
+                for (int q = 0; q < per; q++)
+                    sum += hc[q];
+                for (int o = 0; o < L->out; o++)
+                    Z[(size_t)i * L->out + o] += scale * W[(size_t)o * L->channels + c] * sum;
+            }
+        return;
+    }
+    const int s = L->side, k = L->kernel, q = s - k + 1;
+    const double scale = 1.0 / k;
+    for (int i = 0; i < n; i++)
+        for (int c = 0; c < L->channels; c++) {
+            const double *Wc = W + (size_t)c * k * k;
+            double *Zc = Z + (size_t)i * L->out + (size_t)c * q * q;
+            const double *Hi = H + (size_t)i * L->in;
+            for (int y = 0; y < q; y++)
+                for (int x = 0; x < q; x++) {
+                    double acc = 0;
+                    for (int a = 0; a < k; a++)
+                        for (int b = 0; b < k; b++)
+                            acc += Wc[a * k + b] * Hi[(y + a) * s + x + b];
+                    Zc[y * q + x] += scale * acc;
+                }
+        }
+}
+
+/* HB (n, in) += A(W)^T ZB for ZB (n, out). A convolution is always the
+ * first layer (chain_check), whose input adjoint nobody needs. */
+static void layer_adjoint_input(const nqm_layer *L, int n, const double *W, const double *ZB,
+                                double *HB)
+{
+    if (L->kind == NQM_LAYER_DENSE) {
+        /* column-major: HB^T (in, n) += W^T (in, out) ZB^T (out, n) */
+        nqm_dgemm("N", "N", L->in, n, L->out, 1 / sqrt((double)L->in), W, L->in, ZB, L->out,
+                  1.0, HB, L->in);
+        return;
+    }
+    const int per = L->in / L->channels;
+    const double scale = 1 / (sqrt((double)L->channels) * per);
+    for (int i = 0; i < n; i++)
+        for (int c = 0; c < L->channels; c++) {
+            double sum = 0;
+            for (int o = 0; o < L->out; o++)
+                sum += W[(size_t)o * L->channels + c] * ZB[(size_t)i * L->out + o];
+            double *hc = HB + (size_t)i * L->in + (size_t)c * per;
+            for (int q = 0; q < per; q++)
+                hc[q] += scale * sum;
+        }
+}
+
+/* G (w_len) += the gradient of <ZB, A(W) H> with respect to W. */
+static void layer_adjoint_weight(const nqm_layer *L, int n, const double *ZB, const double *H,
+                                 double *G)
+{
+    if (L->kind == NQM_LAYER_DENSE) {
+        /* column-major: G^T (in, out) += H^T (in, n) ZB (n, out) */
+        nqm_dgemm("N", "T", L->in, L->out, n, 1 / sqrt((double)L->in), H, L->in, ZB, L->out,
+                  1.0, G, L->in);
+        return;
+    }
+    if (L->kind == NQM_LAYER_POOL) {
+        const int per = L->in / L->channels;
+        const double scale = 1 / (sqrt((double)L->channels) * per);
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < L->channels; c++) {
+                const double *hc = H + (size_t)i * L->in + (size_t)c * per;
+                double sum = 0;
+                for (int q = 0; q < per; q++)
+                    sum += hc[q];
+                for (int o = 0; o < L->out; o++)
+                    G[(size_t)o * L->channels + c] += scale * sum * ZB[(size_t)i * L->out + o];
+            }
+        return;
+    }
+    const int s = L->side, k = L->kernel, q = s - k + 1;
+    const double scale = 1.0 / k;
+    for (int i = 0; i < n; i++)
+        for (int c = 0; c < L->channels; c++) {
+            double *Gc = G + (size_t)c * k * k;
+            const double *Zc = ZB + (size_t)i * L->out + (size_t)c * q * q;
+            const double *Hi = H + (size_t)i * L->in;
+            for (int a = 0; a < k; a++)
+                for (int b = 0; b < k; b++) {
+                    double acc = 0;
+                    for (int y = 0; y < q; y++)
+                        for (int x = 0; x < q; x++)
+                            acc += Zc[y * q + x] * Hi[(y + a) * s + x + b];
+                    Gc[a * k + b] += scale * acc;
+                }
+        }
+}
+
+/* Units sharing one bias: 1 for dense, the q^2 positions of a channel for conv. */
+static int bias_stride(const nqm_layer *L)
+{
+    return L->kind == NQM_LAYER_CONV ? L->out / L->channels : 1;
+}
+
+/* Z (n, out) += the biases B (b_len). */
+static void bias_apply(const nqm_layer *L, int n, const double *B, double *Z)
+{
+    const int per = bias_stride(L);
+    for (int i = 0; i < n; i++)
+        for (int u = 0; u < L->out; u++)
+            Z[(size_t)i * L->out + u] += B[u / per];
+}
+
+/* G (b_len) += the gradient of <ZB, Z> with respect to the biases. */
+static void bias_adjoint(const nqm_layer *L, int n, const double *ZB, double *G)
+{
+    const int per = bias_stride(L);
+    for (int i = 0; i < n; i++)
+        for (int u = 0; u < L->out; u++)
+            G[u / per] += ZB[(size_t)i * L->out + u];
+}
+
+/* ---- activation --------------------------------------------------------- */
+
+/* h = s(z), s1 = s'(z), s2 = s''(z) elementwise over len numbers. */
+static void activate(nqm_activation act, size_t len, const double *z, double *h, double *s1,
+                     double *s2)
+{
+    for (size_t e = 0; e < len; e++) {
+        double x = z[e];
+        switch (act) {
+        case ACT_RELU:
+            h[e] = x > 0 ? x : 0;
+            s1[e] = x > 0 ? 1 : 0;
+            s2[e] = 0;
+            break;
+        case ACT_TANH: {
+            double t = tanh(x);
+            h[e] = t;
+            s1[e] = 1 - t * t;
+            s2[e] = -2 * t * (1 - t * t);
+            break;
+        }
+        case ACT_SWISH: {
+            double q = 1 / (1 + exp(-x)), dq = q * (1 - q);
+            h[e] = x * q;
+            s1[e] = q + x * dq;
+            s2[e] = dq * (2 + x * (1 - 2 * q));
+            break;
+        }
+        default:
+            h[e] = x;
+            s1[e] = 1;
+            s2[e] = 0;
+            break;
+        }
+    }
+}
+
+/* ---- passes ------------------------------------------------------------- */
+
+static int last_layer(const taylor *t) { return t->chain.nlayers - 1; }
+
+static size_t layer_len(const taylor *t, int l) { return (size_t)t->n * t->chain.layer[l].out; }
+
+/* The base pass at weights W: z, h, s', s'' of every layer; f = z of the last. */
+static void base_pass(taylor *t, const double *W)
+{
+    const double *hin = t->X;
+    for (int l = 0; l <= last_layer(t); l++) {
+        const nqm_layer *L = &t->chain.layer[l];
+        layer_state *s = &t->ls[l];
+        memset(s->z, 0, layer_len(t, l) * sizeof *s->z);
+        layer_apply(L, t->n, W + L->w_off, hin, s->z);
+        if (L->b_len)
+            bias_apply(L, t->n, W + L->b_off, s->z);
+        if (l < last_layer(t))
+            activate(t->act, layer_len(t, l), s->z, s->h, s->s1, s->s2);
+        hin = s->h;
+    }
+}
+
+/* First-order coefficients along the direction V (p) at base weights W,
+ * into pair `which`; the output J V is z1 of the last layer. */
+static void first_pass(taylor *t, const double *W, const double *V, int which)
+{
+    for (int l = 0; l <= last_layer(t); l++) {
+        const nqm_layer *L = &t->chain.layer[l];
+        layer_state *s = &t->ls[l];
+        double *z1 = s->z1[which];
+        memset(z1, 0, layer_len(t, l) * sizeof *z1);
+        if (l > 0)
+            layer_apply(L, t->n, W + L->w_off, t->ls[l - 1].h1[which], z1);
+        layer_apply(L, t->n, V + L->w_off, l > 0 ? t->ls[l - 1].h : t->X, z1);
+        if (L->b_len)
+            bias_apply(L, t->n, V + L->b_off, z1);
+        if (l < last_layer(t)) {
+            double *h1 = s->h1[which];
+            for (size_t e = 0; e < layer_len(t, l); e++)
+                h1[e] = s->s1[e] * z1[e];
+        }
+    }
+}
+
+/* The mixed second-order coefficient of directions D (pair 0) and E (pair
+ * `which`), whose first-order passes are done: c of the last layer is
+ * D^T H E on every example (H the Hessian of f at the base point). */
+static void mixed_pass(taylor *t, const double *W, const double *D, const double *E, int which)
+{
+    for (int l = 0; l <= last_layer(t); l++) {
+        const nqm_layer *L = &t->chain.layer[l];
+        layer_state *s = &t->ls[l];
+        memset(s->c, 0, layer_len(t, l) * sizeof *s->c);
+        if (l > 0) {
+            const layer_state *p = &t->ls[l - 1];
+            layer_apply(L, t->n, W + L->w_off, p->ch, s->c);
+            layer_apply(L, t->n, D + L->w_off, p->h1[which], s->c);
+            layer_apply(L, t->n, E + L->w_off, p->h1[ALONG_D], s->c);
+        }
+        if (l < last_layer(t)) {
+            const double *d1 = s->z1[ALONG_D], *e1 = s->z1[which];
+            for (size_t e = 0; e < layer_len(t, l); e++)
+                s->ch[e] = s->s1[e] * s->c[e] + s->s2[e] * d1[e] * e1[e];
+        }
+    }
+}
+
+/* G (p) = the gradient, with respect to the direction D, of sum_i r_i F_i
+ * over examples i0 .. i0 + nr - 1, where F = first(D) (second = 0) or
+ * first(D) + mixed(D, D) / 2 (second = 1, pair 0 must hold first(D)). */
+static void reverse_pass(taylor *t, const double *W, const double *D, int second, int i0,
+                         int nr, const double *r, double *G)
+{
+    double *zb1 = t->adj[0], *zb2 = t->adj[1], *hb1 = t->adj[2], *hb2 = t->adj[3];
+    memset(G, 0, t->chain.p * sizeof *G);
+    memcpy(zb1, r, (size_t)nr * sizeof *r);
+    memcpy(zb2, r, (size_t)nr * sizeof *r);
+    for (int l = last_layer(t); l >= 0; l--) {
+        const nqm_layer *L = &t->chain.layer[l];
+        const layer_state *p = l > 0 ? &t->ls[l - 1] : NULL;
+        size_t row = (size_t)i0 * L->in;
+        layer_adjoint_weight(L, nr, zb1, p ? p->h + row : t->X + row, G + L->w_off);
+        if (L->b_len)
+            bias_adjoint(L, nr, zb1, G + L->b_off);
+        if (!p)
+            break;
+        if (second)
+            layer_adjoint_weight(L, nr, zb2, p->h1[ALONG_D] + row, G + L->w_off);
+        size_t len = (size_t)nr * L->in;
+        memset(hb1, 0, len * sizeof *hb1);
+        layer_adjoint_input(L, nr, W + L->w_off, zb1, hb1);
+        if (second) {
+            memset(hb2, 0, len * sizeof *hb2);
+            layer_adjoint_input(L, nr, D + L->w_off, zb2, hb1);
+            layer_adjoint_input(L, nr, W + L->w_off, zb2, hb2);
+        }
+        const double *s1 = p->s1 + row, *s2 = p->s2 + row, *z1 = p->z1[ALONG_D] + row;
+        for (size_t e = 0; e < len; e++) {
+            double a1 = s1[e] * hb1[e];
+            if (second) {
+                a1 += s2[e] * z1[e] * hb2[e];
+                hb2[e] *= s1[e];
+            }
+            hb1[e] = a1;
+        }
+        double *tmp = zb1;
+        zb1 = hb1;
+        hb1 = tmp;
+        tmp = zb2;
+        zb2 = hb2;
+        hb2 = tmp;
+    }
+}
+
+/* ---- the model ---------------------------------------------------------- */
+
+static const double *base_weights(const taylor *t)
+{
+    return t->variant == MODEL_NET ? t->w : t->w0;
+}
+
+/* Bring the per-call state up to date with the parameters: net's base
+ * pass at w, quad's first-order coefficients along D. */
+static void prepare(taylor *t)
+{
+    if (t->variant == MODEL_NET)
+        base_pass(t, t->w);
+    else if (t->variant == MODEL_QUAD)
+        first_pass(t, t->w0, t->w, ALONG_D);
+}
+
+/* g (n): the model's outputs (prepared). */
+static void outputs(taylor *t, double *g)
+{
+    const layer_state *top = &t->ls[last_layer(t)];
+    if (t->variant == MODEL_NET) {
+        memcpy(g, top->z, (size_t)t->n * sizeof *g);
+        return;
+    }
+    if (t->variant == MODEL_LIN)
+        first_pass(t, t->w0, t->w, ALONG_D);
+    else
+        mixed_pass(t, t->w0, t->w, t->w, ALONG_D);
+    for (int i = 0; i < t->n; i++)
+        g[i] = t->f0[i] + top->z1[ALONG_D][i] + (t->variant == MODEL_QUAD ? 0.5 * top->c[i] : 0);
+}
+
+/* G (p) = J^T r over examples i0 .. i0 + nr - 1, r (nr) (prepared). */
+static void vjp_rows(taylor *t, int i0, int nr, const double *r, double *G)
+{
+    reverse_pass(t, base_weights(t), t->w, t->variant == MODEL_QUAD, i0, nr, r, G);
+}
+
+/* Jv (n) = J v (prepared). */
+static void jvp(taylor *t, const double *v, double *Jv)
+{
+    const layer_state *top = &t->ls[last_layer(t)];
+    first_pass(t, base_weights(t), v, ALONG_V);
+    if (t->variant == MODEL_QUAD)
+        mixed_pass(t, t->w0, t->w, v, ALONG_V);
+    for (int i = 0; i < t->n; i++)
+        Jv[i] = top->z1[ALONG_V][i] + (t->variant == MODEL_QUAD ? top->c[i] : 0);
+}
+
+/* K (n, n) = J J^T, column j = J (J^T e_j), symmetrised (prepared). */
+static void kernel_dense(taylor *t, double *K)
+{
+    const int n = t->n;
+    const double one = 1;
+    for (int j = 0; j < n; j++) {
+        vjp_rows(t, j, 1, &one, t->grad);
+        jvp(t, t->grad, K + (size_t)j * n);
+    }
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < j; i++) {
+            double kij = 0.5 * (K[(size_t)j * n + i] + K[(size_t)i * n + j]);
+            K[(size_t)j * n + i] = kij;
+            K[(size_t)i * n + j] = kij;
+        }
+}
+
+static int taylor_advance(nqm_model *self, double eta_s, const double *r, double *g, double *K)
+{
+    taylor *t = (taylor *)self;
+    prepare(t);
+    if (r) {
+        vjp_rows(t, 0, t->n, r, t->grad);
+        for (size_t j = 0; j < t->chain.p; j++)
+            t->w[j] -= eta_s * t->grad[j];
+        prepare(t);
+    }
+    outputs(t, g);
+    if (!K)
+        return 0;
+    if (t->variant != MODEL_LIN) {
+        kernel_dense(t, K);
+        return 0;
+    }
+    if (!t->have_K0) {
+        kernel_dense(t, t->K0);
+        t->have_K0 = 1;
+    }
+    memcpy(K, t->K0, (size_t)t->n * t->n * sizeof *K);
+    return 0;
+}
+
+static double *taylor_params(nqm_model *self, size_t *p)
+{
+    taylor *t = (taylor *)self;
+    *p = t->chain.p;
+    return t->w;
+}
+
+static void taylor_free(nqm_model *self)
+{
+    taylor *t = (taylor *)self;
+    free(t->mem);
+    free(t);
+}
+
+static const nqm_model_ops taylor_ops = {
+    .advance = taylor_advance, .params = taylor_params, .free = taylor_free};
+
+static taylor *as_taylor(nqm_model *model)
+{
+    return model && model->ops == &taylor_ops ? (taylor *)model : NULL;
+}
+
+int nqm_taylor_jvp(nqm_model *model, const double *v, double *Jv)
+{
+    taylor *t = as_taylor(model);
+    if (!t)
+        return -1;
+    prepare(t);
+    jvp(t, v, Jv);
+    return 0;
+}
+
+int nqm_taylor_vjp(nqm_model *model, const double *u, double *JTu)
+{
+    taylor *t = as_taylor(model);
+    if (!t)
+        return -1;
+    prepare(t);
+    vjp_rows(t, 0, t->n, u, JTu);
+    return 0;
+}
+
+int nqm_taylor_kernel_product(nqm_model *model, const double *u, double *Ku)
+{
+    taylor *t = as_taylor(model);
+    if (!t)
+        return -1;
+    prepare(t);
+    vjp_rows(t, 0, t->n, u, t->grad);
+    jvp(t, t->grad, Ku);
+    return 0;
+}
+
+/* The layers must chain: the first reads the d inputs, each reads what
+ * the one before it writes, the last writes the one output. */
+static int chain_check(const nqm_chain *chain, int d, char *err, size_t errlen)
+{
+    if (chain->nlayers < 1 || chain->nlayers > NQM_TAYLOR_MAX_LAYERS) {
+        snprintf(err, errlen, "a network needs 1 to %d layers, not %d", NQM_TAYLOR_MAX_LAYERS,
+                 chain->nlayers);
+        return -1;
+    }
+    for (int l = 0; l < chain->nlayers; l++) {
+        int want = l ? chain->layer[l - 1].out : d;
+        if (l > 0 && chain->layer[l].kind == NQM_LAYER_CONV) {
+            snprintf(err, errlen, "a convolution can only be the first layer");
+            return -1;
+        }
+        if (chain->layer[l].in != want || chain->layer[l].out < 1) {
+            snprintf(err, errlen, "layer %d reads %d features where %d arrive", l + 1,
+                     chain->layer[l].in, want);
+            return -1;
+        }
+    }
+    if (chain->layer[chain->nlayers - 1].out != 1) {
+        snprintf(err, errlen, "the readout layer must have one output");
+        return -1;
+    }
+    return 0;
+}
+
+/* Carve the views out of t->mem (NULL: only count). Returns the doubles used. */
+static size_t carve(taylor *t, double *mem)
+{
+    const size_t n = (size_t)t->n, p = t->chain.p;
+    size_t used = 0, maxw = 1;
+#define VIEW(ptr, len)                                                                        \
+    do {                                                                                      \
+        if (mem)                                                                              \
+            (ptr) = mem + used;                                                               \
+        used += (len);                                                                        \
+    } while (0)
+    VIEW(t->w, p);
+    VIEW(t->w0, p);
+    VIEW(t->grad, p);
+    VIEW(t->f0, n);
+    if (t->variant == MODEL_LIN)
+        VIEW(t->K0, n * n);
+    for (int l = 0; l < t->chain.nlayers; l++) {
+        size_t len = n * t->chain.layer[l].out;
+        layer_state *s = &t->ls[l];
+        if ((size_t)t->chain.layer[l].out > maxw)
+            maxw = (size_t)t->chain.layer[l].out;
+        VIEW(s->z, len);
+        VIEW(s->h, len);
+        VIEW(s->s1, len);
+        VIEW(s->s2, len);
+        VIEW(s->z1[ALONG_D], len);
+        VIEW(s->h1[ALONG_D], len);
+        VIEW(s->z1[ALONG_V], len);
+        VIEW(s->h1[ALONG_V], len);
+        VIEW(s->c, len);
+        VIEW(s->ch, len);
+    }
+    for (int a = 0; a < 4; a++)
+        VIEW(t->adj[a], n * maxw);
+#undef VIEW
+    return used;
+}
+
+int nqm_taylor_new(const nqm_chain *chain, nqm_model_kind variant, nqm_activation act,
+                   const nqm_data *data, const double *w0, nqm_model **out, char *err,
+                   size_t errlen)
+{
+    if (chain_check(chain, data->d, err, errlen) != 0)
+        return -1;
+    taylor *t = calloc(1, sizeof *t);
+    if (!t) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    t->base.ops = &taylor_ops;
+    t->base.n = data->n;
+    t->variant = variant;
+    t->act = act;
+    t->chain = *chain;
+    t->n = data->n;
+    t->d = data->d;
+    t->X = data->X;
+    size_t total = carve(t, NULL);
+    t->mem = calloc(total, sizeof *t->mem);
+    if (!t->mem) {
+        snprintf(err, errlen, "out of memory for a network with %zu parameters (%.1f MiB)",
+                 chain->p, (double)(total * sizeof(double)) / (1 << 20));
+        free(t);
+        return -1;
+    }
+    carve(t, t->mem);
+    memcpy(t->w0, w0, chain->p * sizeof *w0);
+    if (variant == MODEL_NET)
+        memcpy(t->w, w0, chain->p * sizeof *w0);
+    base_pass(t, t->w0);
+    memcpy(t->f0, t->ls[last_layer(t)].z, (size_t)t->n * sizeof *t->f0);
+    *out = &t->base;
+    return 0;
+}
