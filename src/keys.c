@@ -97,7 +97,8 @@ const char *nqm_action_label(nqm_action a, char *buf, size_t len)
     return buf;
 }
 
-const char *nqm_action_line(nqm_action a, char *buf, size_t len)
+/* One help line per action, label padded to a column: "  +, =    eta ...". */
+static const char *action_line(nqm_action a, char *buf, size_t len)
 {
     char label[64];
     nqm_action_label(a, label, sizeof label);
@@ -109,5 +110,5 @@ void nqm_keys_print(FILE *out)
 {
     char line[160];
     for (int a = 0; a < NQM_ACT_COUNT; a++)
-        fprintf(out, "%s\n", nqm_action_line((nqm_action)a, line, sizeof line));
+        fprintf(out, "%s\n", action_line((nqm_action)a, line, sizeof line));
 }

@@ -51,11 +51,14 @@ static void add(segments *s, int drop, nqm_color color, const char *fmt, ...)
     s->n++;
 }
 
-const nqm_run *nqm_scene_reference(const nqm_scene *sc)
+/* The run whose phases and regime the screen reports: the quadratic
+ * model in compare mode, else the main run. */
+static const nqm_run *reference_run(const nqm_scene *sc)
 {
-    for (int i = 0; i < sc->nruns && sc->nruns > 1; i++)
-        if (nqm_run_model(sc->runs[i]) == MODEL_QUAD)
-            return sc->runs[i];
+    if (sc->nruns > 1)
+        for (int i = 0; i < sc->nruns; i++)
+            if (nqm_run_model(sc->runs[i]) == MODEL_QUAD)
+                return sc->runs[i];
     return sc->runs[0];
 }
 
@@ -98,7 +101,7 @@ static void line1_segments(const nqm_scene *sc, segments *s)
     model_segment(sc, s);
     add(s, 0, NQM_COLOR_TITLE, "η=%.4g = %.2f·η_crit", app->eta, app->eta / app->eta_crit);
     add(s, 1, NQM_COLOR_STATUS, "η_crit=%.4g", app->eta_crit);
-    add(s, 1, NQM_COLOR_STATUS, "η_max=%.4g", 2 * app->eta_crit);
+    add(s, 1, NQM_COLOR_STATUS, "η_max=%.4g", nqm_session_eta_max(sc->runs[0]->session));
     add(s, 2, NQM_COLOR_STATUS, "loss %s", nqm_loss_name(sc->cfg->loss));
 }
 
@@ -122,7 +125,7 @@ static void state_segment(const nqm_scene *sc, segments *s)
 
 static void phase_segment(const nqm_scene *sc, segments *s)
 {
-    const nqm_run *ref = nqm_scene_reference(sc);
+    const nqm_run *ref = reference_run(sc);
     const nqm_phase_summary *ph = &ref->summary.phases;
     char regime[32];
     snprintf(regime, sizeof regime, "%s", nqm_regime_name(ph->regime));
@@ -155,24 +158,6 @@ static void line2_segments(const nqm_scene *sc, segments *s)
     phase_segment(sc, s);
     if (app->message[0])
         add(s, 0, NQM_COLOR_WARNING, "%s", app->message);
-}
-
-static void join(const segments *s, char *buf, size_t len)
-{
-    size_t used = 0;
-    if (len)
-        buf[0] = '\0';
-    for (int i = 0; i < s->n && used < len; i++)
-        used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? "  " : "", s->seg[i].text);
-}
-
-void nqm_scene_status(const nqm_scene *sc, char *line1, size_t len1, char *line2, size_t len2)
-{
-    segments a = {0}, b = {0};
-    line1_segments(sc, &a);
-    line2_segments(sc, &b);
-    join(&a, line1, len1);
-    join(&b, line2, len2);
 }
 
 static int segments_width(const segments *s, nqm_glyphs glyphs)
@@ -274,7 +259,7 @@ static void add_runs(nqm_chart_spec *spec, const nqm_scene *sc, int series)
 
 static void add_phases(nqm_chart_spec *spec, const nqm_scene *sc)
 {
-    const nqm_run *ref = nqm_scene_reference(sc);
+    const nqm_run *ref = reference_run(sc);
     const nqm_phase_summary *ph = &ref->summary.phases;
     spec->phase_hist = ref->hist;
     spec->phase_series = NQM_SERIES_PHASE;

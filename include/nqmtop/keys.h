@@ -64,9 +64,6 @@ const char *nqm_action_help(nqm_action a);
 const char *nqm_key_name(int key, char *buf, size_t len);
 /* The keys of an action as shown to users: "+, =", "1-9", "?, h, F1". */
 const char *nqm_action_label(nqm_action a, char *buf, size_t len);
-/* One help line per action, label padded to a column: "  +, =    eta ...".
- * Writes at most len bytes; returns buf. */
-const char *nqm_action_line(nqm_action a, char *buf, size_t len);
 /* The key list for --help, one line per action. */
 void nqm_keys_print(FILE *out);
 

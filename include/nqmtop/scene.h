@@ -31,11 +31,4 @@ typedef struct {
 /* Draw the scene over the whole canvas. 0, or -1 when out of memory. */
 int nqm_scene_draw(nqm_canvas *cv, const nqm_scene *sc);
 
-/* The two status lines alone (UTF-8, may be wider than the screen). */
-void nqm_scene_status(const nqm_scene *sc, char *line1, size_t len1, char *line2, size_t len2);
-
-/* The run whose phases and regime the screen reports: the quadratic
- * model in compare mode, else the main run. */
-const nqm_run *nqm_scene_reference(const nqm_scene *sc);
-
 #endif
