@@ -83,6 +83,10 @@ static void model_segment(const nqm_scene *sc, segments *s)
         add(s, 0, NQM_COLOR_STATUS, "gqm γ=%g", cfg->gamma);
     else
         add(s, 0, NQM_COLOR_STATUS, "%s·%s", nqm_model_name(nqm_run_model(sc->runs[0])), act);
+    if (cfg->network == NETWORK_MLP)
+        add(s, 0, NQM_COLOR_STATUS, "mlp depth %d", cfg->depth);
+    else if (cfg->network == NETWORK_CNN)
+        add(s, 0, NQM_COLOR_STATUS, "cnn");
     if (sc->theory)
         add(s, 0, NQM_COLOR_STATUS, "+theory");
     if (cfg->model != MODEL_GQM || sc->nruns > 1)
