@@ -11,7 +11,7 @@ enum { NQM_MAX_EIGS = 8, NQM_NAME_LEN = 64 };
 typedef enum { MODEL_NET, MODEL_LIN, MODEL_QUAD, MODEL_GQM, MODEL_THEORY, MODEL_COUNT } nqm_model_kind;
 typedef enum { ACT_RELU, ACT_TANH, ACT_SWISH, ACT_LINEAR, ACT_COUNT } nqm_activation;
 typedef enum { LOSS_HALF_SUM, LOSS_MSE, LOSS_HALF_MEAN, LOSS_COUNT } nqm_loss;
-typedef enum { DATA_SINGLE, DATA_MIX1D, DATA_GAUSS, DATA_COUNT } nqm_data_kind;
+typedef enum { DATA_SINGLE, DATA_MIX1D, DATA_GAUSS, DATA_STRIPES, DATA_COUNT } nqm_data_kind;
 typedef enum { EIG_ORDER_DIRECTION, EIG_ORDER_SORTED, EIG_ORDER_COUNT } nqm_eig_order;
 /* Architecture of the net / lin / quad models. */
 typedef enum { NETWORK_TWO_LAYER, NETWORK_MLP, NETWORK_CNN, NETWORK_COUNT } nqm_network;

@@ -3,6 +3,7 @@
  * file only knows the plain data and what combinations make sense. */
 #include "nqmtop/config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,7 @@
 static const char *const model_names[MODEL_COUNT] = {"net", "lin", "quad", "gqm", "theory"};
 static const char *const activation_names[ACT_COUNT] = {"relu", "tanh", "swish", "linear"};
 static const char *const loss_names[LOSS_COUNT] = {"half-sum", "mse", "half-mean"};
-static const char *const data_names[DATA_COUNT] = {"single", "mix1d", "gauss"};
+static const char *const data_names[DATA_COUNT] = {"single", "mix1d", "gauss", "stripes"};
 static const char *const eig_order_names[EIG_ORDER_COUNT] = {"direction", "sorted"};
 
 /* Simulated models must fit in this much memory (see nqm_config_check). */
@@ -41,6 +42,12 @@ void nqm_config_defaults(nqm_config *cfg)
     cfg->steps = 200;
     cfg->batch_size = 0;
     cfg->eigs = 2;
+    cfg->network = NETWORK_TWO_LAYER;
+    cfg->depth = 3;
+    cfg->biases = 0;
+    cfg->channels = 8;
+    cfg->kernel = 3;
+    cfg->readout = READOUT_AVERAGE;
 }
 
 /* x is meaningful only with data = single, where it holds d numbers; other
@@ -113,6 +120,22 @@ int nqm_config_d(const nqm_config *cfg)
     return cfg->data == DATA_MIX1D ? 1 : cfg->d;
 }
 
+/* The mlp and cnn (taylor.c): parameters, their start values and a
+ * gradient (3 p), ten (n, units) buffers per layer and four adjoint
+ * buffers (counted as 14 per layer), and lin's constant n x n kernel. */
+static double deep_doubles(const nqm_config *cfg)
+{
+    double n = nqm_config_n(cfg), d = nqm_config_d(cfg), m = (double)cfg->width;
+    if (cfg->network == NETWORK_MLP) {
+        double hidden = cfg->depth - 1.0;
+        double p = m * d + (hidden - 1.0) * m * m + m + (cfg->biases ? hidden * m : 0.0);
+        return 3.0 * p + 14.0 * n * m * hidden + n * n;
+    }
+    double k = cfg->kernel, q = floor(sqrt(d)) - k + 1.0, units = cfg->channels * q * q;
+    double p = cfg->channels * (k * k + 1.0) + (cfg->readout == READOUT_LINEAR ? units : 0.0);
+    return 3.0 * p + 14.0 * n * units + n * n;
+}
+
 /* Bytes a run of this configuration needs, as an estimate in doubles:
  * the data, the kernel with its eigen workspace (about 3 n^2), and the
  * model's parameters (two-layer: U, V, their start values and the step:
@@ -127,6 +150,8 @@ static double model_doubles(const nqm_config *cfg)
     case MODEL_GQM:
         return 3.0 * d;
     default:
+        if (cfg->network != NETWORK_TWO_LAYER)
+            return deep_doubles(cfg);
         return 3.0 * m * (d + 1.0) + 2.0 * n * m + 128.0 * n;
     }
 }
@@ -145,6 +170,8 @@ static int check_memory(const nqm_config *cfg, char *err, size_t errlen)
     if (model + kernel <= NQM_MEMORY_LIMIT)
         return 0;
     const char *key = kernel >= model ? "n" : cfg->model == MODEL_GQM ? "d" : "width";
+    if (kernel < model && cfg->network == NETWORK_CNN && cfg->model <= MODEL_QUAD)
+        key = "channels";
     snprintf(err, errlen,
              "%s: model = %s with width = %ld, n = %d, d = %d would need about %.1f GiB "
              "(limit %.0f GiB)",
@@ -170,6 +197,36 @@ static int check_theory(const nqm_config *cfg, char *err, size_t errlen)
     return 0;
 }
 
+/* The deeper networks: mlp depth, cnn filters and image shape. */
+static int check_network(const nqm_config *cfg, char *err, size_t errlen)
+{
+    if (cfg->model > MODEL_QUAD) {
+        snprintf(err, errlen, "network: %s applies to model = net, lin or quad, not %s",
+                 cfg->network == NETWORK_MLP ? "mlp" : "cnn", nqm_model_name(cfg->model));
+        return -1;
+    }
+    if (cfg->network == NETWORK_MLP) {
+        if (cfg->depth < 2 || cfg->depth > 4) {
+            snprintf(err, errlen, "depth: an mlp has 2 to 4 layers, not %d", cfg->depth);
+            return -1;
+        }
+        return 0;
+    }
+    int d = nqm_config_d(cfg), side = (int)lround(sqrt((double)d));
+    if (cfg->channels < 1 || cfg->channels > 4096) {
+        snprintf(err, errlen, "channels: a cnn has 1 to 4096 filters, not %d", cfg->channels);
+        return -1;
+    }
+    if (side * side != d || cfg->kernel < 1 || cfg->kernel > side) {
+        snprintf(err, errlen,
+                 "kernel: a cnn needs square images (d a perfect square) at least kernel = %d "
+                 "pixels wide, not d = %d",
+                 cfg->kernel, d);
+        return -1;
+    }
+    return 0;
+}
+
 int nqm_config_check(const nqm_config *cfg, char *err, size_t errlen)
 {
     if (cfg->data == DATA_SINGLE && !cfg->x) {
@@ -182,6 +239,8 @@ int nqm_config_check(const nqm_config *cfg, char *err, size_t errlen)
         return -1;
     }
     if (cfg->model == MODEL_THEORY && check_theory(cfg, err, errlen) != 0)
+        return -1;
+    if (cfg->network != NETWORK_TWO_LAYER && check_network(cfg, err, errlen) != 0)
         return -1;
     return check_memory(cfg, err, errlen);
 }
