@@ -17,9 +17,14 @@ static int replay_file(const char *path)
         return perror(path), 1;
     size_t cap = 1 << 16, len = 0, got;
     uint8_t *buf = malloc(cap);
-    while (buf && (got = fread(buf + len, 1, cap - len, f)) > 0)
-        if ((len += got) == cap)
-            buf = realloc(buf, cap *= 2);
+    while (buf && (got = fread(buf + len, 1, cap - len, f)) > 0) {
+        if ((len += got) < cap)
+            continue;
+        uint8_t *bigger = realloc(buf, cap *= 2);
+        if (!bigger)
+            free(buf);
+        buf = bigger;
+    }
     fclose(f);
     if (!buf)
         return fprintf(stderr, "%s: out of memory\n", path), 1;
