@@ -472,6 +472,8 @@ static int event_loop(ui_state *ui)
             draw(ui);
         if (read_keys(ui, t + (idle(ui) ? IDLE_SECONDS : FRAME_SECONDS)))
             return 0;
+        if (ui->dirty)
+            draw(ui); /* show what the keys did before training on */
     }
     return 128 + quit_signal;
 }
