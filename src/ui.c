@@ -23,9 +23,11 @@
 #include "nqmtop/scene.h"
 #include "nqmtop/ui.h"
 
-/* Frame period, and the share of it that training may take. */
+/* Frame period. Training fills it, less the time drawing takes and a
+ * margin, but never less than MIN_TRAIN_SECONDS. */
 #define FRAME_SECONDS (1.0 / 30)
-#define TRAIN_SECONDS 0.020
+#define FRAME_MARGIN_SECONDS 0.002
+#define MIN_TRAIN_SECONDS 0.005
 /* How long the loop sleeps between frames while nothing trains (keys,
  * resizes and signals still wake it at once). */
 #define IDLE_SECONDS 0.25
@@ -55,6 +57,7 @@ typedef struct {
     double rate_start;          /* measuring window start */
     long rate_steps;            /* steps in the window */
     double steps_per_second;
+    double draw_cost;           /* seconds a frame takes to draw (average) */
     int dirty;                  /* the screen needs drawing */
 } ui_state;
 
@@ -179,6 +182,7 @@ static void fill_scene(const ui_state *ui, nqm_scene *sc)
 
 static void draw(ui_state *ui)
 {
+    double start = now_seconds();
     if (nqm_canvas_width(ui->cv) != COLS || nqm_canvas_height(ui->cv) != LINES)
         nqm_canvas_resize(ui->cv, COLS, LINES);
     nqm_scene sc;
@@ -188,6 +192,7 @@ static void draw(ui_state *ui)
     wnoutrefresh(stdscr);
     doupdate();
     ui->dirty = 0;
+    ui->draw_cost += 0.2 * (now_seconds() - start - ui->draw_cost);
 }
 
 /* Full repaint: forget what curses believes is on the terminal. */
@@ -272,9 +277,12 @@ static void rebuild(ui_state *ui)
         nqm_app_restarted(app, app->eta, app->eta_crit, ui->base.steps);
 }
 
-/* Train for the steps due since the last frame, within the time budget. */
+/* Train for the steps due since the last frame, within the frame's time
+ * that drawing leaves. */
 static void train(ui_state *ui, double t)
 {
+    double budget =
+        fmax(MIN_TRAIN_SECONDS, FRAME_SECONDS - ui->draw_cost - FRAME_MARGIN_SECONDS);
     long due = nqm_app_steps_due(&ui->app, t - ui->last_tick);
     ui->last_tick = t;
     char err[NQM_MESSAGE_LEN - 16];
@@ -285,7 +293,7 @@ static void train(ui_state *ui, double t)
             note(ui, "", err);
             ui->app.paused = 1;
         }
-        if (rc <= 0 || now_seconds() - t > TRAIN_SECONDS)
+        if (rc <= 0 || now_seconds() - t > budget)
             break;
     }
     if (due > 0) {
