@@ -11,8 +11,8 @@
 
 /* Fixed speeds the < and > keys step through, in steps per second; the
  * last one means "as many as a frame allows". */
-static const double speed_levels[] = {1,    2,    5,     10,    25,    50,      100,
-                                      250,  500,  1000,  2500,  10000, INFINITY};
+static const double speed_levels[] = {1,   2,   5,    10,   25,    50,      100,
+                                      250, 500, 1000, 2500, 10000, INFINITY};
 enum { SPEED_COUNT = sizeof speed_levels / sizeof speed_levels[0] };
 
 /* Longest stall whose missed steps are caught up, in seconds. */
@@ -43,10 +43,7 @@ void nqm_app_restarted(nqm_app *app, double eta, double eta_crit, long steps)
     app->rate_carry = 0;
 }
 
-int nqm_app_at_end(const nqm_app *app)
-{
-    return app->stop_at > 0 && app->step >= app->stop_at;
-}
+int nqm_app_at_end(const nqm_app *app) { return app->stop_at > 0 && app->step >= app->stop_at; }
 
 nqm_model_kind nqm_app_next_model(nqm_model_kind k)
 {
@@ -107,10 +104,7 @@ int nqm_app_theory_check(const nqm_config *cfg, nqm_model_kind model, char *why,
     return nqm_app_model_check(cfg, MODEL_THEORY, why, len);
 }
 
-int nqm_app_speed_levels(void)
-{
-    return SPEED_COUNT;
-}
+int nqm_app_speed_levels(void) { return SPEED_COUNT; }
 
 double nqm_app_speed_level(int i)
 {
@@ -332,8 +326,7 @@ void nqm_app_export_name(char *buf, size_t len, const char *preset, const struct
     size_t i = 0;
     for (; preset && preset[i] && i + 1 < sizeof name; i++) {
         unsigned char ch = (unsigned char)preset[i];
-        name[i] = (isalnum(ch) || ch == '.' || ch == '_' || ch == '-') && ch < 128 ? (char)ch
-                                                                                  : '_';
+        name[i] = (isalnum(ch) || ch == '.' || ch == '_' || ch == '-') && ch < 128 ? (char)ch : '_';
     }
     name[i] = '\0';
     if (i == 0)

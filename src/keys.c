@@ -17,10 +17,7 @@ static const key_entry key_table[NQM_ACT_COUNT] = {NQM_KEY_TABLE(NQM_KEY_ENTRY)}
 /* Width of the key column in help lines. */
 enum { LABEL_COLUMN = 12 };
 
-static int valid_action(nqm_action a)
-{
-    return a >= 0 && a < NQM_ACT_COUNT;
-}
+static int valid_action(nqm_action a) { return a >= 0 && a < NQM_ACT_COUNT; }
 
 nqm_action nqm_key_action(int key)
 {
@@ -39,10 +36,7 @@ const int *nqm_action_keys(nqm_action a)
     return valid_action(a) ? key_table[a].keys : none;
 }
 
-const char *nqm_action_help(nqm_action a)
-{
-    return valid_action(a) ? key_table[a].help : "";
-}
+const char *nqm_action_help(nqm_action a) { return valid_action(a) ? key_table[a].help : ""; }
 
 const char *nqm_key_name(int key, char *buf, size_t len)
 {

@@ -4,10 +4,7 @@
 
 #include "nqmtop/run.h"
 
-static int nseries(int eigs)
-{
-    return NQM_SERIES_LAMBDA + eigs;
-}
+static int nseries(int eigs) { return NQM_SERIES_LAMBDA + eigs; }
 
 static int push_record(nqm_run *run)
 {
@@ -77,25 +74,13 @@ void nqm_run_summarize(nqm_run *run)
     run->summary_step = step;
 }
 
-const nqm_record *nqm_run_record(const nqm_run *run)
-{
-    return nqm_session_record(run->session);
-}
+const nqm_record *nqm_run_record(const nqm_run *run) { return nqm_session_record(run->session); }
 
-long nqm_run_step_count(const nqm_run *run)
-{
-    return nqm_session_record(run->session)->step;
-}
+long nqm_run_step_count(const nqm_run *run) { return nqm_session_record(run->session)->step; }
 
-nqm_model_kind nqm_run_model(const nqm_run *run)
-{
-    return nqm_session_config(run->session)->model;
-}
+nqm_model_kind nqm_run_model(const nqm_run *run) { return nqm_session_config(run->session)->model; }
 
-int nqm_run_diverged(const nqm_run *run)
-{
-    return nqm_session_diverged(run->session);
-}
+int nqm_run_diverged(const nqm_run *run) { return nqm_session_diverged(run->session); }
 
 /* The configuration of one run of the plan. */
 static void plan_config(nqm_config *c, const nqm_config *base, const nqm_runset_plan *plan,

@@ -20,7 +20,7 @@ enum { SEGMENTS_MAX = 24, SEGMENT_LEN = 96 };
 typedef struct {
     char text[SEGMENT_LEN];
     nqm_color color;
-    int drop;     /* 0: always shown; higher numbers give way first */
+    int drop; /* 0: always shown; higher numbers give way first */
 } segment;
 
 typedef struct {
@@ -215,11 +215,15 @@ static void draw_keys(nqm_canvas *cv, const nqm_layout *lay)
         nqm_action a, b;
         const char *word;
     } hints[] = {
-        {NQM_ACT_PAUSE, NQM_ACT_NONE, "pause"},   {NQM_ACT_ETA_UP, NQM_ACT_ETA_DOWN, "η"},
+        {NQM_ACT_PAUSE, NQM_ACT_NONE, "pause"},
+        {NQM_ACT_ETA_UP, NQM_ACT_ETA_DOWN, "η"},
         {NQM_ACT_ETA_DIGIT, NQM_ACT_NONE, "η=k/4·η_crit"},
-        {NQM_ACT_COMPARE, NQM_ACT_NONE, "compare"}, {NQM_ACT_THEORY, NQM_ACT_NONE, "theory"},
-        {NQM_ACT_MODEL, NQM_ACT_NONE, "model"},   {NQM_ACT_RESTART, NQM_ACT_NONE, "restart"},
-        {NQM_ACT_HELP, NQM_ACT_NONE, "help"},     {NQM_ACT_QUIT, NQM_ACT_NONE, "quit"},
+        {NQM_ACT_COMPARE, NQM_ACT_NONE, "compare"},
+        {NQM_ACT_THEORY, NQM_ACT_NONE, "theory"},
+        {NQM_ACT_MODEL, NQM_ACT_NONE, "model"},
+        {NQM_ACT_RESTART, NQM_ACT_NONE, "restart"},
+        {NQM_ACT_HELP, NQM_ACT_NONE, "help"},
+        {NQM_ACT_QUIT, NQM_ACT_NONE, "quit"},
     };
     int x = 1, y = lay->keys.y;
     nqm_canvas_clip(cv, lay->keys);
@@ -239,10 +243,7 @@ static void draw_keys(nqm_canvas *cv, const nqm_layout *lay)
     nqm_canvas_unclip(cv);
 }
 
-static const char *model_label(const nqm_run *run)
-{
-    return nqm_model_name(nqm_run_model(run));
-}
+static const char *model_label(const nqm_run *run) { return nqm_model_name(nqm_run_model(run)); }
 
 /* The series `series` of every run (and of the theory overlay). */
 static void add_runs(nqm_chart_spec *spec, const nqm_scene *sc, int series)
@@ -283,7 +284,7 @@ static void add_edges(nqm_chart_spec *spec, const nqm_scene *sc)
 /* Texts a chart's spec points to; they live as long as the drawing. */
 typedef struct {
     char title[96];
-    char short_title[32];   /* when the legend needs the room */
+    char short_title[32]; /* when the legend needs the room */
     char note[96];
 } chart_texts;
 
@@ -402,8 +403,7 @@ static void lambda_spec(nqm_chart_spec *spec, chart_texts *tx, const nqm_scene *
  * reads loss, g / lambda1, lambda2; fewer slots keep the most telling. */
 static chart_kind chart_for_slot(int i, int n)
 {
-    static const chart_kind grid[CHART_KINDS] = {CHART_LOSS, CHART_G, CHART_LAMBDA1,
-                                                 CHART_LAMBDA2};
+    static const chart_kind grid[CHART_KINDS] = {CHART_LOSS, CHART_G, CHART_LAMBDA1, CHART_LAMBDA2};
     static const chart_kind priority[CHART_KINDS] = {CHART_LOSS, CHART_LAMBDA1, CHART_G,
                                                      CHART_LAMBDA2};
     return n == CHART_KINDS ? grid[i] : priority[i];

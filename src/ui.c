@@ -25,9 +25,9 @@
 
 /* Frame period. Training fills it, less the time drawing takes and a
  * margin, but never less than MIN_TRAIN_SECONDS. */
-#define FRAME_SECONDS (1.0 / 30)
+#define FRAME_SECONDS        (1.0 / 30)
 #define FRAME_MARGIN_SECONDS 0.002
-#define MIN_TRAIN_SECONDS 0.005
+#define MIN_TRAIN_SECONDS    0.005
 /* How long the loop sleeps between frames while nothing trains (keys,
  * resizes and signals still wake it at once). */
 #define IDLE_SECONDS 0.25
@@ -35,7 +35,7 @@
  * long runs, whose summaries cost more, wait so that summaries stay
  * below SUMMARY_SHARE of the time. */
 #define SUMMARY_SECONDS 0.25
-#define SUMMARY_SHARE 0.05
+#define SUMMARY_SHARE   0.05
 /* Window over which steps per second are measured. */
 #define RATE_WINDOW_SECONDS 0.5
 
@@ -44,21 +44,21 @@ static volatile sig_atomic_t quit_signal;
 static volatile sig_atomic_t continued;
 
 typedef struct {
-    nqm_config base;            /* configuration of the current preset */
+    nqm_config base; /* configuration of the current preset */
     nqm_runset set;
     nqm_app app;
     nqm_preset_info *presets;
     size_t npresets;
     nqm_canvas *cv;
-    int color;                  /* colour pairs in use */
-    double last_tick;           /* when steps were last counted due */
+    int color;        /* colour pairs in use */
+    double last_tick; /* when steps were last counted due */
     double last_summary;
-    double summary_cost;        /* seconds the last summary took */
-    double rate_start;          /* measuring window start */
-    long rate_steps;            /* steps in the window */
+    double summary_cost; /* seconds the last summary took */
+    double rate_start;   /* measuring window start */
+    long rate_steps;     /* steps in the window */
     double steps_per_second;
-    double draw_cost;           /* seconds a frame takes to draw (average) */
-    int dirty;                  /* the screen needs drawing */
+    double draw_cost; /* seconds a frame takes to draw (average) */
+    int dirty;        /* the screen needs drawing */
 } ui_state;
 
 static double now_seconds(void)
@@ -70,10 +70,7 @@ static double now_seconds(void)
 
 /* ------------------------------------------------------------ signals */
 
-static void on_quit_signal(int sig)
-{
-    quit_signal = sig;
-}
+static void on_quit_signal(int sig) { quit_signal = sig; }
 
 static void on_continue(int sig)
 {
@@ -106,13 +103,20 @@ static void restore_handlers(void)
 
 /* Foreground of each nqm_color (-1: the terminal's default). */
 static const short palette[NQM_COLOR_COUNT] = {
-    [NQM_COLOR_DEFAULT] = -1,           [NQM_COLOR_AXIS] = -1,
-    [NQM_COLOR_SERIES1] = COLOR_CYAN,   [NQM_COLOR_SERIES2] = COLOR_YELLOW,
-    [NQM_COLOR_SERIES3] = COLOR_GREEN,  [NQM_COLOR_SERIES4] = COLOR_MAGENTA,
-    [NQM_COLOR_THRESHOLD2] = COLOR_RED, [NQM_COLOR_THRESHOLD4] = COLOR_BLUE,
-    [NQM_COLOR_PHASE_INCREASING] = COLOR_YELLOW, [NQM_COLOR_PHASE_PEAK] = COLOR_RED,
-    [NQM_COLOR_PHASE_DECREASING] = COLOR_GREEN,  [NQM_COLOR_TITLE] = -1,
-    [NQM_COLOR_STATUS] = -1,            [NQM_COLOR_WARNING] = COLOR_RED,
+    [NQM_COLOR_DEFAULT] = -1,
+    [NQM_COLOR_AXIS] = -1,
+    [NQM_COLOR_SERIES1] = COLOR_CYAN,
+    [NQM_COLOR_SERIES2] = COLOR_YELLOW,
+    [NQM_COLOR_SERIES3] = COLOR_GREEN,
+    [NQM_COLOR_SERIES4] = COLOR_MAGENTA,
+    [NQM_COLOR_THRESHOLD2] = COLOR_RED,
+    [NQM_COLOR_THRESHOLD4] = COLOR_BLUE,
+    [NQM_COLOR_PHASE_INCREASING] = COLOR_YELLOW,
+    [NQM_COLOR_PHASE_PEAK] = COLOR_RED,
+    [NQM_COLOR_PHASE_DECREASING] = COLOR_GREEN,
+    [NQM_COLOR_TITLE] = -1,
+    [NQM_COLOR_STATUS] = -1,
+    [NQM_COLOR_WARNING] = COLOR_RED,
 };
 
 static int setup_colors(int wanted)
@@ -269,8 +273,12 @@ static void adopt_runs(ui_state *ui)
 static void rebuild(ui_state *ui)
 {
     nqm_app *app = &ui->app;
-    nqm_runset_plan plan = {app->compare ? MODEL_QUAD : app->model, app->seed, app->eta,
-                            app->eta_rel_next, app->compare, app->theory};
+    nqm_runset_plan plan = {app->compare ? MODEL_QUAD : app->model,
+                            app->seed,
+                            app->eta,
+                            app->eta_rel_next,
+                            app->compare,
+                            app->theory};
     int ok = install(ui, &ui->base, plan) == 0;
     adopt_runs(ui);
     if (ok)
@@ -281,8 +289,7 @@ static void rebuild(ui_state *ui)
  * that drawing leaves. */
 static void train(ui_state *ui, double t)
 {
-    double budget =
-        fmax(MIN_TRAIN_SECONDS, FRAME_SECONDS - ui->draw_cost - FRAME_MARGIN_SECONDS);
+    double budget = fmax(MIN_TRAIN_SECONDS, FRAME_SECONDS - ui->draw_cost - FRAME_MARGIN_SECONDS);
     long due = nqm_app_steps_due(&ui->app, t - ui->last_tick);
     ui->last_tick = t;
     char err[NQM_MESSAGE_LEN - 16];
@@ -335,8 +342,8 @@ static void export_history(ui_state *ui)
     struct tm tm;
     char path[4096], err[NQM_MESSAGE_LEN - 16];
     localtime_r(&t, &tm);
-    if (nqm_export_file(".", ui->base.preset, &tm, runs, n, path, sizeof path, err,
-                        sizeof err) == 0)
+    if (nqm_export_file(".", ui->base.preset, &tm, runs, n, path, sizeof path, err, sizeof err) ==
+        0)
         note(ui, "exported ", path + 2); /* past "./" */
     else
         note(ui, "", err);
@@ -345,8 +352,8 @@ static void export_history(ui_state *ui)
 /* The plan a configuration asks for by itself: its model, seed and eta. */
 static nqm_runset_plan plan_of(const nqm_config *cfg)
 {
-    nqm_runset_plan plan = {cfg->model, cfg->seed, cfg->eta,
-                            cfg->eta_mode == ETA_RELATIVE ? cfg->eta_rel : 0, 0, 0};
+    nqm_runset_plan plan = {
+        cfg->model, cfg->seed, cfg->eta, cfg->eta_mode == ETA_RELATIVE ? cfg->eta_rel : 0, 0, 0};
     return plan;
 }
 

@@ -27,38 +27,38 @@ enum {
 };
 
 /* Ratio of the fine and coarse learning-rate keys. */
-#define NQM_ETA_FINE 1.05
+#define NQM_ETA_FINE   1.05
 #define NQM_ETA_COARSE 1.5
 
 /* Steps per second at the start of an automatic-speed run, and the
  * divisor of the step count that later sets the rate (rate = step / 4:
  * the run doubles its length every 4 ln 2 ~ 2.8 seconds). */
-#define NQM_SPEED_AUTO_START 25.0
+#define NQM_SPEED_AUTO_START   25.0
 #define NQM_SPEED_AUTO_DIVISOR 4.0
 
 enum { NQM_SPEED_AUTO = -1, NQM_MESSAGE_LEN = 160 };
 
 typedef struct {
-    double eta;               /* learning rate of the next step */
-    double eta_crit;          /* 2 / lambda1(0) of the current run */
-    nqm_model_kind model;     /* model of the main run */
+    double eta;           /* learning rate of the next step */
+    double eta_crit;      /* 2 / lambda1(0) of the current run */
+    nqm_model_kind model; /* model of the main run */
     unsigned long seed;
-    double eta_rel_next;      /* > 0: the next restart sets eta to this
-                                 multiple of its own eta_crit (new seed) */
-    long step;                /* step of the main run (kept by the UI) */
-    int diverged;             /* nothing left to step (kept by the UI) */
-    long stop_at;             /* the run ends at this step (the preset's
-                                 steps); 0: it goes on */
+    double eta_rel_next; /* > 0: the next restart sets eta to this
+                            multiple of its own eta_crit (new seed) */
+    long step;           /* step of the main run (kept by the UI) */
+    int diverged;        /* nothing left to step (kept by the UI) */
+    long stop_at;        /* the run ends at this step (the preset's
+                            steps); 0: it goes on */
 
     int paused;
-    int speed;                /* index into the speed levels, or NQM_SPEED_AUTO */
-    int compare;              /* net, quad and lin side by side */
-    int theory;               /* dynamics-equation overlay wanted */
-    int log_loss;             /* loss axis logarithmic */
-    int help;                 /* help overlay shown */
-    int picker;               /* preset picker open */
+    int speed;    /* index into the speed levels, or NQM_SPEED_AUTO */
+    int compare;  /* net, quad and lin side by side */
+    int theory;   /* dynamics-equation overlay wanted */
+    int log_loss; /* loss axis logarithmic */
+    int help;     /* help overlay shown */
+    int picker;   /* preset picker open */
     int picker_sel, picker_count;
-    double rate_carry;        /* fractional steps carried between frames */
+    double rate_carry;             /* fractional steps carried between frames */
     char message[NQM_MESSAGE_LEN]; /* one-line note for the status line */
 } nqm_app;
 

@@ -25,27 +25,27 @@ enum {
 };
 
 /* X(ACTION, "help text", key, key, ...): every action and its keys. */
-#define NQM_KEY_TABLE(X)                                                        \
-    X(ETA_UP, "eta x 1.05 from the next step", '+', '=')                        \
-    X(ETA_DOWN, "eta / 1.05 from the next step", '-')                           \
-    X(ETA_UP_BIG, "eta x 1.5 from the next step", ']')                          \
-    X(ETA_DOWN_BIG, "eta / 1.5 from the next step", '[')                        \
-    X(ETA_DIGIT, "eta = digit/4 x eta_crit and restart (4: critical, 8: edge)", \
-      '1', '2', '3', '4', '5', '6', '7', '8', '9')                              \
-    X(PAUSE, "pause or resume", ' ')                                            \
-    X(STEP, "one step (pauses first)", '.')                                     \
-    X(FASTER, "more steps per second", '>')                                     \
-    X(SLOWER, "fewer steps per second", '<')                                    \
-    X(RESTART, "restart from the same initialisation, current eta", 'r')        \
-    X(RESEED, "restart with the next seed, same eta / eta_crit", 'R')           \
-    X(MODEL, "cycle the model net -> quad -> lin and restart", 'm')             \
-    X(COMPARE, "compare net, quad and lin (on/off, restarts)", 'c')             \
-    X(THEORY, "theory overlay: dynamics equations (on/off, restarts)", 't')     \
-    X(LOG, "loss axis log / linear", 'l')                                       \
-    X(PRESETS, "preset picker", 'p')                                            \
-    X(EXPORT, "export the history to a CSV file", 'e')                          \
-    X(HELP, "this help (any key closes it)", '?', 'h', NQM_KEY_F1)              \
-    X(QUIT, "quit", 'q', NQM_KEY_F10)                                           \
+#define NQM_KEY_TABLE(X)                                                                           \
+    X(ETA_UP, "eta x 1.05 from the next step", '+', '=')                                           \
+    X(ETA_DOWN, "eta / 1.05 from the next step", '-')                                              \
+    X(ETA_UP_BIG, "eta x 1.5 from the next step", ']')                                             \
+    X(ETA_DOWN_BIG, "eta / 1.5 from the next step", '[')                                           \
+    X(ETA_DIGIT, "eta = digit/4 x eta_crit and restart (4: critical, 8: edge)", '1', '2', '3',     \
+      '4', '5', '6', '7', '8', '9')                                                                \
+    X(PAUSE, "pause or resume", ' ')                                                               \
+    X(STEP, "one step (pauses first)", '.')                                                        \
+    X(FASTER, "more steps per second", '>')                                                        \
+    X(SLOWER, "fewer steps per second", '<')                                                       \
+    X(RESTART, "restart from the same initialisation, current eta", 'r')                           \
+    X(RESEED, "restart with the next seed, same eta / eta_crit", 'R')                              \
+    X(MODEL, "cycle the model net -> quad -> lin and restart", 'm')                                \
+    X(COMPARE, "compare net, quad and lin (on/off, restarts)", 'c')                                \
+    X(THEORY, "theory overlay: dynamics equations (on/off, restarts)", 't')                        \
+    X(LOG, "loss axis log / linear", 'l')                                                          \
+    X(PRESETS, "preset picker", 'p')                                                               \
+    X(EXPORT, "export the history to a CSV file", 'e')                                             \
+    X(HELP, "this help (any key closes it)", '?', 'h', NQM_KEY_F1)                                 \
+    X(QUIT, "quit", 'q', NQM_KEY_F10)                                                              \
     X(REDRAW, "redraw the screen", NQM_KEY_CTRL_L)
 
 #define NQM_KEY_ENUM_ITEM(action, help, ...) NQM_ACT_##action,

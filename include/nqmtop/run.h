@@ -16,7 +16,7 @@ enum {
     NQM_SERIES_LOSS,
     NQM_SERIES_G,
     NQM_SERIES_GNORM,
-    NQM_SERIES_PHASE,   /* label series of nqm_phase */
+    NQM_SERIES_PHASE, /* label series of nqm_phase */
     NQM_SERIES_LAMBDA
 };
 
@@ -27,8 +27,8 @@ enum {
 typedef struct {
     nqm_session *session;
     nqm_history *hist;
-    int eigs;                 /* eigenvalues per record */
-    nqm_run_summary summary;  /* as of summary_step */
+    int eigs;                /* eigenvalues per record */
+    nqm_run_summary summary; /* as of summary_step */
     long summary_step;
 } nqm_run;
 

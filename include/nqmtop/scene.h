@@ -19,7 +19,7 @@
 
 typedef struct {
     const nqm_app *app;
-    const nqm_config *cfg;          /* configuration of the main run */
+    const nqm_config *cfg; /* configuration of the main run */
     const nqm_run *runs[NQM_SCENE_MAX_RUNS];
     int nruns;                      /* 1, or 3 in compare mode */
     const nqm_run *theory;          /* the overlay run, or NULL */

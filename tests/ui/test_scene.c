@@ -15,14 +15,14 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                      \
-    do {                                                                      \
-        if (!(cond)) {                                                        \
-            failures++;                                                       \
-            fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                     \
-            fputc('\n', stderr);                                              \
-        }                                                                     \
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            failures++;                                                                            \
+            fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);                        \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+        }                                                                                          \
     } while (0)
 
 enum { STEPS = 30 };
@@ -92,8 +92,8 @@ static void test_compare_set(void)
 
     nqm_runset_set_eta(&set, 0.5 * eta);
     nqm_runset_step(&set, err, sizeof err);
-    CHECK(nqm_run_record(&set.runs[1])->eta == 0.5 * eta && nqm_run_record(&set.theory)->eta ==
-                                                                  0.5 * eta,
+    CHECK(nqm_run_record(&set.runs[1])->eta == 0.5 * eta &&
+              nqm_run_record(&set.theory)->eta == 0.5 * eta,
           "a new eta reaches every run");
     nqm_runset_free(&set);
     nqm_config_free(&cfg);
@@ -154,12 +154,11 @@ static void test_export(void)
         fputs("keep\n", keep);
         fclose(keep);
     }
-    CHECK(nqm_export_file(dir, "scene-test", &tm, runs, 1, path, sizeof path, err,
-                          sizeof err) == 0,
+    CHECK(nqm_export_file(dir, "scene-test", &tm, runs, 1, path, sizeof path, err, sizeof err) == 0,
           "export: %s", err);
     CHECK(strstr(path, "20260101-000000-2.csv") != NULL, "a taken name is skipped: %s", path);
-    CHECK(nqm_export_file(dir, "scene-test", &tm, runs, 1, path2, sizeof path2, err,
-                          sizeof err) == 0 &&
+    CHECK(nqm_export_file(dir, "scene-test", &tm, runs, 1, path2, sizeof path2, err, sizeof err) ==
+                  0 &&
               strstr(path2, "-3.csv"),
           "the next export takes the next name: %s", path2);
     FILE *f = fopen(first, "r");
@@ -254,8 +253,8 @@ static void test_screen(void)
     scene_for(&sc, &app, &cfg, &set);
 
     /* every size from tiny to huge draws without complaint */
-    static const int sizes[][2] = {{1, 1}, {10, 5}, {19, 8}, {20, 9}, {40, 12}, {60, 20},
-                                   {80, 24}, {100, 30}, {200, 60}, {400, 120}};
+    static const int sizes[][2] = {{1, 1},   {10, 5},  {19, 8},   {20, 9},   {40, 12},
+                                   {60, 20}, {80, 24}, {100, 30}, {200, 60}, {400, 120}};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         nqm_canvas *cv = nqm_canvas_new(sizes[i][0], sizes[i][1], NQM_GLYPHS_UNICODE);
         CHECK(cv && nqm_scene_draw(cv, &sc) == 0, "draw at %dx%d", sizes[i][0], sizes[i][1]);
