@@ -970,9 +970,13 @@ int nqm_preset_find(const char *name_or_path, char *path, size_t pathlen, char *
     char dirs[MAX_DIRS][NQM_PRESET_PATH_LEN];
     int ndirs = search_dirs(dirs);
     for (int i = 0; name_or_path[0] && i < ndirs; i++) {
-        size_t need = (size_t)snprintf(path, pathlen, "%s/%s.preset", dirs[i], name_or_path);
-        if (need < pathlen && is_regular(path))
+        char candidate[NQM_PRESET_PATH_LEN];
+        int need = snprintf(candidate, sizeof candidate, "%s/%s.preset", dirs[i], name_or_path);
+        if (need > 0 && (size_t)need < sizeof candidate && (size_t)need < pathlen &&
+            is_regular(candidate)) {
+            memcpy(path, candidate, (size_t)need + 1);
             return 0;
+        }
     }
     return fail_unknown_preset(name_or_path, err, errlen);
 }
