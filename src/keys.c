@@ -76,11 +76,12 @@ const char *nqm_action_label(nqm_action a, char *buf, size_t len)
         return buf;
     buf[0] = '\0';
     for (int i = 0; keys[i] && used < len; i++) {
-        char first[16], last[16];
+        char first[16];
         int run = run_length(keys, i);
         const char *sep = i ? ", " : "";
         nqm_key_name(keys[i], first, sizeof first);
         if (run >= 3) {
+            char last[16];
             nqm_key_name(keys[i + run - 1], last, sizeof last);
             used += (size_t)snprintf(buf + used, len - used, "%s%s-%s", sep, first, last);
             i += run - 1;

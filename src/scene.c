@@ -228,11 +228,12 @@ static void draw_keys(nqm_canvas *cv, const nqm_layout *lay)
     int x = 1, y = lay->keys.y;
     nqm_canvas_clip(cv, lay->keys);
     for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
-        char key[32], second[16];
+        char key[32];
         nqm_key_name(nqm_action_keys(hints[i].a)[0], key, sizeof key);
         if (hints[i].a == NQM_ACT_ETA_DIGIT)
             nqm_action_label(hints[i].a, key, sizeof key);
         if (hints[i].b != NQM_ACT_NONE) {
+            char second[16];
             nqm_key_name(nqm_action_keys(hints[i].b)[0], second, sizeof second);
             strncat(key, "/", sizeof key - strlen(key) - 1);
             strncat(key, second, sizeof key - strlen(key) - 1);

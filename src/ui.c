@@ -385,7 +385,6 @@ static void pick_preset(ui_state *ui)
 
 static void apply_reactions(ui_state *ui, unsigned r)
 {
-    char err[NQM_MESSAGE_LEN - 16];
     if (r & NQM_REACT_PICK)
         pick_preset(ui);
     if (r & NQM_REACT_RESTART)
@@ -393,6 +392,7 @@ static void apply_reactions(ui_state *ui, unsigned r)
     else if (r & NQM_REACT_ETA)
         nqm_runset_set_eta(&ui->set, ui->app.eta);
     if (r & NQM_REACT_STEP && !ui->app.diverged) {
+        char err[NQM_MESSAGE_LEN - 16];
         if (nqm_runset_step(&ui->set, err, sizeof err) < 0)
             note(ui, "", err);
         sync_app(ui);

@@ -58,7 +58,8 @@ static void test_eta_keys(void)
     CHECK((r & NQM_REACT_ETA) && !(r & NQM_REACT_RESTART), "+ applies eta without restart");
     CHECK(rel_diff(app.eta, 3.0 * 1.05) < 1e-15, "+ eta %.17g", app.eta);
     r = nqm_app_key(&app, &cfg, '=');
-    CHECK(rel_diff(app.eta, 3.0 * 1.05 * 1.05) < 1e-15, "= is + (eta %.17g)", app.eta);
+    CHECK((r & NQM_REACT_ETA) && rel_diff(app.eta, 3.0 * 1.05 * 1.05) < 1e-15, "= is + (eta %.17g)",
+          app.eta);
     r = nqm_app_key(&app, &cfg, '6');
     CHECK(r & NQM_REACT_RESTART, "digit restarts");
     CHECK(rel_diff(app.eta, 1.5 * 2.0) < 1e-15, "6 gives 1.5 eta_crit, got %.17g", app.eta);

@@ -289,7 +289,7 @@ static void test_screen(void)
         CHECK(screen_has(cv, nqm_action_help((nqm_action)a)), "help shows '%s' (%s)",
               nqm_action_help((nqm_action)a), label);
     }
-    app.help = 0;
+    app.help = !app.help; /* closed again */
     snprintf(app.message, sizeof app.message, "a note for the user");
     nqm_scene_draw(cv, &sc);
     CHECK(screen_has(cv, "a note for the user"), "the message reaches the status line");
