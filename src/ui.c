@@ -44,6 +44,7 @@ static volatile sig_atomic_t quit_signal;
 static volatile sig_atomic_t continued;
 
 typedef struct {
+    SCREEN *screen;  /* the curses screen (NULL before and after) */
     nqm_config base; /* configuration of the current preset */
     nqm_runset set;
     nqm_app app;
@@ -184,8 +185,17 @@ static void fill_scene(const ui_state *ui, nqm_scene *sc)
     sc->npresets = ui->npresets;
 }
 
+/* Below this many columns nothing is drawn and the screen is left blank:
+ * there is no room for a word, and ncurses 6.4 reads outside its line
+ * buffers when it refreshes old content onto a one-column screen
+ * (valgrind shows it; a blank stdscr and a cleared curscr avoid it). */
+#define DRAW_MIN_COLS 2
+
 static void draw(ui_state *ui)
 {
+    ui->dirty = 0;
+    if (COLS < DRAW_MIN_COLS)
+        return;
     double start = now_seconds();
     if (nqm_canvas_width(ui->cv) != COLS || nqm_canvas_height(ui->cv) != LINES)
         nqm_canvas_resize(ui->cv, COLS, LINES);
@@ -195,7 +205,6 @@ static void draw(ui_state *ui)
     blit(ui->cv, ui->color);
     wnoutrefresh(stdscr);
     doupdate();
-    ui->dirty = 0;
     ui->draw_cost += 0.2 * (now_seconds() - start - ui->draw_cost);
 }
 
@@ -438,6 +447,8 @@ static int translate_key(int ch)
 static int handle_key(ui_state *ui, int ch)
 {
     if (ch == KEY_RESIZE) {
+        if (COLS < DRAW_MIN_COLS)
+            werase(stdscr);
         redraw(ui);
         return 0;
     }
@@ -495,9 +506,18 @@ static int event_loop(ui_state *ui)
 
 /* -------------------------------------------------------- setup, exit */
 
+/* Give the terminal back as it was, and curses' memory with it. */
+static void stop_screen(ui_state *ui)
+{
+    endwin();
+    delscreen(ui->screen);
+    ui->screen = NULL;
+}
+
 static int start_screen(ui_state *ui, const nqm_ui_options *opt)
 {
-    if (!newterm(NULL, stdout, stdin)) {
+    ui->screen = newterm(NULL, stdout, stdin);
+    if (!ui->screen) {
         fputs("nqmtop: cannot drive this terminal (is TERM set?)\n", stderr);
         return -1;
     }
@@ -511,7 +531,7 @@ static int start_screen(ui_state *ui, const nqm_ui_options *opt)
     nqm_glyphs glyphs = opt->ascii || MB_CUR_MAX <= 1 ? NQM_GLYPHS_ASCII : NQM_GLYPHS_UNICODE;
     ui->cv = nqm_canvas_new(COLS, LINES, glyphs);
     if (!ui->cv) {
-        endwin();
+        stop_screen(ui);
         fputs("nqmtop: out of memory for the screen\n", stderr);
         return -1;
     }
@@ -575,7 +595,7 @@ int nqm_ui_run(const nqm_config *cfg, const nqm_ui_options *opt)
         return 1;
     }
     int rc = event_loop(&ui);
-    endwin();
+    stop_screen(&ui);
     restore_handlers();
     close_all(&ui);
     return rc;

@@ -7,7 +7,11 @@
 # keep it drawing, q returns to the
 # shell with status 0; Ctrl-C, SIGTERM, SIGHUP and SIGQUIT also restore
 # the shell, with status 128 + the signal.
-# Exit 77 (skipped) when tmux is not installed.
+# NQMTOP_TEST_WRAPPER, when set, runs nqmtop under it (e.g.
+# "valgrind --error-exitcode=99 --log-file=@DIR@/valgrind-%p.log"; @DIR@
+# becomes the test's directory, whose *.log files a failure prints), which
+# must then keep every exit status above. Exit 77 (skipped) when tmux is
+# not installed.
 set -u
 
 nqmtop=$1
@@ -16,6 +20,7 @@ command -v tmux >/dev/null 2>&1 || { echo "tmux is not installed: skipped"; exit
 
 dir=$(mktemp -d)
 sock=none
+wrapper=$(printf '%s' "${NQMTOP_TEST_WRAPPER:-}" | sed "s|@DIR@|$dir|g")
 tm() { tmux -L "$sock" "$@"; }
 cleanup() {
     for stage in keys ctrlc term HUP QUIT; do
@@ -31,6 +36,9 @@ fail() {
     echo "FAIL: $*"
     echo "--- screen ---"
     screen
+    for log in "$dir"/*.log; do
+        [ -s "$log" ] && { echo "--- $log ---"; head -n 60 "$log"; }
+    done
     exit 1
 }
 # wait_for PATTERN [SECONDS]: poll the screen until grep -E finds PATTERN.
@@ -63,6 +71,22 @@ wait_file() {
     done
     fail "$1 never appeared"
 }
+# The nqmtop process of this session's pane (not another test's): the
+# first descendant of the pane's shell that is not a shell itself.
+nqmtop_pid() {
+    pids=$(tm display -p -t e2e '#{pane_pid}')
+    for depth in 1 2 3 4; do
+        pids=$(for p in $pids; do pgrep -P "$p"; done)
+        for p in $pids; do
+            cmd=$(tr '\000' ' ' < "/proc/$p/cmdline" 2>/dev/null)
+            case $cmd in
+            sh\ * | sleep\ *) ;;
+            *--preset\ catapult-1d*) echo "$p"; return 0 ;;
+            esac
+        done
+    done
+    return 1
+}
 eta_now() { screen | head -n 1 | sed -n 's/.*η=\([0-9.e+-]*\).*/\1/p'; }
 step_now() { screen | sed -n 's/^ step \([0-9]*\).*/\1/p' | head -n 1; }
 
@@ -78,8 +102,8 @@ start() {
     name=$1
     shift
     tm new-session -d -s e2e -x 100 -y 30 \
-        "cd '$dir' && trap '' INT && LANG=C.UTF-8 LC_ALL=C.UTF-8 $* sh -c '\"$nqmtop\" --preset catapult-1d; echo EXIT=\$? > $name.exit'; sleep 60"
-    wait_for '^ step [0-9]+' 20
+        "cd '$dir' && trap '' INT && LANG=C.UTF-8 LC_ALL=C.UTF-8 $* sh -c '$wrapper \"$nqmtop\" --preset catapult-1d; echo EXIT=\$? > $name.exit'; sleep 60"
+    wait_for '^ step [0-9]+' 60
 }
 
 # --- keys, overlays, resizes, quit -------------------------------------
@@ -153,7 +177,7 @@ start term NO_COLOR=1
 for signal in TERM:15 HUP:1 QUIT:3; do
     sig=${signal%:*}
     [ "$sig" = TERM ] || start "$sig"
-    pid=$(pgrep -n -f "^$nqmtop --preset catapult-1d") || fail "cannot find the nqmtop process"
+    pid=$(nqmtop_pid) || fail "cannot find the nqmtop process"
     kill -s "$sig" "$pid"
     exitfile=$dir/$sig.exit
     [ "$sig" = TERM ] && exitfile=$dir/term.exit
