@@ -39,7 +39,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-enum { NQM_PHASE_MAX_STEPS = 1 << 20 };
+enum { NQM_PHASE_MAX_STEPS = 1 << 16 };
 
 struct nqm_phase_detector {
     long t0, last_t;
