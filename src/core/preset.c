@@ -26,20 +26,28 @@
 /* ---- keys -------------------------------------------------------------- */
 
 typedef enum {
-    KEY_MODEL, KEY_ACTIVATION, KEY_LOSS, KEY_DATA, KEY_X, KEY_Y, KEY_WIDTH, KEY_N, KEY_D,
-    KEY_MU, KEY_SIGMA, KEY_GAMMA, KEY_SEED, KEY_ETA, KEY_ETA_REL, KEY_STEPS, KEY_BATCH_SIZE,
-    KEY_EIGS, KEY_EIG_ORDER, KEY_COUNT
+    KEY_MODEL, KEY_ACTIVATION, KEY_NETWORK, KEY_DEPTH, KEY_BIASES, KEY_CHANNELS, KEY_KERNEL,
+    KEY_READOUT, KEY_LOSS, KEY_DATA, KEY_X, KEY_Y, KEY_WIDTH, KEY_N, KEY_D, KEY_MU, KEY_SIGMA,
+    KEY_GAMMA, KEY_SEED, KEY_ETA, KEY_ETA_REL, KEY_STEPS, KEY_BATCH_SIZE, KEY_EIGS,
+    KEY_EIG_ORDER, KEY_COUNT
 } key_id;
 
 static const char *const key_names[KEY_COUNT] = {
-    "model", "activation", "loss", "data", "x", "y", "width", "n", "d", "mu", "sigma",
-    "gamma", "seed", "eta", "eta_rel", "steps", "batch_size", "eigs", "eig_order",
+    "model", "activation", "network", "depth", "biases", "channels", "kernel", "readout",
+    "loss", "data", "x", "y", "width", "n", "d", "mu", "sigma", "gamma", "seed", "eta",
+    "eta_rel", "steps", "batch_size", "eigs", "eig_order",
 };
+
+/* Value names of the architecture keys (config.h has no names for them). */
+static const char *const network_names[NETWORK_COUNT] = {"two-layer", "mlp", "cnn"};
+static const char *const readout_names[READOUT_COUNT] = {"average", "linear"};
 
 #define WIDTH_MAX 1000000000000L
 #define N_MAX 1000000L
 #define D_MAX 100000L
 #define STEPS_MAX 1000000000L
+#define CHANNELS_MAX 4096L
+#define KERNEL_MAX 316L /* the side of the largest square image, d <= 10^5 */
 #define SEED_MAX (UINT64_C(1) << 63)
 
 static int key_lookup(const char *name)
@@ -351,24 +359,21 @@ fail:
     return -1;
 }
 
-/* An enum word: one of names, listed in the error otherwise. */
-static int parse_word(const char *value, int (*parse)(const char *), const char *(*name)(int),
-                      int count, int *out, char *msg, size_t msglen)
+/* An enum word: one of name(0..count-1), listed in the error otherwise. */
+static int parse_word(const char *value, const char *(*name)(int), int count, int *out,
+                      char *msg, size_t msglen)
 {
     size_t span = strcspn(value, " \t");
-    char word[64];
-    if (span >= sizeof word)
-        span = sizeof word - 1;
-    memcpy(word, value, span);
-    word[span] = '\0';
     if (expect_end(value + span, value, msg, msglen) != 0)
         return -1;
-    int k = parse(word);
-    if (k >= 0) {
-        *out = k;
-        return 0;
+    for (int k = 0; k < count; k++) {
+        if (strlen(name(k)) == span && strncmp(name(k), value, span) == 0) {
+            *out = k;
+            return 0;
+        }
     }
-    size_t used = (size_t)snprintf(msg, msglen, "unknown value '%s' (one of", word);
+    size_t used = (size_t)snprintf(msg, msglen, "unknown value '%.*s' (one of",
+                                   (int)(span < 40 ? span : 40), value);
     for (int i = 0; i < count && used < msglen; i++)
         used += (size_t)snprintf(msg + used, msglen - used, "%s %s", i ? "," : "", name(i));
     if (used < msglen)
@@ -381,6 +386,14 @@ static const char *activation_name_i(int k) { return nqm_activation_name((nqm_ac
 static const char *loss_name_i(int k) { return nqm_loss_name((nqm_loss)k); }
 static const char *data_name_i(int k) { return nqm_data_name((nqm_data_kind)k); }
 static const char *eig_order_name_i(int k) { return nqm_eig_order_name((nqm_eig_order)k); }
+static const char *network_name_i(int k)
+{
+    return k >= 0 && k < NETWORK_COUNT ? network_names[k] : "?";
+}
+static const char *readout_name_i(int k)
+{
+    return k >= 0 && k < READOUT_COUNT ? readout_names[k] : "?";
+}
 
 /* ---- setting one key ------------------------------------------------------ */
 
@@ -391,16 +404,6 @@ typedef struct {
     long d_given;          /* this stage's d, 0 if none */
     int d_where;           /* where that d was given */
 } stage_state;
-
-static int set_enum(int *field, const char *value, int (*parse)(const char *),
-                    const char *(*name)(int), int count, char *msg, size_t msglen)
-{
-    int k;
-    if (parse_word(value, parse, name, count, &k, msg, msglen) != 0)
-        return -1;
-    *field = k;
-    return 0;
-}
 
 static int set_long(long *field, const char *value, uint64_t lo, uint64_t hi, char *msg,
                     size_t msglen)
@@ -486,42 +489,63 @@ static int set_eta(nqm_config *cfg, const char *value, nqm_eta_mode mode, char *
     return 0;
 }
 
-static int set_key(nqm_config *cfg, key_id k, const char *value, stage_state *st, char *msg,
-                   size_t msglen)
+/* The keys whose value is a word; 1 if k is not one of them. */
+static int set_enum_key(nqm_config *cfg, key_id k, const char *value, char *msg, size_t msglen)
 {
     int e;
     switch (k) {
     case KEY_MODEL:
-        e = (int)cfg->model;
-        if (set_enum(&e, value, nqm_model_parse, model_name_i, MODEL_COUNT, msg, msglen))
+        if (parse_word(value, model_name_i, MODEL_COUNT, &e, msg, msglen) != 0)
             return -1;
         cfg->model = (nqm_model_kind)e;
         return 0;
     case KEY_ACTIVATION:
-        e = (int)cfg->activation;
-        if (set_enum(&e, value, nqm_activation_parse, activation_name_i, ACT_COUNT, msg, msglen))
+        if (parse_word(value, activation_name_i, ACT_COUNT, &e, msg, msglen) != 0)
             return -1;
         cfg->activation = (nqm_activation)e;
         return 0;
+    case KEY_NETWORK:
+        if (parse_word(value, network_name_i, NETWORK_COUNT, &e, msg, msglen) != 0)
+            return -1;
+        cfg->network = (nqm_network)e;
+        return 0;
+    case KEY_READOUT:
+        if (parse_word(value, readout_name_i, READOUT_COUNT, &e, msg, msglen) != 0)
+            return -1;
+        cfg->readout = (nqm_readout)e;
+        return 0;
     case KEY_LOSS:
-        e = (int)cfg->loss;
-        if (set_enum(&e, value, nqm_loss_parse, loss_name_i, LOSS_COUNT, msg, msglen))
+        if (parse_word(value, loss_name_i, LOSS_COUNT, &e, msg, msglen) != 0)
             return -1;
         cfg->loss = (nqm_loss)e;
         return 0;
     case KEY_DATA:
-        e = (int)cfg->data;
-        if (set_enum(&e, value, nqm_data_parse, data_name_i, DATA_COUNT, msg, msglen))
+        if (parse_word(value, data_name_i, DATA_COUNT, &e, msg, msglen) != 0)
             return -1;
         cfg->data = (nqm_data_kind)e;
         return 0;
     case KEY_EIG_ORDER:
-        e = (int)cfg->eig_order;
-        if (set_enum(&e, value, nqm_eig_order_parse, eig_order_name_i, EIG_ORDER_COUNT, msg,
-                     msglen))
+        if (parse_word(value, eig_order_name_i, EIG_ORDER_COUNT, &e, msg, msglen) != 0)
             return -1;
         cfg->eig_order = (nqm_eig_order)e;
         return 0;
+    default:
+        return 1;
+    }
+}
+
+static int set_key(nqm_config *cfg, key_id k, const char *value, stage_state *st, char *msg,
+                   size_t msglen)
+{
+    switch (k) {
+    case KEY_DEPTH:
+        return set_int(&cfg->depth, value, 2, 4, msg, msglen);
+    case KEY_BIASES:
+        return set_int(&cfg->biases, value, 0, 1, msg, msglen);
+    case KEY_CHANNELS:
+        return set_int(&cfg->channels, value, 1, CHANNELS_MAX, msg, msglen);
+    case KEY_KERNEL:
+        return set_int(&cfg->kernel, value, 1, KERNEL_MAX, msg, msglen);
     case KEY_X:
         return set_x(cfg, value, st, msg, msglen);
     case KEY_D:
@@ -551,8 +575,7 @@ static int set_key(nqm_config *cfg, key_id k, const char *value, stage_state *st
     case KEY_EIGS:
         return set_int(&cfg->eigs, value, 1, NQM_MAX_EIGS, msg, msglen);
     default:
-        snprintf(msg, msglen, "not a key");
-        return -1;
+        return set_enum_key(cfg, k, value, msg, msglen);
     }
 }
 
@@ -608,9 +631,12 @@ static int fail_unknown_key(resolver *r, int where, const char *name)
     const char *near = closest_key(name);
     if (near)
         return fail_at(r, where, name, "unknown key (did you mean %s?)", near);
-    return fail_at(r, where, name,
-                   "unknown key (keys: model, activation, loss, data, x, y, width, n, d, mu, "
-                   "sigma, gamma, seed, eta, eta_rel, steps, batch_size, eigs, eig_order)");
+    char keys[512];
+    size_t used = 0;
+    for (int k = 0; k < KEY_COUNT && used < sizeof keys; k++)
+        used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s", k ? ", " : "",
+                                 key_names[k]);
+    return fail_at(r, where, name, "unknown key (keys: %s)", keys);
 }
 
 /* Apply key = value at `where` (a file line, or WHERE_SET) within a stage. */
@@ -1181,6 +1207,12 @@ static void write_keys(FILE *f, const nqm_config *cfg)
 {
     fprintf(f, "model = %s\n", nqm_model_name(cfg->model));
     fprintf(f, "activation = %s\n", nqm_activation_name(cfg->activation));
+    fprintf(f, "network = %s\n", network_name_i((int)cfg->network));
+    fprintf(f, "depth = %d\n", cfg->depth);
+    fprintf(f, "biases = %d\n", cfg->biases);
+    fprintf(f, "channels = %d\n", cfg->channels);
+    fprintf(f, "kernel = %d\n", cfg->kernel);
+    fprintf(f, "readout = %s\n", readout_name_i((int)cfg->readout));
     fprintf(f, "loss = %s\n", nqm_loss_name(cfg->loss));
     fprintf(f, "data = %s\n", nqm_data_name(cfg->data));
     write_x(f, cfg);

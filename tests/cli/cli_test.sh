@@ -153,6 +153,10 @@ grep -q '^eta_rel =' "$work/out" && fail "--set eta: eta_rel still in force"
 expect_ok "--set eta_rel over eta" --show-preset gqm-j3 --set eta_rel=1.25
 grep -qx 'eta_rel = 1.25' "$work/out" || fail "--set eta_rel: not shown"
 grep -q '^eta =' "$work/out" && fail "--set eta_rel: eta still in force"
+expect_ok "--set network" --show-preset catapult-1d --set network=mlp --set depth=4
+grep -qx 'network = mlp' "$work/out" && grep -qx 'depth = 4' "$work/out" || fail "--set network, depth"
+expect_bad "bad network" "^--set: network: unknown value 'resnet' \(one of two-layer, mlp, cnn\)" \
+    --show-preset catapult-1d --set network=resnet
 expect_ok "--steps" --show-preset catapult-1d --steps 7
 grep -qx 'steps = 7' "$work/out" || fail "--steps does not set steps"
 expect_ok "--steps records" --batch --steps 7

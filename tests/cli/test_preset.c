@@ -68,6 +68,9 @@ static void test_defaults(void)
     CHECK(c.seed == 1 && c.eta_mode == ETA_RELATIVE && c.eta_rel == 1.5, "eta");
     CHECK(c.steps == 200 && c.batch_size == 0 && c.eigs == 2, "steps/batch/eigs");
     CHECK(c.eig_order == EIG_ORDER_DIRECTION, "eig order");
+    CHECK(c.network == NETWORK_TWO_LAYER && c.depth == 3 && c.biases == 0 && c.channels == 8 &&
+              c.kernel == 3 && c.readout == READOUT_AVERAGE,
+          "architecture");
     CHECK(nqm_config_n(&c) == 1 && nqm_config_d(&c) == 1, "n, d of single");
     char msg[256];
     CHECK(nqm_config_check(&c, msg, sizeof msg) == 0, "defaults fail the check: %s", msg);
@@ -88,8 +91,10 @@ static void test_every_key(void)
     nqm_config c;
     int rc;
     rc = resolve("# every key\n"
+                 "network = cnn\ndepth = 4\nbiases = 1\nchannels = 5\nkernel = 2\n"
+                 "readout = linear\n"
                  "model = net\nactivation = tanh\nloss = half-mean\ndata = gauss\n"
-                 "y = -0.25\nwidth = 1e4\nn = 32\nd = 3\nmu = -1.5\nsigma = 0.5\n"
+                 "y = -0.25\nwidth = 1e4\nn = 32\nd = 9\nmu = -1.5\nsigma = 0.5\n"
                  "gamma = 2e-2\nseed = 9223372036854775808\neta = .125\n"
                  "steps = 12\nbatch_size = 8\neigs = 5\neig_order = sorted\n",
                  &c);
@@ -99,7 +104,10 @@ static void test_every_key(void)
     CHECK(c.model == MODEL_NET && c.activation == ACT_TANH && c.loss == LOSS_HALF_MEAN &&
               c.data == DATA_GAUSS,
           "enums");
-    CHECK(c.y == -0.25 && c.width == 10000 && c.n == 32 && c.d == 3 && c.mu == -1.5 &&
+    CHECK(c.network == NETWORK_CNN && c.depth == 4 && c.biases == 1 && c.channels == 5 &&
+              c.kernel == 2 && c.readout == READOUT_LINEAR,
+          "architecture");
+    CHECK(c.y == -0.25 && c.width == 10000 && c.n == 32 && c.d == 9 && c.mu == -1.5 &&
               c.sigma == 0.5 && c.gamma == 0.02,
           "numbers");
     CHECK(c.seed == 9223372036854775808UL, "seed %lu", c.seed);
@@ -175,6 +183,18 @@ static void random_config(nqm_config *c)
     c->width = 1 + (long)(next_u64() % 100000);
     c->n = 1 + (int)(next_u64() % 500);
     c->d = 1 + (int)(next_u64() % 20);
+    c->network = (nqm_network)(next_u64() % NETWORK_COUNT);
+    c->depth = 2 + (int)(next_u64() % 3);
+    c->biases = (int)(next_u64() % 2);
+    c->channels = 1 + (int)(next_u64() % 16);
+    c->readout = (nqm_readout)(next_u64() % READOUT_COUNT);
+    c->kernel = 1 + (int)(next_u64() % 3);
+    if (c->network == NETWORK_MLP) /* width^2 parameters per hidden layer */
+        c->width = 1 + (long)(next_u64() % 500);
+    if (c->network == NETWORK_CNN) { /* square images at least kernel wide */
+        c->data = c->data == DATA_MIX1D ? DATA_GAUSS : c->data;
+        c->d = (c->kernel + 1) * (c->kernel + 1);
+    }
     free(c->x);
     c->x = NULL;
     if (c->data == DATA_SINGLE) {
@@ -210,7 +230,9 @@ static int same_config(const nqm_config *a, const nqm_config *b)
                a->data == b->data && a->eig_order == b->eig_order && a->width == b->width &&
                a->n == b->n && a->d == b->d && a->seed == b->seed &&
                a->eta_mode == b->eta_mode && a->steps == b->steps &&
-               a->batch_size == b->batch_size && a->eigs == b->eigs;
+               a->batch_size == b->batch_size && a->eigs == b->eigs &&
+               a->network == b->network && a->depth == b->depth && a->biases == b->biases &&
+               a->channels == b->channels && a->kernel == b->kernel && a->readout == b->readout;
     same = same && memcmp(&a->y, &b->y, sizeof a->y) == 0 &&
            memcmp(&a->mu, &b->mu, sizeof a->mu) == 0 &&
            memcmp(&a->sigma, &b->sigma, sizeof a->sigma) == 0 &&
@@ -291,6 +313,12 @@ static const bad_case bad_cases[] = {
     {"both etas", "eta = 1\nsteps = 3\neta_rel = 2\n", 0, ":3: eta_rel: ", "eta is already set on line 1"},
     {"bad enum", "model = mlp\n", 0, ":1: model: ", "unknown value 'mlp' (one of net, lin, quad, gqm, theory)"},
     {"bad order", "eig_order = up\n", 0, ":1: eig_order: ", "one of direction, sorted"},
+    {"bad network", "network = resnet\n", 0, ":1: network: ", "one of two-layer, mlp, cnn"},
+    {"bad readout", "readout = max\n", 0, ":1: readout: ", "one of average, linear"},
+    {"depth 5", "depth = 5\n", 0, ":1: depth: ", "out of range (2 to 4)"},
+    {"biases 2", "biases = 2\n", 0, ":1: biases: ", "out of range (0 to 1)"},
+    {"channels 0", "channels = 0\n", 0, ":1: channels: ", "out of range (1 to 4096)"},
+    {"cnn on 1-D", "network = cnn\ndata = mix1d\n", 0, ": kernel: ", "square images"},
     {"x empty item", "x = 1,,2\n", 0, ":1: x: ", "not a number"},
     {"x zeros", "x = 0, 0.0\n", 0, ":1: x: ", "all 2 values are zero"},
     {"x junk", "x = 1 2\n", 0, ":1: x: ", "trailing junk '2'"},
