@@ -11,7 +11,12 @@
  * eta_s is the learning rate times the loss scale s, r the residual g - y
  * on the examples of the current batch and 0 elsewhere. Keeping the step
  * and the evaluation in one call lets a family fuse both into one pass
- * over its parameters. No model ever forms a p x p or n x p matrix. */
+ * over its parameters. No model ever forms a p x p or n x p matrix.
+ *
+ * A family may also offer `probe`: the same step and evaluation, but
+ * instead of the n x n kernel only its compression onto b orthonormal
+ * directions and its trace, which is what certifying the top eigenvalues
+ * of a kernel of (numerically) low rank needs (eigen.h). */
 #ifndef NQMTOP_MODEL_H
 #define NQMTOP_MODEL_H
 
@@ -21,6 +26,16 @@
 
 typedef struct nqm_model nqm_model;
 
+enum { NQM_PROBE_MAX = 8 };
+
+/* The kernel seen through b orthonormal directions. */
+typedef struct {
+    int b;                /* directions, 1..NQM_PROBE_MAX */
+    const double *Omega;  /* (b, n) orthonormal rows, read */
+    double H[NQM_PROBE_MAX * NQM_PROBE_MAX]; /* (b, b) out: Omega K Omega^T */
+    double trace;         /* out: tr K */
+} nqm_probe;
+
 typedef struct {
     int (*advance)(nqm_model *self, double eta_s, const double *r, double *g, double *K);
     /* The current parameter vector, contiguous, p numbers (NULL when the
@@ -28,6 +43,10 @@ typedef struct {
      * it to check gradients and kernels against finite differences. */
     double *(*params)(nqm_model *self, size_t *p);
     void (*free)(nqm_model *self);
+    /* Optional (NULL when absent): as advance, with the kernel probed
+     * instead of assembled. 0: done; 1: this model cannot probe in its
+     * current state and did nothing; -1: failure. */
+    int (*probe)(nqm_model *self, double eta_s, const double *r, double *g, nqm_probe *probe);
 } nqm_model_ops;
 
 struct nqm_model {

@@ -24,6 +24,7 @@ typedef struct {
 } nqm_record;
 
 typedef struct nqm_session nqm_session;
+typedef struct nqm_model nqm_model;
 
 /* Build data and model and evaluate step 0. Resolves eta from eta_rel
  * when the config gives it relative. NULL with err set on failure. */
@@ -45,6 +46,22 @@ const nqm_config *nqm_session_config(const nqm_session *s);
 const nqm_data *nqm_session_data(const nqm_session *s);
 int nqm_session_eigs(const nqm_session *s);         /* eigenvalues per record */
 const char *nqm_session_error(const nqm_session *s);
+
+/* Where the eigenvalues of the steps so far came from: a certified probe
+ * of the kernel (eigen.h), or its dense assembly (step 0, models that
+ * cannot probe, and probes whose certificate fell short: `refused`, each
+ * followed by a dense assembly). */
+typedef struct {
+    long probed;      /* steps whose eigenvalues the certified probe gave */
+    long dense;       /* steps whose kernel was assembled */
+    long refused;     /* probes not certified (their step is also counted in dense) */
+    double worst_bound; /* largest relative error bound of a certified probe */
+} nqm_eigen_stats;
+void nqm_session_eigen_stats(const nqm_session *s, nqm_eigen_stats *out);
+/* The model the session steps, for tests and tools that inspect it (an
+ * evaluation with r == NULL leaves it where it is; a step would leave the
+ * session's record behind). */
+nqm_model *nqm_session_model(nqm_session *s);
 
 /* The run so far, as the summary reports it. */
 typedef struct {

@@ -92,7 +92,8 @@ static void gqm_free(nqm_model *self)
     free(q);
 }
 
-static const nqm_model_ops gqm_ops = {gqm_advance, gqm_params, gqm_free};
+static const nqm_model_ops gqm_ops = {
+    .advance = gqm_advance, .params = gqm_params, .free = gqm_free};
 
 int nqm_gqm_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, char *err,
                 size_t errlen)

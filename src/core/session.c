@@ -1,5 +1,12 @@
 /* session.c: one training run stepped one iteration at a time — data,
- * model, kernel eigenvalues and the phase detector, with no I/O. */
+ * model, kernel eigenvalues and the phase detector, with no I/O.
+ *
+ * Eigenvalues each step: when the model can probe its kernel, the step
+ * asks for H = Omega K Omega^T and tr K on the last step's eigenvectors
+ * and keeps the Ritz values only when eigen.h's certificate holds;
+ * otherwise (and at step 0) the kernel is assembled and solved densely.
+ * After a refused probe the next ones wait 1, 2, 4 ... 64 steps, so a
+ * kernel that is not of low rank costs little more than the dense path. */
 #include "nqmtop/session.h"
 
 #include <math.h>
@@ -27,6 +34,12 @@ struct nqm_session {
     double *r;             /* (n) residual on the batch, 0 elsewhere */
     double *K;             /* (n, n) kernel, destroyed by the eigensolver */
     double *vec, *prev;    /* (k, n) eigenvectors now and at the last step */
+    int vec_ok;            /* vec holds the eigenvectors of the current kernel */
+    double *omega;         /* (k, n) probe directions */
+    double *gspare;        /* (n) outputs of a dense re-evaluation, unused */
+    int probe_off;         /* the model cannot probe */
+    int probe_wait, probe_next_wait; /* steps to skip probing after refusals */
+    nqm_eigen_stats stats;
     int *order;            /* (n) example order of the current SGD epoch */
     int cursor;            /* next position in order */
     nqm_rng batch_rng;
@@ -43,19 +56,23 @@ static double loss_of(const nqm_session *s, const double *g)
     return 0.5 * nqm_loss_scale(s->cfg.loss, s->n) * sum;
 }
 
-/* Eigenvalues of s K into the record (following directions if asked). */
-static int measure_kernel(nqm_session *s, nqm_record *rec, int first)
+/* Eigenvalues lam (k) and vectors (s->vec) of the assembled kernel s->K. */
+static int dense_eigs(nqm_session *s, double *lam)
 {
-    double lam[NQM_MAX_EIGS];
-    if (nqm_eigen_top(s->eigen, s->K, lam, s->vec) != 0)
-        return -1;
+    s->stats.dense++;
+    return nqm_eigen_top(s->eigen, s->K, lam, s->vec);
+}
+
+/* Eigenvalues of s K into the record (following directions if asked). */
+static void record_eigs(nqm_session *s, nqm_record *rec, int first, double *lam)
+{
     rec->lambda_max = s->loss_scale * lam[0];
     if (!first && s->cfg.eig_order == EIG_ORDER_DIRECTION)
         nqm_eigen_follow(s->eigen, s->prev, lam, s->vec);
     memcpy(s->prev, s->vec, (size_t)s->k * s->n * sizeof *s->vec);
+    s->vec_ok = 1;
     for (int j = 0; j < s->k; j++)
         rec->lambda[j] = s->loss_scale * lam[j];
-    return 0;
 }
 
 static void fill_outputs(nqm_session *s, nqm_record *rec)
@@ -71,6 +88,7 @@ static void fill_outputs(nqm_session *s, nqm_record *rec)
 /* The kernel could not be measured (non-finite entries): no eigenvalues. */
 static void forget_kernel(nqm_session *s, nqm_record *rec)
 {
+    s->vec_ok = 0;
     for (int j = 0; j < s->k; j++)
         rec->lambda[j] = NAN;
     rec->lambda_max = NAN;
@@ -109,8 +127,11 @@ static int alloc_buffers(nqm_session *s)
     s->vec = malloc((size_t)n * s->k * sizeof *s->vec);
     s->prev = malloc((size_t)n * s->k * sizeof *s->prev);
     s->order = malloc((size_t)n * sizeof *s->order);
+    s->omega = malloc((size_t)n * s->k * sizeof *s->omega);
+    s->gspare = malloc((size_t)n * sizeof *s->gspare);
     s->phases = nqm_phase_new();
-    if (!s->g || !s->r || !s->K || !s->vec || !s->prev || !s->order || !s->phases)
+    if (!s->g || !s->r || !s->K || !s->vec || !s->prev || !s->order || !s->omega ||
+        !s->gspare || !s->phases)
         return -1;
     for (int i = 0; i < n; i++)
         s->order[i] = i;
@@ -122,9 +143,11 @@ static int alloc_buffers(nqm_session *s)
 static int start(nqm_session *s, char *err, size_t errlen)
 {
     nqm_record *rec = &s->rec;
+    double lam[NQM_MAX_EIGS];
     memset(rec, 0, sizeof *rec);
-    if (s->model->ops->advance(s->model, 0, NULL, s->g, s->K) != 0 ||
-        measure_kernel(s, rec, 1) != 0 || !(rec->lambda_max > 0)) {
+    s->probe_next_wait = 1;
+    if (s->model->ops->advance(s->model, 0, NULL, s->g, s->K) != 0 || dense_eigs(s, lam) != 0 ||
+        (record_eigs(s, rec, 1, lam), !(rec->lambda_max > 0))) {
         snprintf(err, errlen, "the tangent kernel at initialisation is not positive and finite "
                               "(lambda1(0) = %g)", rec->lambda_max);
         return -1;
@@ -191,7 +214,41 @@ void nqm_session_free(nqm_session *s)
     free(s->vec);
     free(s->prev);
     free(s->order);
+    free(s->omega);
+    free(s->gspare);
     free(s);
+}
+
+/* Step with a probe of the kernel. 1: stepped, lam and s->vec certified;
+ * 0: stepped, the kernel still to be measured; -1: not stepped (no probe
+ * this step); -2: the model failed. */
+static int probe_step(nqm_session *s, double eta_s, double *lam)
+{
+    if (!s->model->ops->probe || s->probe_off || !s->vec_ok)
+        return -1;
+    if (s->probe_wait > 0) {
+        s->probe_wait--;
+        return -1;
+    }
+    if (nqm_eigen_basis(s->n, s->k, s->vec, s->omega) != s->k)
+        return -1;
+    nqm_probe pr = {.b = s->k, .Omega = s->omega};
+    int rc = s->model->ops->probe(s->model, eta_s, s->r, s->g, &pr);
+    if (rc == 1)
+        s->probe_off = 1;
+    if (rc != 0)
+        return rc == 1 ? -1 : -2;
+    double bound;
+    if (nqm_eigen_ritz(s->eigen, s->omega, pr.H, pr.trace, lam, s->vec, &bound) == 0) {
+        s->stats.probed++;
+        s->stats.worst_bound = fmax(s->stats.worst_bound, bound);
+        s->probe_next_wait = 1;
+        return 1;
+    }
+    s->stats.refused++;
+    s->probe_wait = s->probe_next_wait;
+    s->probe_next_wait = s->probe_next_wait < 64 ? 2 * s->probe_next_wait : 64;
+    return 0;
 }
 
 int nqm_session_step(nqm_session *s)
@@ -199,15 +256,28 @@ int nqm_session_step(nqm_session *s)
     if (s->diverged)
         return 1;
     nqm_record *rec = &s->rec;
+    double lam[NQM_MAX_EIGS], eta_s = s->eta * s->step_scale;
     batch_residual(s);
-    if (s->model->ops->advance(s->model, s->eta * s->step_scale, s->r, s->g, s->K) != 0) {
+    int got = probe_step(s, eta_s, lam);
+    if (got == -2 ||
+        (got == -1 && s->model->ops->advance(s->model, eta_s, s->r, s->g, s->K) != 0)) {
         snprintf(s->err, sizeof s->err, "out of memory while stepping");
         return -1;
     }
     rec->step++;
     rec->eta = s->eta;
     fill_outputs(s, rec);
-    if (!isfinite(rec->loss) || measure_kernel(s, rec, 0) != 0)
+    int measured = got == 1;
+    if (!measured && isfinite(rec->loss)) {
+        if (got == 0 && s->model->ops->advance(s->model, 0, NULL, s->gspare, s->K) != 0) {
+            snprintf(s->err, sizeof s->err, "out of memory while stepping");
+            return -1;
+        }
+        measured = dense_eigs(s, lam) == 0;
+    }
+    if (measured)
+        record_eigs(s, rec, 0, lam);
+    else
         forget_kernel(s, rec);
     rec->phase = nqm_phase_push(s->phases, rec->step, s->eta, rec->loss, rec->lambda_max);
     s->diverged = rec->phase == PHASE_DIVERGENT;
@@ -242,6 +312,10 @@ const nqm_data *nqm_session_data(const nqm_session *s) { return &s->data; }
 int nqm_session_eigs(const nqm_session *s) { return s->k; }
 
 const char *nqm_session_error(const nqm_session *s) { return s->err; }
+
+void nqm_session_eigen_stats(const nqm_session *s, nqm_eigen_stats *out) { *out = s->stats; }
+
+nqm_model *nqm_session_model(nqm_session *s) { return s->model; }
 
 void nqm_session_summarize(const nqm_session *s, nqm_run_summary *out)
 {

@@ -87,7 +87,8 @@ static void theory_free(nqm_model *self)
     free(t);
 }
 
-static const nqm_model_ops theory_ops = {theory_advance, theory_params, theory_free};
+static const nqm_model_ops theory_ops = {
+    .advance = theory_advance, .params = theory_params, .free = theory_free};
 
 /* The quad model's start, from the very numbers twolayer.c draws: neuron k
  * takes u_k (d normals) then v_k. The direction of neuron k is the sign of

@@ -5,10 +5,16 @@
  *
  *     dg_i/dv_k = B_ik / sqrt(m),   dg_i/du_k = C_ik x_i / sqrt(m d)
  *
- * so one pass over blocks of neurons does the GD step and evaluates the
- * outputs and the kernel K = (1/m)[(C C^T) .* (X X^T)/d + B B^T] at the
- * new point. Neither the n x p Jacobian nor the n x m matrices B and C
- * are ever stored whole: a block of NQM_TL_BLOCK neurons at a time.
+ * so one pass over the neurons does the GD step and evaluates the outputs
+ * and the kernel K = (1/m)[(C C^T) .* (X X^T)/d + B B^T] at the new point,
+ * or only its probe (Omega K Omega^T and tr K). Neither the n x p
+ * Jacobian nor the n x m matrices B and C are ever stored whole.
+ *
+ * Two ways to run the pass (twolayer.h): rows mode (tl_rows.c), one
+ * fused, threaded pass per neuron, for d <= n; gram mode (tl_gram.c), the
+ * displacement kept in the span of the inputs, for d > n. Handing out
+ * the parameters (params) writes gram mode's coefficients into w and
+ * switches to rows mode for good, since the caller may then write w.
  *
  * Parameters: `net` stores w = (U, v); `lin` and `quad` store the
  * displacement w - w0 = (dU, dv), so the quadratic terms are computed
@@ -19,147 +25,33 @@
 #include <string.h>
 
 #include "nqmtop/blas.h"
-#include "nqmtop/model.h"
 #include "nqmtop/rng.h"
+#include "twolayer.h"
 
-enum { NQM_TL_BLOCK = 64 };
+enum { MIN_THREADED = 1 << 15 }; /* n m below this: one thread is faster */
 
+/* The model plus its padded per-step buffers. */
 typedef struct {
-    nqm_model base;
-    nqm_model_kind variant;
-    nqm_activation act;
-    long m;
-    int n, d;
-    const double *X;  /* (n, d) inputs, borrowed from the data */
-    double *w;        /* (p) parameters: U or dU (m, d), then v or dv (m) */
-    double *w0;       /* (p) initial parameters U0 (m, d), v0 (m) */
-    double *f0;       /* (n) f(w0) */
-    double *gram;     /* (n, n) X X^T / d */
-    double *KB, *KC;  /* (n, n) accumulators of B B^T and C C^T */
-    double *Kfixed;   /* (n, n) lin's constant kernel, NULL until computed */
-    double *scratch;  /* 4 blocks of (NQM_TL_BLOCK, n): Z0 or Z, S, B, C */
-} twolayer;
+    twolayer t;
+    double *rpad;   /* (np) residual, zero padded */
+    double *gpad;   /* (np) raw outputs of a pass */
+    double *omega;  /* (NQM_PROBE_MAX, np) probe directions, zero padded */
+} twolayer_model;
 
-/* sigma, sigma', sigma'' of the activation at z. */
-static void activate(nqm_activation act, double z, double *s0, double *s1, double *s2)
+static void run_pass(twolayer *t, const tl_pass *ps)
 {
-    switch (act) {
-    case ACT_RELU:
-        *s0 = z > 0 ? z : 0;
-        *s1 = z > 0 ? 1 : 0;
-        *s2 = 0;
-        return;
-    case ACT_TANH: {
-        double t = tanh(z);
-        *s0 = t;
-        *s1 = 1 - t * t;
-        *s2 = -2 * t * (1 - t * t);
-        return;
-    }
-    case ACT_SWISH: {
-        double q = 1 / (1 + exp(-z)), dq = q * (1 - q);
-        *s0 = z * q;
-        *s1 = q + z * dq;
-        *s2 = dq * (2 + z * (1 - 2 * q));
-        return;
-    }
-    default:
-        *s0 = z;
-        *s1 = 1;
-        *s2 = 0;
-        return;
-    }
+    if (t->mode == TL_GRAM)
+        nqm_tl_gram_pass(t, ps);
+    else
+        nqm_tl_rows_pass(t, ps);
 }
 
-/* Z (bs, n) = rows k0.. of W (m, d) against X: Z[k][i] = w_k . x_i / sqrt(d). */
-static void preactivate(const twolayer *t, const double *W, long k0, int bs, double *Z)
+/* g (n) from a pass's raw sums. */
+static void finish_outputs(const twolayer *t, const double *gpad, double *g)
 {
-    const double scale = 1 / sqrt((double)t->d);
-    const double *Wb = W + (size_t)k0 * t->d;
-    if (t->d <= 4) {
-        for (int k = 0; k < bs; k++)
-            for (int i = 0; i < t->n; i++) {
-                double acc = 0;
-                for (int j = 0; j < t->d; j++)
-                    acc += Wb[(size_t)k * t->d + j] * t->X[(size_t)i * t->d + j];
-                Z[(size_t)k * t->n + i] = acc * scale;
-            }
-        return;
-    }
-    /* column-major: Z (n x bs) = X^T(d x n)^T * Wb^T(d x bs) */
-    nqm_dgemm("T", "N", t->n, bs, t->d, scale, t->X, t->d, Wb, t->d, 0.0, Z, t->n);
-}
-
-/* Fill B and C (bs, n) for neurons k0.. at the current parameters and, when
- * g != NULL, add their share of sqrt(m) * (g - f0) (or of sqrt(m) g for
- * net) to g (n). */
-static void eval_block(twolayer *t, long k0, int bs, double *B, double *C, double *g)
-{
-    const int n = t->n;
-    const long m = t->m;
-    double *Za = t->scratch, *Sb = t->scratch + (size_t)NQM_TL_BLOCK * n;
-    const double *v0 = t->w0 + (size_t)m * t->d, *v = t->w + (size_t)m * t->d;
-    int net = t->variant == MODEL_NET;
-    preactivate(t, net ? t->w : t->w0, k0, bs, Za);
-    if (!net)
-        preactivate(t, t->w, k0, bs, Sb); /* S = dU x / sqrt(d) */
-    for (int k = 0; k < bs; k++) {
-        double vk = v[k0 + k], v0k = net ? vk : v0[k0 + k];
-        double *Bk = B + (size_t)k * n, *Ck = C + (size_t)k * n;
-        const double *zk = Za + (size_t)k * n, *sk = Sb + (size_t)k * n;
-        for (int i = 0; i < n; i++) {
-            double s0, s1, s2;
-            activate(t->act, zk[i], &s0, &s1, &s2);
-            if (net) {
-                Bk[i] = s0;
-                Ck[i] = s1 * vk;
-                if (g)
-                    g[i] += vk * s0;
-            } else if (t->variant == MODEL_LIN) {
-                Bk[i] = s0;
-                Ck[i] = s1 * v0k;
-                if (g)
-                    g[i] += vk * s0 + v0k * s1 * sk[i];
-            } else {
-                double s = sk[i];
-                Bk[i] = s0 + s1 * s;
-                Ck[i] = s1 * (v0k + vk) + s2 * s * v0k;
-                if (g)
-                    g[i] += vk * s0 + v0k * s1 * s + vk * s1 * s + 0.5 * v0k * s2 * s * s;
-            }
-        }
-    }
-}
-
-/* One GD step on neurons k0..: w -= eta_s * J^T r restricted to them. */
-static void update_block(twolayer *t, long k0, int bs, const double *B, const double *C,
-                         double eta_s, const double *r)
-{
-    const int n = t->n, d = t->d;
-    const long m = t->m;
-    double *U = t->w + (size_t)k0 * d, *v = t->w + (size_t)m * d + k0;
-    double *CR = t->scratch + (size_t)NQM_TL_BLOCK * n; /* (bs, n) C .* r, reuses S */
-    const double av = eta_s / sqrt((double)m), au = eta_s / sqrt((double)m * d);
-    for (int k = 0; k < bs; k++) {
-        double acc = 0;
-        for (int i = 0; i < n; i++) {
-            acc += r[i] * B[(size_t)k * n + i];
-            CR[(size_t)k * n + i] = r[i] * C[(size_t)k * n + i];
-        }
-        v[k] -= av * acc;
-    }
-    if (d <= 4) {
-        for (int k = 0; k < bs; k++)
-            for (int j = 0; j < d; j++) {
-                double acc = 0;
-                for (int i = 0; i < n; i++)
-                    acc += CR[(size_t)k * n + i] * t->X[(size_t)i * d + j];
-                U[(size_t)k * d + j] -= au * acc;
-            }
-        return;
-    }
-    /* column-major: U^T (d x bs) -= au * X^T (d x n) * CR (n x bs) */
-    nqm_dgemm("N", "N", d, bs, n, -au, t->X, d, CR, n, 1.0, U, d);
+    const double inv_sqrt_m = 1 / sqrt((double)t->m);
+    for (int i = 0; i < t->n; i++)
+        g[i] = gpad[i] * inv_sqrt_m + (t->variant == MODEL_NET ? 0 : t->f0[i]);
 }
 
 static void kernel_finish(const twolayer *t, double *K)
@@ -175,34 +67,30 @@ static void kernel_finish(const twolayer *t, double *K)
         }
 }
 
+/* One pass: step with residual r (n) when not NULL, outputs into g (n). */
+static void pass(twolayer_model *tm, double eta_s, const double *r, double *g, int dense,
+                 nqm_probe *probe)
+{
+    twolayer *t = &tm->t;
+    if (r)
+        memcpy(tm->rpad, r, (size_t)t->n * sizeof *r);
+    if (dense) {
+        memset(t->KB, 0, (size_t)t->n * t->n * sizeof *t->KB);
+        memset(t->KC, 0, (size_t)t->n * t->n * sizeof *t->KC);
+    }
+    tl_pass ps = {eta_s, r ? tm->rpad : NULL, 0, dense, probe, tm->gpad};
+    run_pass(t, &ps);
+    finish_outputs(t, tm->gpad, g);
+}
+
 static int twolayer_advance(nqm_model *self, double eta_s, const double *r, double *g,
                             double *K)
 {
-    twolayer *t = (twolayer *)self;
+    twolayer_model *tm = (twolayer_model *)self;
+    twolayer *t = &tm->t;
     const int n = t->n;
-    double *B = t->scratch + 2 * (size_t)NQM_TL_BLOCK * n;
-    double *C = t->scratch + 3 * (size_t)NQM_TL_BLOCK * n;
     int want_kernel = K && !(t->variant == MODEL_LIN && t->Kfixed);
-    memset(g, 0, (size_t)n * sizeof *g);
-    if (want_kernel) {
-        memset(t->KB, 0, (size_t)n * n * sizeof *t->KB);
-        memset(t->KC, 0, (size_t)n * n * sizeof *t->KC);
-    }
-    for (long k0 = 0; k0 < t->m; k0 += NQM_TL_BLOCK) {
-        int bs = (int)(t->m - k0 < NQM_TL_BLOCK ? t->m - k0 : NQM_TL_BLOCK);
-        if (r) {
-            eval_block(t, k0, bs, B, C, NULL);
-            update_block(t, k0, bs, B, C, eta_s, r);
-        }
-        eval_block(t, k0, bs, B, C, g);
-        if (want_kernel) {
-            nqm_dsyrk("U", "N", n, bs, 1.0, B, n, 1.0, t->KB, n);
-            nqm_dsyrk("U", "N", n, bs, 1.0, C, n, 1.0, t->KC, n);
-        }
-    }
-    const double inv_sqrt_m = 1 / sqrt((double)t->m);
-    for (int i = 0; i < n; i++)
-        g[i] = g[i] * inv_sqrt_m + (t->variant == MODEL_NET ? 0 : t->f0[i]);
+    pass(tm, eta_s, r, g, want_kernel, NULL);
     if (!K)
         return 0;
     if (want_kernel)
@@ -219,28 +107,96 @@ static int twolayer_advance(nqm_model *self, double eta_s, const double *r, doub
     return 0;
 }
 
+/* lin's probe from its fixed kernel: H = Omega K Omega^T, tr K. */
+static void probe_fixed(const twolayer *t, nqm_probe *pr)
+{
+    const int n = t->n, b = pr->b;
+    double KO[NQM_PROBE_MAX];
+    pr->trace = 0;
+    for (int i = 0; i < n; i++)
+        pr->trace += t->Kfixed[(size_t)i * n + i];
+    memset(pr->H, 0, sizeof pr->H);
+    for (int i = 0; i < n; i++) {
+        for (int q = 0; q < b; q++) {
+            KO[q] = 0;
+            for (int l = 0; l < n; l++)
+                KO[q] += t->Kfixed[(size_t)i * n + l] * pr->Omega[(size_t)q * n + l];
+        }
+        for (int j = 0; j < b; j++)
+            for (int q = 0; q < b; q++)
+                pr->H[j * b + q] += pr->Omega[(size_t)j * n + i] * KO[q];
+    }
+    for (int j = 0; j < b; j++)
+        for (int q = 0; q < j; q++)
+            pr->H[j * b + q] = pr->H[q * b + j] = 0.5 * (pr->H[j * b + q] + pr->H[q * b + j]);
+}
+
+static int twolayer_probe(nqm_model *self, double eta_s, const double *r, double *g,
+                          nqm_probe *probe)
+{
+    twolayer_model *tm = (twolayer_model *)self;
+    twolayer *t = &tm->t;
+    const int n = t->n, np = t->np, b = probe->b;
+    if (t->mode != TL_ROWS || t->d > NQM_TL_PROBE_MAX_D || b < 1 || b > NQM_PROBE_MAX)
+        return 1;
+    if (t->variant == MODEL_LIN) {
+        if (!t->Kfixed)
+            return 1;
+        pass(tm, eta_s, r, g, 0, NULL);
+        probe_fixed(t, probe);
+        return 0;
+    }
+    for (int j = 0; j < b; j++)
+        memcpy(tm->omega + (size_t)j * np, probe->Omega + (size_t)j * n,
+               (size_t)n * sizeof *tm->omega);
+    nqm_probe padded = {b, tm->omega, {0}, 0};
+    pass(tm, eta_s, r, g, 0, &padded);
+    const double inv_m = 1.0 / (double)t->m;
+    for (int j = 0; j < b * b; j++)
+        probe->H[j] = padded.H[j] * inv_m;
+    probe->trace = padded.trace * inv_m;
+    return 0;
+}
+
 static double *twolayer_params(nqm_model *self, size_t *p)
 {
-    twolayer *t = (twolayer *)self;
+    twolayer *t = &((twolayer_model *)self)->t;
+    if (t->mode == TL_GRAM) {
+        nqm_tl_gram_materialise(t);
+        nqm_tl_gram_free(t->gm);
+        t->gm = NULL;
+        t->mode = TL_ROWS;
+    }
     *p = (size_t)t->m * (t->d + 1);
     return t->w;
 }
 
 static void twolayer_free(nqm_model *self)
 {
-    twolayer *t = (twolayer *)self;
+    twolayer_model *tm = (twolayer_model *)self;
+    twolayer *t = &tm->t;
+    nqm_tl_gram_free(t->gm);
+    nqm_tl_rows_free(t->rows);
+    nqm_pool_free(t->pool);
     free(t->w);
     free(t->w0);
     free(t->f0);
+    free(t->Xt);
+    free(t->gdiag);
     free(t->gram);
     free(t->KB);
     free(t->KC);
     free(t->Kfixed);
-    free(t->scratch);
-    free(t);
+    free(tm->rpad);
+    free(tm->gpad);
+    free(tm->omega);
+    free(tm);
 }
 
-static const nqm_model_ops twolayer_ops = {twolayer_advance, twolayer_params, twolayer_free};
+static const nqm_model_ops twolayer_ops = {.advance = twolayer_advance,
+                                           .params = twolayer_params,
+                                           .free = twolayer_free,
+                                           .probe = twolayer_probe};
 
 /* w0: for each neuron k, u_k ~ N(0, I_d) then v_k ~ N(0, 1), in that order. */
 static void init_params(twolayer *t, unsigned long seed)
@@ -255,53 +211,87 @@ static void init_params(twolayer *t, unsigned long seed)
     }
 }
 
-/* f(w0) (n): one evaluation pass of the network at w0. */
-static void init_outputs(twolayer *t)
+/* Xt (d, np), gdiag (np) and gram (n, n) from the inputs. */
+static void init_inputs(twolayer *t)
 {
-    nqm_model_kind variant = t->variant;
-    double *w = t->w;
-    t->variant = MODEL_NET;
-    t->w = t->w0;
-    double *B = t->scratch + 2 * (size_t)NQM_TL_BLOCK * t->n;
-    double *C = t->scratch + 3 * (size_t)NQM_TL_BLOCK * t->n;
-    memset(t->f0, 0, (size_t)t->n * sizeof *t->f0);
-    for (long k0 = 0; k0 < t->m; k0 += NQM_TL_BLOCK) {
-        int bs = (int)(t->m - k0 < NQM_TL_BLOCK ? t->m - k0 : NQM_TL_BLOCK);
-        eval_block(t, k0, bs, B, C, t->f0);
+    const int n = t->n, np = t->np, d = t->d;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < d; j++)
+            t->Xt[(size_t)j * np + i] = t->X[(size_t)i * d + j];
+    /* upper triangle of gram (n x n) = X X^T / d, X^T being (d x n) column-major */
+    nqm_dsyrk("U", "T", n, d, 1.0 / d, t->X, d, 0.0, t->gram, n);
+    for (int j = 0; j < n; j++) {
+        for (int i = 0; i < j; i++)
+            t->gram[(size_t)i * n + j] = t->gram[(size_t)j * n + i];
+        t->gdiag[j] = t->gram[(size_t)j * n + j];
     }
+}
+
+/* Gram mode when d > n and its caches (3 m np numbers) cost no more than
+ * the parameters and their initial copy, or 256 MiB. */
+static tl_mode choose_mode(const twolayer *t)
+{
+    double caches = 3.0 * (double)t->m * t->np * sizeof(double);
+    double params = 2.0 * (double)t->m * (t->d + 1) * sizeof(double);
+    return t->d > t->n && caches <= fmax(params, 256.0 * (1 << 20)) ? TL_GRAM : TL_ROWS;
+}
+
+static int alloc_model(twolayer_model *tm, size_t p)
+{
+    twolayer *t = &tm->t;
+    const size_t n = (size_t)t->n, np = (size_t)t->np;
+    t->w = calloc(p, sizeof *t->w);
+    t->w0 = malloc(p * sizeof *t->w0);
+    t->f0 = malloc(n * sizeof *t->f0);
+    t->Xt = calloc((size_t)t->d * np, sizeof *t->Xt);
+    t->gdiag = calloc(np, sizeof *t->gdiag);
+    t->gram = malloc(n * n * sizeof *t->gram);
+    t->KB = malloc(n * n * sizeof *t->KB);
+    t->KC = malloc(n * n * sizeof *t->KC);
+    tm->rpad = calloc(np, sizeof *tm->rpad);
+    tm->gpad = calloc(np, sizeof *tm->gpad);
+    tm->omega = calloc(NQM_PROBE_MAX * np, sizeof *tm->omega);
+    int threads = (double)t->n * (double)t->m >= MIN_THREADED ? nqm_core_threads() : 1;
+    t->pool = nqm_pool_new(threads);
+    if (!t->w || !t->w0 || !t->f0 || !t->Xt || !t->gdiag || !t->gram || !t->KB || !t->KC ||
+        !tm->rpad || !tm->gpad || !tm->omega || !t->pool)
+        return -1;
+    t->rows = nqm_tl_rows_new(t);
+    return t->rows ? 0 : -1;
+}
+
+/* f(w0) (n): one evaluation pass of the network at w0. */
+static void init_outputs(twolayer_model *tm)
+{
+    twolayer *t = &tm->t;
+    tl_pass ps = {0, NULL, 1, 0, NULL, tm->gpad};
+    run_pass(t, &ps);
     for (int i = 0; i < t->n; i++)
-        t->f0[i] /= sqrt((double)t->m);
-    t->variant = variant;
-    t->w = w;
+        t->f0[i] = tm->gpad[i] / sqrt((double)t->m);
 }
 
 int nqm_twolayer_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, char *err,
                      size_t errlen)
 {
-    const int n = data->n, d = data->d;
     const long m = cfg->width;
-    const size_t p = (size_t)m * (d + 1);
-    twolayer *t = calloc(1, sizeof *t);
-    if (!t) {
+    const size_t p = (size_t)m * (data->d + 1);
+    twolayer_model *tm = calloc(1, sizeof *tm);
+    if (!tm) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    twolayer *t = &tm->t;
     t->base.ops = &twolayer_ops;
-    t->base.n = n;
+    t->base.n = data->n;
     t->variant = cfg->model;
     t->act = cfg->activation;
     t->m = m;
-    t->n = n;
-    t->d = d;
+    t->n = data->n;
+    t->np = (data->n + NQM_TL_LANES - 1) / NQM_TL_LANES * NQM_TL_LANES;
+    t->d = data->d;
+    t->in_scale = 1 / sqrt((double)data->d);
     t->X = data->X;
-    t->w = calloc(p, sizeof *t->w);
-    t->w0 = malloc(p * sizeof *t->w0);
-    t->f0 = malloc((size_t)n * sizeof *t->f0);
-    t->gram = malloc((size_t)n * n * sizeof *t->gram);
-    t->KB = malloc((size_t)n * n * sizeof *t->KB);
-    t->KC = malloc((size_t)n * n * sizeof *t->KC);
-    t->scratch = malloc(4 * (size_t)NQM_TL_BLOCK * n * sizeof *t->scratch);
-    if (!t->w || !t->w0 || !t->f0 || !t->gram || !t->KB || !t->KC || !t->scratch) {
+    if (alloc_model(tm, p) != 0) {
         twolayer_free(&t->base);
         snprintf(err, errlen, "out of memory for a width-%ld two-layer model (%.1f MiB)", m,
                  (double)(2 * p * sizeof(double)) / (1 << 20));
@@ -310,9 +300,12 @@ int nqm_twolayer_new(const nqm_config *cfg, const nqm_data *data, nqm_model **ou
     init_params(t, cfg->seed);
     if (t->variant == MODEL_NET)
         memcpy(t->w, t->w0, p * sizeof *t->w);
-    /* upper triangle of gram (n x n) = X X^T / d, X^T being (d x n) column-major */
-    nqm_dsyrk("U", "T", n, d, 1.0 / d, data->X, d, 0.0, t->gram, n);
-    init_outputs(t);
+    init_inputs(t);
+    if (choose_mode(t) == TL_GRAM) {
+        t->gm = nqm_tl_gram_new(t);
+        t->mode = t->gm ? TL_GRAM : TL_ROWS; /* out of memory for the caches: rows */
+    }
+    init_outputs(tm);
     *out = &t->base;
     return 0;
 }
