@@ -40,10 +40,24 @@ void nqm_app_restarted(nqm_app *app, double eta, double eta_crit, long steps)
     app->step = 0;
     app->diverged = 0;
     app->stop_at = steps > 0 ? steps : 0;
+    app->settled = 0;
     app->rate_carry = 0;
 }
 
 int nqm_app_at_end(const nqm_app *app) { return app->stop_at > 0 && app->step >= app->stop_at; }
+
+void nqm_app_settled(nqm_app *app, long T4)
+{
+    if (T4 < 0 || app->stop_at <= 0)
+        return;
+    long settle = NQM_SETTLE_FACTOR * T4;
+    if (settle < NQM_SETTLE_MIN_STEPS)
+        settle = NQM_SETTLE_MIN_STEPS;
+    if (settle < app->stop_at) {
+        app->stop_at = settle;
+        app->settled = 1;
+    }
+}
 
 nqm_model_kind nqm_app_next_model(nqm_model_kind k)
 {

@@ -176,6 +176,15 @@ void nqm_runset_summarize(nqm_runset *set)
         nqm_run_summarize(&set->theory);
 }
 
+const nqm_run *nqm_runs_reference(const nqm_run *const *runs, int nruns)
+{
+    if (nruns > 1)
+        for (int i = 0; i < nruns; i++)
+            if (nqm_run_model(runs[i]) == MODEL_QUAD)
+                return runs[i];
+    return runs[0];
+}
+
 int nqm_runset_list(const nqm_runset *set, const nqm_run **out)
 {
     int n = 0;

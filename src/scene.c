@@ -51,15 +51,10 @@ static void add(segments *s, int drop, nqm_color color, const char *fmt, ...)
     s->n++;
 }
 
-/* The run whose phases and regime the screen reports: the quadratic
- * model in compare mode, else the main run. */
+/* The run whose phases and regime the screen reports. */
 static const nqm_run *reference_run(const nqm_scene *sc)
 {
-    if (sc->nruns > 1)
-        for (int i = 0; i < sc->nruns; i++)
-            if (nqm_run_model(sc->runs[i]) == MODEL_QUAD)
-                return sc->runs[i];
-    return sc->runs[0];
+    return nqm_runs_reference(sc->runs, sc->nruns);
 }
 
 /* A width the way people say it: 1000, 5000, 1e+09. */
@@ -123,6 +118,8 @@ static void state_segment(const nqm_scene *sc, segments *s)
         add(s, 0, NQM_COLOR_WARNING, "DIVERGED (r or a lower η restarts)");
     if (sc->app->paused)
         add(s, 0, NQM_COLOR_WARNING, "PAUSED");
+    else if (nqm_app_at_end(sc->app) && !sc->app->diverged && sc->app->settled)
+        add(s, 0, NQM_COLOR_WARNING, "END: the catapult has settled (space goes on)");
     else if (nqm_app_at_end(sc->app) && !sc->app->diverged)
         add(s, 0, NQM_COLOR_WARNING, "END of %ld steps (space goes on)", sc->app->stop_at);
 }

@@ -339,6 +339,11 @@ static void summarize(ui_state *ui, double t)
     nqm_runset_summarize(&ui->set);
     ui->last_summary = now_seconds();
     ui->summary_cost = ui->last_summary - t;
+    const nqm_run *runs[NQM_RUNSET_MAX + 1];
+    nqm_runset_list(&ui->set, runs);
+    const nqm_phase_summary *ph = &nqm_runs_reference(runs, ui->set.nruns)->summary.phases;
+    if (ph->regime == REGIME_CATAPULT)
+        nqm_app_settled(&ui->app, ph->T4);
 }
 
 /* ------------------------------------------------------------ actions */

@@ -36,6 +36,10 @@ enum {
 #define NQM_SPEED_AUTO_START   25.0
 #define NQM_SPEED_AUTO_DIVISOR 4.0
 
+/* How long a run goes on after its catapult settled (see nqm_app_settled). */
+#define NQM_SETTLE_FACTOR    5
+#define NQM_SETTLE_MIN_STEPS 50
+
 enum { NQM_SPEED_AUTO = -1, NQM_MESSAGE_LEN = 160 };
 
 typedef struct {
@@ -49,6 +53,7 @@ typedef struct {
     int diverged;        /* nothing left to step (kept by the UI) */
     long stop_at;        /* the run ends at this step (the preset's
                             steps); 0: it goes on */
+    int settled;         /* stop_at was brought forward by a catapult */
 
     int paused;
     int speed;    /* index into the speed levels, or NQM_SPEED_AUTO */
@@ -71,6 +76,11 @@ void nqm_app_init(nqm_app *app, const nqm_config *cfg, double eta, double eta_cr
 void nqm_app_restarted(nqm_app *app, double eta, double eta_crit, long steps);
 /* Nonzero when the run reached stop_at (it waits for space). */
 int nqm_app_at_end(const nqm_app *app);
+/* A catapult settled at step T4 (>= 0): the run ends sooner, at
+ * max(NQM_SETTLE_MIN_STEPS, NQM_SETTLE_FACTOR * T4), so that the catapult
+ * keeps a good share of the time axis. No effect once space went past an
+ * end, or when the preset's steps come first. */
+void nqm_app_settled(nqm_app *app, long T4);
 
 /* Apply one key; returns the reactions (0: the key did nothing). */
 unsigned nqm_app_key(nqm_app *app, const nqm_config *cfg, int key);

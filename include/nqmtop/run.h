@@ -83,6 +83,9 @@ void nqm_runset_free(nqm_runset *set);
 int nqm_runset_step(nqm_runset *set, char *err, size_t errlen);
 void nqm_runset_set_eta(nqm_runset *set, double eta);
 void nqm_runset_summarize(nqm_runset *set);
+/* The run whose phases and regime stand for the set's: the quadratic
+ * model among several main runs (compare mode), else the first. */
+const nqm_run *nqm_runs_reference(const nqm_run *const *runs, int nruns);
 /* Every run of the set, main runs first then the overlay; returns the count. */
 int nqm_runset_list(const nqm_runset *set, const nqm_run **out);
 

@@ -217,6 +217,21 @@ static void test_end_of_run(void)
     CHECK(app.eta == 0.7 && app.eta_crit == 0.35 && app.step == 0 && app.stop_at == 50 &&
               app.eta_rel_next == 0,
           "a restart resets eta, the step and the end");
+    nqm_app_settled(&app, 4);
+    CHECK(app.stop_at == 50 && !app.settled, "the preset's end comes first");
+    nqm_app_restarted(&app, 0.7, 0.35, 200);
+    nqm_app_settled(&app, -1);
+    CHECK(app.stop_at == 200, "no T4, no earlier end");
+    nqm_app_settled(&app, 30);
+    CHECK(app.stop_at == NQM_SETTLE_FACTOR * 30 && app.settled, "ends %d x T4 = %ld",
+          NQM_SETTLE_FACTOR, app.stop_at);
+    nqm_app_settled(&app, 2);
+    CHECK(app.stop_at == NQM_SETTLE_MIN_STEPS, "but not before %d steps (%ld)",
+          NQM_SETTLE_MIN_STEPS, app.stop_at);
+    app.step = app.stop_at;
+    nqm_app_key(&app, &cfg, ' ');
+    nqm_app_settled(&app, 30);
+    CHECK(app.stop_at == 0, "space past the end lets the run go on for good");
     app.diverged = 1;
     CHECK(nqm_app_steps_due(&app, 1.0) == 0, "a diverged run takes no steps");
     nqm_config_free(&cfg);

@@ -120,6 +120,8 @@ eta2=$(eta_now)
 awk -v a="$eta1" -v b="$eta2" 'BEGIN { r = b / a; exit !(r > 1.045 && r < 1.055) }' ||
     fail "+ took η from $eta1 to $eta2, not by a factor 1.05"
 
+tm send-keys -t e2e r # from step 0 again: space pauses (at the end it goes on)
+wait_for '^ step [0-9]{1,2} '
 tm send-keys -t e2e Space
 wait_for 'PAUSED'
 s1=$(step_now)
