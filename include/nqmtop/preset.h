@@ -52,7 +52,8 @@ int nqm_preset_find(const char *name_or_path, char *path, size_t pathlen, char *
 int nqm_preset_list(nqm_preset_info **out, size_t *count, char *err, size_t errlen);
 
 /* Write cfg as a preset, every key included, in a form that loads back to
- * the same configuration. Returns 0, or -1 when the stream failed. */
+ * the same configuration. Returns 0, or -1 when the stream failed or an x
+ * is too long for one preset line (only reachable through a long d). */
 int nqm_preset_write(FILE *f, const nqm_config *cfg);
 
 #endif

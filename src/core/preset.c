@@ -744,9 +744,14 @@ static void line_value(const char *s, char *out, size_t outlen)
     copy_trimmed(out, outlen, s, len);
 }
 
+/* The description, cut on a character boundary to fit, without trailing
+ * blanks or carriage returns (also after the cut), so that writing it back
+ * and reading it again gives the same text. */
 static void set_description(nqm_config *cfg, const char *comment)
 {
     size_t n = utf8_prefix(comment, sizeof cfg->description - 1);
+    while (n > 0 && (is_blank(comment[n - 1]) || comment[n - 1] == '\r'))
+        n--;
     memcpy(cfg->description, comment, n);
     cfg->description[n] = '\0';
 }
@@ -1160,11 +1165,29 @@ int nqm_preset_list(nqm_preset_info **out, size_t *count, char *err, size_t errl
 
 /* ---- writing ------------------------------------------------------------------- */
 
-/* The shortest %.Ng (N = 15..17) that reads back as exactly v. */
+/* Drop the '+' and leading zeros of a printf exponent: 1e+05 -> 1e5. */
+static void compact_exponent(char *buf)
+{
+    char *e = strchr(buf, 'e');
+    if (!e)
+        return;
+    char *from = e + 1, *to = e + 1;
+    if (*from == '-')
+        *to++ = *from++;
+    else if (*from == '+')
+        from++;
+    while (*from == '0' && from[1] != '\0')
+        from++;
+    memmove(to, from, strlen(from) + 1);
+}
+
+/* The shortest %.Ng (N = 1..17), exponent compacted, that reads back as
+ * exactly v. */
 static void format_exact(char *buf, size_t buflen, double v)
 {
-    for (int digits = 15; digits <= 17; digits++) {
+    for (int digits = 1; digits <= 17; digits++) {
         snprintf(buf, buflen, "%.*g", digits, v);
+        compact_exponent(buf);
         if (strtod(buf, NULL) == v)
             return;
     }
@@ -1177,19 +1200,34 @@ static void write_number(FILE *f, const char *key, double v)
     fprintf(f, "%s = %s\n", key, buf);
 }
 
-static void write_x(FILE *f, const nqm_config *cfg)
+/* x, unless every value is 1: then the d line that follows sets it. A line
+ * too long to read back is not written (returns -1). */
+static int write_x(FILE *f, const nqm_config *cfg)
 {
     if (cfg->data != DATA_SINGLE || !cfg->x) {
         fprintf(f, "# x is used only with data = single\n");
-        return;
+        return 0;
     }
-    fputs("x = ", f);
-    for (int i = 0; i < cfg->d; i++) {
+    int ones = 1;
+    for (int i = 0; i < cfg->d && ones; i++)
+        ones = cfg->x[i] == 1;
+    if (ones && cfg->d > 1) {
+        fprintf(f, "# x: %d ones, set by d\n", cfg->d);
+        return 0;
+    }
+    char line[NQM_PRESET_MAX_LINE + 1];
+    size_t used = (size_t)snprintf(line, sizeof line, "x = ");
+    for (int i = 0; i < cfg->d && used < sizeof line; i++) {
         char buf[40];
         format_exact(buf, sizeof buf, cfg->x[i]);
-        fprintf(f, "%s%s", i ? "," : "", buf);
+        used += (size_t)snprintf(line + used, sizeof line - used, "%s%s", i ? "," : "", buf);
     }
-    fputc('\n', f);
+    if (used > NQM_PRESET_MAX_LINE) {
+        fprintf(f, "# x: %d values, longer than a preset line can hold\n", cfg->d);
+        return -1;
+    }
+    fprintf(f, "%s\n", line);
+    return 0;
 }
 
 static void write_eta(FILE *f, const nqm_config *cfg)
@@ -1203,7 +1241,7 @@ static void write_eta(FILE *f, const nqm_config *cfg)
     }
 }
 
-static void write_keys(FILE *f, const nqm_config *cfg)
+static int write_keys(FILE *f, const nqm_config *cfg)
 {
     fprintf(f, "model = %s\n", nqm_model_name(cfg->model));
     fprintf(f, "activation = %s\n", nqm_activation_name(cfg->activation));
@@ -1215,7 +1253,7 @@ static void write_keys(FILE *f, const nqm_config *cfg)
     fprintf(f, "readout = %s\n", readout_name_i((int)cfg->readout));
     fprintf(f, "loss = %s\n", nqm_loss_name(cfg->loss));
     fprintf(f, "data = %s\n", nqm_data_name(cfg->data));
-    write_x(f, cfg);
+    int x_written = write_x(f, cfg);
     write_number(f, "y", cfg->y);
     fprintf(f, "width = %ld\n", cfg->width);
     fprintf(f, "n = %d\n", cfg->n);
@@ -1229,6 +1267,7 @@ static void write_keys(FILE *f, const nqm_config *cfg)
     fprintf(f, "batch_size = %d\n", cfg->batch_size);
     fprintf(f, "eigs = %d\n", cfg->eigs);
     fprintf(f, "eig_order = %s\n", nqm_eig_order_name(cfg->eig_order));
+    return x_written;
 }
 
 int nqm_preset_write(FILE *f, const nqm_config *cfg)
@@ -1238,10 +1277,10 @@ int nqm_preset_write(FILE *f, const nqm_config *cfg)
     fprintf(f, "# %s\n", cfg->description[0] ? cfg->description : "nqmtop run configuration");
     fprintf(f, "# resolved from preset %s, every key included\n",
             cfg->preset[0] ? cfg->preset : "(none)");
-    write_keys(f, cfg);
+    int rc = write_keys(f, cfg);
     if (c) {
         uselocale(old);
         freelocale(c);
     }
-    return ferror(f) ? -1 : 0;
+    return ferror(f) || rc != 0 ? -1 : 0;
 }
