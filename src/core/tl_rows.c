@@ -33,6 +33,7 @@ enum {
     CHUNK_NEURONS = 1024,   /* about this many neurons per chunk */
     MAX_CHUNKS = 64,
     ACC_H = NQM_PROBE_MAX * NQM_PROBE_MAX,
+    DENSE_BLOCK = 4 * NQM_TL_BLOCK, /* neurons per dsyrk of a dense pass */
 };
 
 /* How the fused loops get sigma, sigma', sigma'': in the lanes (relu: a
@@ -47,7 +48,8 @@ struct tl_rows {
     size_t ws_stride;    /* per thread: tab (3 np), z, tmp, gblk (np), pv (1 + PROBE_MAX_D, np),
                             cz, cs, pu (d) */
     double *ws;          /* (threads, ws_stride) */
-    double *blkB, *blkC; /* (NQM_TL_BLOCK, np) a block's B and C, dense passes */
+    double *blkB, *blkC; /* (DENSE_BLOCK, np) B and C of neurons not yet in KB, KC */
+    int held;            /* rows of blkB, blkC filled */
 };
 
 typedef struct {
@@ -82,8 +84,8 @@ tl_rows *nqm_tl_rows_new(const twolayer *t)
     int threads = nqm_pool_threads(t->pool);
     rw->acc = malloc(rw->chunks * rw->acc_stride * sizeof *rw->acc);
     rw->ws = calloc((size_t)threads * rw->ws_stride, sizeof *rw->ws);
-    rw->blkB = malloc((size_t)NQM_TL_BLOCK * t->np * sizeof *rw->blkB);
-    rw->blkC = malloc((size_t)NQM_TL_BLOCK * t->np * sizeof *rw->blkC);
+    rw->blkB = malloc((size_t)DENSE_BLOCK * t->np * sizeof *rw->blkB);
+    rw->blkC = malloc((size_t)DENSE_BLOCK * t->np * sizeof *rw->blkC);
     if (!rw->acc || !rw->ws || !rw->blkB || !rw->blkC) {
         nqm_tl_rows_free(rw);
         return NULL;
@@ -196,48 +198,19 @@ NQM_TL_INLINE void add_outer(int np, int b, const double *Om, const double *y, d
             H[j * b + q] += c[j] * c[q];
 }
 
-/* The probe sums of the lanes at i, for pb = b directions (1 or 2) and
- * d = 1, kept in registers: cb_j += (C .* x / sqrt(d)) Omega_j, bb_j +=
- * B Omega_j. The same products in the same order as add_outer's dots. */
-NQM_TL_INLINE void lanes_probe(int pb, const twolayer *t, const double *Om, int i,
-                               const lanes *o, v8d *cb, v8d *bb)
-{
-    v8d x, om;
-    ld(&x, t->Xt + i);
-    v8d ct = o->C * x * t->in_scale;
-    for (int j = 0; j < pb; j++) {
-        ld(&om, Om + (size_t)j * t->np + i);
-        cb[j] += ct * om;
-        bb[j] += o->B * om;
-    }
-}
-
-/* H (b, b) += c c^T for c_j = the folded lanes of acc_j. */
-NQM_TL_INLINE void add_outer_lanes(int b, const v8d *acc, double *H)
-{
-    double c[NQM_PROBE_MAX];
-    for (int j = 0; j < b; j++)
-        c[j] = fold(&acc[j]);
-    for (int j = 0; j < b; j++)
-        for (int q = 0; q < b; q++)
-            H[j * b + q] += c[j] * c[q];
-}
-
 /* The new point: outputs into sums->g; for a probe, tr and the neuron's
  * share of m Omega K Omega^T: sum over input dimensions l of the outer
- * products of Omega (C .* x^(l)) / sqrt(d), plus that of Omega B. With
- * pb > 0 (d = 1, b = pb) those sums stay in registers; otherwise B and
- * the C .* x^(l) go to pv (1 + d, np) and are dotted after the loop. For
- * a dense pass, B and C go to row kk of the block buffers. */
-NQM_TL_INLINE void fused_new(act_kind kind, int d, int pb, const twolayer *t,
-                             const tl_pass *ps, const neuron_view *nv, int kk,
-                             double *restrict pv, block_sums *sums)
+ * products of Omega (C .* x^(l)) / sqrt(d), plus that of Omega B (from B
+ * and the C .* x^(l) kept in pv, (1 + d, np)); for a dense pass, B and C
+ * into row kk of the block buffers. */
+NQM_TL_INLINE void fused_new(act_kind kind, int d, const twolayer *t, const tl_pass *ps,
+                             const neuron_view *nv, int kk, double *restrict pv,
+                             block_sums *sums)
 {
     /* probes are offered only for d <= NQM_TL_PROBE_MAX_D (twolayer.c) */
     const int np = t->np, probe = ps->probe != NULL;
     const int pd = probe && d <= NQM_TL_PROBE_MAX_D ? d : 0;
-    const double *Om = probe ? ps->probe->Omega : NULL;
-    v8d tr = {0}, cb[2] = {{0}}, bb[2] = {{0}}, gv, gd, x;
+    v8d tr = {0}, gv, gd, x;
     double *g = sums->g;
     for (int i = 0; i < np; i += L) {
         lanes o;
@@ -254,10 +227,6 @@ NQM_TL_INLINE void fused_new(act_kind kind, int d, int pb, const twolayer *t,
             continue;
         ld(&gd, t->gdiag + i);
         tr += o.C * o.C * gd + o.B * o.B;
-        if (pb > 0) {
-            lanes_probe(pb, t, Om, i, &o, cb, bb);
-            continue;
-        }
         st(pv + i, &o.B);
         for (int li = 0; li < pd; li++) {
             ld(&x, t->Xt + (size_t)li * np + i);
@@ -268,14 +237,9 @@ NQM_TL_INLINE void fused_new(act_kind kind, int d, int pb, const twolayer *t,
     if (!probe)
         return;
     sums->trace += fold(&tr);
-    if (pb > 0) {
-        add_outer_lanes(pb, cb, sums->H);
-        add_outer_lanes(pb, bb, sums->H);
-        return;
-    }
     for (int li = 0; li < pd; li++)
-        add_outer(np, ps->probe->b, Om, pv + (size_t)(1 + li) * np, sums->H);
-    add_outer(np, ps->probe->b, Om, pv, sums->H);
+        add_outer(np, ps->probe->b, ps->probe->Omega, pv + (size_t)(1 + li) * np, sums->H);
+    add_outer(np, ps->probe->b, ps->probe->Omega, pv, sums->H);
 }
 
 /* Coefficients and weight rows of neuron k (see the top of the file). */
@@ -321,7 +285,7 @@ NQM_TL_INLINE void fill_table(const twolayer *t, const double *cz, double *z, do
 }
 
 /* Neuron k in full: the step when there is a residual, then the new point. */
-NQM_TL_INLINE void neuron(act_kind kind, int d, int pb, twolayer *t, const tl_pass *ps, double *ws,
+NQM_TL_INLINE void neuron(act_kind kind, int d, twolayer *t, const tl_pass *ps, double *ws,
                           long k, int kk, block_sums *sums)
 {
     const int np = t->np;
@@ -344,7 +308,127 @@ NQM_TL_INLINE void neuron(act_kind kind, int d, int pb, twolayer *t, const tl_pa
         if (kind == KIND_TABLE && t->variant == MODEL_NET)
             fill_table(t, cz, z, tab);
     }
-    fused_new(kind, d, pb, t, ps, &nv, kk, pv, sums);
+    fused_new(kind, d, t, ps, &nv, kk, pv, sums);
+}
+
+/* relu and linear on 1-D inputs. sigma(z) = z sigma'(z), so with the
+ * mask a_i = 1{cz x_i > 0} (relu; all ones for linear) and the masked
+ * input mx = a .* x every quantity of the neuron factors through mx (cz,
+ * cs as in view_of, d = 1):
+ *
+ *     B = alpha mx,  C = cv a,  out = gamma mx,
+ *     alpha = cz + qB cs,  gamma = ov alpha + os cs,
+ *     r.B = alpha P and (r .* C).x = cv P with P = sum r mx,
+ *     tr share = (cv^2 + alpha^2) sum mx^2   (|x_i|^2 / d = x_i^2),
+ *     H share  = (cv^2 + alpha^2) c c^T,  c_j = Omega_j . mx.
+ *
+ * The same mask as the general loops, with far less arithmetic. */
+
+/* The masked input mx of lanes i..i+L-1 and its mask. */
+NQM_TL_INLINE void h1_mask(int gated, const twolayer *t, int i, double cz, v8d *mx, v8l *pos)
+{
+    const v8d zero = {0};
+    const v8l all = {-1, -1, -1, -1, -1, -1, -1, -1};
+    v8d x;
+    ld(&x, t->Xt + i);
+    *pos = gated ? (v8l)(cz * x > zero) : all;
+    *mx = (v8d)(*pos & (v8l)x);
+}
+
+/* P = r . mx. */
+NQM_TL_INLINE double h1_old(int gated, const twolayer *t, const double *restrict r, double cz)
+{
+    v8d acc = {0}, rv, mx;
+    v8l pos;
+    for (int i = 0; i < t->np; i += L) {
+        h1_mask(gated, t, i, cz, &mx, &pos);
+        ld(&rv, r + i);
+        acc += rv * mx;
+    }
+    return fold(&acc);
+}
+
+/* The new point: outputs into sums->g; B and C into row kk of the block
+ * buffers (dense passes); the probe's sums: in registers for pb = b of 1
+ * or 2, else through mx kept in pv (np). */
+NQM_TL_INLINE void h1_new(int gated, int pb, const twolayer *t, const tl_pass *ps,
+                          const double *cf, int kk, double *restrict pv, block_sums *sums)
+{
+    const int np = t->np, probe = ps->probe != NULL, dense = ps->dense;
+    const double cz = cf[0], alpha = cf[1], cv = cf[2], gamma = cf[3];
+    const double *Om = probe ? ps->probe->Omega : NULL;
+    const v8d cvv = (v8d){0} + cv;
+    v8d q = {0}, c[2] = {{0}, {0}}, gv, om, mx;
+    v8l pos;
+    double *g = sums->g;
+    for (int i = 0; i < np; i += L) {
+        h1_mask(gated, t, i, cz, &mx, &pos);
+        ld(&gv, g + i);
+        gv += gamma * mx;
+        st(g + i, &gv);
+        if (dense) {
+            v8d B = alpha * mx, C = (v8d)(pos & (v8l)cvv);
+            st(t->rows->blkB + (size_t)kk * np + i, &B);
+            st(t->rows->blkC + (size_t)kk * np + i, &C);
+        }
+        if (!probe)
+            continue;
+        q += mx * mx;
+        if (pb == 0)
+            st(pv + i, &mx);
+        for (int j = 0; j < pb; j++) {
+            ld(&om, Om + (size_t)j * np + i);
+            c[j] += mx * om;
+        }
+    }
+    if (!probe)
+        return;
+    const int b = ps->probe->b;
+    const double w = cv * cv + alpha * alpha;
+    double f[NQM_PROBE_MAX];
+    sums->trace += w * fold(&q);
+    for (int j = 0; j < b; j++)
+        f[j] = pb ? fold(&c[j]) : tl_dot(np, Om + (size_t)j * np, pv);
+    for (int j = 0; j < b; j++)
+        for (int l = 0; l < b; l++)
+            sums->H[j * b + l] += w * f[j] * f[l];
+}
+
+/* cf = (cz, alpha, cv, gamma) of h1 from a neuron's view. */
+NQM_TL_INLINE void h1_coefficients(const neuron_view *nv, double *cf)
+{
+    cf[0] = nv->cz[0];
+    cf[1] = nv->cz[0] + nv->qB * nv->cs[0];
+    cf[2] = nv->cv;
+    cf[3] = nv->ov * cf[1] + nv->os * nv->cs[0];
+}
+
+/* Neuron k of a relu (gated) or linear model on 1-D inputs (see h1_old). */
+NQM_TL_INLINE void neuron_h1(int gated, int pb, twolayer *t, const tl_pass *ps, double *ws,
+                             long k, int kk, block_sums *sums)
+{
+    double *pv = ws + 6 * (size_t)t->np, *cz = pv + (1 + NQM_TL_PROBE_MAX_D) * (size_t)t->np;
+    double *cs = cz + 1, cf[4];
+    neuron_view nv = view_of(t, ps, k, cz, cs, NULL);
+    h1_coefficients(&nv, cf);
+    if (ps->r) {
+        const double av = ps->eta_s / sqrt((double)t->m);
+        double P = h1_old(gated, t, ps->r, cf[0]);
+        t->w[k] -= av * cf[2] * P;
+        t->w[t->m + k] -= av * cf[1] * P;
+        nv = view_of(t, ps, k, cz, cs, NULL);
+        h1_coefficients(&nv, cf);
+    }
+    h1_new(gated, pb, t, ps, cf, kk, pv, sums);
+}
+
+/* KB, KC += the held rows of B and C (dense passes, one thread). */
+static void flush_dense(twolayer *t)
+{
+    tl_rows *rw = t->rows;
+    nqm_dsyrk("U", "N", t->n, rw->held, 1.0, rw->blkB, t->np, 1.0, t->KB, t->n);
+    nqm_dsyrk("U", "N", t->n, rw->held, 1.0, rw->blkC, t->np, 1.0, t->KC, t->n);
+    rw->held = 0;
 }
 
 /* Neurons [lo, hi) of one chunk into its accumulators. */
@@ -360,42 +444,46 @@ NQM_TL_INLINE void chunk(act_kind kind, int d, int pb, twolayer *t, const tl_pas
         int bs = (int)(hi - k0 < NQM_TL_BLOCK ? hi - k0 : NQM_TL_BLOCK);
         block_sums sums = {ws + 5 * (size_t)np, {0}, 0};
         memset(sums.g, 0, (size_t)np * sizeof *sums.g);
-        for (int kk = 0; kk < bs; kk++)
-            neuron(kind, d, pb, t, ps, ws, k0 + kk, kk, &sums);
+        for (int kk = 0; kk < bs; kk++) {
+            if (kind != KIND_TABLE && d == 1)
+                neuron_h1(kind == KIND_RELU, pb, t, ps, ws, k0 + kk, rw->held + kk, &sums);
+            else
+                neuron(kind, d, t, ps, ws, k0 + kk, rw->held + kk, &sums);
+        }
         for (int i = 0; i < np; i++)
             acc[i] += sums.g[i];
         for (int j = 0; j < bb; j++)
             acc[np + j] += sums.H[j];
         acc[np + ACC_H] += sums.trace;
         if (ps->dense) {
-            nqm_dsyrk("U", "N", t->n, bs, 1.0, rw->blkB, np, 1.0, t->KB, t->n);
-            nqm_dsyrk("U", "N", t->n, bs, 1.0, rw->blkC, np, 1.0, t->KC, t->n);
+            rw->held += bs;
+            if (rw->held + NQM_TL_BLOCK > DENSE_BLOCK || k0 + bs == t->m)
+                flush_dense(t);
         }
     }
 }
 
-/* One chunk, its loops compiled separately for the cases that matter
- * most: relu and linear with d = 1 and one or two probe directions. */
+/* One chunk, its loops compiled separately for each activation kind,
+ * for d = 1, and for one or two probe directions there. */
 NQM_TL_HOT static void rows_chunk(void *ctx, int task, int worker)
 {
     const rows_job *job = ctx;
     twolayer *t = job->t;
     const tl_pass *ps = job->ps;
     double *ws = t->rows->ws + (size_t)worker * t->rows->ws_stride;
-    const int b = ps->probe ? ps->probe->b : 0;
-    const int pb = t->d == 1 && (b == 1 || b == 2) ? b : 0;
+    const int b = ps->probe ? ps->probe->b : 0, pb = b == 1 || b == 2 ? b : 0;
     if (t->act == ACT_TANH || t->act == ACT_SWISH)
         chunk(KIND_TABLE, t->d, 0, t, ps, task, ws);
+    else if (t->d > 1)
+        chunk(t->act == ACT_RELU ? KIND_RELU : KIND_LINEAR, t->d, 0, t, ps, task, ws);
     else if (t->act == ACT_LINEAR)
-        chunk(KIND_LINEAR, t->d, 0, t, ps, task, ws);
+        chunk(KIND_LINEAR, 1, pb, t, ps, task, ws);
     else if (pb == 2)
         chunk(KIND_RELU, 1, 2, t, ps, task, ws);
     else if (pb == 1)
         chunk(KIND_RELU, 1, 1, t, ps, task, ws);
-    else if (t->d == 1)
-        chunk(KIND_RELU, 1, 0, t, ps, task, ws);
     else
-        chunk(KIND_RELU, t->d, 0, t, ps, task, ws);
+        chunk(KIND_RELU, 1, 0, t, ps, task, ws);
 }
 
 void nqm_tl_rows_pass(twolayer *t, const tl_pass *ps)

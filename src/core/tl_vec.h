@@ -1,9 +1,10 @@
-/* tl_vec.h: the per-neuron vector kernels of the two-layer family, over
- * the np padded examples of one neuron (a few KiB: they stay in L1).
- * Static inline so that they melt into the hot pass of each mode and are
- * compiled once per vector width there (NQM_TL_HOT). Every reduction
- * keeps NQM_TL_LANES partial sums in a fixed order: the results are the
- * same bits whatever vector width runs them. */
+/* tl_vec.h: per-neuron vector kernels of the two-layer family over the np
+ * padded examples of one neuron (a few KiB: they stay in L1): the
+ * activations, B and C, the outputs (gram mode), and dot products.
+ * Static inline so that they melt into their callers, including each
+ * vector-width clone of rows mode's hot loop (NQM_TL_HOT). Every
+ * reduction keeps NQM_TL_LANES partial sums in a fixed order: the results
+ * are the same bits whatever vector width runs them. */
 #ifndef NQMTOP_TL_VEC_H
 #define NQMTOP_TL_VEC_H
 
@@ -20,21 +21,6 @@ typedef struct {
 
 /* sigma'' is not identically zero (the curvature terms of quad matter). */
 NQM_TL_INLINE int tl_curved(nqm_activation act) { return act == ACT_TANH || act == ACT_SWISH; }
-
-/* z (np) = sum_j (u_j / sqrt(d)) Xt_j: the neuron's pre-activations. */
-NQM_TL_INLINE void tl_preact(int d, int np, double sc, const double *restrict u,
-                             const double *restrict Xt, double *restrict z)
-{
-    double c = u[0] * sc;
-    for (int i = 0; i < np; i++)
-        z[i] = c * Xt[i];
-    for (int j = 1; j < d; j++) {
-        c = u[j] * sc;
-        const double *xj = Xt + (size_t)j * np;
-        for (int i = 0; i < np; i++)
-            z[i] += c * xj[i];
-    }
-}
 
 /* a0, a1 (np) = sigma, sigma' at z; a2 = sigma'' only for curved ones. */
 NQM_TL_INLINE void tl_activate(nqm_activation act, int np, const double *restrict z,
@@ -138,17 +124,6 @@ NQM_TL_INLINE double tl_dot(int np, const double *restrict a, const double *rest
     for (int i = 0; i < np; i += NQM_TL_LANES)
         for (int l = 0; l < NQM_TL_LANES; l++)
             acc[l] += a[i + l] * b[i + l];
-    return tl_fold(acc);
-}
-
-/* sum_i (C_i^2 gdiag_i + B_i^2): the neuron's share of m tr K. */
-NQM_TL_INLINE double tl_trace(int np, const double *restrict B, const double *restrict C,
-                              const double *restrict gdiag)
-{
-    double acc[NQM_TL_LANES] = {0};
-    for (int i = 0; i < np; i += NQM_TL_LANES)
-        for (int l = 0; l < NQM_TL_LANES; l++)
-            acc[l] += C[i + l] * C[i + l] * gdiag[i + l] + B[i + l] * B[i + l];
     return tl_fold(acc);
 }
 

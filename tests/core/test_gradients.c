@@ -1,7 +1,10 @@
 /* test_gradients.c: every model x activation against finite differences.
  * The GD step a model takes must be -eta_s J^T r with J the central-
  * difference Jacobian of its outputs, and its kernel must equal J J^T.
- * d = 3 takes the plain-loop path of the two-layer code, d = 6 the BLAS one. */
+ * d = 1 takes the two-layer code's 1-D loops (relu and linear factored
+ * through the masked input), d = 3 its general per-neuron loops, d = 6
+ * (more dimensions than examples) its gram mode, which handing out the
+ * parameters turns into the per-neuron loops. */
 #include <string.h>
 
 #include "check.h"
@@ -109,6 +112,7 @@ static void check_dimension(int d)
 
 int main(void)
 {
+    check_dimension(1);
     check_dimension(3);
     check_dimension(6);
     return check_report("test_gradients");
