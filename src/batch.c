@@ -189,6 +189,9 @@ static void write_summary_config(json_object *f, const nqm_config *cfg)
     json_string(f, "preset", cfg->preset);
     json_string(f, "model", nqm_model_name(cfg->model));
     json_string(f, "activation", nqm_activation_name(cfg->activation));
+    json_string(f, "network", nqm_network_name(cfg->network));
+    json_integer(f, "depth", cfg->network == NETWORK_MLP ? cfg->depth : 2,
+                 cfg->network != NETWORK_CNN);
     json_string(f, "loss", nqm_loss_name(cfg->loss));
     json_string(f, "data", nqm_data_name(cfg->data));
     json_integer(f, "width", cfg->width, 1);

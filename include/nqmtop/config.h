@@ -70,11 +70,15 @@ const char *nqm_activation_name(nqm_activation a);
 const char *nqm_loss_name(nqm_loss l);
 const char *nqm_data_name(nqm_data_kind k);
 const char *nqm_eig_order_name(nqm_eig_order o);
+const char *nqm_network_name(nqm_network k);
+const char *nqm_readout_name(nqm_readout r);
 int nqm_model_parse(const char *s);
 int nqm_activation_parse(const char *s);
 int nqm_loss_parse(const char *s);
 int nqm_data_parse(const char *s);
 int nqm_eig_order_parse(const char *s);
+int nqm_network_parse(const char *s);
+int nqm_readout_parse(const char *s);
 
 /* Number of examples and input dimension the data settings imply. */
 int nqm_config_n(const nqm_config *cfg);

@@ -13,6 +13,8 @@ static const char *const activation_names[ACT_COUNT] = {"relu", "tanh", "swish",
 static const char *const loss_names[LOSS_COUNT] = {"half-sum", "mse", "half-mean"};
 static const char *const data_names[DATA_COUNT] = {"single", "mix1d", "gauss", "stripes"};
 static const char *const eig_order_names[EIG_ORDER_COUNT] = {"direction", "sorted"};
+static const char *const network_names[NETWORK_COUNT] = {"two-layer", "mlp", "cnn"};
+static const char *const readout_names[READOUT_COUNT] = {"average", "linear"};
 
 /* Simulated models must fit in this much memory (see nqm_config_check). */
 #define NQM_MEMORY_LIMIT (16.0 * 1024 * 1024 * 1024)
@@ -104,11 +106,15 @@ const char *nqm_eig_order_name(nqm_eig_order o)
 {
     return name_of(eig_order_names, EIG_ORDER_COUNT, o);
 }
+const char *nqm_network_name(nqm_network k) { return name_of(network_names, NETWORK_COUNT, k); }
+const char *nqm_readout_name(nqm_readout r) { return name_of(readout_names, READOUT_COUNT, r); }
 int nqm_model_parse(const char *s) { return parse_name(model_names, MODEL_COUNT, s); }
 int nqm_activation_parse(const char *s) { return parse_name(activation_names, ACT_COUNT, s); }
 int nqm_loss_parse(const char *s) { return parse_name(loss_names, LOSS_COUNT, s); }
 int nqm_data_parse(const char *s) { return parse_name(data_names, DATA_COUNT, s); }
 int nqm_eig_order_parse(const char *s) { return parse_name(eig_order_names, EIG_ORDER_COUNT, s); }
+int nqm_network_parse(const char *s) { return parse_name(network_names, NETWORK_COUNT, s); }
+int nqm_readout_parse(const char *s) { return parse_name(readout_names, READOUT_COUNT, s); }
 
 int nqm_config_n(const nqm_config *cfg)
 {

@@ -38,10 +38,6 @@ static const char *const key_names[KEY_COUNT] = {
     "eta_rel", "steps", "batch_size", "eigs", "eig_order",
 };
 
-/* Value names of the architecture keys (config.h has no names for them). */
-static const char *const network_names[NETWORK_COUNT] = {"two-layer", "mlp", "cnn"};
-static const char *const readout_names[READOUT_COUNT] = {"average", "linear"};
-
 #define WIDTH_MAX 1000000000000L
 #define N_MAX 1000000L
 #define D_MAX 100000L
@@ -386,14 +382,8 @@ static const char *activation_name_i(int k) { return nqm_activation_name((nqm_ac
 static const char *loss_name_i(int k) { return nqm_loss_name((nqm_loss)k); }
 static const char *data_name_i(int k) { return nqm_data_name((nqm_data_kind)k); }
 static const char *eig_order_name_i(int k) { return nqm_eig_order_name((nqm_eig_order)k); }
-static const char *network_name_i(int k)
-{
-    return k >= 0 && k < NETWORK_COUNT ? network_names[k] : "?";
-}
-static const char *readout_name_i(int k)
-{
-    return k >= 0 && k < READOUT_COUNT ? readout_names[k] : "?";
-}
+static const char *network_name_i(int k) { return nqm_network_name((nqm_network)k); }
+static const char *readout_name_i(int k) { return nqm_readout_name((nqm_readout)k); }
 
 /* ---- setting one key ------------------------------------------------------ */
 
