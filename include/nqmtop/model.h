@@ -43,6 +43,14 @@ typedef struct {
      * it to check gradients and kernels against finite differences. */
     double *(*params)(nqm_model *self, size_t *p);
     void (*free)(nqm_model *self);
+    /* Optional (NULL when absent): the top min(k, n) eigenpairs of the
+     * unscaled kernel J J^T at the current parameters from matrix-free
+     * products K u = J (J^T u), K never assembled (krylov.h), warm-started
+     * from the previous call: lam descending, vec (k, n). 0: every residual
+     * |K x - theta x| is at most tol theta_1; 1: not within a budget of
+     * about n products (lam, vec are estimates; assemble K instead); -1:
+     * failure. */
+    int (*top_eigs)(nqm_model *self, int k, double tol, double *lam, double *vec);
     /* Optional (NULL when absent): as advance, with the kernel probed
      * instead of assembled. 0: done; 1: this model cannot probe in its
      * current state and did nothing; -1: failure. */

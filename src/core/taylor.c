@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "nqmtop/blas.h"
+#include "nqmtop/krylov.h"
 
 /* Per-layer buffers, each (n, out). Pair 0 holds the first-order
  * coefficients along D (the displacement), pair 1 along a tangent V. */
@@ -58,6 +59,7 @@ typedef struct {
     double *f0;          /* (n) f(w0) */
     double *K0;          /* (n, n) lin's constant kernel */
     int have_K0;
+    nqm_krylov *krylov; /* top_eigs' workspace and warm start, made on first use */
     double *adj[4];      /* (n, maxw) adjoints: zb1, zb2 and their inputs hb1, hb2 */
     layer_state ls[NQM_TAYLOR_MAX_LAYERS];
     double *mem;         /* the one allocation all of the above point into */
@@ -444,6 +446,29 @@ static void kernel_dense(taylor *t, double *K)
         }
 }
 
+/* The kernel as an operator for krylov.c: Ku = J (J^T u) (prepared). */
+static int kernel_product(void *ctx, const double *u, double *Ku)
+{
+    taylor *t = ctx;
+    vjp_rows(t, 0, t->n, u, t->grad);
+    jvp(t, t->grad, Ku);
+    return 0;
+}
+
+static int taylor_top_eigs(nqm_model *self, int k, double tol, double *lam, double *vec)
+{
+    taylor *t = (taylor *)self;
+    if (t->krylov && (k < t->n ? k : t->n) != nqm_krylov_count(t->krylov)) {
+        nqm_krylov_free(t->krylov);
+        t->krylov = NULL;
+    }
+    if (!t->krylov && !(t->krylov = nqm_krylov_new(t->n, k)))
+        return -1;
+    prepare(t);
+    return nqm_krylov_top(t->krylov, kernel_product, t, tol, t->n + NQM_KRYLOV_BASIS(k), lam,
+                          vec, NULL);
+}
+
 static int taylor_advance(nqm_model *self, double eta_s, const double *r, double *g, double *K)
 {
     taylor *t = (taylor *)self;
@@ -479,12 +504,15 @@ static double *taylor_params(nqm_model *self, size_t *p)
 static void taylor_free(nqm_model *self)
 {
     taylor *t = (taylor *)self;
+    nqm_krylov_free(t->krylov);
     free(t->mem);
     free(t);
 }
 
-static const nqm_model_ops taylor_ops = {
-    .advance = taylor_advance, .params = taylor_params, .free = taylor_free};
+static const nqm_model_ops taylor_ops = {.advance = taylor_advance,
+                                         .params = taylor_params,
+                                         .free = taylor_free,
+                                         .top_eigs = taylor_top_eigs};
 
 static taylor *as_taylor(nqm_model *model)
 {
@@ -517,9 +545,7 @@ int nqm_taylor_kernel_product(nqm_model *model, const double *u, double *Ku)
     if (!t)
         return -1;
     prepare(t);
-    vjp_rows(t, 0, t->n, u, t->grad);
-    jvp(t, t->grad, Ku);
-    return 0;
+    return kernel_product(t, u, Ku);
 }
 
 /* The layers must chain: the first reads the d inputs, each reads what
