@@ -125,6 +125,18 @@ double nqm_app_speed_level(int i)
     return i >= 0 && i < SPEED_COUNT ? speed_levels[i] : NQM_SPEED_AUTO_START;
 }
 
+int nqm_app_speed_nearest(double steps_per_second)
+{
+    if (!(steps_per_second > 0))
+        return NQM_SPEED_AUTO;
+    int best = 0;
+    for (int i = 1; i < SPEED_COUNT; i++)
+        if (fabs(log(speed_levels[i] / steps_per_second)) <
+            fabs(log(speed_levels[best] / steps_per_second)))
+            best = i;
+    return best;
+}
+
 double nqm_app_rate(const nqm_app *app)
 {
     if (app->speed != NQM_SPEED_AUTO)

@@ -14,6 +14,7 @@
 #include "nqmtop/config.h"
 #include "nqmtop/keys.h"
 #include "nqmtop/preset.h"
+#include "nqmtop/settings.h"
 #include "nqmtop/ui.h"
 
 /* Debian's libopenblas exports these; there is no header for them. */
@@ -32,6 +33,7 @@ typedef struct {
     long steps;             /* --steps, or -1 */
     int batch, list, force, help, version;
     nqm_ui_options ui;
+    nqm_settings settings;  /* the user's defaults file */
 } cli_options;
 
 static const struct option long_options[] = {
@@ -136,12 +138,32 @@ static int take_option(int c, cli_options *o)
     }
 }
 
+/* The user's defaults file (settings.h); a broken one is a usage error. */
+static int load_settings(nqm_settings *settings)
+{
+    char path[NQM_SETTINGS_PATH_LEN], err[NQM_SETTINGS_PATH_LEN + 128];
+    int required;
+    nqm_settings_defaults(settings);
+    if (nqm_settings_path(path, sizeof path, &required) != 0)
+        return 0;
+    if (nqm_settings_load(path, required, settings, err, sizeof err) != 0) {
+        fprintf(stderr, "nqmtop: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Defaults from the settings file, NO_COLOR over it, the options over both. */
 static int parse_args(int argc, char **argv, cli_options *o)
 {
+    if (load_settings(&o->settings) != 0)
+        return -1;
     const char *no_color = getenv("NO_COLOR");
-    o->ui.color = !(no_color && no_color[0]);
+    o->ui.color = o->settings.color && !(no_color && no_color[0]);
+    o->ui.ascii = !o->settings.unicode;
+    o->ui.speed = o->settings.speed;
     o->steps = -1;
-    o->preset = NQM_DEFAULT_PRESET;
+    o->preset = o->settings.preset[0] ? o->settings.preset : NQM_DEFAULT_PRESET;
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":p:s:bn:f:o:lUChV", long_options, NULL)) != -1) {

@@ -591,6 +591,7 @@ int nqm_ui_run(const nqm_config *cfg, const nqm_ui_options *opt)
     }
     load_presets(&ui);
     ui.app.picker_count = (int)ui.npresets;
+    ui.app.speed = nqm_app_speed_nearest(opt->speed);
     quit_signal = 0;
     continued = 0;
     install_handlers();

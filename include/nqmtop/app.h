@@ -101,6 +101,9 @@ double nqm_app_rate(const nqm_app *app);
 /* Speed level table access: count and the rate of level i. */
 int nqm_app_speed_levels(void);
 double nqm_app_speed_level(int i);
+/* The speed level closest to this many steps per second (on a log scale),
+ * or NQM_SPEED_AUTO for 0. */
+int nqm_app_speed_nearest(double steps_per_second);
 /* Steps due after dt seconds of wall time at the current rate (0 while
  * paused, diverged or at the end); fractions carry over to the next frame. */
 long nqm_app_steps_due(nqm_app *app, double dt);

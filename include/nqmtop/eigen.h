@@ -31,9 +31,15 @@ void nqm_eigen_free(nqm_eigen *e);
 int nqm_eigen_top(nqm_eigen *e, double *K, double *lam, double *vec);
 int nqm_eigen_count(const nqm_eigen *e);   /* min(k, n) */
 
+/* Fixed start directions for a subspace iteration: b orthonormal rows
+ * Omega (b, n) from equidistributed (Weyl) sequences, in general position
+ * with respect to any kernel. Returns b, or 0 when b > n or b >
+ * NQM_EIGEN_MAX_K. */
+int nqm_eigen_start(int n, int b, double *Omega);
+
 /* Orthonormal rows Omega (b, n) spanning the rows of V (b, n) (modified
- * Gram-Schmidt, twice). Returns b, or 0 when V has numerically smaller
- * rank (Omega is then unusable). */
+ * Gram-Schmidt, twice; Omega may be V). Returns b, or 0 when V has
+ * numerically smaller rank (Omega is then unusable). */
 int nqm_eigen_basis(int n, int b, const double *V, double *Omega);
 
 /* The Ritz pairs of H = Omega K Omega^T (b, b, b = the workspace's k)

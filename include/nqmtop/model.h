@@ -32,6 +32,7 @@ enum { NQM_PROBE_MAX = 8 };
 typedef struct {
     int b;                /* directions, 1..NQM_PROBE_MAX */
     const double *Omega;  /* (b, n) orthonormal rows, read */
+    double *Y;            /* (b, n) out when not NULL: row j = K Omega_j */
     double H[NQM_PROBE_MAX * NQM_PROBE_MAX]; /* (b, b) out: Omega K Omega^T */
     double trace;         /* out: tr K */
 } nqm_probe;

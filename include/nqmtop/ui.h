@@ -8,6 +8,7 @@
 typedef struct {
     int ascii;     /* 1: ASCII canvas instead of braille */
     int color;     /* 0: no colour (-C, NO_COLOR) */
+    double speed;  /* steps per second at start; 0: automatic */
 } nqm_ui_options;
 
 /* Run the UI on this configuration until the user quits. Returns the

@@ -88,7 +88,8 @@ static double dot(int n, const double *a, const double *b)
 
 int nqm_eigen_basis(int n, int b, const double *V, double *Omega)
 {
-    memcpy(Omega, V, (size_t)b * n * sizeof *Omega);
+    if (Omega != V)
+        memcpy(Omega, V, (size_t)b * n * sizeof *Omega);
     for (int j = 0; j < b; j++) {
         double *oj = Omega + (size_t)j * n;
         double before = sqrt(dot(n, oj, oj));
@@ -106,6 +107,21 @@ int nqm_eigen_basis(int n, int b, const double *V, double *Omega)
             oj[i] /= norm;
     }
     return b;
+}
+
+int nqm_eigen_start(int n, int b, double *Omega)
+{
+    static const double primes[NQM_EIGEN_MAX_K] = {2, 3, 5, 7, 11, 13, 17, 19};
+    if (b > n || b > NQM_EIGEN_MAX_K)
+        return 0;
+    for (int j = 0; j < b; j++) {
+        double step = sqrt(primes[j]) - floor(sqrt(primes[j]));
+        for (int i = 0; i < n; i++) {
+            double u = (i + 1) * step;
+            Omega[(size_t)j * n + i] = u - floor(u) - 0.5;
+        }
+    }
+    return nqm_eigen_basis(n, b, Omega, Omega);
 }
 
 /* The certificate of eigen.h for Ritz values theta (b, descending): the

@@ -139,6 +139,34 @@ static int alloc_buffers(nqm_session *s)
     return 0;
 }
 
+/* Step 0's eigenpairs without assembling the kernel, by subspace
+ * iteration from fixed directions: probe K on Omega (H, tr K and K Omega),
+ * keep the Ritz values when certified, else continue from the basis of
+ * K Omega. A kernel of rank <= k certifies on the second probe; others
+ * give up after COLD_PROBES. Each probe also evaluates g. 0: lam and
+ * s->vec certified; 1: not (assemble K); -1: the model failed. */
+static int cold_start(nqm_session *s, double *lam)
+{
+    enum { COLD_PROBES = 3 };
+    const int n = s->n, k = s->k;
+    if (!s->model->ops->probe || nqm_eigen_start(n, k, s->omega) != k)
+        return 1;
+    for (int it = 0; it < COLD_PROBES; it++) {
+        nqm_probe pr = {.b = k, .Omega = s->omega, .Y = s->vec};
+        int rc = s->model->ops->probe(s->model, 0, NULL, s->g, &pr);
+        if (rc != 0)
+            return rc < 0 ? -1 : 1;
+        if (nqm_eigen_ritz(s->eigen, s->omega, pr.H, pr.trace, lam, s->prev, NULL) == 0) {
+            memcpy(s->vec, s->prev, (size_t)k * n * sizeof *s->vec);
+            s->stats.probed++;
+            return 0;
+        }
+        if (nqm_eigen_basis(n, k, s->vec, s->omega) != k)
+            return 1;
+    }
+    return 1;
+}
+
 /* Step 0: evaluate at w0, fix eta_crit and resolve a relative eta. */
 static int start(nqm_session *s, char *err, size_t errlen)
 {
@@ -146,7 +174,10 @@ static int start(nqm_session *s, char *err, size_t errlen)
     double lam[NQM_MAX_EIGS];
     memset(rec, 0, sizeof *rec);
     s->probe_next_wait = 1;
-    if (s->model->ops->advance(s->model, 0, NULL, s->g, s->K) != 0 || dense_eigs(s, lam) != 0 ||
+    int cold = cold_start(s, lam);
+    if (cold < 0 ||
+        (cold == 1 && (s->model->ops->advance(s->model, 0, NULL, s->g, s->K) != 0 ||
+                       dense_eigs(s, lam) != 0)) ||
         (record_eigs(s, rec, 1, lam), !(rec->lambda_max > 0))) {
         snprintf(err, errlen, "the tangent kernel at initialisation is not positive and finite "
                               "(lambda1(0) = %g)", rec->lambda_max);

@@ -43,10 +43,10 @@ typedef enum { KIND_RELU, KIND_LINEAR, KIND_TABLE } act_kind;
 
 struct tl_rows {
     int chunks;
-    size_t acc_stride;   /* per chunk: g (np), H (ACC_H), trace (1) */
+    size_t acc_stride;   /* per chunk: g (np), H (ACC_H), trace (1), Y (PROBE_MAX, np) */
     double *acc;         /* (chunks, acc_stride) */
     size_t ws_stride;    /* per thread: tab (3 np), z, tmp, gblk (np), pv (1 + PROBE_MAX_D, np),
-                            cz, cs, pu (d) */
+                            Yblk (PROBE_MAX, np), cz, cs, pu (d) */
     double *ws;          /* (threads, ws_stride) */
     double *blkB, *blkC; /* (DENSE_BLOCK, np) B and C of neurons not yet in KB, KC */
     int held;            /* rows of blkB, blkC filled */
@@ -65,11 +65,34 @@ typedef struct {
     double qB, cv, cq, ov, os, oc;
 } neuron_view;
 
+/* A thread's workspace (tl_rows.ws_stride) cut into its parts. */
+typedef struct {
+    double *tab;   /* (3, np) activation table */
+    double *z;     /* (np) pre-activations */
+    double *tmp;   /* (np) r .* C */
+    double *gblk;  /* (np) a block's outputs */
+    double *pv;    /* (1 + PROBE_MAX_D, np) B and C .* x^(l), or mx, for a probe */
+    double *Yblk;  /* (PROBE_MAX, np) a block's K Omega^T */
+    double *cz, *cs, *pu; /* (d) weights / sqrt(d) and the step's sums */
+} ws_parts;
+
+static ws_parts parts_of(const twolayer *t, double *ws)
+{
+    const size_t np = (size_t)t->np;
+    ws_parts w = {ws, ws + 3 * np, ws + 4 * np, ws + 5 * np, ws + 6 * np, NULL, NULL, NULL, NULL};
+    w.Yblk = w.pv + (1 + NQM_TL_PROBE_MAX_D) * np;
+    w.cz = w.Yblk + NQM_PROBE_MAX * np;
+    w.cs = w.cz + t->d;
+    w.pu = w.cs + t->d;
+    return w;
+}
+
 /* Per-chunk sums of one block of neurons. */
 typedef struct {
     double *g;          /* (np) */
     double H[ACC_H];
     double trace;
+    double *Y;          /* (b, np), NULL unless the probe asks for K Omega^T */
 } block_sums;
 
 tl_rows *nqm_tl_rows_new(const twolayer *t)
@@ -79,8 +102,8 @@ tl_rows *nqm_tl_rows_new(const twolayer *t)
         return NULL;
     long chunks = t->m / CHUNK_NEURONS;
     rw->chunks = chunks < 1 ? 1 : chunks > MAX_CHUNKS ? MAX_CHUNKS : (int)chunks;
-    rw->acc_stride = (size_t)t->np + ACC_H + 1;
-    rw->ws_stride = (7 + NQM_TL_PROBE_MAX_D) * (size_t)t->np + 3 * (size_t)t->d;
+    rw->acc_stride = (size_t)t->np * (1 + NQM_PROBE_MAX) + ACC_H + 1;
+    rw->ws_stride = (7 + NQM_TL_PROBE_MAX_D + NQM_PROBE_MAX) * (size_t)t->np + 3 * (size_t)t->d;
     int threads = nqm_pool_threads(t->pool);
     rw->acc = malloc(rw->chunks * rw->acc_stride * sizeof *rw->acc);
     rw->ws = calloc((size_t)threads * rw->ws_stride, sizeof *rw->ws);
@@ -187,15 +210,20 @@ NQM_TL_INLINE void fused_old(act_kind kind, int d, const twolayer *t, const doub
             pu[j] = tl_dot(np, tmp, t->Xt + (size_t)j * np);
 }
 
-/* H (b, b) += c c^T, c_j = Omega_j . y (np): one rank-one share. */
-NQM_TL_INLINE void add_outer(int np, int b, const double *Om, const double *y, double *H)
+/* One rank-one share w y y^T of m K seen through the probe: H (b, b) +=
+ * w c c^T with c_j = Omega_j . y (np), and Y (b, np) += w c y^T when Y. */
+NQM_TL_INLINE void add_outer(int np, int b, const double *Om, const double *y, double w,
+                             double *H, double *Y)
 {
     double c[NQM_PROBE_MAX];
     for (int j = 0; j < b; j++)
         c[j] = tl_dot(np, Om + (size_t)j * np, y);
     for (int j = 0; j < b; j++)
         for (int q = 0; q < b; q++)
-            H[j * b + q] += c[j] * c[q];
+            H[j * b + q] += w * c[j] * c[q];
+    for (int j = 0; Y && j < b; j++)
+        for (int i = 0; i < np; i++)
+            Y[(size_t)j * np + i] += w * c[j] * y[i];
 }
 
 /* The new point: outputs into sums->g; for a probe, tr and the neuron's
@@ -238,8 +266,9 @@ NQM_TL_INLINE void fused_new(act_kind kind, int d, const twolayer *t, const tl_p
         return;
     sums->trace += fold(&tr);
     for (int li = 0; li < pd; li++)
-        add_outer(np, ps->probe->b, ps->probe->Omega, pv + (size_t)(1 + li) * np, sums->H);
-    add_outer(np, ps->probe->b, ps->probe->Omega, pv, sums->H);
+        add_outer(np, ps->probe->b, ps->probe->Omega, pv + (size_t)(1 + li) * np, 1, sums->H,
+                  sums->Y);
+    add_outer(np, ps->probe->b, ps->probe->Omega, pv, 1, sums->H, sums->Y);
 }
 
 /* Coefficients and weight rows of neuron k (see the top of the file). */
@@ -285,20 +314,17 @@ NQM_TL_INLINE void fill_table(const twolayer *t, const double *cz, double *z, do
 }
 
 /* Neuron k in full: the step when there is a residual, then the new point. */
-NQM_TL_INLINE void neuron(act_kind kind, int d, twolayer *t, const tl_pass *ps, double *ws,
-                          long k, int kk, block_sums *sums)
+NQM_TL_INLINE void neuron(act_kind kind, int d, twolayer *t, const tl_pass *ps,
+                          const ws_parts *w, long k, int kk, block_sums *sums)
 {
-    const int np = t->np;
-    double *tab = ws, *z = ws + 3 * (size_t)np, *tmp = ws + 4 * (size_t)np;
-    double *pv = ws + 6 * (size_t)np, *cz = pv + (1 + NQM_TL_PROBE_MAX_D) * (size_t)np;
-    double *cs = cz + t->d;
+    double *tab = w->tab, *z = w->z, *tmp = w->tmp, *pv = w->pv, *cz = w->cz, *cs = w->cs;
     neuron_view nv = view_of(t, ps, k, cz, cs, tab);
     if (kind == KIND_TABLE)
         fill_table(t, cz, z, tab);
     if (ps->r) {
         const size_t md = (size_t)t->m * t->d;
         const double av = ps->eta_s / sqrt((double)t->m), au = av * t->in_scale;
-        double rb, *pu = cs + t->d;
+        double rb, *pu = w->pu;
         fused_old(kind, d, t, ps->r, &nv, tmp, &rb, pu);
         double *u = t->w + (size_t)k * t->d;
         for (int j = 0; j < t->d; j++)
@@ -350,7 +376,7 @@ NQM_TL_INLINE double h1_old(int gated, const twolayer *t, const double *restrict
 
 /* The new point: outputs into sums->g; B and C into row kk of the block
  * buffers (dense passes); the probe's sums: in registers for pb = b of 1
- * or 2, else through mx kept in pv (np). */
+ * or 2 (no Y), else through mx kept in pv (np). */
 NQM_TL_INLINE void h1_new(int gated, int pb, const twolayer *t, const tl_pass *ps,
                           const double *cf, int kk, double *restrict pv, block_sums *sums)
 {
@@ -385,13 +411,17 @@ NQM_TL_INLINE void h1_new(int gated, int pb, const twolayer *t, const tl_pass *p
         return;
     const int b = ps->probe->b;
     const double w = cv * cv + alpha * alpha;
-    double f[NQM_PROBE_MAX];
     sums->trace += w * fold(&q);
-    for (int j = 0; j < b; j++)
-        f[j] = pb ? fold(&c[j]) : tl_dot(np, Om + (size_t)j * np, pv);
-    for (int j = 0; j < b; j++)
-        for (int l = 0; l < b; l++)
-            sums->H[j * b + l] += w * f[j] * f[l];
+    if (pb == 0) {
+        add_outer(np, b, Om, pv, w, sums->H, sums->Y);
+        return;
+    }
+    double f[2];
+    for (int j = 0; j < pb; j++)
+        f[j] = fold(&c[j]);
+    for (int j = 0; j < pb; j++)
+        for (int l = 0; l < pb; l++)
+            sums->H[j * pb + l] += w * f[j] * f[l];
 }
 
 /* cf = (cz, alpha, cv, gamma) of h1 from a neuron's view. */
@@ -404,11 +434,10 @@ NQM_TL_INLINE void h1_coefficients(const neuron_view *nv, double *cf)
 }
 
 /* Neuron k of a relu (gated) or linear model on 1-D inputs (see h1_old). */
-NQM_TL_INLINE void neuron_h1(int gated, int pb, twolayer *t, const tl_pass *ps, double *ws,
-                             long k, int kk, block_sums *sums)
+NQM_TL_INLINE void neuron_h1(int gated, int pb, twolayer *t, const tl_pass *ps,
+                             const ws_parts *w, long k, int kk, block_sums *sums)
 {
-    double *pv = ws + 6 * (size_t)t->np, *cz = pv + (1 + NQM_TL_PROBE_MAX_D) * (size_t)t->np;
-    double *cs = cz + 1, cf[4];
+    double *pv = w->pv, *cz = w->cz, *cs = w->cs, cf[4];
     neuron_view nv = view_of(t, ps, k, cz, cs, NULL);
     h1_coefficients(&nv, cf);
     if (ps->r) {
@@ -431,30 +460,35 @@ static void flush_dense(twolayer *t)
     rw->held = 0;
 }
 
-/* Neurons [lo, hi) of one chunk into its accumulators. */
+/* Neurons [lo, hi) of one chunk into its accumulators (see acc_stride). */
 NQM_TL_INLINE void chunk(act_kind kind, int d, int pb, twolayer *t, const tl_pass *ps, int task,
                          double *ws)
 {
     tl_rows *rw = t->rows;
-    const int np = t->np, bb = ps->probe ? ps->probe->b * ps->probe->b : 0;
+    const ws_parts w = parts_of(t, ws);
+    const int np = t->np, b = ps->probe ? ps->probe->b : 0, want_y = b && ps->probe->Y;
     const long lo = t->m * task / rw->chunks, hi = t->m * (task + 1) / rw->chunks;
-    double *acc = rw->acc + task * rw->acc_stride;
+    double *acc = rw->acc + task * rw->acc_stride, *accy = acc + np + ACC_H + 1;
     memset(acc, 0, rw->acc_stride * sizeof *acc);
     for (long k0 = lo; k0 < hi; k0 += NQM_TL_BLOCK) {
         int bs = (int)(hi - k0 < NQM_TL_BLOCK ? hi - k0 : NQM_TL_BLOCK);
-        block_sums sums = {ws + 5 * (size_t)np, {0}, 0};
+        block_sums sums = {w.gblk, {0}, 0, want_y ? w.Yblk : NULL};
         memset(sums.g, 0, (size_t)np * sizeof *sums.g);
+        if (want_y)
+            memset(sums.Y, 0, (size_t)b * np * sizeof *sums.Y);
         for (int kk = 0; kk < bs; kk++) {
             if (kind != KIND_TABLE && d == 1)
-                neuron_h1(kind == KIND_RELU, pb, t, ps, ws, k0 + kk, rw->held + kk, &sums);
+                neuron_h1(kind == KIND_RELU, pb, t, ps, &w, k0 + kk, rw->held + kk, &sums);
             else
-                neuron(kind, d, t, ps, ws, k0 + kk, rw->held + kk, &sums);
+                neuron(kind, d, t, ps, &w, k0 + kk, rw->held + kk, &sums);
         }
         for (int i = 0; i < np; i++)
             acc[i] += sums.g[i];
-        for (int j = 0; j < bb; j++)
+        for (int j = 0; j < b * b; j++)
             acc[np + j] += sums.H[j];
         acc[np + ACC_H] += sums.trace;
+        for (size_t i = 0; want_y && i < (size_t)b * np; i++)
+            accy[i] += sums.Y[i];
         if (ps->dense) {
             rw->held += bs;
             if (rw->held + NQM_TL_BLOCK > DENSE_BLOCK || k0 + bs == t->m)
@@ -471,7 +505,8 @@ NQM_TL_HOT static void rows_chunk(void *ctx, int task, int worker)
     twolayer *t = job->t;
     const tl_pass *ps = job->ps;
     double *ws = t->rows->ws + (size_t)worker * t->rows->ws_stride;
-    const int b = ps->probe ? ps->probe->b : 0, pb = b == 1 || b == 2 ? b : 0;
+    const int b = ps->probe ? ps->probe->b : 0;
+    const int pb = (b == 1 || b == 2) && !ps->probe->Y ? b : 0;
     if (t->act == ACT_TANH || t->act == ACT_SWISH)
         chunk(KIND_TABLE, t->d, 0, t, ps, task, ws);
     else if (t->d > 1)
@@ -490,25 +525,29 @@ void nqm_tl_rows_pass(twolayer *t, const tl_pass *ps)
 {
     tl_rows *rw = t->rows;
     rows_job job = {t, ps};
-    const int np = t->np;
+    const int np = t->np, b = ps->probe ? ps->probe->b : 0;
+    double *Y = b ? ps->probe->Y : NULL;
     if (ps->dense)
         for (int c = 0; c < rw->chunks; c++)
             rows_chunk(&job, c, 0);
     else
         nqm_pool_run(t->pool, rows_chunk, &job, rw->chunks);
-    const int bb = ps->probe ? ps->probe->b * ps->probe->b : 0;
     memset(ps->g, 0, (size_t)np * sizeof *ps->g);
-    if (ps->probe) {
+    if (b) {
         memset(ps->probe->H, 0, sizeof ps->probe->H);
         ps->probe->trace = 0;
     }
+    if (Y)
+        memset(Y, 0, (size_t)b * np * sizeof *Y);
     for (int c = 0; c < rw->chunks; c++) {
-        const double *acc = rw->acc + c * rw->acc_stride;
+        const double *acc = rw->acc + c * rw->acc_stride, *accy = acc + np + ACC_H + 1;
         for (int i = 0; i < np; i++)
             ps->g[i] += acc[i];
-        for (int j = 0; j < bb; j++)
+        for (int j = 0; j < b * b; j++)
             ps->probe->H[j] += acc[np + j];
-        if (ps->probe)
+        if (b)
             ps->probe->trace += acc[np + ACC_H];
+        for (size_t i = 0; Y && i < (size_t)b * np; i++)
+            Y[i] += accy[i];
     }
 }

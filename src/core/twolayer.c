@@ -36,6 +36,7 @@ typedef struct {
     double *rpad;   /* (np) residual, zero padded */
     double *gpad;   /* (np) raw outputs of a pass */
     double *omega;  /* (NQM_PROBE_MAX, np) probe directions, zero padded */
+    double *ypad;   /* (NQM_PROBE_MAX, np) K Omega^T of a probe, padded */
 } twolayer_model;
 
 static void run_pass(twolayer *t, const tl_pass *ps)
@@ -107,7 +108,8 @@ static int twolayer_advance(nqm_model *self, double eta_s, const double *r, doub
     return 0;
 }
 
-/* lin's probe from its fixed kernel: H = Omega K Omega^T, tr K. */
+/* lin's probe from its fixed kernel: H = Omega K Omega^T, tr K, and
+ * Y = K Omega^T when asked. */
 static void probe_fixed(const twolayer *t, nqm_probe *pr)
 {
     const int n = t->n, b = pr->b;
@@ -121,6 +123,8 @@ static void probe_fixed(const twolayer *t, nqm_probe *pr)
             KO[q] = 0;
             for (int l = 0; l < n; l++)
                 KO[q] += t->Kfixed[(size_t)i * n + l] * pr->Omega[(size_t)q * n + l];
+            if (pr->Y)
+                pr->Y[(size_t)q * n + i] = KO[q];
         }
         for (int j = 0; j < b; j++)
             for (int q = 0; q < b; q++)
@@ -149,12 +153,15 @@ static int twolayer_probe(nqm_model *self, double eta_s, const double *r, double
     for (int j = 0; j < b; j++)
         memcpy(tm->omega + (size_t)j * np, probe->Omega + (size_t)j * n,
                (size_t)n * sizeof *tm->omega);
-    nqm_probe padded = {b, tm->omega, {0}, 0};
+    nqm_probe padded = {.b = b, .Omega = tm->omega, .Y = probe->Y ? tm->ypad : NULL};
     pass(tm, eta_s, r, g, 0, &padded);
     const double inv_m = 1.0 / (double)t->m;
     for (int j = 0; j < b * b; j++)
         probe->H[j] = padded.H[j] * inv_m;
     probe->trace = padded.trace * inv_m;
+    for (int j = 0; probe->Y && j < b; j++)
+        for (int i = 0; i < n; i++)
+            probe->Y[(size_t)j * n + i] = tm->ypad[(size_t)j * np + i] * inv_m;
     return 0;
 }
 
@@ -190,6 +197,7 @@ static void twolayer_free(nqm_model *self)
     free(tm->rpad);
     free(tm->gpad);
     free(tm->omega);
+    free(tm->ypad);
     free(tm);
 }
 
@@ -251,10 +259,11 @@ static int alloc_model(twolayer_model *tm, size_t p)
     tm->rpad = calloc(np, sizeof *tm->rpad);
     tm->gpad = calloc(np, sizeof *tm->gpad);
     tm->omega = calloc(NQM_PROBE_MAX * np, sizeof *tm->omega);
+    tm->ypad = calloc(NQM_PROBE_MAX * np, sizeof *tm->ypad);
     int threads = (double)t->n * (double)t->m >= MIN_THREADED ? nqm_core_threads() : 1;
     t->pool = nqm_pool_new(threads);
     if (!t->w || !t->w0 || !t->f0 || !t->Xt || !t->gdiag || !t->gram || !t->KB || !t->KC ||
-        !tm->rpad || !tm->gpad || !tm->omega || !t->pool)
+        !tm->rpad || !tm->gpad || !tm->omega || !tm->ypad || !t->pool)
         return -1;
     t->rows = nqm_tl_rows_new(t);
     return t->rows ? 0 : -1;

@@ -1,0 +1,64 @@
+/* test_settings.c: the defaults file parser — every key, the accepted
+ * spellings, and one clear FILE:LINE: KEY: message per mistake, leaving
+ * the settings untouched on failure. */
+#include <stdio.h>
+#include <string.h>
+
+#include "nqmtop/settings.h"
+
+static int failures;
+
+static void expect(int cond, const char *what)
+{
+    if (!cond) {
+        fprintf(stderr, "check failed: %s\n", what);
+        failures++;
+    }
+}
+
+/* text of len bytes (0: up to its NUL) must be refused with want. */
+static void bad_len(const char *text, size_t len, const char *want)
+{
+    nqm_settings s, before;
+    nqm_settings_defaults(&s);
+    before = s;
+    char err[256] = "";
+    int rc = nqm_settings_parse("cfg", text, len ? len : strlen(text), &s, err, sizeof err);
+    expect(rc != 0, text);
+    expect(strstr(err, want) != NULL, want);
+    expect(memcmp(&s, &before, sizeof s) == 0, "failed parse changed the settings");
+    if (rc == 0 || !strstr(err, want))
+        fprintf(stderr, "  input '%s' gave '%s'\n", text, err);
+}
+
+static void bad(const char *text, const char *want) { bad_len(text, 0, want); }
+
+int main(void)
+{
+    nqm_settings s;
+    char err[256];
+    nqm_settings_defaults(&s);
+    expect(s.color == 1 && s.unicode == 1 && s.preset[0] == '\0' && s.speed == 0, "defaults");
+    const char *text = "# my defaults\n color = no\nunicode=off # projector\r\n\n"
+                       "preset = tanh-1d\nspeed = 12.5\n";
+    expect(nqm_settings_parse("cfg", text, strlen(text), &s, err, sizeof err) == 0, err);
+    expect(s.color == 0 && s.unicode == 0, "color and unicode off");
+    expect(strcmp(s.preset, "tanh-1d") == 0, "preset");
+    expect(s.speed == 12.5, "speed");
+    text = "speed = auto\ncolor = yes\n";
+    expect(nqm_settings_parse("cfg", text, strlen(text), &s, err, sizeof err) == 0, err);
+    expect(s.speed == 0 && s.color == 1, "auto speed, colour back on");
+
+    bad("colour = no\n", "cfg:1: colour: unknown key");
+    bad("color = maybe\n", "cfg:1: color: expected yes or no");
+    bad("\n\nspeed = -3\n", "cfg:3: speed: expected auto or a number");
+    bad("speed = 1e999\n", "cfg:1: speed:");
+    bad("speed = nan\n", "cfg:1: speed:");
+    bad("color = no\ncolor = yes\n", "cfg:2: color: given twice");
+    bad("preset =\n", "cfg:1: preset: expected a preset name");
+    bad("just words\n", "cfg:1: expected key = value");
+    bad_len("color = no\0\n", 12, "cfg:1: NUL byte");
+    if (!failures)
+        printf("test_settings: all checks passed\n");
+    return failures != 0;
+}
