@@ -271,6 +271,15 @@ static unsigned theory_key(nqm_app *app, const nqm_config *cfg)
     return NQM_REACT_RESTART | NQM_REACT_REDRAW;
 }
 
+/* n and b: the UI moves between a demo's scenes; without one they say so. */
+static unsigned scene_key(nqm_app *app, unsigned reaction)
+{
+    if (app->demo)
+        return reaction | NQM_REACT_REDRAW;
+    snprintf(app->message, sizeof app->message, "no demo is playing (nqmtop --demo NAME)");
+    return NQM_REACT_REPAINT;
+}
+
 static unsigned action_key(nqm_app *app, const nqm_config *cfg, nqm_action a, int key)
 {
     switch (a) {
@@ -309,6 +318,12 @@ static unsigned action_key(nqm_app *app, const nqm_config *cfg, nqm_action a, in
     case NQM_ACT_LOG:
         app->log_loss = !app->log_loss;
         return NQM_REACT_REPAINT;
+    case NQM_ACT_BIG:
+        app->big = !app->big;
+        return NQM_REACT_REDRAW;
+    case NQM_ACT_NEXT:
+    case NQM_ACT_BACK:
+        return scene_key(app, a == NQM_ACT_NEXT ? NQM_REACT_NEXT : NQM_REACT_BACK);
     case NQM_ACT_PRESETS:
         if (app->picker_count <= 0) {
             snprintf(app->message, sizeof app->message, "no presets found");

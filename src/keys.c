@@ -1,6 +1,7 @@
 /* keys.c: the key table expanded into data, and the functions that read
  * it (dispatch, key names, help lines). No curses and no state. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nqmtop/keys.h"
@@ -38,25 +39,53 @@ const int *nqm_action_keys(nqm_action a)
 
 const char *nqm_action_help(nqm_action a) { return valid_action(a) ? key_table[a].help : ""; }
 
+/* Keys named by a word (the others: their character, F1..F10, #N). */
+static const struct {
+    int key;
+    const char *name;
+} named_keys[] = {
+    {' ', "space"},         {NQM_KEY_CTRL_L, "Ctrl-L"}, {NQM_KEY_ENTER, "Enter"},
+    {NQM_KEY_ESC, "Esc"},   {NQM_KEY_UP, "Up"},         {NQM_KEY_DOWN, "Down"},
+    {NQM_KEY_PGUP, "PgUp"}, {NQM_KEY_PGDN, "PgDn"},     {NQM_KEY_HOME, "Home"},
+    {NQM_KEY_END, "End"},   {NQM_KEY_LEFT, "Left"},     {NQM_KEY_RIGHT, "Right"},
+};
+enum { NAMED_KEYS = sizeof named_keys / sizeof named_keys[0] };
+
 const char *nqm_key_name(int key, char *buf, size_t len)
 {
     if (len == 0)
         return buf;
-    if (key == ' ')
-        snprintf(buf, len, "space");
-    else if (key == NQM_KEY_CTRL_L)
-        snprintf(buf, len, "Ctrl-L");
-    else if (key == NQM_KEY_ENTER)
-        snprintf(buf, len, "Enter");
-    else if (key == NQM_KEY_ESC)
-        snprintf(buf, len, "Esc");
-    else if (key >= NQM_KEY_F1 && key <= NQM_KEY_F10)
+    for (int i = 0; i < NAMED_KEYS; i++)
+        if (named_keys[i].key == key) {
+            snprintf(buf, len, "%s", named_keys[i].name);
+            return buf;
+        }
+    if (key >= NQM_KEY_F1 && key <= NQM_KEY_F10)
         snprintf(buf, len, "F%d", key - NQM_KEY_F1 + 1);
     else if (key > ' ' && key < 127)
         snprintf(buf, len, "%c", key);
     else
         snprintf(buf, len, "#%d", key);
     return buf;
+}
+
+int nqm_key_parse(const char *name)
+{
+    for (int i = 0; i < NAMED_KEYS; i++)
+        if (strcmp(named_keys[i].name, name) == 0)
+            return named_keys[i].key;
+    if (name[0] > ' ' && name[0] < 127 && name[1] == '\0')
+        return name[0];
+    char *end;
+    if (name[0] == 'F' && name[1] >= '1' && name[1] <= '9') {
+        long f = strtol(name + 1, &end, 10);
+        return *end == '\0' && f <= NQM_KEY_F10 - NQM_KEY_F1 + 1 ? NQM_KEY_F1 + (int)f - 1 : 0;
+    }
+    if (name[0] == '#' && name[1] >= '0' && name[1] <= '9') {
+        long code = strtol(name + 1, &end, 10);
+        return *end == '\0' && code > 0 && code <= 0x10FFFF ? (int)code : 0;
+    }
+    return 0;
 }
 
 /* Length of the run of consecutive printable keys starting at keys[i]. */

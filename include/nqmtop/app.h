@@ -23,7 +23,9 @@ enum {
     NQM_REACT_STEP = 1 << 4,    /* take one step now */
     NQM_REACT_EXPORT = 1 << 5,  /* write the history to a CSV file */
     NQM_REACT_PICK = 1 << 6,    /* load preset number app.picker_sel */
-    NQM_REACT_QUIT = 1 << 7
+    NQM_REACT_QUIT = 1 << 7,
+    NQM_REACT_NEXT = 1 << 8, /* a demo's next scene */
+    NQM_REACT_BACK = 1 << 9  /* a demo's previous scene */
 };
 
 /* Ratio of the fine and coarse learning-rate keys. */
@@ -61,6 +63,8 @@ typedef struct {
     int theory;   /* dynamics-equation overlay wanted */
     int log_loss; /* loss axis logarithmic */
     int help;     /* help overlay shown */
+    int big;      /* projector view: two large charts, high contrast */
+    int demo;     /* a demo is playing (n and b move between scenes) */
     int picker;   /* preset picker open */
     int picker_sel, picker_count;
     double rate_carry;             /* fractional steps carried between frames */

@@ -21,7 +21,9 @@ enum {
     NQM_KEY_PGUP,
     NQM_KEY_PGDN,
     NQM_KEY_HOME,
-    NQM_KEY_END
+    NQM_KEY_END,
+    NQM_KEY_LEFT,
+    NQM_KEY_RIGHT
 };
 
 /* X(ACTION, "help text", key, key, ...): every action and its keys. */
@@ -42,6 +44,9 @@ enum {
     X(COMPARE, "compare net, quad and lin (on/off, restarts)", 'c')                                \
     X(THEORY, "theory overlay: dynamics equations (on/off, restarts)", 't')                        \
     X(LOG, "loss axis log / linear", 'l')                                                          \
+    X(BIG, "projector view: two large charts, high contrast (on/off)", 'z')                        \
+    X(NEXT, "demo: next scene", 'n', NQM_KEY_RIGHT)                                                \
+    X(BACK, "demo: previous scene (or this one again)", 'b', NQM_KEY_LEFT)                         \
     X(PRESETS, "preset picker", 'p')                                                               \
     X(EXPORT, "export the history to a CSV file", 'e')                                             \
     X(HELP, "this help (any key closes it)", '?', 'h', NQM_KEY_F1)                                 \
@@ -60,8 +65,11 @@ nqm_action nqm_key_action(int key);
  * its one-line help text. */
 const int *nqm_action_keys(nqm_action a);
 const char *nqm_action_help(nqm_action a);
-/* A key's printable name: "+", "space", "Ctrl-L", "F1". */
+/* A key's printable name: "+", "space", "Ctrl-L", "F1", "Left". */
 const char *nqm_key_name(int key, char *buf, size_t len);
+/* The key a name from nqm_key_name stands for (also "#N" for code N);
+ * 0 when the name is none. */
+int nqm_key_parse(const char *name);
 /* The keys of an action as shown to users: "+, =", "1-9", "?, h, F1". */
 const char *nqm_action_label(nqm_action a, char *buf, size_t len);
 /* The key list for --help, one line per action. */
