@@ -57,6 +57,10 @@ typedef struct {
     double *w0;          /* (p) initial parameters */
     double *grad;        /* (p) J^T r scratch */
     double *f0;          /* (n) f(w0) */
+    double *ku;          /* (n) a kernel product, or the kernel's diagonal */
+    double *ones;        /* (n) all 1: the cotangent that keeps examples apart */
+    double *gram;        /* (2, n, n) Gram matrices of adjoints and inputs */
+    double *block;       /* (n, small) per-example gradients of a conv / pool layer */
     double *K0;          /* (n, n) lin's constant kernel */
     int have_K0;
     nqm_krylov *krylov; /* top_eigs' workspace and warm start, made on first use */
@@ -227,6 +231,14 @@ static void bias_adjoint(const nqm_layer *L, int n, const double *ZB, double *G)
             G[u / per] += ZB[(size_t)i * L->out + u];
 }
 
+static double dot(int n, const double *a, const double *b)
+{
+    double s = 0;
+    for (int i = 0; i < n; i++)
+        s += a[i] * b[i];
+    return s;
+}
+
 /* ---- activation --------------------------------------------------------- */
 
 /* h = s(z), s1 = s'(z), s2 = s''(z) elementwise over len numbers. */
@@ -332,41 +344,129 @@ static void mixed_pass(taylor *t, const double *W, const double *D, const double
     }
 }
 
-/* G (p) = the gradient, with respect to the direction D, of sum_i r_i F_i
- * over examples i0 .. i0 + nr - 1, where F = first(D) (second = 0) or
- * first(D) + mixed(D, D) / 2 (second = 1, pair 0 must hold first(D)). */
-static void reverse_pass(taylor *t, const double *W, const double *D, int second, int i0,
-                         int nr, const double *r, double *G)
+/* What a backward pass delivers: the gradient, or the inner products of
+ * the per-example gradients (the kernel, or its diagonal). */
+typedef struct {
+    double *G;    /* (p) sum_i r_i dF_i/dD, or NULL */
+    double *K;    /* (n, n) += <dF_i/dD, dF_j/dD>, or NULL (needs r = 1) */
+    double *diag; /* (n) += |dF_i/dD|^2, or NULL (needs r = 1) */
+} sink;
+
+/* a (n, n) column-major = A B^T for row-major A, B (n, len). */
+static void outer_rows(int n, int len, const double *A, const double *B, double *a)
 {
+    nqm_dgemm("T", "N", n, n, len, 1.0, A, len, B, len, 0.0, a, n);
+}
+
+/* A dense layer's share of the kernel. Example i's weight gradient is
+ * (A1_i h0_i^T + A2_i h1_i^T) / sqrt(in), so inner products factor into
+ * Gram matrices of adjoints and inputs; its bias gradient is A1_i. */
+static void dense_gram(taylor *t, const nqm_layer *L, const double *A1, const double *A2,
+                       const double *H0, const double *H1, const sink *out)
+{
+    const int n = t->n, o = L->out, in = L->in;
+    double *P = t->gram, *Q = t->gram + (size_t)n * n;
+    if (out->K) {
+        outer_rows(n, o, A1, A1, P);
+        outer_rows(n, in, H0, H0, Q);
+        for (size_t e = 0; e < (size_t)n * n; e++)
+            out->K[e] += P[e] * Q[e] / in + (L->b_len ? P[e] : 0);
+        if (A2) {
+            outer_rows(n, o, A1, A2, P);
+            outer_rows(n, in, H0, H1, Q);
+            for (int j = 0; j < n; j++)
+                for (int i = 0; i < n; i++)
+                    out->K[(size_t)j * n + i] +=
+                        (P[(size_t)j * n + i] * Q[(size_t)j * n + i] +
+                         P[(size_t)i * n + j] * Q[(size_t)i * n + j]) / in;
+            outer_rows(n, o, A2, A2, P);
+            outer_rows(n, in, H1, H1, Q);
+            for (size_t e = 0; e < (size_t)n * n; e++)
+                out->K[e] += P[e] * Q[e] / in;
+        }
+    }
+    if (!out->diag)
+        return;
+    for (int i = 0; i < n; i++) {
+        const double *a1 = A1 + (size_t)i * o, *h0 = H0 + (size_t)i * in;
+        double aa = dot(o, a1, a1), sq = aa * dot(in, h0, h0) / in + (L->b_len ? aa : 0);
+        if (A2) {
+            const double *a2 = A2 + (size_t)i * o, *h1 = H1 + (size_t)i * in;
+            sq += (2 * dot(o, a1, a2) * dot(in, h0, h1) + dot(o, a2, a2) * dot(in, h1, h1)) / in;
+        }
+        out->diag[i] += sq;
+    }
+}
+
+/* A convolution's or pool readout's share: their parameters are few, so
+ * example i's gradient over them is formed as row i of a block (n, w_len
+ * + b_len), a block of Jacobian columns, never more. */
+static void block_gram(taylor *t, const nqm_layer *L, const double *A1, const double *A2,
+                       const double *H0, const double *H1, const sink *out)
+{
+    const int n = t->n, len = (int)(L->w_len + L->b_len);
+    double *B = t->block;
+    memset(B, 0, (size_t)n * len * sizeof *B);
+    for (int i = 0; i < n; i++) {
+        double *row = B + (size_t)i * len;
+        layer_adjoint_weight(L, 1, A1 + (size_t)i * L->out, H0 + (size_t)i * L->in, row);
+        if (A2)
+            layer_adjoint_weight(L, 1, A2 + (size_t)i * L->out, H1 + (size_t)i * L->in, row);
+        if (L->b_len)
+            bias_adjoint(L, 1, A1 + (size_t)i * L->out, row + L->w_len);
+        if (out->diag)
+            out->diag[i] += dot(len, row, row);
+    }
+    if (out->K)
+        nqm_dgemm("T", "N", n, n, len, 1.0, B, len, B, len, 1.0, out->K, n);
+}
+
+/* Backward pass over all examples with cotangent r (n) through F =
+ * first(D) (second = 0) or first(D) + mixed(D, D) / 2 (second = 1, pair 0
+ * holding first(D)), delivering what `out` asks for. Examples never mix,
+ * so with r = 1 row i of every adjoint is example i's own. */
+static void reverse_pass(taylor *t, const double *W, const double *D, int second, const double *r,
+                         const sink *out)
+{
+    const int n = t->n;
     double *zb1 = t->adj[0], *zb2 = t->adj[1], *hb1 = t->adj[2], *hb2 = t->adj[3];
-    memset(G, 0, t->chain.p * sizeof *G);
-    memcpy(zb1, r, (size_t)nr * sizeof *r);
-    memcpy(zb2, r, (size_t)nr * sizeof *r);
+    if (out->G)
+        memset(out->G, 0, t->chain.p * sizeof *out->G);
+    memcpy(zb1, r, (size_t)n * sizeof *r);
+    memcpy(zb2, r, (size_t)n * sizeof *r);
     for (int l = last_layer(t); l >= 0; l--) {
         const nqm_layer *L = &t->chain.layer[l];
         const layer_state *p = l > 0 ? &t->ls[l - 1] : NULL;
-        size_t row = (size_t)i0 * L->in;
-        layer_adjoint_weight(L, nr, zb1, p ? p->h + row : t->X + row, G + L->w_off);
-        if (L->b_len)
-            bias_adjoint(L, nr, zb1, G + L->b_off);
+        /* the layer's input and its first-order coefficient (0 for the data) */
+        const double *H0 = p ? p->h : t->X, *H1 = p && second ? p->h1[ALONG_D] : NULL;
+        if (out->G) {
+            layer_adjoint_weight(L, n, zb1, H0, out->G + L->w_off);
+            if (H1)
+                layer_adjoint_weight(L, n, zb2, H1, out->G + L->w_off);
+            if (L->b_len)
+                bias_adjoint(L, n, zb1, out->G + L->b_off);
+        }
+        if (out->K || out->diag) {
+            if (L->kind == NQM_LAYER_DENSE)
+                dense_gram(t, L, zb1, H1 ? zb2 : NULL, H0, H1, out);
+            else
+                block_gram(t, L, zb1, H1 ? zb2 : NULL, H0, H1, out);
+        }
         if (!p)
             break;
-        if (second)
-            layer_adjoint_weight(L, nr, zb2, p->h1[ALONG_D] + row, G + L->w_off);
-        size_t len = (size_t)nr * L->in;
+        size_t len = (size_t)n * L->in;
         memset(hb1, 0, len * sizeof *hb1);
-        layer_adjoint_input(L, nr, W + L->w_off, zb1, hb1);
+        layer_adjoint_input(L, n, W + L->w_off, zb1, hb1);
         if (second) {
             memset(hb2, 0, len * sizeof *hb2);
-            layer_adjoint_input(L, nr, D + L->w_off, zb2, hb1);
-            layer_adjoint_input(L, nr, W + L->w_off, zb2, hb2);
+            layer_adjoint_input(L, n, D + L->w_off, zb2, hb1);
+            layer_adjoint_input(L, n, W + L->w_off, zb2, hb2);
         }
-        const double *s1 = p->s1 + row, *s2 = p->s2 + row, *z1 = p->z1[ALONG_D] + row;
         for (size_t e = 0; e < len; e++) {
-            double a1 = s1[e] * hb1[e];
+            double a1 = p->s1[e] * hb1[e];
             if (second) {
-                a1 += s2[e] * z1[e] * hb2[e];
-                hb2[e] *= s1[e];
+                a1 += p->s2[e] * p->z1[ALONG_D][e] * hb2[e];
+                hb2[e] *= p->s1[e];
             }
             hb1[e] = a1;
         }
@@ -412,10 +512,11 @@ static void outputs(taylor *t, double *g)
         g[i] = t->f0[i] + top->z1[ALONG_D][i] + (t->variant == MODEL_QUAD ? 0.5 * top->c[i] : 0);
 }
 
-/* G (p) = J^T r over examples i0 .. i0 + nr - 1, r (nr) (prepared). */
-static void vjp_rows(taylor *t, int i0, int nr, const double *r, double *G)
+/* G (p) = J^T r (prepared). */
+static void vjp(taylor *t, const double *r, double *G)
 {
-    reverse_pass(t, base_weights(t), t->w, t->variant == MODEL_QUAD, i0, nr, r, G);
+    sink out = {.G = G};
+    reverse_pass(t, base_weights(t), t->w, t->variant == MODEL_QUAD, r, &out);
 }
 
 /* Jv (n) = J v (prepared). */
@@ -429,15 +530,19 @@ static void jvp(taylor *t, const double *v, double *Jv)
         Jv[i] = top->z1[ALONG_V][i] + (t->variant == MODEL_QUAD ? top->c[i] : 0);
 }
 
-/* K (n, n) = J J^T, column j = J (J^T e_j), symmetrised (prepared). */
-static void kernel_dense(taylor *t, double *K)
+/* K (n, n) = J J^T from one backward pass with r = 1, symmetrised, or
+ * only its diagonal into diag (n) when K is NULL (prepared). */
+static void kernel_gram(taylor *t, double *K, double *diag)
 {
     const int n = t->n;
-    const double one = 1;
-    for (int j = 0; j < n; j++) {
-        vjp_rows(t, j, 1, &one, t->grad);
-        jvp(t, t->grad, K + (size_t)j * n);
-    }
+    sink out = {.K = K, .diag = diag};
+    if (K)
+        memset(K, 0, (size_t)n * n * sizeof *K);
+    if (diag)
+        memset(diag, 0, (size_t)n * sizeof *diag);
+    reverse_pass(t, base_weights(t), t->w, t->variant == MODEL_QUAD, t->ones, &out);
+    if (!K)
+        return;
     for (int j = 0; j < n; j++)
         for (int i = 0; i < j; i++) {
             double kij = 0.5 * (K[(size_t)j * n + i] + K[(size_t)i * n + j]);
@@ -450,7 +555,7 @@ static void kernel_dense(taylor *t, double *K)
 static int kernel_product(void *ctx, const double *u, double *Ku)
 {
     taylor *t = ctx;
-    vjp_rows(t, 0, t->n, u, t->grad);
+    vjp(t, u, t->grad);
     jvp(t, t->grad, Ku);
     return 0;
 }
@@ -469,28 +574,59 @@ static int taylor_top_eigs(nqm_model *self, int k, double tol, double *lam, doub
                           vec, NULL);
 }
 
-static int taylor_advance(nqm_model *self, double eta_s, const double *r, double *g, double *K)
+/* The GD step, then the outputs g (n) at the new point (prepared after). */
+static void step(taylor *t, double eta_s, const double *r, double *g)
 {
-    taylor *t = (taylor *)self;
     prepare(t);
     if (r) {
-        vjp_rows(t, 0, t->n, r, t->grad);
+        vjp(t, r, t->grad);
         for (size_t j = 0; j < t->chain.p; j++)
             t->w[j] -= eta_s * t->grad[j];
         prepare(t);
     }
     outputs(t, g);
+}
+
+static int taylor_advance(nqm_model *self, double eta_s, const double *r, double *g, double *K)
+{
+    taylor *t = (taylor *)self;
+    step(t, eta_s, r, g);
     if (!K)
         return 0;
     if (t->variant != MODEL_LIN) {
-        kernel_dense(t, K);
+        kernel_gram(t, K, NULL);
         return 0;
     }
     if (!t->have_K0) {
-        kernel_dense(t, t->K0);
+        kernel_gram(t, t->K0, NULL);
         t->have_K0 = 1;
     }
     memcpy(K, t->K0, (size_t)t->n * t->n * sizeof *K);
+    return 0;
+}
+
+/* The step, then the kernel seen through the b rows of Omega: b products
+ * K Omega_j for H = Omega K Omega^T (and Y), and tr K from the diagonal
+ * of kernel_gram. */
+static int taylor_probe(nqm_model *self, double eta_s, const double *r, double *g,
+                        nqm_probe *pr)
+{
+    taylor *t = (taylor *)self;
+    const int n = t->n, b = pr->b;
+    step(t, eta_s, r, g);
+    for (int j = 0; j < b; j++) {
+        double *kw = pr->Y ? pr->Y + (size_t)j * n : t->ku;
+        kernel_product(t, pr->Omega + (size_t)j * n, kw);
+        for (int i = 0; i < b; i++)
+            pr->H[j * b + i] = dot(n, pr->Omega + (size_t)i * n, kw);
+    }
+    for (int j = 0; j < b; j++)
+        for (int i = 0; i < j; i++)
+            pr->H[j * b + i] = pr->H[i * b + j] = 0.5 * (pr->H[j * b + i] + pr->H[i * b + j]);
+    kernel_gram(t, NULL, t->ku);
+    pr->trace = 0;
+    for (int i = 0; i < n; i++)
+        pr->trace += t->ku[i];
     return 0;
 }
 
@@ -512,7 +648,8 @@ static void taylor_free(nqm_model *self)
 static const nqm_model_ops taylor_ops = {.advance = taylor_advance,
                                          .params = taylor_params,
                                          .free = taylor_free,
-                                         .top_eigs = taylor_top_eigs};
+                                         .top_eigs = taylor_top_eigs,
+                                         .probe = taylor_probe};
 
 static taylor *as_taylor(nqm_model *model)
 {
@@ -535,7 +672,7 @@ int nqm_taylor_vjp(nqm_model *model, const double *u, double *JTu)
     if (!t)
         return -1;
     prepare(t);
-    vjp_rows(t, 0, t->n, u, JTu);
+    vjp(t, u, JTu);
     return 0;
 }
 
@@ -580,7 +717,7 @@ static int chain_check(const nqm_chain *chain, int d, char *err, size_t errlen)
 static size_t carve(taylor *t, double *mem)
 {
     const size_t n = (size_t)t->n, p = t->chain.p;
-    size_t used = 0, maxw = 1;
+    size_t used = 0, maxw = 1, small = 0;
 #define VIEW(ptr, len)                                                                        \
     do {                                                                                      \
         if (mem)                                                                              \
@@ -591,13 +728,19 @@ static size_t carve(taylor *t, double *mem)
     VIEW(t->w0, p);
     VIEW(t->grad, p);
     VIEW(t->f0, n);
+    VIEW(t->ku, n);
+    VIEW(t->ones, n);
+    VIEW(t->gram, 2 * n * n);
     if (t->variant == MODEL_LIN)
         VIEW(t->K0, n * n);
     for (int l = 0; l < t->chain.nlayers; l++) {
         size_t len = n * t->chain.layer[l].out;
         layer_state *s = &t->ls[l];
-        if ((size_t)t->chain.layer[l].out > maxw)
-            maxw = (size_t)t->chain.layer[l].out;
+        const nqm_layer *L = &t->chain.layer[l];
+        if ((size_t)L->out > maxw)
+            maxw = (size_t)L->out;
+        if (L->kind != NQM_LAYER_DENSE && L->w_len + L->b_len > small)
+            small = L->w_len + L->b_len;
         VIEW(s->z, len);
         VIEW(s->h, len);
         VIEW(s->s1, len);
@@ -611,6 +754,7 @@ static size_t carve(taylor *t, double *mem)
     }
     for (int a = 0; a < 4; a++)
         VIEW(t->adj[a], n * maxw);
+    VIEW(t->block, n * small);
 #undef VIEW
     return used;
 }
@@ -643,6 +787,8 @@ int nqm_taylor_new(const nqm_chain *chain, nqm_model_kind variant, nqm_activatio
         return -1;
     }
     carve(t, t->mem);
+    for (int i = 0; i < t->n; i++)
+        t->ones[i] = 1;
     memcpy(t->w0, w0, chain->p * sizeof *w0);
     if (variant == MODEL_NET)
         memcpy(t->w, w0, chain->p * sizeof *w0);

@@ -4,15 +4,19 @@
  *     of chosen eigenvalues, some clustered, some of low rank) against
  *     those eigenvalues and against LAPACK, and a warm start on a
  *     slightly moved matrix costing fewer products than a cold one;
+ *   - the kernel advance assembles (per-example Gram matrices from one
+ *     backward pass) against the columns K e_j = J (J^T e_j) of n
+ *     matrix-free products, to 1e-12;
  *   - top_eigs of mlp and cnn models (every variant), at w0 and along GD
- *     steps, against the dense assembly J (J^T e_j) solved by LAPACK:
- *     eigenvalues to 1e-10 of lambda1, eigenvectors to 1e-6. */
+ *     steps, against that kernel solved by LAPACK: eigenvalues to 1e-10
+ *     of lambda1, eigenvectors to 1e-6; probe's H, K Omega and tr K. */
 #include <stdlib.h>
 
 #include "deep.h"
 #include "nqmtop/eigen.h"
 #include "nqmtop/krylov.h"
 #include "nqmtop/rng.h"
+#include "nqmtop/taylor.h"
 
 enum { K = 3 };
 
@@ -177,7 +181,28 @@ static void check_explicit_all(void)
     check_explicit("small (n < basis)", 7, ev, 0);
 }
 
-static double worst_value, worst_vector;
+static double worst_value, worst_vector, worst_assembly;
+
+/* The assembled kernel Kd (n, n) against its columns from products. */
+static void check_assembly(nqm_model *model, const double *Kd, const char *label)
+{
+    const int n = model->n;
+    double *e = calloc(n, sizeof *e), *col = malloc(n * sizeof *col), scale = 0, worst = 0;
+    for (int i = 0; i < n; i++)
+        scale = fmax(scale, Kd[(size_t)i * n + i]);
+    for (int j = 0; j < n; j++) {
+        e[j] = 1;
+        nqm_taylor_kernel_product(model, e, col);
+        e[j] = 0;
+        for (int i = 0; i < n; i++)
+            worst = fmax(worst, fabs(col[i] - Kd[(size_t)j * n + i]) / scale);
+    }
+    worst_assembly = fmax(worst_assembly, worst);
+    CHECK(worst < 1e-12, "%s: assembled kernel vs K e_j differs by %.3g of max K_ii", label,
+          worst);
+    free(e);
+    free(col);
+}
 
 /* top_eigs against the dense kernel of the same model at its current point. */
 static void compare_now(nqm_model *model, const char *label, int step)
@@ -187,6 +212,7 @@ static void compare_now(nqm_model *model, const char *label, int step)
     double *vec = malloc((size_t)k * n * sizeof *vec), *rvec = malloc((size_t)k * n * sizeof *rvec);
     double lam[K], ref[K];
     model->ops->advance(model, 0, NULL, g, Kd);
+    check_assembly(model, Kd, label);
     nqm_eigen *e = nqm_eigen_new(n, k);
     nqm_eigen_top(e, Kd, ref, rvec);
     nqm_eigen_free(e);
@@ -211,6 +237,61 @@ static void compare_now(nqm_model *model, const char *label, int step)
     free(rvec);
 }
 
+/* probe against the dense kernel: H = Omega K Omega^T, Y = K Omega^T and
+ * tr K, with Omega two orthonormal rows; the outputs as advance gives. */
+static double worst_probe;
+
+static void check_probe(nqm_model *model, const char *label)
+{
+    enum { B = 2 };
+    const int n = model->n;
+    double *Kd = malloc((size_t)n * n * sizeof *Kd), *g = malloc(n * sizeof *g);
+    double *gp = malloc(n * sizeof *gp), *Om = malloc(B * (size_t)n * sizeof *Om);
+    double *Y = malloc(B * (size_t)n * sizeof *Y);
+    model->ops->advance(model, 0, NULL, g, Kd);
+    for (int i = 0; i < n; i++) { /* two orthonormal rows */
+        Om[i] = 1 / sqrt((double)n);
+        Om[n + i] = (i % 2 ? 1.0 : -1.0) / sqrt((double)n);
+    }
+    if (n % 2) { /* keep the second row orthogonal to the first */
+        Om[n + n - 1] = 0;
+        double norm = 0;
+        for (int i = 0; i < n; i++)
+            norm += Om[n + i] * Om[n + i];
+        for (int i = 0; i < n; i++)
+            Om[n + i] /= sqrt(norm);
+    }
+    nqm_probe pr = {.b = B, .Omega = Om, .Y = Y};
+    CHECK(model->ops->probe(model, 0, NULL, gp, &pr) == 0, "%s: probe failed", label);
+    double trace = 0, scale = 0, worst = 0;
+    for (int i = 0; i < n; i++) {
+        trace += Kd[(size_t)i * n + i];
+        scale = fmax(scale, fabs(Kd[(size_t)i * n + i]));
+        worst = fmax(worst, fabs(g[i] - gp[i]) / fmax(1, fabs(g[i])));
+    }
+    worst = fmax(worst, fabs(pr.trace - trace) / trace);
+    for (int a = 0; a < B; a++)
+        for (int b = 0; b < B; b++) {
+            double h = 0;
+            for (int i = 0; i < n; i++) {
+                double ky = 0;
+                for (int j = 0; j < n; j++)
+                    ky += Kd[(size_t)j * n + i] * Om[(size_t)b * n + j];
+                if (a == 0)
+                    worst = fmax(worst, fabs(ky - Y[(size_t)b * n + i]) / scale);
+                h += Om[(size_t)a * n + i] * ky;
+            }
+            worst = fmax(worst, fabs(h - pr.H[b * B + a]) / scale);
+        }
+    worst_probe = fmax(worst_probe, worst);
+    CHECK(worst < 1e-12, "%s: probe differs from the dense kernel by %.3g", label, worst);
+    free(Kd);
+    free(g);
+    free(gp);
+    free(Om);
+    free(Y);
+}
+
 static void check_model(nqm_config *cfg)
 {
     char label[96];
@@ -225,6 +306,8 @@ static void check_model(nqm_config *cfg)
     model->ops->advance(model, 0, NULL, g, NULL);
     for (int step = 0; step <= 5 && model->ops->top_eigs; step++) {
         compare_now(model, label, step);
+        if (step == 5 && model->ops->probe)
+            check_probe(model, label);
         for (int i = 0; i < n; i++)
             r[i] = g[i] - data.y[i];
         model->ops->advance(model, 0.5 / n, r, g, NULL);
@@ -255,7 +338,8 @@ int main(void)
             nqm_config_free(&cfg);
             runs += 2;
         }
-    printf("%d models x 6 points: top_eigs vs dense worst |dlambda|/lambda1 %.3g, eigenvector "
-           "1 - |overlap| %.3g\n", runs, worst_value, worst_vector);
+    printf("%d models x 6 points: assembled K vs K e_j %.3g; top_eigs vs dense worst "
+           "|dlambda|/lambda1 %.3g, eigenvector 1 - |overlap| %.3g; probe vs dense %.3g\n",
+           runs, worst_assembly, worst_value, worst_vector, worst_probe);
     return check_report("test_deep_kernel");
 }
