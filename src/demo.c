@@ -374,7 +374,7 @@ static int do_resume(parser *ps, char *rest)
 
 static int do_log(parser *ps, char *rest)
 {
-    int on;
+    int on = 0;
     if (need_scene(ps, "log") != 0 || parse_switch(ps, "log", rest, &on) != 0)
         return -1;
     nqm_demo_cmd *c = add_cmd(ps, NQM_DEMO_LOG);

@@ -10,8 +10,10 @@
  * mode through the jet: J^T r, which for quad is J0^T r + (sum_i r_i H_i) D)
  * and pushed forward (J v) in a small multiple of one forward pass: no
  * n x p Jacobian, no p x p Hessian. The tangent kernel K = J J^T is
- * assembled column by column from the products J (J^T e_j), and its top
- * eigenpairs can come from matrix-free products K u = J (J^T u) alone.
+ * assembled from one backward pass with r = 1, whose adjoints are then
+ * each example's own (Gram matrices of adjoints and layer inputs); its
+ * top eigenpairs can also come from matrix-free products K u = J (J^T u)
+ * alone (top_eigs), and probe gives Omega K Omega^T, K Omega^T and tr K.
  *
  * The mlp (mlp.c) and cnn (cnn.c) families describe their layers, draw
  * w0 and hand both to nqm_taylor_new. */

@@ -23,6 +23,13 @@
  * starting from zb1 = zb2 = r at the readout: this is J0^T r + (sum_i r_i
  * H_i) D, the Hessian-vector product folded into one backward pass.
  *
+ * With r = 1 the adjoints' row i is example i's own (examples never mix),
+ * so the kernel K_ij = <J_i, J_j> comes from that one backward pass: for a
+ * dense layer J_i = (zb1_i h'_i^T + zb2_i h1'_i^T) / sqrt(in) and inner
+ * products factor into Gram matrices of adjoints and inputs; the few
+ * parameters of a convolution or pool readout get their per-example
+ * gradients formed outright.
+ *
  * Base point: net evaluates at w (recomputed on every call), lin and quad
  * at w0 (computed once). Buffers are (n, out) per layer, row-major, all in
  * one allocation; nothing of size n x p or p x p exists. */
