@@ -38,7 +38,7 @@ const char *nqm_format_name(nqm_format f)
 
 /* ---- numbers and JSON pieces ---------------------------------------------- */
 
-static void put_number(FILE *f, double v, int json)
+void nqm_put_number(FILE *f, double v, int json)
 {
     if (isfinite(v))
         fprintf(f, "%.17g", v);
@@ -48,7 +48,7 @@ static void put_number(FILE *f, double v, int json)
         fputs(isnan(v) ? "nan" : v > 0 ? "inf" : "-inf", f);
 }
 
-static void put_json_string(FILE *f, const char *s)
+void nqm_put_json_string(FILE *f, const char *s)
 {
     fputc('"', f);
     for (; *s; s++) {
@@ -76,21 +76,21 @@ static void put_key(json_object *o, const char *key)
     if (o->members++)
         fputc(',', o->f);
     fputs(o->compact ? (o->members > 1 ? " " : "") : "\n  ", o->f);
-    put_json_string(o->f, key);
+    nqm_put_json_string(o->f, key);
     fputs(": ", o->f);
 }
 
 static void json_number(json_object *o, const char *key, double v)
 {
     put_key(o, key);
-    put_number(o->f, v, 1);
+    nqm_put_number(o->f, v, 1);
 }
 
 static void json_string(json_object *o, const char *key, const char *s)
 {
     put_key(o, key);
     if (s)
-        put_json_string(o->f, s);
+        nqm_put_json_string(o->f, s);
     else
         fputs("null", o->f);
 }
@@ -106,13 +106,15 @@ static void json_integer(json_object *o, const char *key, long v, int valid)
 
 /* ---- records ------------------------------------------------------------------ */
 
-/* Columns: step eta loss g gnorm lambda1..lambdaK phase, K >= 2 so that
- * every run has lambda1 and lambda2 (nan or null where the kernel has
- * fewer eigenvalues). */
+/* Columns: step eta loss g gnorm lambda1..lambdaK [test_loss
+ * test_accuracy] phase, K >= 2 so that every run has lambda1 and lambda2
+ * (nan or null where the kernel has fewer eigenvalues); the test columns
+ * only when the run has a test set. */
 typedef struct {
     nqm_format format;
     int lambdas;     /* K */
     int eigs;        /* eigenvalues the session computes, <= K */
+    int test;        /* the run has a test set */
 } record_layout;
 
 static const char *const base_columns[] = {"step", "eta", "loss", "g", "gnorm"};
@@ -127,6 +129,8 @@ static void write_header(FILE *f, const record_layout *lay)
         fprintf(f, "%s%c", base_columns[i], sep);
     for (int k = 0; k < lay->lambdas; k++)
         fprintf(f, "lambda%d%c", k + 1, sep);
+    if (lay->test)
+        fprintf(f, "test_loss%ctest_accuracy%c", sep, sep);
     fputs("phase\n", f);
 }
 
@@ -137,11 +141,15 @@ static void write_delimited(FILE *f, const record_layout *lay, const nqm_record 
     fprintf(f, "%ld", r->step);
     for (int i = 0; i < BASE_COLUMNS - 1; i++) {
         fputc(sep, f);
-        put_number(f, v[i], 0);
+        nqm_put_number(f, v[i], 0);
     }
     for (int k = 0; k < lay->lambdas; k++) {
         fputc(sep, f);
-        put_number(f, k < lay->eigs ? r->lambda[k] : NAN, 0);
+        nqm_put_number(f, k < lay->eigs ? r->lambda[k] : NAN, 0);
+    }
+    for (int i = 0; lay->test && i < 2; i++) {
+        fputc(sep, f);
+        nqm_put_number(f, i ? r->test_accuracy : r->test_loss, 0);
     }
     fputc(sep, f);
     fputs(nqm_phase_name(r->phase), f);
@@ -154,11 +162,17 @@ static void write_jsonl(FILE *f, const record_layout *lay, const nqm_record *r)
     fprintf(f, "{\"step\":%ld", r->step);
     for (int i = 0; i < BASE_COLUMNS - 1; i++) {
         fprintf(f, ",\"%s\":", base_columns[i + 1]);
-        put_number(f, v[i], 1);
+        nqm_put_number(f, v[i], 1);
     }
     for (int k = 0; k < lay->lambdas; k++) {
         fprintf(f, ",\"lambda%d\":", k + 1);
-        put_number(f, k < lay->eigs ? r->lambda[k] : NAN, 1);
+        nqm_put_number(f, k < lay->eigs ? r->lambda[k] : NAN, 1);
+    }
+    if (lay->test) {
+        fputs(",\"test_loss\":", f);
+        nqm_put_number(f, r->test_loss, 1);
+        fputs(",\"test_accuracy\":", f);
+        nqm_put_number(f, r->test_accuracy, 1);
     }
     fprintf(f, ",\"phase\":\"%s\"}\n", nqm_phase_name(r->phase));
 }
@@ -220,6 +234,9 @@ static void write_summary_run(json_object *f, const batch_result *res)
     json_integer(f, "peak_step", p->peak_step, p->peak_step >= 0);
     json_number(f, "peak_loss", p->peak_loss);
     json_number(f, "final_loss", s->final_loss);
+    json_integer(f, "n_test", s->n_test, 1);
+    json_number(f, "best_test_loss", s->best_test_loss);
+    json_number(f, "best_test_accuracy", s->best_test_accuracy);
     json_integer(f, "T1", p->T1, p->T1 >= 0);
     json_integer(f, "T2", p->T2, p->T2 >= 0);
     json_integer(f, "T3", p->T3, p->T3 >= 0);
@@ -322,32 +339,50 @@ static int publish(const char *tmp, const char *path, int force)
     return rc;
 }
 
-static int write_summary_file(const nqm_config *cfg, const batch_result *res,
-                              const nqm_batch_options *opt, FILE *errs)
+int nqm_write_atomic(const char *path, int force, const char *what,
+                     void (*write)(FILE *f, const void *ctx), const void *ctx, FILE *errs)
 {
     char tmp[4200];
-    FILE *f = open_temp(opt->summary, tmp, sizeof tmp);
+    FILE *f = open_temp(path, tmp, sizeof tmp);
     if (!f) {
-        fprintf(errs, "nqmtop: --summary: cannot create a file next to %s: %s\n", opt->summary,
+        fprintf(errs, "nqmtop: %s: cannot create a file next to %s: %s\n", what, path,
                 strerror(errno));
         return 1;
     }
-    write_summary(f, 0, cfg, res);
+    write(f, ctx);
     int bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
     int saved = errno;
     bad |= fclose(f) != 0;
     if (bad) {
         unlink(tmp);
-        fprintf(errs, "nqmtop: --summary: writing %s failed: %s\n", opt->summary,
-                strerror(saved));
+        fprintf(errs, "nqmtop: %s: writing %s failed: %s\n", what, path, strerror(saved));
         return 1;
     }
-    if (publish(tmp, opt->summary, opt->force) != 0) {
-        fprintf(errs, "nqmtop: --summary: %s: %s%s\n", opt->summary, strerror(errno),
+    if (publish(tmp, path, force) != 0) {
+        fprintf(errs, "nqmtop: %s: %s: %s%s\n", what, path, strerror(errno),
                 errno == EEXIST ? " (use --force to replace it)" : "");
         return 1;
     }
     return 0;
+}
+
+/* What the summary file is written from. */
+typedef struct {
+    const nqm_config *cfg;
+    const batch_result *res;
+} summary_source;
+
+static void write_summary_to(FILE *f, const void *ctx)
+{
+    const summary_source *src = ctx;
+    write_summary(f, 0, src->cfg, src->res);
+}
+
+static int write_summary_file(const nqm_config *cfg, const batch_result *res,
+                              const nqm_batch_options *opt, FILE *errs)
+{
+    summary_source src = {cfg, res};
+    return nqm_write_atomic(opt->summary, opt->force, "--summary", write_summary_to, &src, errs);
 }
 
 /* ---- the run --------------------------------------------------------------------- */
@@ -380,7 +415,8 @@ static int run_session(nqm_session *s, const nqm_config *cfg, const nqm_batch_op
                        FILE *out, FILE *errs)
 {
     int eigs = nqm_session_eigs(s);
-    record_layout lay = {opt->format, eigs > 2 ? eigs : 2, eigs};
+    record_layout lay = {opt->format, eigs > 2 ? eigs : 2, eigs,
+                         nqm_session_data(s)->n_test > 0};
     batch_result res;
     res.eigs = eigs;
     double start = now_seconds();

@@ -15,13 +15,14 @@
 #include "nqmtop/keys.h"
 #include "nqmtop/preset.h"
 #include "nqmtop/settings.h"
+#include "nqmtop/sweepout.h"
 #include "nqmtop/ui.h"
 
 /* Debian's libopenblas exports these; there is no header for them. */
 char *openblas_get_corename(void);
 char *openblas_get_config(void);
 
-enum { EXIT_USAGE = 2, OPT_SHOW_PRESET = 256, OPT_FORCE };
+enum { EXIT_USAGE = 2, OPT_SHOW_PRESET = 256, OPT_FORCE, OPT_SWEEP, OPT_REPEATS, OPT_ETA_MAX };
 
 typedef struct {
     const char *preset;
@@ -34,6 +35,8 @@ typedef struct {
     int batch, list, force, help, version;
     nqm_ui_options ui;
     nqm_settings settings;  /* the user's defaults file */
+    nqm_sweep_spec sweep;   /* --sweep axes, --repeats, --jobs, --eta-max */
+    int sweeping;           /* any of those was given: run a sweep */
 } cli_options;
 
 static const struct option long_options[] = {
@@ -48,6 +51,10 @@ static const struct option long_options[] = {
     {"ascii", no_argument, NULL, 'U'},
     {"no-color", no_argument, NULL, 'C'},
     {"force", no_argument, NULL, OPT_FORCE},
+    {"sweep", required_argument, NULL, OPT_SWEEP},
+    {"repeats", required_argument, NULL, OPT_REPEATS},
+    {"jobs", required_argument, NULL, 'j'},
+    {"eta-max", no_argument, NULL, OPT_ETA_MAX},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -66,6 +73,12 @@ static void print_help(FILE *f)
           "  -f, --format FMT        batch record format: tsv (default), csv or jsonl\n"
           "  -o, --summary FILE|-    write a JSON summary of the batch run ('-': stdout)\n"
           "      --force             let --summary replace an existing file\n"
+          "      --sweep KEY=FROM:TO:N[:log]\n"
+          "                          run over N values of a numeric key (repeatable: a\n"
+          "                          second axis); one result per point and model\n"
+          "      --repeats R         seeds per sweep point, reported as mean and spread\n"
+          "  -j, --jobs N            runs of a sweep at once (default: the online cores)\n"
+          "      --eta-max           sweep: measure eta_max by bisection on eta\n"
           "  -l, --list-presets      list the presets with their descriptions\n"
           "      --show-preset NAME  print the resolved configuration of a preset\n"
           "                          (with any --set applied) in preset form\n"
@@ -95,6 +108,47 @@ static int usage_error(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fputs(" (see nqmtop --help)\n", stderr);
     return -1;
+}
+
+/* A whole number from lo to hi for option name. */
+static int parse_count(const char *name, const char *arg, long lo, long hi, int *out)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (arg[0] < '0' || arg[0] > '9' || *end != '\0' || v < lo || v > hi) {
+        fprintf(stderr, "nqmtop: %s: '%s' is not a whole number from %ld to %ld (see nqmtop --help)\n",
+                name, arg, lo, hi);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+static int take_sweep(const char *arg, nqm_sweep_spec *spec)
+{
+    char err[512];
+    if (spec->naxes == NQM_SWEEP_MAX_AXES)
+        return usage_error("--sweep: at most two axes, not '%s' as well", arg);
+    if (nqm_sweep_axis_parse(arg, &spec->axis[spec->naxes], err, sizeof err) != 0) {
+        fprintf(stderr, "nqmtop: %s\n", err);
+        return -1;
+    }
+    spec->naxes++;
+    return 0;
+}
+
+/* The sweep options; 1 when c is not one of them. */
+static int take_sweep_option(int c, cli_options *o)
+{
+    o->sweeping = 1;
+    switch (c) {
+    case OPT_SWEEP: return take_sweep(optarg, &o->sweep);
+    case OPT_REPEATS:
+        return parse_count("--repeats", optarg, 1, NQM_SWEEP_MAX_REPEATS, &o->sweep.repeats);
+    case 'j': return parse_count("--jobs", optarg, 1, NQM_SWEEP_MAX_JOBS, &o->sweep.jobs);
+    case OPT_ETA_MAX: o->sweep.eta_max = 1; return 0;
+    default: o->sweeping = o->sweep.naxes > 0 || o->sweep.eta_max || o->sweep.repeats; return 1;
+    }
 }
 
 static int parse_steps(const char *arg, long *out)
@@ -134,7 +188,7 @@ static int take_option(int c, cli_options *o)
     case OPT_FORCE: o->force = 1; return 0;
     case 'h': o->help = 1; return 0;
     case 'V': o->version = 1; return 0;
-    default: return -1;
+    default: return take_sweep_option(c, o) == 0 ? 0 : -1;
     }
 }
 
@@ -166,7 +220,7 @@ static int parse_args(int argc, char **argv, cli_options *o)
     o->preset = o->settings.preset[0] ? o->settings.preset : NQM_DEFAULT_PRESET;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":p:s:bn:f:o:lUChV", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":p:s:bn:f:o:lUChVj:", long_options, NULL)) != -1) {
         if (c == '?' || c == ':')
             return unknown_option(c, argv);
         if (take_option(c, o) != 0)
@@ -246,6 +300,27 @@ static int run_batch(const cli_options *o, const nqm_config *cfg)
     return rc;
 }
 
+/* A sweep with --batch: records as results complete, stdout line by line. */
+static int run_sweep_batch(const cli_options *o, const nqm_config *cfg)
+{
+    nqm_sweep_spec spec = o->sweep;
+    spec.repeats = spec.repeats ? spec.repeats : 1;
+    spec.steps = cfg->steps;
+    if (spec.jobs == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        spec.jobs = cores < 1 ? 1 : cores > NQM_SWEEP_MAX_JOBS ? NQM_SWEEP_MAX_JOBS : (int)cores;
+    }
+    nqm_sweep_output opt = {NQM_FORMAT_TSV, o->summary, o->force, isatty(STDERR_FILENO)};
+    if (o->format)
+        opt.format = (nqm_format)nqm_format_parse(o->format);
+    int rc = nqm_sweep_batch(cfg, &spec, &opt, stdout, stderr);
+    if (fclose(stdout) != 0 && rc == 0) {
+        fputs("nqmtop: writing the records failed\n", stderr);
+        rc = 1;
+    }
+    return rc;
+}
+
 static int run(const cli_options *o)
 {
     if (!o->batch && !isatty(STDOUT_FILENO)) {
@@ -258,7 +333,12 @@ static int run(const cli_options *o)
     int rc = resolve(o, o->preset, &cfg);
     if (rc != 0)
         return rc;
-    if (o->batch) {
+    if (o->batch && o->sweeping) {
+        rc = run_sweep_batch(o, &cfg);
+    } else if (o->sweeping) {
+        fputs("nqmtop: a sweep needs --batch for now\n", stderr);
+        rc = EXIT_USAGE;
+    } else if (o->batch) {
         rc = run_batch(o, &cfg);
     } else {
         setlocale(LC_CTYPE, "");

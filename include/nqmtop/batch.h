@@ -24,6 +24,18 @@ const char *nqm_format_name(nqm_format f);
  * (unless force) and its directory must be writable. 0, or -1 with err. */
 int nqm_batch_check(const nqm_batch_options *opt, char *err, size_t errlen);
 
+/* Output pieces shared with the sweep writer (sweepout.c): a number as
+ * %.17g in the current locale (callers switch to C), non-finite ones as
+ * inf, -inf, nan, or null when json; a JSON string with its escapes. */
+void nqm_put_number(FILE *f, double v, int json);
+void nqm_put_json_string(FILE *f, const char *s);
+
+/* Write path atomically from write(f, ctx): a temporary file beside it,
+ * synced, then linked into place; an existing file is replaced only with
+ * force. 0, or 1 with "nqmtop: WHAT: ..." on errs. */
+int nqm_write_atomic(const char *path, int force, const char *what,
+                     void (*write)(FILE *f, const void *ctx), const void *ctx, FILE *errs);
+
 /* Run cfg headless, records on out, messages on errs. Returns the exit
  * status: 0 (a diverged run included: it is a result), 1 when the run or
  * an output failed, 2 when nqm_batch_check refuses the options. */

@@ -18,5 +18,8 @@ int nqm_dsyevr_index(int n, double *A, int il, int iu, double *w, double *Z, int
 /* The OpenBLAS core in use and its thread count (for --version and benches). */
 const char *nqm_blas_core(void);
 int nqm_blas_threads(void);
+/* Threads OpenBLAS may use from now on, process-wide (a sweep sets 1 so
+ * that its parallel runs do not oversubscribe the cores). */
+void nqm_blas_set_threads(int threads);
 
 #endif

@@ -5,13 +5,14 @@
 #define NQMTOP_CONFIG_H
 
 #include <stddef.h>
+#include "nqmtop/csv.h"
 
-enum { NQM_MAX_EIGS = 8, NQM_NAME_LEN = 64 };
+enum { NQM_MAX_EIGS = 8, NQM_NAME_LEN = 64, NQM_PATH_LEN = 4096 };
 
 typedef enum { MODEL_NET, MODEL_LIN, MODEL_QUAD, MODEL_GQM, MODEL_THEORY, MODEL_COUNT } nqm_model_kind;
 typedef enum { ACT_RELU, ACT_TANH, ACT_SWISH, ACT_LINEAR, ACT_COUNT } nqm_activation;
 typedef enum { LOSS_HALF_SUM, LOSS_MSE, LOSS_HALF_MEAN, LOSS_COUNT } nqm_loss;
-typedef enum { DATA_SINGLE, DATA_MIX1D, DATA_GAUSS, DATA_STRIPES, DATA_COUNT } nqm_data_kind;
+typedef enum { DATA_SINGLE, DATA_MIX1D, DATA_GAUSS, DATA_STRIPES, DATA_CSV, DATA_COUNT } nqm_data_kind;
 typedef enum { EIG_ORDER_DIRECTION, EIG_ORDER_SORTED, EIG_ORDER_COUNT } nqm_eig_order;
 /* Architecture of the net / lin / quad models. */
 typedef enum { NETWORK_TWO_LAYER, NETWORK_MLP, NETWORK_CNN, NETWORK_COUNT } nqm_network;
@@ -53,6 +54,23 @@ typedef struct {
     long steps;          /* default step count of a batch run */
     int batch_size;      /* 0: full-batch GD, > 0: SGD with this batch */
     int eigs;            /* kernel eigenvalues tracked, 1..NQM_MAX_EIGS */
+
+    /* data = csv: n, d and test_n are then those of the files (preset.c
+     * measures them), paths already resolved against the preset's folder */
+    char train_file[NQM_PATH_LEN];
+    char test_file[NQM_PATH_LEN];  /* "" : no test file */
+    char label[NQM_NAME_LEN];      /* label column: name, 1-based number, "" the last */
+    nqm_csv_header header;
+    double test_fraction;          /* share of the shuffled rows held out as test set */
+    int train_size;                /* training rows taken (0: all that are left) */
+    int test_n;                    /* test examples (synthetic data: drawn anew) */
+
+    /* Models a sweep runs at every grid point, from the same initialisation
+     * (nmodels = 0: only `model`). */
+    int nmodels;
+    nqm_model_kind models[MODEL_COUNT];
+
+    int threads;         /* core threads of one run (0: nqm_core_threads()); not a key */
 } nqm_config;
 
 /* Defaults for every key (the catapult-1d example without a preset). */
@@ -80,9 +98,11 @@ int nqm_eig_order_parse(const char *s);
 int nqm_network_parse(const char *s);
 int nqm_readout_parse(const char *s);
 
-/* Number of examples and input dimension the data settings imply. */
+/* Number of examples, input dimension and test examples the data settings
+ * imply. */
 int nqm_config_n(const nqm_config *cfg);
 int nqm_config_d(const nqm_config *cfg);
+int nqm_config_test_n(const nqm_config *cfg);
 
 /* Cross-key checks that no single key can make (theory needs 1-D data or
  * one example, ...). Returns 0 or -1 with a message in err. */

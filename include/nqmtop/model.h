@@ -56,6 +56,10 @@ typedef struct {
      * instead of assembled. 0: done; 1: this model cannot probe in its
      * current state and did nothing; -1: failure. */
     int (*probe)(nqm_model *self, double eta_s, const double *r, double *g, nqm_probe *probe);
+    /* Optional (NULL when absent): the outputs g (n) on other inputs X
+     * (n, d) at the current parameters, the model left as it is (test
+     * sets). 0, or -1 when out of memory. */
+    int (*predict)(nqm_model *self, const double *X, int n, double *g);
 } nqm_model_ops;
 
 struct nqm_model {

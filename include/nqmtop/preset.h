@@ -42,6 +42,10 @@ int nqm_preset_parse(const char *label, const char *text, size_t len, nqm_config
  * cfg is unchanged. */
 int nqm_preset_apply_set(nqm_config *cfg, const char *assignment, char *err, size_t errlen);
 
+/* What a key's value is (sweeps take the numeric keys). */
+typedef enum { NQM_KEY_UNKNOWN = -1, NQM_KEY_OTHER, NQM_KEY_NUMBER, NQM_KEY_WHOLE } nqm_key_kind;
+nqm_key_kind nqm_preset_key_kind(const char *key);
+
 /* Path of the preset file a NAME (or path) refers to. Unknown names get an
  * error that suggests up to three close names. */
 int nqm_preset_find(const char *name_or_path, char *path, size_t pathlen, char *err,

@@ -13,7 +13,14 @@ typedef struct {
     int has_spare;
 } nqm_rng;
 
-enum { NQM_STREAM_DATA = 1, NQM_STREAM_INIT = 2, NQM_STREAM_BATCH = 3, NQM_STREAM_SIGN = 4 };
+enum {
+    NQM_STREAM_DATA = 1,
+    NQM_STREAM_INIT = 2,
+    NQM_STREAM_BATCH = 3,
+    NQM_STREAM_SIGN = 4,
+    NQM_STREAM_TEST = 5,      /* synthetic test sets */
+    NQM_STREAM_TEST_SIGN = 6  /* the gqm's Sigma(x) of test inputs */
+};
 
 void nqm_rng_seed(nqm_rng *r, uint64_t seed, uint64_t stream);
 uint64_t nqm_rng_u64(nqm_rng *r);

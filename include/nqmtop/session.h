@@ -21,6 +21,9 @@ typedef struct {
     double lambda[NQM_MAX_EIGS]; /* eigenvalues of s*K, eig_order order */
     double lambda_max;           /* largest eigenvalue of s*K */
     nqm_phase phase;             /* online label of this step */
+    double test_loss;            /* on the test set, same convention (NaN without one) */
+    double test_accuracy;        /* share of test outputs with the sign of their +-1
+                                    label (NaN without a test set or such labels) */
 } nqm_record;
 
 typedef struct nqm_session nqm_session;
@@ -69,6 +72,9 @@ typedef struct {
     double lambda0[NQM_MAX_EIGS];    /* at step 0, eig_order order */
     double lambda_final[NQM_MAX_EIGS];
     double final_loss;
+    int n_test;                      /* test examples, 0 without a test set */
+    double best_test_loss;           /* lowest test loss of any step (NaN without) */
+    double best_test_accuracy;       /* highest test accuracy of any step (NaN without) */
     long steps;                      /* steps taken */
     nqm_phase_summary phases;
 } nqm_run_summary;

@@ -17,6 +17,7 @@ void dsyevr_(const char *, const char *, const char *, const int *, double *, co
              int *, size_t, size_t, size_t);
 char *openblas_get_corename(void);
 int openblas_get_num_threads(void);
+void openblas_set_num_threads(int);
 
 void nqm_dgemm(const char *transa, const char *transb, int m, int n, int k, double alpha,
                const double *A, int lda, const double *B, int ldb, double beta, double *C,
@@ -44,3 +45,5 @@ int nqm_dsyevr_index(int n, double *A, int il, int iu, double *w, double *Z, int
 const char *nqm_blas_core(void) { return openblas_get_corename(); }
 
 int nqm_blas_threads(void) { return openblas_get_num_threads(); }
+
+void nqm_blas_set_threads(int threads) { openblas_set_num_threads(threads); }

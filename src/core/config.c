@@ -11,7 +11,8 @@
 static const char *const model_names[MODEL_COUNT] = {"net", "lin", "quad", "gqm", "theory"};
 static const char *const activation_names[ACT_COUNT] = {"relu", "tanh", "swish", "linear"};
 static const char *const loss_names[LOSS_COUNT] = {"half-sum", "mse", "half-mean"};
-static const char *const data_names[DATA_COUNT] = {"single", "mix1d", "gauss", "stripes"};
+static const char *const data_names[DATA_COUNT] = {"single", "mix1d", "gauss", "stripes",
+                                                   "csv"};
 static const char *const eig_order_names[EIG_ORDER_COUNT] = {"direction", "sorted"};
 static const char *const network_names[NETWORK_COUNT] = {"two-layer", "mlp", "cnn"};
 static const char *const readout_names[READOUT_COUNT] = {"average", "linear"};
@@ -50,6 +51,7 @@ void nqm_config_defaults(nqm_config *cfg)
     cfg->channels = 8;
     cfg->kernel = 3;
     cfg->readout = READOUT_AVERAGE;
+    cfg->header = CSV_HEADER_AUTO;
 }
 
 /* x is meaningful only with data = single, where it holds d numbers; other
@@ -126,6 +128,11 @@ int nqm_config_d(const nqm_config *cfg)
     return cfg->data == DATA_MIX1D ? 1 : cfg->d;
 }
 
+int nqm_config_test_n(const nqm_config *cfg)
+{
+    return cfg->data == DATA_SINGLE ? 0 : cfg->test_n;
+}
+
 /* The mlp and cnn (taylor.c): parameters, their start values and a
  * gradient (3 p), ten (n, units) buffers per layer and four adjoint
  * buffers (counted as 14 per layer), and lin's constant n x n kernel. */
@@ -143,8 +150,8 @@ static double deep_doubles(const nqm_config *cfg)
 }
 
 /* Bytes a run of this configuration needs, as an estimate in doubles:
- * the data, the kernel with its eigen workspace (about 3 n^2), and the
- * model's parameters (two-layer: U, V, their start values and the step:
+ * the data and the test set with their outputs, the kernel with its eigen
+ * workspace (about 3 n^2), and the model's parameters (two-layer: U, V, their start values and the step:
  * about 3 m (d + 1), plus n x m per-example scratch; gqm: 3 d). The
  * dynamics equations keep O(1) numbers besides the kernel. */
 static double model_doubles(const nqm_config *cfg)
@@ -164,8 +171,8 @@ static double model_doubles(const nqm_config *cfg)
 
 static double kernel_doubles(const nqm_config *cfg)
 {
-    double n = nqm_config_n(cfg), d = nqm_config_d(cfg);
-    return n * (d + 1.0) + 3.0 * n * n;
+    double n = nqm_config_n(cfg), d = nqm_config_d(cfg), nt = nqm_config_test_n(cfg);
+    return (n + nt) * (d + 2.0) + 3.0 * n * n;
 }
 
 static int check_memory(const nqm_config *cfg, char *err, size_t errlen)
@@ -233,8 +240,26 @@ static int check_network(const nqm_config *cfg, char *err, size_t errlen)
     return 0;
 }
 
+/* Where training and test examples come from. */
+static int check_data(const nqm_config *cfg, char *err, size_t errlen)
+{
+    if (cfg->data != DATA_CSV)
+        return 0;
+    if (cfg->train_file[0] == '\0') {
+        snprintf(err, errlen, "train_file: data = csv needs a training file");
+        return -1;
+    }
+    if (cfg->test_file[0] != '\0' && cfg->test_fraction > 0) {
+        snprintf(err, errlen, "test_fraction: give test_file or test_fraction, not both");
+        return -1;
+    }
+    return 0;
+}
+
 int nqm_config_check(const nqm_config *cfg, char *err, size_t errlen)
 {
+    if (check_data(cfg, err, errlen) != 0)
+        return -1;
     if (cfg->data == DATA_SINGLE && !cfg->x) {
         snprintf(err, errlen, "x: data = single needs an input vector (out of memory?)");
         return -1;

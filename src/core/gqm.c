@@ -4,7 +4,9 @@
  *
  * with Sigma_i diagonal with random +-1 entries (one draw per example) and
  * w0 ~ N(0, I_d), so p = d. Its Jacobian row is phi_i + gamma Sigma_i w;
- * the kernel is accumulated over blocks of parameters, never all at once. */
+ * the kernel is accumulated over blocks of parameters, never all at once.
+ * A test input x gets a Sigma(x) of its own, drawn on the test-sign stream
+ * (the same draws at every step), as any new example would. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@ typedef struct {
     nqm_model base;
     int n, d;
     double gamma;
+    unsigned long seed;
     double *w;        /* (d) parameters */
     double *phi;      /* (n, d) normalised inputs */
     int8_t *sign;     /* (n, d) diagonals of Sigma_i */
@@ -75,6 +78,28 @@ static int gqm_advance(nqm_model *self, double eta_s, const double *r, double *g
     return 0;
 }
 
+/* g of the inputs X (n, d), Sigma(x) drawn anew for each of them. */
+static int gqm_predict(nqm_model *self, const double *X, int n, double *g)
+{
+    gqm *q = (gqm *)self;
+    nqm_rng rng;
+    nqm_rng_seed(&rng, q->seed, NQM_STREAM_TEST_SIGN);
+    for (int i = 0; i < n; i++) {
+        const double *x = X + (size_t)i * q->d;
+        double norm = 0, lin = 0, quad = 0;
+        for (int j = 0; j < q->d; j++)
+            norm += x[j] * x[j];
+        norm = sqrt(norm);
+        for (int j = 0; j < q->d; j++) {
+            double sign = (nqm_rng_u64(&rng) >> 63) ? 1 : -1;
+            lin += q->w[j] * (norm > 0 ? x[j] / norm : 0);
+            quad += sign * q->w[j] * q->w[j];
+        }
+        g[i] = lin + 0.5 * q->gamma * quad;
+    }
+    return 0;
+}
+
 static double *gqm_params(nqm_model *self, size_t *p)
 {
     gqm *q = (gqm *)self;
@@ -93,7 +118,7 @@ static void gqm_free(nqm_model *self)
 }
 
 static const nqm_model_ops gqm_ops = {
-    .advance = gqm_advance, .params = gqm_params, .free = gqm_free};
+    .advance = gqm_advance, .params = gqm_params, .free = gqm_free, .predict = gqm_predict};
 
 int nqm_gqm_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, char *err,
                 size_t errlen)
@@ -109,6 +134,7 @@ int nqm_gqm_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, ch
     q->n = n;
     q->d = d;
     q->gamma = cfg->gamma;
+    q->seed = cfg->seed;
     q->w = malloc((size_t)d * sizeof *q->w);
     q->phi = malloc((size_t)n * d * sizeof *q->phi);
     q->sign = malloc((size_t)n * d * sizeof *q->sign);

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "nqmtop/data.h"
 
 /* ---- keys -------------------------------------------------------------- */
 
@@ -29,13 +30,15 @@ typedef enum {
     KEY_MODEL, KEY_ACTIVATION, KEY_NETWORK, KEY_DEPTH, KEY_BIASES, KEY_CHANNELS, KEY_KERNEL,
     KEY_READOUT, KEY_LOSS, KEY_DATA, KEY_X, KEY_Y, KEY_WIDTH, KEY_N, KEY_D, KEY_MU, KEY_SIGMA,
     KEY_GAMMA, KEY_SEED, KEY_ETA, KEY_ETA_REL, KEY_STEPS, KEY_BATCH_SIZE, KEY_EIGS,
-    KEY_EIG_ORDER, KEY_COUNT
+    KEY_EIG_ORDER, KEY_TRAIN_FILE, KEY_TEST_FILE, KEY_LABEL, KEY_HEADER, KEY_TEST_FRACTION,
+    KEY_TRAIN_SIZE, KEY_TEST_N, KEY_MODELS, KEY_COUNT
 } key_id;
 
 static const char *const key_names[KEY_COUNT] = {
     "model", "activation", "network", "depth", "biases", "channels", "kernel", "readout",
     "loss", "data", "x", "y", "width", "n", "d", "mu", "sigma", "gamma", "seed", "eta",
-    "eta_rel", "steps", "batch_size", "eigs", "eig_order",
+    "eta_rel", "steps", "batch_size", "eigs", "eig_order", "train_file", "test_file", "label",
+    "header", "test_fraction", "train_size", "test_n", "models",
 };
 
 #define WIDTH_MAX 1000000000000L
@@ -52,6 +55,23 @@ static int key_lookup(const char *name)
         if (strcmp(key_names[k], name) == 0)
             return k;
     return -1;
+}
+
+nqm_key_kind nqm_preset_key_kind(const char *key)
+{
+    switch (key_lookup(key)) {
+    case KEY_Y: case KEY_MU: case KEY_SIGMA: case KEY_GAMMA: case KEY_ETA: case KEY_ETA_REL:
+    case KEY_TEST_FRACTION:
+        return NQM_KEY_NUMBER;
+    case KEY_DEPTH: case KEY_BIASES: case KEY_CHANNELS: case KEY_KERNEL: case KEY_WIDTH:
+    case KEY_N: case KEY_D: case KEY_SEED: case KEY_STEPS: case KEY_BATCH_SIZE: case KEY_EIGS:
+    case KEY_TRAIN_SIZE: case KEY_TEST_N:
+        return NQM_KEY_WHOLE;
+    case -1:
+        return NQM_KEY_UNKNOWN;
+    default:
+        return NQM_KEY_OTHER;
+    }
 }
 
 /* ---- small string helpers ------------------------------------------------ */
@@ -384,6 +404,11 @@ static const char *data_name_i(int k) { return nqm_data_name((nqm_data_kind)k); 
 static const char *eig_order_name_i(int k) { return nqm_eig_order_name((nqm_eig_order)k); }
 static const char *network_name_i(int k) { return nqm_network_name((nqm_network)k); }
 static const char *readout_name_i(int k) { return nqm_readout_name((nqm_readout)k); }
+static const char *header_name_i(int k)
+{
+    static const char *const names[] = {"auto", "yes", "no"};
+    return k >= 0 && k < 3 ? names[k] : "?";
+}
 
 /* ---- setting one key ------------------------------------------------------ */
 
@@ -393,6 +418,7 @@ typedef struct {
     int x_count;           /* values of this stage's x, 0 if none */
     long d_given;          /* this stage's d, 0 if none */
     int d_where;           /* where that d was given */
+    const char *file;      /* the preset file relative paths start from, NULL: --set */
 } stage_state;
 
 static int set_long(long *field, const char *value, uint64_t lo, uint64_t hi, char *msg,
@@ -519,8 +545,106 @@ static int set_enum_key(nqm_config *cfg, key_id k, const char *value, char *msg,
             return -1;
         cfg->eig_order = (nqm_eig_order)e;
         return 0;
+    case KEY_HEADER:
+        if (parse_word(value, header_name_i, 3, &e, msg, msglen) != 0)
+            return -1;
+        cfg->header = (nqm_csv_header)e;
+        return 0;
     default:
         return 1;
+    }
+}
+
+/* A file name; a relative one given in a preset file starts from that
+ * file's folder, one given by --set from the working directory. */
+static int set_path(char *field, const char *value, const stage_state *st, char *msg,
+                    size_t msglen)
+{
+    const char *slash = st->file && value[0] != '/' ? strrchr(st->file, '/') : NULL;
+    int dirlen = slash ? (int)(slash - st->file) + 1 : 0;
+    if (strlen(value) + (size_t)dirlen >= NQM_PATH_LEN) {
+        snprintf(msg, msglen, "path longer than %d bytes", NQM_PATH_LEN - 1);
+        return -1;
+    }
+    snprintf(field, NQM_PATH_LEN, "%.*s%s", dirlen, slash ? st->file : "", value);
+    return 0;
+}
+
+/* A column name or 1-based number; "last" for the last column. */
+static int set_label(nqm_config *cfg, const char *value, char *msg, size_t msglen)
+{
+    if (strlen(value) >= sizeof cfg->label) {
+        snprintf(msg, msglen, "'%.20s...' is longer than %d bytes", value,
+                 (int)sizeof cfg->label - 1);
+        return -1;
+    }
+    snprintf(cfg->label, sizeof cfg->label, "%s", strcmp(value, "last") == 0 ? "" : value);
+    return 0;
+}
+
+/* A comma-separated list of distinct model names. */
+static int set_models(nqm_config *cfg, const char *value, char *msg, size_t msglen)
+{
+    nqm_model_kind list[MODEL_COUNT];
+    int count = 0;
+    const char *s = value;
+    for (;;) {
+        char word[NQM_NAME_LEN];
+        size_t span = strcspn(s, ",");
+        copy_trimmed(word, sizeof word, s, span);
+        int e;
+        if (parse_word(word, model_name_i, MODEL_COUNT, &e, msg, msglen) != 0)
+            return -1;
+        for (int i = 0; i < count; i++)
+            if (list[i] == (nqm_model_kind)e) {
+                snprintf(msg, msglen, "%s is listed twice", word);
+                return -1;
+            }
+        list[count++] = (nqm_model_kind)e;
+        if (s[span] != ',')
+            break;
+        s += span + 1;
+    }
+    memcpy(cfg->models, list, (size_t)count * sizeof *list);
+    cfg->nmodels = count;
+    return 0;
+}
+
+static int set_fraction(double *field, const char *value, char *msg, size_t msglen)
+{
+    double v;
+    if (parse_double(value, &v, msg, msglen) != 0)
+        return -1;
+    if (v < 0 || v >= 1) {
+        snprintf(msg, msglen, "%s is out of range (0 to below 1)", value);
+        return -1;
+    }
+    *field = v;
+    return 0;
+}
+
+/* The keys of the data files, test sets and sweeps; 1 if k is not one. */
+static int set_data_key(nqm_config *cfg, key_id k, const char *value, const stage_state *st,
+                        char *msg, size_t msglen)
+{
+    switch (k) {
+    case KEY_TRAIN_FILE:
+        return set_path(cfg->train_file, value, st, msg, msglen);
+    case KEY_TEST_FILE:
+        return strcmp(value, "none") == 0 ? (cfg->test_file[0] = '\0', 0)
+                                          : set_path(cfg->test_file, value, st, msg, msglen);
+    case KEY_LABEL:
+        return set_label(cfg, value, msg, msglen);
+    case KEY_TEST_FRACTION:
+        return set_fraction(&cfg->test_fraction, value, msg, msglen);
+    case KEY_TRAIN_SIZE:
+        return set_int(&cfg->train_size, value, 0, N_MAX, msg, msglen);
+    case KEY_TEST_N:
+        return set_int(&cfg->test_n, value, 0, N_MAX, msg, msglen);
+    case KEY_MODELS:
+        return set_models(cfg, value, msg, msglen);
+    default:
+        return set_enum_key(cfg, k, value, msg, msglen);
     }
 }
 
@@ -565,7 +689,7 @@ static int set_key(nqm_config *cfg, key_id k, const char *value, stage_state *st
     case KEY_EIGS:
         return set_int(&cfg->eigs, value, 1, NQM_MAX_EIGS, msg, msglen);
     default:
-        return set_enum_key(cfg, k, value, msg, msglen);
+        return set_data_key(cfg, k, value, st, msg, msglen);
     }
 }
 
@@ -685,12 +809,10 @@ static int finish_stage(resolver *r, nqm_config *cfg, const stage_state *st)
     return 0;
 }
 
-/* The cross-key checks; their messages start with the key to blame. */
-static int final_check(resolver *r, const nqm_config *cfg)
+/* A message that starts with a key, reported where that key was last set;
+ * any other (a CSV file's own FILE:LINE: ...) as it is when raw. */
+static int blame(resolver *r, const char *msg, int raw)
 {
-    char msg[512];
-    if (nqm_config_check(cfg, msg, sizeof msg) == 0)
-        return 0;
     char key[32] = "";
     size_t klen = strcspn(msg, ":");
     int k = -1;
@@ -699,9 +821,26 @@ static int final_check(resolver *r, const nqm_config *cfg)
         key[klen] = '\0';
         k = key_lookup(key);
     }
-    if (k < 0)
-        return fail_at(r, 0, NULL, "%s", msg);
-    return fail_at(r, r->where[k], NULL, "%s", msg);
+    if (k >= 0)
+        return fail_at(r, r->where[k], NULL, "%s", msg);
+    if (raw) {
+        snprintf(r->err, r->errlen, "%s", msg);
+        return -1;
+    }
+    return fail_at(r, 0, NULL, "%s", msg);
+}
+
+/* The cross-key checks, after data = csv took n, d and test_n from its
+ * files; their messages start with the key to blame. */
+static int final_check(resolver *r, nqm_config *cfg)
+{
+    char msg[1024];
+    if (cfg->data == DATA_CSV && cfg->train_file[0] &&
+        nqm_data_measure_csv(cfg, msg, sizeof msg) != 0)
+        return blame(r, msg, 1);
+    if (nqm_config_check(cfg, msg, sizeof msg) == 0)
+        return 0;
+    return blame(r, msg, 0);
 }
 
 /* ---- the file format ------------------------------------------------------- */
@@ -787,7 +926,7 @@ static int parse_text(resolver *r, nqm_config *cfg, const char *text, size_t len
 {
     if (is_all_blank(text, len))
         return fail_at(r, 0, NULL, "empty file");
-    stage_state st = {{0}, 0, 0, 0};
+    stage_state st = {{0}, 0, 0, 0, r->file};
     char *line = malloc(NQM_PRESET_MAX_LINE + 1);
     if (!line)
         return fail_at(r, 0, NULL, "out of memory");
@@ -809,7 +948,7 @@ static int parse_text(resolver *r, nqm_config *cfg, const char *text, size_t len
 /* The --set overrides, one stage. */
 static int apply_sets(resolver *r, nqm_config *cfg, const char *const *sets, int nsets)
 {
-    stage_state st = {{0}, 0, 0, 0};
+    stage_state st = {{0}, 0, 0, 0, NULL};
     for (int i = 0; i < nsets; i++) {
         const char *a = sets[i];
         size_t len = strlen(a);
@@ -1231,6 +1370,34 @@ static void write_eta(FILE *f, const nqm_config *cfg)
     }
 }
 
+static void write_path(FILE *f, const char *key, const char *path)
+{
+    if (path[0])
+        fprintf(f, "%s = %s\n", key, path);
+    else
+        fprintf(f, "# %s: not used, no file\n", key);
+}
+
+/* The CSV keys, the test set and the models of a sweep. */
+static void write_data_keys(FILE *f, const nqm_config *cfg)
+{
+    write_path(f, "train_file", cfg->train_file);
+    write_path(f, "test_file", cfg->test_file);
+    fprintf(f, "label = %s\n", cfg->label[0] ? cfg->label : "last");
+    fprintf(f, "header = %s\n", header_name_i((int)cfg->header));
+    write_number(f, "test_fraction", cfg->test_fraction);
+    fprintf(f, "train_size = %d\n", cfg->train_size);
+    fprintf(f, "test_n = %d\n", cfg->test_n);
+    if (cfg->nmodels == 0) {
+        fprintf(f, "# models: not used, a sweep runs model alone\n");
+        return;
+    }
+    fputs("models = ", f);
+    for (int i = 0; i < cfg->nmodels; i++)
+        fprintf(f, "%s%s", i ? "," : "", nqm_model_name(cfg->models[i]));
+    fputc('\n', f);
+}
+
 static int write_keys(FILE *f, const nqm_config *cfg)
 {
     fprintf(f, "model = %s\n", nqm_model_name(cfg->model));
@@ -1257,6 +1424,7 @@ static int write_keys(FILE *f, const nqm_config *cfg)
     fprintf(f, "batch_size = %d\n", cfg->batch_size);
     fprintf(f, "eigs = %d\n", cfg->eigs);
     fprintf(f, "eig_order = %s\n", nqm_eig_order_name(cfg->eig_order));
+    write_data_keys(f, cfg);
     return x_written;
 }
 

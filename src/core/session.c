@@ -40,6 +40,9 @@ struct nqm_session {
     int probe_off;         /* the model cannot probe */
     int probe_wait, probe_next_wait; /* steps to skip probing after refusals */
     nqm_eigen_stats stats;
+    double *gtest;         /* (n_test) outputs on the test set */
+    int labels_pm1;        /* every test label is +1 or -1 (accuracy is defined) */
+    double best_test_loss, best_test_accuracy;
     int *order;            /* (n) example order of the current SGD epoch */
     int cursor;            /* next position in order */
     nqm_rng batch_rng;
@@ -54,6 +57,32 @@ static double loss_of(const nqm_session *s, const double *g)
         sum += r * r;
     }
     return 0.5 * nqm_loss_scale(s->cfg.loss, s->n) * sum;
+}
+
+/* Test loss and accuracy of the current parameters into the record, and
+ * their best values so far. 0, or -1 when the model cannot predict. */
+static int eval_test(nqm_session *s, nqm_record *rec)
+{
+    const nqm_data *dt = &s->data;
+    rec->test_loss = rec->test_accuracy = NAN;
+    if (dt->n_test == 0)
+        return 0;
+    if (!s->model->ops->predict ||
+        s->model->ops->predict(s->model, dt->X_test, dt->n_test, s->gtest) != 0)
+        return -1;
+    double sum = 0;
+    int right = 0;
+    for (int i = 0; i < dt->n_test; i++) {
+        double r = s->gtest[i] - dt->y_test[i];
+        sum += r * r;
+        right += s->gtest[i] * dt->y_test[i] > 0;
+    }
+    rec->test_loss = 0.5 * nqm_loss_scale(s->cfg.loss, dt->n_test) * sum;
+    if (s->labels_pm1)
+        rec->test_accuracy = (double)right / dt->n_test;
+    s->best_test_loss = fmin(s->best_test_loss, rec->test_loss);
+    s->best_test_accuracy = fmax(s->best_test_accuracy, rec->test_accuracy);
+    return 0;
 }
 
 /* Eigenvalues lam (k) and vectors (s->vec) of the assembled kernel s->K. */
@@ -129,10 +158,15 @@ static int alloc_buffers(nqm_session *s)
     s->order = malloc((size_t)n * sizeof *s->order);
     s->omega = malloc((size_t)n * s->k * sizeof *s->omega);
     s->gspare = malloc((size_t)n * sizeof *s->gspare);
+    s->gtest = malloc((size_t)(s->data.n_test + 1) * sizeof *s->gtest);
     s->phases = nqm_phase_new();
     if (!s->g || !s->r || !s->K || !s->vec || !s->prev || !s->order || !s->omega ||
-        !s->gspare || !s->phases)
+        !s->gspare || !s->gtest || !s->phases)
         return -1;
+    s->labels_pm1 = 1;
+    for (int i = 0; i < s->data.n_test; i++)
+        s->labels_pm1 &= s->data.y_test[i] == 1 || s->data.y_test[i] == -1;
+    s->best_test_loss = s->best_test_accuracy = NAN;
     for (int i = 0; i < n; i++)
         s->order[i] = i;
     s->cursor = n;
@@ -190,6 +224,12 @@ static int start(nqm_session *s, char *err, size_t errlen)
         return -1;
     }
     fill_outputs(s, rec);
+    if (eval_test(s, rec) != 0) {
+        snprintf(err, errlen, "test set: model = %s cannot evaluate inputs outside its training "
+                 "set%s", nqm_model_name(s->cfg.model),
+                 s->cfg.model == MODEL_THEORY ? " unless they are 1-D" : "");
+        return -1;
+    }
     rec->eta = s->eta;
     rec->phase = nqm_phase_push(s->phases, 0, s->eta, rec->loss, rec->lambda_max);
     s->diverged = rec->phase == PHASE_DIVERGENT;
@@ -247,6 +287,7 @@ void nqm_session_free(nqm_session *s)
     free(s->order);
     free(s->omega);
     free(s->gspare);
+    free(s->gtest);
     free(s);
 }
 
@@ -298,6 +339,10 @@ int nqm_session_step(nqm_session *s)
     rec->step++;
     rec->eta = s->eta;
     fill_outputs(s, rec);
+    if (eval_test(s, rec) != 0) {
+        snprintf(s->err, sizeof s->err, "out of memory while evaluating the test set");
+        return -1;
+    }
     int measured = got == 1;
     if (!measured && isfinite(rec->loss)) {
         if (got == 0 && s->model->ops->advance(s->model, 0, NULL, s->gspare, s->K) != 0) {
@@ -359,6 +404,9 @@ void nqm_session_summarize(const nqm_session *s, nqm_run_summary *out)
         out->lambda_final[j] = s->rec.lambda[j];
     }
     out->final_loss = s->rec.loss;
+    out->n_test = s->data.n_test;
+    out->best_test_loss = s->best_test_loss;
+    out->best_test_accuracy = s->best_test_accuracy;
     out->steps = s->rec.step;
     nqm_phase_summarize(s->phases, &out->phases);
 }

@@ -33,7 +33,7 @@
 
 typedef struct {
     nqm_model base;
-    int n;
+    int n, d;
     double m;
     double q[2], kappa[2]; /* per direction: + (index 0) and - (index 1) */
     double *xeff;          /* (n) effective 1-D inputs */
@@ -73,6 +73,19 @@ static int theory_advance(nqm_model *self, double eta_s, const double *r, double
     return 0;
 }
 
+/* Outputs on other 1-D inputs: g(x) = q_a x in the direction a of x. */
+static int theory_predict(nqm_model *self, const double *X, int n, double *g)
+{
+    theory *t = (theory *)self;
+    if (t->d != 1)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        int a = direction(X[i]);
+        g[i] = a >= 0 ? t->q[a] * X[i] : 0;
+    }
+    return 0;
+}
+
 static double *theory_params(nqm_model *self, size_t *p)
 {
     (void)self;
@@ -87,8 +100,10 @@ static void theory_free(nqm_model *self)
     free(t);
 }
 
-static const nqm_model_ops theory_ops = {
-    .advance = theory_advance, .params = theory_params, .free = theory_free};
+static const nqm_model_ops theory_ops = {.advance = theory_advance,
+                                         .params = theory_params,
+                                         .free = theory_free,
+                                         .predict = theory_predict};
 
 /* The quad model's start, from the very numbers twolayer.c draws: neuron k
  * takes u_k (d normals) then v_k. The direction of neuron k is the sign of
@@ -157,6 +172,7 @@ int nqm_theory_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out,
     t->base.ops = &theory_ops;
     t->base.n = n;
     t->n = n;
+    t->d = d;
     t->m = (double)cfg->width;
     if (d == 1) {
         e[0] = 1;

@@ -204,7 +204,8 @@ static void twolayer_free(nqm_model *self)
 static const nqm_model_ops twolayer_ops = {.advance = twolayer_advance,
                                            .params = twolayer_params,
                                            .free = twolayer_free,
-                                           .probe = twolayer_probe};
+                                           .probe = twolayer_probe,
+                                           .predict = nqm_tl_predict};
 
 /* w0: for each neuron k, u_k ~ N(0, I_d) then v_k ~ N(0, 1), in that order. */
 static void init_params(twolayer *t, unsigned long seed)
@@ -260,7 +261,9 @@ static int alloc_model(twolayer_model *tm, size_t p)
     tm->gpad = calloc(np, sizeof *tm->gpad);
     tm->omega = calloc(NQM_PROBE_MAX * np, sizeof *tm->omega);
     tm->ypad = calloc(NQM_PROBE_MAX * np, sizeof *tm->ypad);
-    int threads = (double)t->n * (double)t->m >= MIN_THREADED ? nqm_core_threads() : 1;
+    int threads = (double)t->n * (double)t->m < MIN_THREADED ? 1
+                  : t->threads > 0                                 ? t->threads
+                                                                   : nqm_core_threads();
     t->pool = nqm_pool_new(threads);
     if (!t->w || !t->w0 || !t->f0 || !t->Xt || !t->gdiag || !t->gram || !t->KB || !t->KC ||
         !tm->rpad || !tm->gpad || !tm->omega || !tm->ypad || !t->pool)
@@ -300,6 +303,7 @@ int nqm_twolayer_new(const nqm_config *cfg, const nqm_data *data, nqm_model **ou
     t->d = data->d;
     t->in_scale = 1 / sqrt((double)data->d);
     t->X = data->X;
+    t->threads = cfg->threads;
     if (alloc_model(tm, p) != 0) {
         twolayer_free(&t->base);
         snprintf(err, errlen, "out of memory for a width-%ld two-layer model (%.1f MiB)", m,

@@ -60,6 +60,7 @@ typedef struct {
     double *f0;       /* (n) f(w0) */
     double *KB, *KC;  /* (n, n) accumulators of B B^T and C C^T, upper triangle */
     double *Kfixed;   /* (n, n) lin's constant kernel, NULL until computed */
+    int threads;      /* pool threads asked for (0: nqm_core_threads()) */
     nqm_pool *pool;
     tl_rows *rows;    /* rows mode workspace */
     tl_gram *gm;      /* gram mode caches, NULL in rows mode */
@@ -86,5 +87,9 @@ void nqm_tl_gram_free(tl_gram *gm);
 void nqm_tl_gram_pass(twolayer *t, const tl_pass *ps);
 /* Write the displacement kept as coefficients into w (rows mode reads w). */
 void nqm_tl_gram_materialise(twolayer *t);
+
+/* Outputs g (n) on the inputs X (n, d) at the current parameters
+ * (tl_predict.c; the predict op of the family). 0, or -1 out of memory. */
+int nqm_tl_predict(nqm_model *self, const double *X, int n, double *g);
 
 #endif

@@ -178,7 +178,7 @@ static void random_config(nqm_config *c)
     c->model = (nqm_model_kind)(next_u64() % 3); /* net, lin, quad: no cross-key limits */
     c->activation = (nqm_activation)(next_u64() % ACT_COUNT);
     c->loss = (nqm_loss)(next_u64() % LOSS_COUNT);
-    c->data = (nqm_data_kind)(next_u64() % DATA_COUNT);
+    c->data = (nqm_data_kind)(next_u64() % DATA_CSV); /* csv needs a file: tests/sweep */
     c->eig_order = (nqm_eig_order)(next_u64() % EIG_ORDER_COUNT);
     c->width = 1 + (long)(next_u64() % 100000);
     c->n = 1 + (int)(next_u64() % 500);
@@ -221,6 +221,14 @@ static void random_config(nqm_config *c)
     c->steps = (long)(next_u64() % 1000000000);
     c->batch_size = (int)(next_u64() % (unsigned)(nqm_config_n(c) + 1));
     c->eigs = 1 + (int)(next_u64() % NQM_MAX_EIGS);
+    c->test_n = (int)(next_u64() % 1000);
+    c->train_size = (int)(next_u64() % 1000);
+    c->test_fraction = (double)(next_u64() % 1000) / 1000;
+    c->header = (nqm_csv_header)(next_u64() % 3);
+    snprintf(c->label, sizeof c->label, "%s", (next_u64() & 1) ? "label" : "");
+    c->nmodels = (int)(next_u64() % 4);
+    for (int i = 0; i < c->nmodels; i++)
+        c->models[i] = (nqm_model_kind)((i + 1) % 3); /* distinct: lin, quad, net */
     snprintf(c->description, sizeof c->description, "random config %d", (int)(next_u64() % 100));
 }
 
@@ -242,6 +250,10 @@ static int same_config(const nqm_config *a, const nqm_config *b)
     else
         same = same && a->eta_rel == b->eta_rel;
     same = same && strcmp(a->description, b->description) == 0;
+    same = same && a->test_n == b->test_n && a->train_size == b->train_size &&
+           a->test_fraction == b->test_fraction && a->header == b->header &&
+           strcmp(a->label, b->label) == 0 && a->nmodels == b->nmodels &&
+           memcmp(a->models, b->models, (size_t)a->nmodels * sizeof *a->models) == 0;
     if (same && a->data == DATA_SINGLE)
         same = a->x && b->x && memcmp(a->x, b->x, (size_t)a->d * sizeof *a->x) == 0;
     return same;
