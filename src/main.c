@@ -2,6 +2,8 @@
  * and its --set overrides, then hands the configuration to the headless
  * front end (batch.c) or the interactive one (ui.c). Every usage or input
  * error is one line on stderr, exit status 2, nothing on stdout. */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
@@ -12,8 +14,10 @@
 #include "config.h"
 #include "nqmtop/batch.h"
 #include "nqmtop/config.h"
+#include "nqmtop/demo.h"
 #include "nqmtop/keys.h"
 #include "nqmtop/preset.h"
+#include "nqmtop/record.h"
 #include "nqmtop/settings.h"
 #include "nqmtop/sweepout.h"
 #include "nqmtop/ui.h"
@@ -23,6 +27,7 @@ char *openblas_get_corename(void);
 char *openblas_get_config(void);
 
 enum { EXIT_USAGE = 2, OPT_SHOW_PRESET = 256, OPT_FORCE, OPT_SWEEP, OPT_REPEATS, OPT_ETA_MAX };
+enum { OPT_BIG = 300, OPT_DEMO, OPT_DEMO_AUTO, OPT_RECORD, OPT_REPLAY, OPT_REPLAY_SPEED };
 
 typedef struct {
     const char *preset;
@@ -37,6 +42,10 @@ typedef struct {
     nqm_settings settings;  /* the user's defaults file */
     nqm_sweep_spec sweep;   /* --sweep axes, --repeats, --jobs, --eta-max */
     int sweeping;           /* any of those was given: run a sweep */
+    int preset_given;       /* --preset was on the command line */
+    const char *demo;       /* --demo NAME|FILE, or NULL */
+    const char *record;     /* --record FILE, or NULL */
+    const char *replay;     /* --replay FILE, or NULL */
 } cli_options;
 
 static const struct option long_options[] = {
@@ -55,6 +64,12 @@ static const struct option long_options[] = {
     {"repeats", required_argument, NULL, OPT_REPEATS},
     {"jobs", required_argument, NULL, 'j'},
     {"eta-max", no_argument, NULL, OPT_ETA_MAX},
+    {"big", no_argument, NULL, OPT_BIG},
+    {"demo", required_argument, NULL, OPT_DEMO},
+    {"demo-auto", required_argument, NULL, OPT_DEMO_AUTO},
+    {"record", required_argument, NULL, OPT_RECORD},
+    {"replay", required_argument, NULL, OPT_REPLAY},
+    {"replay-speed", required_argument, NULL, OPT_REPLAY_SPEED},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -72,7 +87,7 @@ static void print_help(FILE *f)
           "  -n, --steps N           steps of a batch run (records for t = 0..N)\n"
           "  -f, --format FMT        batch record format: tsv (default), csv or jsonl\n"
           "  -o, --summary FILE|-    write a JSON summary of the batch run ('-': stdout)\n"
-          "      --force             let --summary replace an existing file\n"
+          "      --force             let --summary or --record replace an existing file\n"
           "      --sweep KEY=FROM:TO:N[:log]\n"
           "                          run over N values of a numeric key (repeatable: a\n"
           "                          second axis); one result per point and model\n"
@@ -82,6 +97,13 @@ static void print_help(FILE *f)
           "  -l, --list-presets      list the presets with their descriptions\n"
           "      --show-preset NAME  print the resolved configuration of a preset\n"
           "                          (with any --set applied) in preset form\n"
+          "      --big               projector view: loss and lambda1 large, high contrast\n"
+          "      --demo NAME|FILE    play a demo: scenes with captions (n next, b back)\n"
+          "      --demo-auto SECONDS a finished scene moves on after SECONDS, the last\n"
+          "                          back to the first\n"
+          "      --record FILE       record the session (configuration and keys) in FILE\n"
+          "      --replay FILE       replay a recorded session step for step\n"
+          "      --replay-speed X    replay X times as fast (default 1)\n"
           "  -U, --ascii             draw with ASCII instead of braille\n"
           "  -C, --no-color          no colours (also when NO_COLOR is set)\n"
           "  -h, --help              show this help\n"
@@ -151,6 +173,20 @@ static int take_sweep_option(int c, cli_options *o)
     }
 }
 
+/* A number above 0 and at most max for option name. */
+static int parse_positive(const char *name, const char *arg, double max, double *out)
+{
+    char *end;
+    double v = strtod(arg, &end);
+    if (end == arg || *end != '\0' || !(v > 0) || v > max) {
+        fprintf(stderr, "nqmtop: %s: '%s' is not a number above 0 and at most %g (see nqmtop --help)\n",
+                name, arg, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 static int parse_steps(const char *arg, long *out)
 {
     char *end;
@@ -175,7 +211,7 @@ static int unknown_option(int c, char *const *argv)
 static int take_option(int c, cli_options *o)
 {
     switch (c) {
-    case 'p': o->preset = optarg; return 0;
+    case 'p': o->preset = optarg; o->preset_given = 1; return 0;
     case 's': o->sets[o->nsets++] = optarg; return 0;
     case 'b': o->batch = 1; return 0;
     case 'n': return parse_steps(optarg, &o->steps);
@@ -188,6 +224,12 @@ static int take_option(int c, cli_options *o)
     case OPT_FORCE: o->force = 1; return 0;
     case 'h': o->help = 1; return 0;
     case 'V': o->version = 1; return 0;
+    case OPT_BIG: o->ui.big = 1; return 0;
+    case OPT_DEMO: o->demo = optarg; return 0;
+    case OPT_DEMO_AUTO: return parse_positive("--demo-auto", optarg, 86400, &o->ui.demo_auto);
+    case OPT_RECORD: o->record = optarg; return 0;
+    case OPT_REPLAY: o->replay = optarg; return 0;
+    case OPT_REPLAY_SPEED: return parse_positive("--replay-speed", optarg, 1000, &o->ui.replay_speed);
     default: return take_sweep_option(c, o) == 0 ? 0 : -1;
     }
 }
@@ -204,6 +246,31 @@ static int load_settings(nqm_settings *settings)
         fprintf(stderr, "nqmtop: %s\n", err);
         return -1;
     }
+    return 0;
+}
+
+/* The options of demos, recordings and the projector view go together
+ * only in some ways. */
+static int check_teaching(const cli_options *o)
+{
+    const char *ui_only = o->demo ? "--demo" : o->record ? "--record" : o->replay ? "--replay"
+                          : o->ui.big ? "--big" : NULL;
+    if (o->batch && ui_only)
+        return usage_error("%s applies to the interactive UI, not to --batch", ui_only);
+    if (o->ui.demo_auto > 0 && !o->demo)
+        return usage_error("%s only applies with --demo", "--demo-auto");
+    if (o->ui.replay_speed > 0 && !o->replay)
+        return usage_error("%s only applies with --replay", "--replay-speed");
+    if (o->replay && (o->demo || o->record))
+        return usage_error("--replay plays a recording; %s does not go with it",
+                           o->demo ? "--demo" : "--record");
+    if (o->record && o->demo)
+        return usage_error("%s does not go with --demo (--demo-auto plays a demo unattended)",
+                           "--record");
+    const char *own_runs = o->demo ? "--demo" : o->replay ? "--replay" : NULL;
+    if (own_runs && (o->preset_given || o->nsets > 0))
+        return usage_error("--preset and --set do not apply with %s (it sets up its own runs)",
+                           own_runs);
     return 0;
 }
 
@@ -234,7 +301,7 @@ static int parse_args(int argc, char **argv, cli_options *o)
         return usage_error("%s only applies with --batch", "--summary");
     if (o->format && nqm_format_parse(o->format) < 0)
         return usage_error("--format: '%s' is not tsv, csv or jsonl", o->format);
-    return 0;
+    return check_teaching(o);
 }
 
 static int list_presets(void)
@@ -321,14 +388,79 @@ static int run_sweep_batch(const cli_options *o, const nqm_config *cfg)
     return rc;
 }
 
-static int run(const cli_options *o)
+static int need_terminal(void)
 {
-    if (!o->batch && !isatty(STDOUT_FILENO)) {
-        fputs("nqmtop: stdout is not a terminal; the interactive UI needs one "
-              "(use --batch for headless output)\n",
-              stderr);
+    if (isatty(STDOUT_FILENO))
+        return 0;
+    fputs("nqmtop: stdout is not a terminal; the interactive UI needs one "
+          "(use --batch for headless output)\n",
+          stderr);
+    return EXIT_USAGE;
+}
+
+/* The file --record writes: a new one, or with --force any. */
+static FILE *open_record(const char *path, int force)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | (force ? O_TRUNC : O_EXCL), 0644);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (f)
+        return f;
+    if (errno == EEXIST)
+        fprintf(stderr, "nqmtop: --record: %s exists (--force replaces it)\n", path);
+    else
+        fprintf(stderr, "nqmtop: --record: cannot create %s: %s\n", path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return NULL;
+}
+
+/* The interactive UI, recording the session when asked to. */
+static int run_ui(const cli_options *o, const nqm_config *cfg, nqm_ui_options ui)
+{
+    if (o->record && !(ui.record = open_record(o->record, o->force)))
+        return EXIT_USAGE;
+    setlocale(LC_CTYPE, "");
+    int rc = nqm_ui_run(cfg, &ui);
+    if (ui.record && fclose(ui.record) != 0 && rc == 0) {
+        fputs("nqmtop: writing the recording failed\n", stderr);
+        rc = 1;
+    }
+    return rc;
+}
+
+/* --demo and --replay: the runs come from the script or the recording,
+ * which are read (and any mistake reported) before the terminal is asked
+ * for. */
+static int run_teaching(const cli_options *o)
+{
+    char err[2048];
+    nqm_demo demo;
+    nqm_recording rec;
+    nqm_ui_options ui = o->ui;
+    int bad = o->demo ? nqm_demo_load(o->demo, &demo, err, sizeof err)
+                      : nqm_recording_load(o->replay, &rec, err, sizeof err);
+    if (bad) {
+        fprintf(stderr, "%s\n", err);
         return EXIT_USAGE;
     }
+    ui.demo = o->demo ? &demo : NULL;
+    ui.replay = o->demo ? NULL : &rec;
+    int rc = need_terminal();
+    if (rc == 0)
+        rc = run_ui(o, o->demo ? &demo.scenes[0].cfg : &rec.configs[0], ui);
+    if (o->demo)
+        nqm_demo_free(&demo);
+    else
+        nqm_recording_free(&rec);
+    return rc;
+}
+
+static int run(const cli_options *o)
+{
+    if (o->demo || o->replay)
+        return run_teaching(o);
+    if (!o->batch && need_terminal() != 0)
+        return EXIT_USAGE;
     nqm_config cfg;
     int rc = resolve(o, o->preset, &cfg);
     if (rc != 0)
@@ -341,8 +473,7 @@ static int run(const cli_options *o)
     } else if (o->batch) {
         rc = run_batch(o, &cfg);
     } else {
-        setlocale(LC_CTYPE, "");
-        rc = nqm_ui_run(&cfg, &o->ui);
+        rc = run_ui(o, &cfg, o->ui);
     }
     nqm_config_free(&cfg);
     return rc;

@@ -107,6 +107,8 @@ static void line1_segments(const nqm_scene *sc, segments *s)
 static void state_segment(const nqm_scene *sc, segments *s)
 {
     char diverged[64] = "";
+    if (sc->badge)
+        add(s, 0, NQM_COLOR_WARNING, "%s", sc->badge);
     size_t used = 0;
     for (int i = 0; i < sc->nruns; i++)
         if (nqm_run_diverged(sc->runs[i]) && used < sizeof diverged)
@@ -518,20 +520,96 @@ static void draw_too_small(nqm_canvas *cv, nqm_rect r)
     }
 }
 
+/* The layout with the caption bar's rows (heading and the demo's longest
+ * caption) taken above the key hints; without the bar when the rest
+ * would be too small. */
+static nqm_rect layout_with_caption(const nqm_canvas *cv, const nqm_scene *sc, nqm_layout *lay)
+{
+    int w = nqm_canvas_width(cv), h = nqm_canvas_height(cv);
+    int rows = sc->caption ? 1 + sc->caption->rows : 0;
+    nqm_rect bar = {0, 0, 0, 0};
+    nqm_layout_compute(w, h - rows, lay);
+    if (rows == 0 || lay->too_small) {
+        nqm_layout_compute(w, h, lay);
+        return bar;
+    }
+    bar = (nqm_rect){0, lay->keys.y, w, rows};
+    lay->keys.y += rows;
+    return bar;
+}
+
+/* The projector view: the charts' area split between two charts, loss
+ * and lambda1 (side by side when it is wide, else stacked; one chart
+ * when two do not fit). */
+static void big_layout(nqm_layout *lay)
+{
+    int x0 = lay->chart[0].x, y0 = lay->chart[0].y, x1 = x0, y1 = y0;
+    for (int i = 0; i < lay->ncharts; i++) {
+        nqm_rect r = lay->chart[i];
+        x0 = r.x < x0 ? r.x : x0;
+        y0 = r.y < y0 ? r.y : y0;
+        x1 = r.x + r.w > x1 ? r.x + r.w : x1;
+        y1 = r.y + r.h > y1 ? r.y + r.h : y1;
+    }
+    int w = x1 - x0, h = y1 - y0;
+    lay->ncharts = 2;
+    if (w >= 3 * h && w / 2 >= NQM_CHART_MIN_W) {
+        lay->chart[0] = (nqm_rect){x0, y0, w / 2, h};
+        lay->chart[1] = (nqm_rect){x0 + w / 2, y0, w - w / 2, h};
+    } else if (h / 2 >= NQM_CHART_MIN_H) {
+        lay->chart[0] = (nqm_rect){x0, y0, w, h / 2};
+        lay->chart[1] = (nqm_rect){x0, y0 + h / 2, w, h - h / 2};
+    } else {
+        lay->ncharts = 1;
+        lay->chart[0] = (nqm_rect){x0, y0, w, h};
+    }
+}
+
+/* The caption bar: a rule with the scene's heading and the keys that
+ * move between scenes, then the caption's lines (bold in the projector
+ * view). */
+static void draw_caption(nqm_canvas *cv, nqm_rect bar, const nqm_caption *cap, int big)
+{
+    char next[16], back[16], pause[16], hint[96], head[sizeof cap->heading + 2];
+    nqm_key_name(nqm_action_keys(NQM_ACT_NEXT)[0], next, sizeof next);
+    nqm_key_name(nqm_action_keys(NQM_ACT_BACK)[0], back, sizeof back);
+    nqm_key_name(nqm_action_keys(NQM_ACT_PAUSE)[0], pause, sizeof pause);
+    if (cap->last)
+        snprintf(hint, sizeof hint, " last scene · %s back  %s pause ", back, pause);
+    else
+        snprintf(hint, sizeof hint, " %s next · %s back  %s pause ", next, back, pause);
+    nqm_glyphs glyphs = nqm_canvas_glyphs(cv);
+    nqm_canvas_clip(cv, bar);
+    nqm_canvas_fill(cv, (nqm_rect){bar.x, bar.y, bar.w, 1}, 0x2500, NQM_COLOR_AXIS);
+    snprintf(head, sizeof head, " %s ", cap->heading);
+    int used = 1 + nqm_canvas_text(cv, bar.x + 1, bar.y, head, NQM_COLOR_TITLE);
+    int hw = nqm_text_width(hint, glyphs);
+    if (used + 1 + hw < bar.w)
+        nqm_canvas_text(cv, bar.x + bar.w - 1 - hw, bar.y, hint, NQM_COLOR_STATUS);
+    for (int i = 0; i < cap->nlines && i + 1 < bar.h; i++)
+        nqm_canvas_text(cv, bar.x + 2, bar.y + 1 + i, cap->lines[i],
+                        big ? NQM_COLOR_TITLE : NQM_COLOR_DEFAULT);
+    nqm_canvas_unclip(cv);
+}
+
 int nqm_scene_draw(nqm_canvas *cv, const nqm_scene *sc)
 {
     nqm_layout lay;
     nqm_canvas_clear(cv);
-    nqm_layout_compute(nqm_canvas_width(cv), nqm_canvas_height(cv), &lay);
+    nqm_rect bar = layout_with_caption(cv, sc, &lay);
     if (lay.too_small) {
         draw_too_small(cv, lay.message);
         return 0;
     }
+    if (sc->app->big)
+        big_layout(&lay);
     draw_status(cv, &lay, sc);
     int rc = 0;
     for (int i = 0; i < lay.ncharts; i++)
         if (draw_chart(cv, lay.chart[i], chart_for_slot(i, lay.ncharts), sc) != 0)
             rc = -1;
+    if (bar.h > 0)
+        draw_caption(cv, bar, sc->caption, sc->app->big);
     draw_keys(cv, &lay);
     if (sc->app->help)
         draw_help(cv, &lay);

@@ -16,9 +16,12 @@
 #include <time.h>
 #include <wchar.h>
 
+#include "config.h"
 #include "nqmtop/app.h"
+#include "nqmtop/demo.h"
 #include "nqmtop/export.h"
 #include "nqmtop/preset.h"
+#include "nqmtop/record.h"
 #include "nqmtop/run.h"
 #include "nqmtop/scene.h"
 #include "nqmtop/ui.h"
@@ -60,6 +63,21 @@ typedef struct {
     double steps_per_second;
     double draw_cost; /* seconds a frame takes to draw (average) */
     int dirty;        /* the screen needs drawing */
+    int palette_big;  /* the projector palette is in place */
+    /* a demo (--demo): its player, and the pace of --demo-auto */
+    const nqm_demo *demo;
+    nqm_player player;
+    double demo_auto; /* > 0: seconds a finished scene stays */
+    double demo_mark; /* when the scene began or an until last held */
+    int demo_hold;    /* the viewer paused: no scene changes by the clock */
+    /* a recording being written (--record) or replayed (--replay) */
+    FILE *record;
+    double start; /* when the session began */
+    const nqm_recording *replay;
+    nqm_replay cursor;
+    double replay_speed, replay_clock, replay_tick;
+    int replay_hold;
+    char badge[96]; /* what the replay is doing, on the status line */
 } ui_state;
 
 static double now_seconds(void)
@@ -120,20 +138,50 @@ static const short palette[NQM_COLOR_COUNT] = {
     [NQM_COLOR_WARNING] = COLOR_RED,
 };
 
+/* The projector view's palette: bright colours, bold, on black. */
+static const short palette_big[NQM_COLOR_COUNT] = {
+    [NQM_COLOR_DEFAULT] = COLOR_WHITE,
+    [NQM_COLOR_AXIS] = COLOR_WHITE,
+    [NQM_COLOR_SERIES1] = COLOR_YELLOW,
+    [NQM_COLOR_SERIES2] = COLOR_CYAN,
+    [NQM_COLOR_SERIES3] = COLOR_GREEN,
+    [NQM_COLOR_SERIES4] = COLOR_MAGENTA,
+    [NQM_COLOR_THRESHOLD2] = COLOR_RED,
+    [NQM_COLOR_THRESHOLD4] = COLOR_CYAN,
+    [NQM_COLOR_PHASE_INCREASING] = COLOR_YELLOW,
+    [NQM_COLOR_PHASE_PEAK] = COLOR_RED,
+    [NQM_COLOR_PHASE_DECREASING] = COLOR_GREEN,
+    [NQM_COLOR_TITLE] = COLOR_WHITE,
+    [NQM_COLOR_STATUS] = COLOR_WHITE,
+    [NQM_COLOR_WARNING] = COLOR_RED,
+};
+
+/* The colour pairs of the normal or the projector palette. */
+static void set_palette(int big)
+{
+    const short *fg = big ? palette_big : palette;
+    short bg = big ? COLOR_BLACK : -1;
+    assume_default_colors(big ? COLOR_WHITE : -1, bg);
+    for (int c = 1; c < NQM_COLOR_COUNT; c++)
+        init_pair((short)c, fg[c], bg);
+}
+
 static int setup_colors(int wanted)
 {
     if (!wanted || !has_colors() || start_color() == ERR || COLORS < 8)
         return 0;
     use_default_colors();
-    for (int c = 1; c < NQM_COLOR_COUNT; c++)
-        init_pair((short)c, palette[c], -1);
+    set_palette(0);
     return 1;
 }
 
-/* Attributes of a colour index (the pair itself goes to setcchar). */
-static attr_t cell_attr(int color, int use_color)
+/* Attributes of a colour index (the pair itself goes to setcchar); the
+ * projector view draws everything bold. */
+static attr_t cell_attr(int color, int use_color, int big)
 {
-    attr_t a = A_NORMAL;
+    attr_t a = big ? A_BOLD : A_NORMAL;
+    if (big && color != NQM_COLOR_WARNING)
+        return a;
     switch (color) {
     case NQM_COLOR_TITLE:
         return a | A_BOLD;
@@ -150,24 +198,24 @@ static attr_t cell_attr(int color, int use_color)
 
 /* ---------------------------------------------------------- the screen */
 
-static void put_cell(int y, int x, const nqm_cell *cell, int use_color)
+static void put_cell(int y, int x, const nqm_cell *cell, int use_color, int big)
 {
     wchar_t wc[2] = {(wchar_t)cell->ch, L'\0'};
     cchar_t cc;
     if (cell->ch < 32 || cell->ch == 127)
         wc[0] = L' ';
     short pair = use_color ? (short)cell->color : 0;
-    if (setcchar(&cc, wc, cell_attr(cell->color, use_color), pair, NULL) == OK)
+    if (setcchar(&cc, wc, cell_attr(cell->color, use_color, big), pair, NULL) == OK)
         mvadd_wch(y, x, &cc);
 }
 
-static void blit(const nqm_canvas *cv, int use_color)
+static void blit(const nqm_canvas *cv, int use_color, int big)
 {
     int w = nqm_canvas_width(cv), h = nqm_canvas_height(cv);
     for (int y = 0; y < h; y++) {
         const nqm_cell *row = nqm_canvas_row(cv, y);
         for (int x = 0; x < w; x++)
-            put_cell(y, x, &row[x], use_color);
+            put_cell(y, x, &row[x], use_color, big);
     }
 }
 
@@ -199,10 +247,21 @@ static void draw(ui_state *ui)
     double start = now_seconds();
     if (nqm_canvas_width(ui->cv) != COLS || nqm_canvas_height(ui->cv) != LINES)
         nqm_canvas_resize(ui->cv, COLS, LINES);
+    if (ui->palette_big != ui->app.big) {
+        ui->palette_big = ui->app.big;
+        if (ui->color)
+            set_palette(ui->app.big);
+    }
     nqm_scene sc;
+    nqm_caption caption;
     fill_scene(ui, &sc);
+    if (ui->demo) {
+        nqm_player_caption(&ui->player, &caption);
+        sc.caption = &caption;
+    }
+    sc.badge = ui->replay ? ui->badge : NULL;
     nqm_scene_draw(ui->cv, &sc);
-    blit(ui->cv, ui->color);
+    blit(ui->cv, ui->color, ui->app.big);
     wnoutrefresh(stdscr);
     doupdate();
     ui->draw_cost += 0.2 * (now_seconds() - start - ui->draw_cost);
@@ -294,12 +353,101 @@ static void rebuild(ui_state *ui)
         nqm_app_restarted(app, app->eta, app->eta_crit, ui->base.steps);
 }
 
+/* ---------------------------------------- demos, recordings, replays */
+
+static nqm_stage stage_of(ui_state *ui)
+{
+    nqm_stage st = {&ui->base, &ui->set, &ui->app};
+    return st;
+}
+
+/* Let the demo's awaited conditions hold at this step; nonzero when one
+ * did (the frame then ends here, so its caption shows at this step). */
+static int demo_poll(ui_state *ui)
+{
+    if (!ui->demo)
+        return 0;
+    nqm_stage st = stage_of(ui);
+    int held = 0;
+    while (nqm_player_poll(&ui->player, &st))
+        held = 1;
+    if (held) {
+        ui->demo_mark = now_seconds();
+        ui->last_summary = 0;
+        ui->dirty = 1;
+    }
+    return held;
+}
+
+/* Play scene k of the demo (the current runs stay when it cannot start). */
+static void start_scene(ui_state *ui, int k)
+{
+    char err[NQM_MESSAGE_LEN - 16];
+    nqm_stage st = stage_of(ui);
+    if (nqm_player_start(&ui->player, ui->demo, k, &st, err, sizeof err) != 0) {
+        note(ui, "", err);
+        return;
+    }
+    sync_app(ui);
+    ui->last_summary = 0;
+    ui->demo_mark = now_seconds();
+    ui->demo_hold = 0;
+    demo_poll(ui);
+    redraw(ui);
+}
+
+/* n and b: the next or the previous scene. */
+static void scene_key(ui_state *ui, int forward)
+{
+    int k = ui->player.scene + (forward ? 1 : -1), last = ui->demo->nscenes - 1;
+    if (k > last && ui->demo_auto <= 0) {
+        note(ui, "", "that was the last scene (b goes back, q quits)");
+        return;
+    }
+    start_scene(ui, k < 0 ? 0 : k > last ? 0 : k);
+}
+
+/* --demo-auto: a scene whose commands have all run (or whose run cannot
+ * go on) moves on after the set time, the last back to the first. */
+static void demo_auto_advance(ui_state *ui, double t)
+{
+    if (!ui->demo || ui->demo_auto <= 0 || ui->demo_hold || t - ui->demo_mark < ui->demo_auto)
+        return;
+    int stuck = ui->app.paused || ui->app.diverged || nqm_app_at_end(&ui->app);
+    if (nqm_player_done(&ui->player) || stuck)
+        scene_key(ui, 1);
+}
+
+/* Write one event of the session to the recording (a failed write ends
+ * the recording and says so). */
+static void record_event(ui_state *ui, nqm_event_kind kind, int key, long T4,
+                         const nqm_config *loaded)
+{
+    if (!ui->record)
+        return;
+    nqm_event ev = {kind, ui->app.step, now_seconds() - ui->start, key, T4, 0, 0};
+    if (nqm_record_event(ui->record, &ev, loaded) != 0) {
+        note(ui, "", "writing the recording failed; recording stopped");
+        ui->record = NULL;
+    }
+}
+
+/* Steps the replay lets the runs take now (any when not replaying). */
+static long replay_allows(const ui_state *ui, long due)
+{
+    if (!ui->replay)
+        return due;
+    long left = nqm_replay_steps_left(&ui->cursor, ui->app.step);
+    return due < left ? due : left;
+}
+
 /* Train for the steps due since the last frame, within the frame's time
  * that drawing leaves. */
 static void train(ui_state *ui, double t)
 {
     double budget = fmax(MIN_TRAIN_SECONDS, FRAME_SECONDS - ui->draw_cost - FRAME_MARGIN_SECONDS);
-    long due = nqm_app_steps_due(&ui->app, t - ui->last_tick);
+    double pace = ui->replay ? ui->replay_speed : 1;
+    long due = replay_allows(ui, nqm_app_steps_due(&ui->app, (t - ui->last_tick) * pace));
     ui->last_tick = t;
     char err[NQM_MESSAGE_LEN - 16];
     for (long i = 0; i < due; i++) {
@@ -309,7 +457,7 @@ static void train(ui_state *ui, double t)
             note(ui, "", err);
             ui->app.paused = 1;
         }
-        if (rc <= 0 || now_seconds() - t > budget)
+        if (rc <= 0 || demo_poll(ui) || now_seconds() - t > budget)
             break;
     }
     if (due > 0) {
@@ -342,8 +490,15 @@ static void summarize(ui_state *ui, double t)
     const nqm_run *runs[NQM_RUNSET_MAX + 1];
     nqm_runset_list(&ui->set, runs);
     const nqm_phase_summary *ph = &nqm_runs_reference(runs, ui->set.nruns)->summary.phases;
-    if (ph->regime == REGIME_CATAPULT)
-        nqm_app_settled(&ui->app, ph->T4);
+    /* a demo waiting for an event lets its run go on; a replay takes the
+     * settles it recorded */
+    int waiting = ui->demo && !nqm_player_done(&ui->player);
+    if (ph->regime != REGIME_CATAPULT || waiting || ui->replay)
+        return;
+    long stop_at = ui->app.stop_at;
+    nqm_app_settled(&ui->app, ph->T4);
+    if (ui->app.stop_at != stop_at)
+        record_event(ui, NQM_EVENT_SETTLE, 0, ph->T4, NULL);
 }
 
 /* ------------------------------------------------------------ actions */
@@ -371,6 +526,27 @@ static nqm_runset_plan plan_of(const nqm_config *cfg)
     return plan;
 }
 
+/* Start cfg (taken over, freed when it cannot run) in place of the
+ * current runs. 0, or -1 with the current runs kept. */
+static int adopt_config(ui_state *ui, nqm_config *cfg)
+{
+    if (install(ui, cfg, plan_of(cfg)) != 0) {
+        nqm_config_free(cfg);
+        return -1;
+    }
+    nqm_config_free(&ui->base);
+    ui->base = *cfg;
+    nqm_app keep = ui->app;
+    nqm_app_init(&ui->app, cfg, 0, 0, (int)ui->npresets);
+    ui->app.speed = keep.speed;
+    ui->app.log_loss = keep.log_loss;
+    ui->app.picker_sel = keep.picker_sel;
+    ui->app.big = keep.big;
+    ui->app.demo = keep.demo;
+    adopt_runs(ui);
+    return 0;
+}
+
 /* Load the preset chosen in the picker and start it; the current run
  * stays when the preset cannot be loaded or run. */
 static void pick_preset(ui_state *ui)
@@ -383,24 +559,16 @@ static void pick_preset(ui_state *ui)
         return;
     }
     snprintf(cfg.preset, sizeof cfg.preset, "%s", p->name);
-    if (install(ui, &cfg, plan_of(&cfg)) != 0) {
-        nqm_config_free(&cfg);
-        return;
-    }
-    nqm_config_free(&ui->base);
-    ui->base = cfg;
-    nqm_app keep = ui->app;
-    nqm_app_init(&ui->app, &cfg, 0, 0, (int)ui->npresets);
-    ui->app.speed = keep.speed;
-    ui->app.log_loss = keep.log_loss;
-    ui->app.picker_sel = keep.picker_sel;
-    adopt_runs(ui);
+    if (adopt_config(ui, &cfg) == 0)
+        record_event(ui, NQM_EVENT_LOAD, 0, 0, &ui->base);
 }
 
 static void apply_reactions(ui_state *ui, unsigned r)
 {
-    if (r & NQM_REACT_PICK)
+    if (r & NQM_REACT_PICK && !ui->replay) /* a replay loads what was recorded */
         pick_preset(ui);
+    if (r & (NQM_REACT_NEXT | NQM_REACT_BACK) && ui->demo)
+        scene_key(ui, (r & NQM_REACT_NEXT) != 0);
     if (r & NQM_REACT_RESTART)
         rebuild(ui);
     else if (r & NQM_REACT_ETA)
@@ -410,6 +578,7 @@ static void apply_reactions(ui_state *ui, unsigned r)
         if (nqm_runset_step(&ui->set, err, sizeof err) < 0)
             note(ui, "", err);
         sync_app(ui);
+        demo_poll(ui);
         ui->last_summary = 0;
     }
     if (r & NQM_REACT_EXPORT)
@@ -440,12 +609,52 @@ static int translate_key(int ch)
         return NQM_KEY_HOME;
     case KEY_END:
         return NQM_KEY_END;
+    case KEY_LEFT:
+        return NQM_KEY_LEFT;
+    case KEY_RIGHT:
+        return NQM_KEY_RIGHT;
     case KEY_ENTER:
     case '\r':
         return NQM_KEY_ENTER;
     default:
         return ch;
     }
+}
+
+/* What a key (of the table's codes) does to the app and the runs, as
+ * recorded; nonzero when it quits. */
+static int perform_key(ui_state *ui, int key)
+{
+    unsigned r = nqm_app_key(&ui->app, &ui->base, key);
+    if (r & NQM_REACT_QUIT)
+        return 1;
+    if (r)
+        record_event(ui, NQM_EVENT_KEY, key, 0, NULL);
+    if (ui->demo && r && nqm_key_action(key) == NQM_ACT_PAUSE)
+        ui->demo_hold = ui->app.paused;
+    apply_reactions(ui, r);
+    return 0;
+}
+
+/* During a replay the recording plays the keys; the viewer's keys only
+ * hold it (space), redraw or quit. */
+static int replay_viewer_key(ui_state *ui, int key)
+{
+    switch (nqm_key_action(key)) {
+    case NQM_ACT_QUIT:
+        return 1;
+    case NQM_ACT_PAUSE:
+        ui->replay_hold = !ui->replay_hold;
+        break;
+    case NQM_ACT_REDRAW:
+        redraw(ui);
+        break;
+    default:
+        note(ui, "", "replaying: space holds, q quits; the recording plays the other keys");
+        break;
+    }
+    ui->dirty = 1;
+    return 0;
 }
 
 /* Handle one key; returns nonzero to quit. */
@@ -457,11 +666,68 @@ static int handle_key(ui_state *ui, int ch)
         redraw(ui);
         return 0;
     }
-    unsigned r = nqm_app_key(&ui->app, &ui->base, translate_key(ch));
-    if (r & NQM_REACT_QUIT)
-        return 1;
-    apply_reactions(ui, r);
-    return 0;
+    if (ui->replay)
+        return replay_viewer_key(ui, translate_key(ch));
+    return perform_key(ui, translate_key(ch));
+}
+
+/* One recorded event, done as it was. */
+static void replay_apply(ui_state *ui, const nqm_event *ev)
+{
+    nqm_config cfg;
+    switch (ev->kind) {
+    case NQM_EVENT_KEY:
+        perform_key(ui, ev->key);
+        break;
+    case NQM_EVENT_SETTLE:
+        nqm_app_settled(&ui->app, ev->T4);
+        break;
+    case NQM_EVENT_LOAD:
+        if (nqm_config_copy(&cfg, &ui->replay->configs[ev->config]) == 0)
+            adopt_config(ui, &cfg);
+        break;
+    default:
+        break;
+    }
+    ui->dirty = 1;
+}
+
+/* The badge: where the replay is. */
+static void replay_badge(ui_state *ui, nqm_replay_state state)
+{
+    const nqm_recording *rec = ui->replay;
+    char *b = ui->badge;
+    size_t len = sizeof ui->badge;
+    if (state == NQM_REPLAY_END)
+        snprintf(b, len, "REPLAY END (q quits)");
+    else if (state == NQM_REPLAY_LOST)
+        snprintf(b, len, "REPLAY LOST before line %d", rec->events[ui->cursor.next].line);
+    else
+        snprintf(b, len, "REPLAY %d/%d%s", ui->cursor.next, rec->nevents,
+                 ui->replay_hold ? " HELD (space goes on)" : "");
+}
+
+/* Advance the replay clock and apply every event that is due. */
+static void replay_tick(ui_state *ui, double t)
+{
+    if (!ui->replay)
+        return;
+    if (!ui->replay_hold)
+        ui->replay_clock += (t - ui->replay_tick) * ui->replay_speed;
+    ui->replay_tick = t;
+    nqm_replay_state state;
+    for (;;) {
+        int can_train = !ui->app.paused && !ui->app.diverged && !nqm_app_at_end(&ui->app);
+        state = nqm_replay_state_at(&ui->cursor, ui->app.step, ui->replay_clock, can_train);
+        if (state != NQM_REPLAY_APPLY || ui->replay_hold)
+            break;
+        replay_apply(ui, &ui->replay->events[ui->cursor.next++]);
+    }
+    char before[sizeof ui->badge];
+    memcpy(before, ui->badge, sizeof before);
+    replay_badge(ui, state);
+    if (strcmp(before, ui->badge) != 0)
+        ui->dirty = 1;
 }
 
 /* Wait for keys until the next frame is due; returns nonzero to quit. */
@@ -479,9 +745,12 @@ static int read_keys(ui_state *ui, double frame_end)
     return 0;
 }
 
-/* Nothing will train until a key is pressed. */
+/* Nothing will train until a key is pressed (nor will a replay or a
+ * demo's clock move anything). */
 static int idle(const ui_state *ui)
 {
+    if (ui->replay || (ui->demo && ui->demo_auto > 0))
+        return 0;
     return ui->app.paused || ui->app.diverged || nqm_app_at_end(&ui->app);
 }
 
@@ -496,6 +765,8 @@ static int event_loop(ui_state *ui)
             continued = 0;
             redraw(ui);
         }
+        replay_tick(ui, t);
+        demo_auto_advance(ui, t);
         train(ui, t);
         measure_rate(ui, t);
         summarize(ui, t);
@@ -572,6 +843,33 @@ static int open_runs(ui_state *ui, const nqm_config *cfg)
     return 0;
 }
 
+/* What --big, --demo, --record and --replay ask of the session before
+ * the screen starts. 0, or -1 when the recording cannot be written. */
+static int start_teaching(ui_state *ui, const nqm_ui_options *opt)
+{
+    ui->app.big = opt->big;
+    ui->demo = opt->demo;
+    ui->demo_auto = opt->demo_auto;
+    ui->app.demo = opt->demo != NULL;
+    ui->replay = opt->replay;
+    if (ui->replay) {
+        ui->cursor.rec = ui->replay;
+        ui->replay_speed = opt->replay_speed > 0 ? opt->replay_speed : 1;
+        ui->app.big = ui->replay->big;
+        ui->app.speed = ui->replay->speed;
+        if (strcmp(ui->replay->version, NQMTOP_VERSION) != 0)
+            snprintf(ui->app.message, sizeof ui->app.message,
+                     "recorded by nqmtop %.32s, replayed by %s: the numbers may differ",
+                     ui->replay->version, NQMTOP_VERSION);
+    }
+    ui->record = opt->record;
+    if (ui->record && nqm_record_start(ui->record, &ui->base, ui->app.big, ui->app.speed) != 0) {
+        fputs("nqmtop: writing the recording failed\n", stderr);
+        return -1;
+    }
+    return 0;
+}
+
 static void close_all(ui_state *ui)
 {
     nqm_runset_free(&ui->set);
@@ -592,6 +890,10 @@ int nqm_ui_run(const nqm_config *cfg, const nqm_ui_options *opt)
     load_presets(&ui);
     ui.app.picker_count = (int)ui.npresets;
     ui.app.speed = nqm_app_speed_nearest(opt->speed);
+    if (start_teaching(&ui, opt) != 0) {
+        close_all(&ui);
+        return 1;
+    }
     quit_signal = 0;
     continued = 0;
     install_handlers();
@@ -600,7 +902,11 @@ int nqm_ui_run(const nqm_config *cfg, const nqm_ui_options *opt)
         close_all(&ui);
         return 1;
     }
+    if (ui.demo)
+        start_scene(&ui, 0);
+    ui.start = ui.replay_tick = now_seconds();
     int rc = event_loop(&ui);
+    record_event(&ui, NQM_EVENT_QUIT, 0, 0, NULL);
     stop_screen(&ui);
     restore_handlers();
     close_all(&ui);

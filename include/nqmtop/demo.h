@@ -74,7 +74,7 @@ typedef struct {
     int ncmds;
 } nqm_demo_scene;
 
-typedef struct {
+typedef struct nqm_demo {
     char name[NQM_NAME_LEN];       /* file name without .demo */
     char description[160];         /* its first comment line */
     nqm_demo_scene *scenes;        /* (nscenes) */

@@ -3,12 +3,20 @@
 #ifndef NQMTOP_UI_H
 #define NQMTOP_UI_H
 
+#include <stdio.h>
+
 #include "nqmtop/config.h"
 
 typedef struct {
     int ascii;     /* 1: ASCII canvas instead of braille */
     int color;     /* 0: no colour (-C, NO_COLOR) */
     double speed;  /* steps per second at start; 0: automatic */
+    int big;       /* start in the projector view (--big) */
+    const struct nqm_demo *demo; /* play this demo (--demo), or NULL */
+    double demo_auto;            /* > 0: seconds per finished scene (--demo-auto) */
+    FILE *record;                /* write the session here (--record), or NULL */
+    const struct nqm_recording *replay; /* replay this session (--replay), or NULL */
+    double replay_speed;         /* replay time runs this many times faster */
 } nqm_ui_options;
 
 /* Run the UI on this configuration until the user quits. Returns the

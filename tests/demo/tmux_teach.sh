@@ -1,0 +1,179 @@
+#!/bin/sh
+# tmux_teach.sh NQMTOP: demos, recordings and the projector view in a real
+# terminal (detached tmux sessions).
+#
+# record:  a session on catapult-multi-1d is recorded while keys change
+#          eta mid-run (+, ]), pause, step (.), lower eta (-), resume and
+#          pause again, then export the history (e) and quit.
+# replay:  --replay at 4x reproduces it: the replay ends at the same step,
+#          its own export (the recorded e) is byte for byte the recorded
+#          one (every step's eta, loss, g, lambda1, lambda2 as %.17g), and
+#          the final screen is the recorded one but for the status line
+#          that shows the replay.
+# refuse:  a recording of a newer format is refused: exit 2, one line on
+#          stderr naming FILE:1, nothing on stdout.
+# demo:    catapult-tour at 80x24: the first caption shows; n goes to the
+#          catapult scene, which pauses at the peak with its caption at
+#          the first step --batch labels peak; z shows two charts (loss,
+#          lambda1) with the caption still there; b goes back; q quits 0.
+# auto:    --demo-auto moves from the last scene of two-directions back to
+#          the first by itself.
+# Exit 77 (skipped) when tmux is not installed.
+set -u
+
+nqmtop=$1
+case $nqmtop in /*) ;; *) nqmtop=$PWD/$nqmtop ;; esac
+command -v tmux >/dev/null 2>&1 || { echo "tmux is not installed: skipped"; exit 77; }
+
+dir=$(mktemp -d)
+sock=none
+stages="record replay demo auto"
+tm() { tmux -L "$sock" "$@"; }
+cleanup() {
+    for stage in $stages; do
+        tmux -L "nqmtop-teach-$$-$stage" kill-server >/dev/null 2>&1
+    done
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+screen() { tm capture-pane -p -t teach 2>/dev/null; }
+fail() {
+    echo "FAIL: $*"
+    echo "--- screen ---"
+    screen
+    exit 1
+}
+# wait_for PATTERN [SECONDS]: poll the screen until grep -E finds PATTERN.
+wait_for() {
+    tries=$(( ${2:-10} * 20 ))
+    while [ "$tries" -gt 0 ]; do
+        screen | grep -Eq -- "$1" && return 0
+        sleep 0.05
+        tries=$((tries - 1))
+    done
+    fail "timed out waiting for /$1/"
+}
+wait_file() {
+    tries=$(( ${2:-10} * 20 ))
+    while [ "$tries" -gt 0 ]; do
+        [ -s "$1" ] && return 0
+        sleep 0.05
+        tries=$((tries - 1))
+    done
+    fail "$1 never appeared"
+}
+step_now() { screen | sed -n 's/^ step \([0-9]*\).*/\1/p' | head -n 1; }
+# wait_step_past N: the main run's step is beyond N.
+wait_step_past() {
+    tries=200
+    while [ "$tries" -gt 0 ]; do
+        s=$(step_now)
+        [ -n "$s" ] && [ "$s" -gt "$1" ] && return 0
+        sleep 0.05
+        tries=$((tries - 1))
+    done
+    fail "the step never passed $1"
+}
+
+# start NAME COLSxROWS ARGS...: nqmtop ARGS in a fresh session on a tmux
+# server of its own (none is reused while it shuts down); its exit status
+# goes to $dir/NAME.exit.
+start() {
+    name=$1 size=$2
+    shift 2
+    echo "stage $name"
+    tm kill-server >/dev/null 2>&1
+    sock=nqmtop-teach-$$-$name
+    tm new-session -d -s teach -x "${size%x*}" -y "${size#*x}" \
+        "cd '$dir' && LANG=C.UTF-8 LC_ALL=C.UTF-8 OPENBLAS_NUM_THREADS=1 '$nqmtop' $*; echo EXIT=\$? > $name.exit; sleep 60"
+}
+quit() {
+    tm send-keys -t teach q
+    wait_file "$dir/$1.exit"
+    grep -qx 'EXIT=0' "$dir/$1.exit" || fail "$1: $(cat "$dir/$1.exit")"
+}
+
+# --- record ---------------------------------------------------------------
+start record 100x30 --preset catapult-multi-1d --record rec.txt
+wait_step_past 8
+tm send-keys -t teach +
+wait_step_past 14
+tm send-keys -t teach ']'
+wait_step_past 20
+tm send-keys -t teach Space
+wait_for PAUSED
+tm send-keys -t teach . . .
+sleep 0.3
+tm send-keys -t teach - Space
+s=$(step_now)
+wait_step_past $((s + 10))
+tm send-keys -t teach Space
+wait_for PAUSED
+tm send-keys -t teach e
+wait_for 'exported nqmtop-catapult-multi-1d-'
+screen | sed 2d >"$dir/recorded.screen"
+final=$(step_now)
+quit record
+exported=$(ls "$dir"/nqmtop-catapult-multi-1d-*.csv)
+[ "$(echo "$exported" | wc -l)" -eq 1 ] || fail "exports after recording: $exported"
+grep -q '^key [0-9]* [0-9.]* \]$' "$dir/rec.txt" || fail "no ] key in the recording"
+grep -q '^quit ' "$dir/rec.txt" || fail "no quit line in the recording"
+mv "$exported" "$dir/recorded.csv"
+
+# --- replay ---------------------------------------------------------------
+start replay 100x30 --replay rec.txt --replay-speed 4
+wait_for 'REPLAY END' 60
+[ "$(step_now)" = "$final" ] || fail "the replay ended at step $(step_now), the session at $final"
+replayed=$(ls "$dir"/nqmtop-catapult-multi-1d-*.csv 2>/dev/null)
+[ -n "$replayed" ] || fail "the replay did not export"
+cmp -s "$dir/recorded.csv" "$replayed" ||
+    fail "the replay's numbers differ: $(diff "$dir/recorded.csv" "$replayed" | head -n 4)"
+rows=$(grep -c '^quad,' "$replayed")
+[ "$rows" -gt "$final" ] || fail "the export has $rows rows for $final steps"
+screen | sed 2d >"$dir/replayed.screen"
+cmp -s "$dir/recorded.screen" "$dir/replayed.screen" ||
+    fail "the final screens differ: $(diff "$dir/recorded.screen" "$dir/replayed.screen" | head -n 6)"
+quit replay
+
+# --- a newer format is refused ----------------------------------------------
+sed '1s/.*/nqmtop-recording 99/' "$dir/rec.txt" >"$dir/future.txt"
+"$nqmtop" --replay "$dir/future.txt" >"$dir/out" 2>"$dir/err"
+rc=$?
+[ "$rc" -eq 2 ] || fail "a newer recording: exit $rc"
+[ ! -s "$dir/out" ] || fail "a newer recording wrote to stdout"
+[ "$(wc -l <"$dir/err")" -eq 1 ] && grep -q "future.txt:1: recording format 99 is newer" "$dir/err" ||
+    fail "a newer recording: $(cat "$dir/err")"
+
+# --- a demo ---------------------------------------------------------------
+peak=$("$nqmtop" --batch --preset catapult-1d | awk -F'\t' '$8 == "peak" { print $1; exit }')
+[ -n "$peak" ] || fail "catapult-1d has no peak step in --batch"
+start demo 80x24 --demo catapult-tour
+wait_for '1/4  Below η_crit' 20
+wait_for 'the textbook regime'
+tm send-keys -t teach n
+wait_for '2/4  The catapult' 10
+wait_for 'PAUSED' 20
+screen | grep -q 'Peak: the loss is at its top' || fail "no peak caption while paused at the peak"
+[ "$(step_now)" = "$peak" ] || fail "paused at step $(step_now); --batch labels step $peak peak first"
+screen | grep -q '· peak' || fail "the status line does not say peak"
+tm send-keys -t teach z
+sleep 0.5
+wait_for '┌ λ1\(t\)'
+screen | grep -q 'g(t)' && fail "the projector view still shows g(t)"
+screen | grep -q 'Peak: the loss is at its top' || fail "the caption left the projector view"
+[ "$(screen | grep -o '┌ ' | wc -l)" -eq 2 ] || fail "the projector view has not two charts"
+tm send-keys -t teach b
+wait_for '1/4  Below η_crit'
+quit demo
+
+# --- a demo that goes round by itself ---------------------------------------
+start auto 100x30 --demo two-directions --demo-auto 0.5
+wait_for '1/2  Between' 20
+wait_for '2/2  Above both' 30
+wait_for '1/2  Between' 30
+quit auto
+
+echo "ok: record, replay (numbers and screen), newer format refused, demo, projector view, --demo-auto"
+exit 0
