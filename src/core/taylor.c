@@ -486,6 +486,60 @@ static void reverse_pass(taylor *t, const double *W, const double *D, int second
     }
 }
 
+/* Carve the views out of mem (NULL: only count): everything, or only what
+ * evaluating the outputs needs (forward_only: the parameters are then
+ * someone else's). Returns the doubles used. */
+static size_t carve(taylor *t, double *mem, int forward_only)
+{
+    const size_t n = (size_t)t->n, p = t->chain.p;
+    size_t used = 0, maxw = 1, small = 0;
+#define VIEW(ptr, len)                                                                        \
+    do {                                                                                      \
+        if (mem)                                                                              \
+            (ptr) = mem + used;                                                               \
+        used += (len);                                                                        \
+    } while (0)
+    VIEW(t->f0, n);
+    if (!forward_only) {
+        VIEW(t->w, p);
+        VIEW(t->w0, p);
+        VIEW(t->grad, p);
+        VIEW(t->ku, n);
+        VIEW(t->ones, n);
+        VIEW(t->gram, 2 * n * n);
+        if (t->variant == MODEL_LIN)
+            VIEW(t->K0, n * n);
+    }
+    for (int l = 0; l < t->chain.nlayers; l++) {
+        size_t len = n * t->chain.layer[l].out;
+        layer_state *s = &t->ls[l];
+        const nqm_layer *L = &t->chain.layer[l];
+        if ((size_t)L->out > maxw)
+            maxw = (size_t)L->out;
+        if (L->kind != NQM_LAYER_DENSE && L->w_len + L->b_len > small)
+            small = L->w_len + L->b_len;
+        VIEW(s->z, len);
+        VIEW(s->h, len);
+        VIEW(s->s1, len);
+        VIEW(s->s2, len);
+        VIEW(s->z1[ALONG_D], len);
+        VIEW(s->h1[ALONG_D], len);
+        VIEW(s->c, len);
+        VIEW(s->ch, len);
+        if (!forward_only) {
+            VIEW(s->z1[ALONG_V], len);
+            VIEW(s->h1[ALONG_V], len);
+        }
+    }
+    if (forward_only)
+        return used;
+    for (int a = 0; a < 4; a++)
+        VIEW(t->adj[a], n * maxw);
+    VIEW(t->block, n * small);
+#undef VIEW
+    return used;
+}
+
 /* ---- the model ---------------------------------------------------------- */
 
 static const double *base_weights(const taylor *t)
@@ -637,6 +691,26 @@ static int taylor_probe(nqm_model *self, double eta_s, const double *r, double *
     return 0;
 }
 
+/* g (n) on other inputs X (n, d): a copy of the model that shares its
+ * parameters and has row buffers of its own for these n examples. */
+static int taylor_predict(nqm_model *self, const double *X, int n, double *g)
+{
+    taylor view = *(const taylor *)self;
+    view.n = n;
+    view.X = X;
+    size_t total = carve(&view, NULL, 1);
+    view.mem = malloc((total ? total : 1) * sizeof *view.mem);
+    if (!view.mem)
+        return -1;
+    carve(&view, view.mem, 1);
+    base_pass(&view, view.w0);
+    memcpy(view.f0, view.ls[last_layer(&view)].z, (size_t)n * sizeof *view.f0);
+    prepare(&view);
+    outputs(&view, g);
+    free(view.mem);
+    return 0;
+}
+
 static double *taylor_params(nqm_model *self, size_t *p)
 {
     taylor *t = (taylor *)self;
@@ -656,7 +730,8 @@ static const nqm_model_ops taylor_ops = {.advance = taylor_advance,
                                          .params = taylor_params,
                                          .free = taylor_free,
                                          .top_eigs = taylor_top_eigs,
-                                         .probe = taylor_probe};
+                                         .probe = taylor_probe,
+                                         .predict = taylor_predict};
 
 static taylor *as_taylor(nqm_model *model)
 {
@@ -720,52 +795,6 @@ static int chain_check(const nqm_chain *chain, int d, char *err, size_t errlen)
     return 0;
 }
 
-/* Carve the views out of t->mem (NULL: only count). Returns the doubles used. */
-static size_t carve(taylor *t, double *mem)
-{
-    const size_t n = (size_t)t->n, p = t->chain.p;
-    size_t used = 0, maxw = 1, small = 0;
-#define VIEW(ptr, len)                                                                        \
-    do {                                                                                      \
-        if (mem)                                                                              \
-            (ptr) = mem + used;                                                               \
-        used += (len);                                                                        \
-    } while (0)
-    VIEW(t->w, p);
-    VIEW(t->w0, p);
-    VIEW(t->grad, p);
-    VIEW(t->f0, n);
-    VIEW(t->ku, n);
-    VIEW(t->ones, n);
-    VIEW(t->gram, 2 * n * n);
-    if (t->variant == MODEL_LIN)
-        VIEW(t->K0, n * n);
-    for (int l = 0; l < t->chain.nlayers; l++) {
-        size_t len = n * t->chain.layer[l].out;
-        layer_state *s = &t->ls[l];
-        const nqm_layer *L = &t->chain.layer[l];
-        if ((size_t)L->out > maxw)
-            maxw = (size_t)L->out;
-        if (L->kind != NQM_LAYER_DENSE && L->w_len + L->b_len > small)
-            small = L->w_len + L->b_len;
-        VIEW(s->z, len);
-        VIEW(s->h, len);
-        VIEW(s->s1, len);
-        VIEW(s->s2, len);
-        VIEW(s->z1[ALONG_D], len);
-        VIEW(s->h1[ALONG_D], len);
-        VIEW(s->z1[ALONG_V], len);
-        VIEW(s->h1[ALONG_V], len);
-        VIEW(s->c, len);
-        VIEW(s->ch, len);
-    }
-    for (int a = 0; a < 4; a++)
-        VIEW(t->adj[a], n * maxw);
-    VIEW(t->block, n * small);
-#undef VIEW
-    return used;
-}
-
 int nqm_taylor_new(const nqm_chain *chain, nqm_model_kind variant, nqm_activation act,
                    const nqm_data *data, const double *w0, nqm_model **out, char *err,
                    size_t errlen)
@@ -785,7 +814,7 @@ int nqm_taylor_new(const nqm_chain *chain, nqm_model_kind variant, nqm_activatio
     t->n = data->n;
     t->d = data->d;
     t->X = data->X;
-    size_t total = carve(t, NULL);
+    size_t total = carve(t, NULL, 0);
     t->mem = calloc(total, sizeof *t->mem);
     if (!t->mem) {
         snprintf(err, errlen, "out of memory for a network with %zu parameters (%.1f MiB)",
@@ -793,7 +822,7 @@ int nqm_taylor_new(const nqm_chain *chain, nqm_model_kind variant, nqm_activatio
         free(t);
         return -1;
     }
-    carve(t, t->mem);
+    carve(t, t->mem, 0);
     for (int i = 0; i < t->n; i++)
         t->ones[i] = 1;
     memcpy(t->w0, w0, chain->p * sizeof *w0);
