@@ -135,18 +135,20 @@ int nqm_config_test_n(const nqm_config *cfg)
 
 /* The mlp and cnn (taylor.c): parameters, their start values and a
  * gradient (3 p), ten (n, units) buffers per layer and four adjoint
- * buffers (counted as 14 per layer), and lin's constant n x n kernel. */
+ * buffers (counted as 14 per layer), two n x n Gram matrices and lin's
+ * constant kernel (3 n^2), and for the cnn the per-example gradients of
+ * its few parameters (n p). */
 static double deep_doubles(const nqm_config *cfg)
 {
     double n = nqm_config_n(cfg), d = nqm_config_d(cfg), m = (double)cfg->width;
     if (cfg->network == NETWORK_MLP) {
         double hidden = cfg->depth - 1.0;
         double p = m * d + (hidden - 1.0) * m * m + m + (cfg->biases ? hidden * m : 0.0);
-        return 3.0 * p + 14.0 * n * m * hidden + n * n;
+        return 3.0 * p + 14.0 * n * m * hidden + 3.0 * n * n;
     }
     double k = cfg->kernel, q = floor(sqrt(d)) - k + 1.0, units = cfg->channels * q * q;
     double p = cfg->channels * (k * k + 1.0) + (cfg->readout == READOUT_LINEAR ? units : 0.0);
-    return 3.0 * p + 14.0 * n * units + n * n;
+    return (3.0 + n) * p + 14.0 * n * units + 3.0 * n * n;
 }
 
 /* Bytes a run of this configuration needs, as an estimate in doubles:
