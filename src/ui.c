@@ -63,7 +63,6 @@ typedef struct {
     double steps_per_second;
     double draw_cost; /* seconds a frame takes to draw (average) */
     int dirty;        /* the screen needs drawing */
-    int palette_big;  /* the projector palette is in place */
     /* a demo (--demo): its player, and the pace of --demo-auto */
     const nqm_demo *demo;
     nqm_player player;
@@ -156,23 +155,29 @@ static const short palette_big[NQM_COLOR_COUNT] = {
     [NQM_COLOR_WARNING] = COLOR_RED,
 };
 
-/* The colour pairs of the normal or the projector palette. */
-static void set_palette(int big)
-{
-    const short *fg = big ? palette_big : palette;
-    short bg = big ? COLOR_BLACK : -1;
-    assume_default_colors(big ? COLOR_WHITE : -1, bg);
-    for (int c = 1; c < NQM_COLOR_COUNT; c++)
-        init_pair((short)c, fg[c], bg);
-}
-
+/* Pairs 1 .. NQM_COLOR_COUNT - 1 hold the normal palette, and
+ * NQM_COLOR_COUNT + c the projector's, when the terminal has that many;
+ * all are set once (ncurses 6.4 leaks when pairs in use are redefined). */
 static int setup_colors(int wanted)
 {
     if (!wanted || !has_colors() || start_color() == ERR || COLORS < 8)
         return 0;
     use_default_colors();
-    set_palette(0);
+    for (int c = 1; c < NQM_COLOR_COUNT; c++)
+        init_pair((short)c, palette[c], -1);
+    for (int c = 0; c < NQM_COLOR_COUNT && COLOR_PAIRS > 2 * NQM_COLOR_COUNT; c++)
+        init_pair((short)(NQM_COLOR_COUNT + c), palette_big[c], COLOR_BLACK);
     return 1;
+}
+
+/* The pair of a colour index in the normal or the projector palette. */
+static short cell_pair(int color, int use_color, int big)
+{
+    if (!use_color)
+        return 0;
+    if (big && COLOR_PAIRS > 2 * NQM_COLOR_COUNT)
+        return (short)(NQM_COLOR_COUNT + color);
+    return (short)color;
 }
 
 /* Attributes of a colour index (the pair itself goes to setcchar); the
@@ -204,7 +209,7 @@ static void put_cell(int y, int x, const nqm_cell *cell, int use_color, int big)
     cchar_t cc;
     if (cell->ch < 32 || cell->ch == 127)
         wc[0] = L' ';
-    short pair = use_color ? (short)cell->color : 0;
+    short pair = cell_pair(cell->color, use_color, big);
     if (setcchar(&cc, wc, cell_attr(cell->color, use_color, big), pair, NULL) == OK)
         mvadd_wch(y, x, &cc);
 }
@@ -247,11 +252,6 @@ static void draw(ui_state *ui)
     double start = now_seconds();
     if (nqm_canvas_width(ui->cv) != COLS || nqm_canvas_height(ui->cv) != LINES)
         nqm_canvas_resize(ui->cv, COLS, LINES);
-    if (ui->palette_big != ui->app.big) {
-        ui->palette_big = ui->app.big;
-        if (ui->color)
-            set_palette(ui->app.big);
-    }
     nqm_scene sc;
     nqm_caption caption;
     fill_scene(ui, &sc);
