@@ -138,7 +138,8 @@ static int parse_count(const char *name, const char *arg, long lo, long hi, int 
     char *end;
     long v = strtol(arg, &end, 10);
     if (arg[0] < '0' || arg[0] > '9' || *end != '\0' || v < lo || v > hi) {
-        fprintf(stderr, "nqmtop: %s: '%s' is not a whole number from %ld to %ld (see nqmtop --help)\n",
+        fprintf(stderr,
+                "nqmtop: %s: '%s' is not a whole number from %ld to %ld (see nqmtop --help)\n",
                 name, arg, lo, hi);
         return -1;
     }
@@ -367,8 +368,8 @@ static int run_batch(const cli_options *o, const nqm_config *cfg)
     return rc;
 }
 
-/* A sweep with --batch: records as results complete, stdout line by line. */
-static int run_sweep_batch(const cli_options *o, const nqm_config *cfg)
+/* The sweep the options ask for, with the defaults filled in. */
+static nqm_sweep_spec sweep_spec(const cli_options *o, const nqm_config *cfg)
 {
     nqm_sweep_spec spec = o->sweep;
     spec.repeats = spec.repeats ? spec.repeats : 1;
@@ -377,6 +378,13 @@ static int run_sweep_batch(const cli_options *o, const nqm_config *cfg)
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         spec.jobs = cores < 1 ? 1 : cores > NQM_SWEEP_MAX_JOBS ? NQM_SWEEP_MAX_JOBS : (int)cores;
     }
+    return spec;
+}
+
+/* A sweep with --batch: records as results complete, stdout line by line. */
+static int run_sweep_batch(const cli_options *o, const nqm_config *cfg)
+{
+    nqm_sweep_spec spec = sweep_spec(o, cfg);
     nqm_sweep_output opt = {NQM_FORMAT_TSV, o->summary, o->force, isatty(STDERR_FILENO)};
     if (o->format)
         opt.format = (nqm_format)nqm_format_parse(o->format);
@@ -468,8 +476,8 @@ static int run(const cli_options *o)
     if (o->batch && o->sweeping) {
         rc = run_sweep_batch(o, &cfg);
     } else if (o->sweeping) {
-        fputs("nqmtop: a sweep needs --batch for now\n", stderr);
-        rc = EXIT_USAGE;
+        nqm_sweep_spec spec = sweep_spec(o, &cfg);
+        rc = nqm_ui_sweep(&cfg, &spec, &o->ui);
     } else if (o->batch) {
         rc = run_batch(o, &cfg);
     } else {

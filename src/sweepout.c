@@ -22,12 +22,6 @@ static atomic_int stop_signal;
 
 static void on_stop_signal(int sig) { atomic_store(&stop_signal, sig); }
 
-char nqm_regime_char(nqm_regime r)
-{
-    static const char chars[REGIME_COUNT] = {'?', '.', 'c', 's', 'x'};
-    return r >= 0 && r < REGIME_COUNT ? chars[r] : ' ';
-}
-
 /* What the writer keeps while the sweep runs. */
 typedef struct {
     const nqm_sweep *sw;
@@ -40,7 +34,7 @@ typedef struct {
     int write_failed;
     double start;
     int bar_shown;
-    locale_t c_locale;         /* numbers are written in it, whatever thread writes */
+    locale_t c_locale; /* numbers are written in it, whatever thread writes */
 } writer;
 
 static double now_seconds(void)
@@ -53,16 +47,16 @@ static double now_seconds(void)
 /* The fields a record carries: the bisection's only with --eta-max. */
 static int field_shown(const writer *w, int f)
 {
-    int bisection = f == NQM_SF_ETA_MAX_MEASURED || f == NQM_SF_ETA_MAX_RATIO ||
-                    f == NQM_SF_BRACKETED;
+    int bisection =
+        f == NQM_SF_ETA_MAX_MEASURED || f == NQM_SF_ETA_MAX_RATIO || f == NQM_SF_BRACKETED;
     return !bisection || nqm_sweep_spec_of(w->sw)->eta_max;
 }
 
 /* ---- records ------------------------------------------------------------------ */
 
-static const char *const fixed_columns[] = {"model", "activation", "loss", "width", "n",
-                                            "d", "n_test", "seed", "repeats", "regime",
-                                            "regime_share"};
+static const char *const fixed_columns[] = {"model",   "activation", "loss",        "width",
+                                            "n",       "d",          "n_test",      "seed",
+                                            "repeats", "regime",     "regime_share"};
 enum { FIXED_COLUMNS = sizeof fixed_columns / sizeof fixed_columns[0] };
 
 static void write_header(const writer *w)
@@ -177,6 +171,28 @@ static void show_bar(writer *w, long done, long total)
             now_seconds() - w->start);
     fflush(w->errs);
     w->bar_shown = 1;
+}
+
+int nqm_sweep_write_table(FILE *f, nqm_format format, const nqm_sweep *sw,
+                          const nqm_sweep_result *results, const int *have)
+{
+    nqm_sweep_output opt = {format, NULL, 0, 0};
+    writer w;
+    memset(&w, 0, sizeof w);
+    w.sw = sw;
+    w.opt = &opt;
+    w.out = f;
+    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    locale_t old = c ? uselocale(c) : (locale_t)0;
+    write_header(&w);
+    for (size_t i = 0; i < (size_t)nqm_sweep_points(sw) * nqm_sweep_models(sw); i++)
+        if (have[i])
+            write_record(&w, &results[i]);
+    if (c) {
+        uselocale(old);
+        freelocale(c);
+    }
+    return fflush(f) != 0 || ferror(f) ? -1 : 0;
 }
 
 /* ---- the sink --------------------------------------------------------------------- */
@@ -301,7 +317,8 @@ static void write_scaling_entry(FILE *f, const writer *w, int wa, int k, int j, 
             ratios++;
         }
     }
-    fprintf(f, "%s{\"model\": \"%s\"", first ? "" : ", ", nqm_model_name(nqm_sweep_model(w->sw, k)));
+    fprintf(f, "%s{\"model\": \"%s\"", first ? "" : ", ",
+            nqm_model_name(nqm_sweep_model(w->sw, k)));
     if (spec->naxes > 1) {
         const nqm_sweep_axis *other = &spec->axis[1 - wa];
         fprintf(f, ", \"%s\": ", other->key);
@@ -404,12 +421,21 @@ static int finish(writer *w, int rc)
     return rc;
 }
 
-static int run_sweep(nqm_sweep *sw, const nqm_config *cfg, const nqm_sweep_output *opt,
-                     FILE *out, FILE *errs)
+static int run_sweep(nqm_sweep *sw, const nqm_config *cfg, const nqm_sweep_output *opt, FILE *out,
+                     FILE *errs)
 {
     size_t results = (size_t)nqm_sweep_points(sw) * nqm_sweep_models(sw);
-    writer w = {sw, cfg, opt, out, errs, calloc(results, sizeof(nqm_sweep_result)),
-                calloc(results, sizeof(int)), 0, 0, now_seconds(), 0,
+    writer w = {sw,
+                cfg,
+                opt,
+                out,
+                errs,
+                calloc(results, sizeof(nqm_sweep_result)),
+                calloc(results, sizeof(int)),
+                0,
+                0,
+                now_seconds(),
+                0,
                 newlocale(LC_NUMERIC_MASK, "C", (locale_t)0)};
     if (!w.results || !w.have) {
         free(w.results);
@@ -438,8 +464,8 @@ static int run_sweep(nqm_sweep *sw, const nqm_config *cfg, const nqm_sweep_outpu
     return rc;
 }
 
-int nqm_sweep_batch(const nqm_config *cfg, const nqm_sweep_spec *spec,
-                    const nqm_sweep_output *opt, FILE *out, FILE *errs)
+int nqm_sweep_batch(const nqm_config *cfg, const nqm_sweep_spec *spec, const nqm_sweep_output *opt,
+                    FILE *out, FILE *errs)
 {
     char err[1024];
     nqm_batch_options check = {opt->format, spec->steps, opt->summary, opt->force};

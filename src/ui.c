@@ -24,6 +24,7 @@
 #include "nqmtop/record.h"
 #include "nqmtop/run.h"
 #include "nqmtop/scene.h"
+#include "nqmtop/sweeplive.h"
 #include "nqmtop/ui.h"
 
 /* Frame period. Training fills it, less the time drawing takes and a
@@ -876,6 +877,87 @@ static void close_all(ui_state *ui)
     nqm_canvas_free(ui->cv);
     free(ui->presets);
     nqm_config_free(&ui->base);
+}
+
+/* ------------------------------------------------------- the sweep view */
+
+/* Export the results so far; the outcome goes to the status line. */
+static void sweep_export(nqm_sweep_live *live, char *message, size_t len)
+{
+    char path[4200], err[600];
+    if (nqm_sweep_live_export(live, ".", path, sizeof path, err, sizeof err) == 0)
+        snprintf(message, len, "exported %.600s", path);
+    else
+        snprintf(message, len, "%s", err);
+}
+
+static void sweep_draw(ui_state *ui, const nqm_sweep_view *v)
+{
+    if (COLS < DRAW_MIN_COLS)
+        return;
+    if (nqm_canvas_width(ui->cv) != COLS || nqm_canvas_height(ui->cv) != LINES)
+        nqm_canvas_resize(ui->cv, COLS, LINES);
+    nqm_sweep_view_draw(ui->cv, v);
+    blit(ui->cv, ui->color, 0);
+    wnoutrefresh(stdscr);
+    doupdate();
+}
+
+/* Draw what has come in, a few times a second, until q or a signal. */
+static int sweep_loop(ui_state *ui, nqm_sweep_live *live)
+{
+    nqm_sweep_view v;
+    memset(&v, 0, sizeof v);
+    char message[700] = "";
+    int dirty = 1;
+    while (!quit_signal) {
+        if (continued) {
+            continued = 0;
+            redraw(ui);
+            dirty = 1;
+        }
+        dirty |= nqm_sweep_live_snapshot(live, &v);
+        v.message = message[0] ? message : nqm_sweep_live_error(live);
+        if (dirty || !v.finished)
+            sweep_draw(ui, &v);
+        dirty = 0;
+        timeout((int)(1000 * IDLE_SECONDS));
+        int ch = getch();
+        unsigned r = ch == KEY_RESIZE ? NQM_SWEEP_REDRAW
+                     : ch == ERR      ? 0
+                                      : nqm_sweep_view_key(&v, ch);
+        if (r & NQM_SWEEP_QUIT)
+            return 0;
+        if (r & NQM_SWEEP_EXPORT)
+            sweep_export(live, message, sizeof message);
+        dirty = (r & NQM_SWEEP_REDRAW) != 0;
+    }
+    return 128 + quit_signal;
+}
+
+int nqm_ui_sweep(const nqm_config *cfg, const nqm_sweep_spec *spec, const nqm_ui_options *opt)
+{
+    char err[1024];
+    nqm_sweep_live *live = nqm_sweep_live_start(cfg, spec, err, sizeof err);
+    if (!live) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    ui_state ui;
+    memset(&ui, 0, sizeof ui);
+    setlocale(LC_CTYPE, "");
+    quit_signal = 0;
+    continued = 0;
+    install_handlers();
+    int rc = 1;
+    if (start_screen(&ui, opt) == 0) {
+        rc = sweep_loop(&ui, live);
+        stop_screen(&ui);
+    }
+    restore_handlers();
+    nqm_canvas_free(ui.cv);
+    nqm_sweep_live_free(live);
+    return rc;
 }
 
 int nqm_ui_run(const nqm_config *cfg, const nqm_ui_options *opt)

@@ -20,7 +20,7 @@
 
 enum {
     NQM_SWEEP_MAX_AXES = 2,
-    NQM_SWEEP_MAX_COUNT = 10000,  /* values per axis */
+    NQM_SWEEP_MAX_COUNT = 10000, /* values per axis */
     NQM_SWEEP_MAX_REPEATS = 1000,
     NQM_SWEEP_MAX_JOBS = 1024
 };
@@ -28,17 +28,17 @@ enum {
 /* The bisection for eta_max, in multiples of eta_crit: start bracket
  * [1, 4], the upper end doubled up to 64 until a run diverges, then
  * halved until its width is at most NQM_SWEEP_BISECT_TOL of the lower end. */
-#define NQM_SWEEP_BISECT_LO 1.0
-#define NQM_SWEEP_BISECT_HI 4.0
+#define NQM_SWEEP_BISECT_LO    1.0
+#define NQM_SWEEP_BISECT_HI    4.0
 #define NQM_SWEEP_BISECT_LIMIT 64.0
-#define NQM_SWEEP_BISECT_TOL 0.005
+#define NQM_SWEEP_BISECT_TOL   0.005
 
 typedef struct {
-    char key[NQM_NAME_LEN];  /* a numeric preset key */
+    char key[NQM_NAME_LEN]; /* a numeric preset key */
     double from, to;
-    int count;               /* values, from and to included (1: from alone) */
-    int log;                 /* geometric spacing */
-    int whole;               /* the key takes whole numbers: values rounded */
+    int count; /* values, from and to included (1: from alone) */
+    int log;   /* geometric spacing */
+    int whole; /* the key takes whole numbers: values rounded */
 } nqm_sweep_axis;
 
 /* Parse "KEY=FROM:TO:N[:log]". 0, or -1 with "--sweep: ..." in err. */
@@ -49,34 +49,34 @@ double nqm_sweep_axis_value(const nqm_sweep_axis *axis, int i);
 typedef struct {
     int naxes;
     nqm_sweep_axis axis[NQM_SWEEP_MAX_AXES];
-    int repeats;     /* seeds seed, seed + 1, ... per point */
-    long steps;      /* steps of every run */
-    int jobs;        /* runs at once (threads) */
-    int eta_max;     /* measure eta_max by bisection instead of running eta */
+    int repeats; /* seeds seed, seed + 1, ... per point */
+    long steps;  /* steps of every run */
+    int jobs;    /* runs at once (threads) */
+    int eta_max; /* measure eta_max by bisection instead of running eta */
 } nqm_sweep_spec;
 
 /* The fields of a result, each reduced over the repeats. */
-#define NQM_SWEEP_FIELDS(X)                                                                   \
-    X(ETA, "eta")                                                                             \
-    X(ETA_REL, "eta_rel")                                                                     \
-    X(ETA_CRIT, "eta_crit")                                                                   \
-    X(ETA_MAX, "eta_max")                                                                     \
-    X(LAMBDA1_0, "lambda1_0")                                                                 \
-    X(LAMBDA2_0, "lambda2_0")                                                                 \
-    X(LAMBDA1_FINAL, "lambda1_final")                                                         \
-    X(PEAK_STEP, "peak_step")                                                                 \
-    X(PEAK_LOSS, "peak_loss")                                                                 \
-    X(FINAL_LOSS, "final_loss")                                                               \
-    X(T1, "T1")                                                                               \
-    X(T2, "T2")                                                                               \
-    X(T3, "T3")                                                                               \
-    X(T4, "T4")                                                                               \
-    X(BEST_TEST_LOSS, "best_test_loss")                                                       \
-    X(BEST_TEST_ACCURACY, "best_test_accuracy")                                               \
-    X(ETA_MAX_MEASURED, "eta_max_measured")                                                   \
-    X(ETA_MAX_RATIO, "eta_max_ratio")                                                         \
-    X(BRACKETED, "bracketed")                                                                 \
-    X(STEPS, "steps")                                                                         \
+#define NQM_SWEEP_FIELDS(X)                                                                        \
+    X(ETA, "eta")                                                                                  \
+    X(ETA_REL, "eta_rel")                                                                          \
+    X(ETA_CRIT, "eta_crit")                                                                        \
+    X(ETA_MAX, "eta_max")                                                                          \
+    X(LAMBDA1_0, "lambda1_0")                                                                      \
+    X(LAMBDA2_0, "lambda2_0")                                                                      \
+    X(LAMBDA1_FINAL, "lambda1_final")                                                              \
+    X(PEAK_STEP, "peak_step")                                                                      \
+    X(PEAK_LOSS, "peak_loss")                                                                      \
+    X(FINAL_LOSS, "final_loss")                                                                    \
+    X(T1, "T1")                                                                                    \
+    X(T2, "T2")                                                                                    \
+    X(T3, "T3")                                                                                    \
+    X(T4, "T4")                                                                                    \
+    X(BEST_TEST_LOSS, "best_test_loss")                                                            \
+    X(BEST_TEST_ACCURACY, "best_test_accuracy")                                                    \
+    X(ETA_MAX_MEASURED, "eta_max_measured")                                                        \
+    X(ETA_MAX_RATIO, "eta_max_ratio")                                                              \
+    X(BRACKETED, "bracketed")                                                                      \
+    X(STEPS, "steps")                                                                              \
     X(SECONDS, "seconds")
 
 #define NQM_SWEEP_ENUM(id, name) NQM_SF_##id,
@@ -84,6 +84,10 @@ typedef enum { NQM_SWEEP_FIELDS(NQM_SWEEP_ENUM) NQM_SF_COUNT } nqm_sweep_field;
 #undef NQM_SWEEP_ENUM
 
 const char *nqm_sweep_field_name(nqm_sweep_field f);
+
+/* The regime map's character of a regime: . monotone, c catapult,
+ * s silent-catapult, x divergent, ? undetermined. */
+char nqm_regime_char(nqm_regime r);
 
 /* Mean and sample standard deviation over the repeats where the value is
  * defined (finite); count 0: defined in none (mean and sd NaN). */
@@ -93,18 +97,18 @@ typedef struct {
 } nqm_stat;
 
 typedef struct {
-    int point;                            /* row-major index in the grid */
-    int index[NQM_SWEEP_MAX_AXES];        /* along each axis */
-    double coord[NQM_SWEEP_MAX_AXES];     /* the axis values */
+    int point;                        /* row-major index in the grid */
+    int index[NQM_SWEEP_MAX_AXES];    /* along each axis */
+    double coord[NQM_SWEEP_MAX_AXES]; /* the axis values */
     nqm_model_kind model;
     nqm_activation activation;
     nqm_loss loss;
     long width;
     int n, d, n_test;
-    unsigned long seed;                   /* the first repeat's */
+    unsigned long seed; /* the first repeat's */
     int repeats;
-    int regimes[REGIME_COUNT];            /* repeats per regime */
-    nqm_regime regime;                    /* the most frequent */
+    int regimes[REGIME_COUNT]; /* repeats per regime */
+    nqm_regime regime;         /* the most frequent */
     nqm_stat field[NQM_SF_COUNT];
 } nqm_sweep_result;
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "nqmtop/config.h"
+#include "nqmtop/sweep.h"
 
 typedef struct {
     int ascii;     /* 1: ASCII canvas instead of braille */
@@ -22,5 +23,10 @@ typedef struct {
 /* Run the UI on this configuration until the user quits. Returns the
  * process exit status (0 on a normal quit). */
 int nqm_ui_run(const nqm_config *cfg, const nqm_ui_options *opt);
+
+/* The sweep view (--sweep without --batch): runs the sweep and draws its
+ * results as they come in (sweepview.h) until the user quits. Returns the
+ * exit status (2 when the sweep is refused before the screen starts). */
+int nqm_ui_sweep(const nqm_config *cfg, const nqm_sweep_spec *spec, const nqm_ui_options *opt);
 
 #endif

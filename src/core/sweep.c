@@ -31,6 +31,12 @@ const char *nqm_sweep_field_name(nqm_sweep_field f)
     return f >= 0 && f < NQM_SF_COUNT ? field_names[f] : "?";
 }
 
+char nqm_regime_char(nqm_regime r)
+{
+    static const char chars[REGIME_COUNT] = {'?', '.', 'c', 's', 'x'};
+    return r >= 0 && r < REGIME_COUNT ? chars[r] : ' ';
+}
+
 /* ---- axes ------------------------------------------------------------------ */
 
 /* A finite number in the C locale spanning all of s. */
@@ -126,26 +132,26 @@ typedef struct {
     nqm_run_summary sum;
     int eigs;
     double seconds;
-    double eta_max_rel;   /* bisection: largest eta / eta_crit found not to diverge */
-    int bracketed;        /* bisection: a larger eta diverged */
+    double eta_max_rel; /* bisection: largest eta / eta_crit found not to diverge */
+    int bracketed;      /* bisection: a larger eta diverged */
 } run_out;
 
 struct nqm_sweep {
     nqm_sweep_spec spec;
     int points, models;
     nqm_model_kind model[MODEL_COUNT];
-    nqm_config *cfg;      /* (points, models) resolved configurations */
-    run_out *runs;        /* (points, models, repeats) */
-    int *done;            /* (points, models) repeats finished */
-    long total;           /* runs in all */
+    nqm_config *cfg; /* (points, models) resolved configurations */
+    run_out *runs;   /* (points, models, repeats) */
+    int *done;       /* (points, models) repeats finished */
+    long total;      /* runs in all */
     /* while running */
     pthread_mutex_t lock;
     const nqm_sweep_sink *sink;
     atomic_int *stop;
-    atomic_long next;     /* the next run to take */
-    long finished;        /* runs finished (under lock) */
-    int delivered;        /* results delivered (under lock) */
-    int failed;           /* a run failed: err holds why (under lock) */
+    atomic_long next; /* the next run to take */
+    long finished;    /* runs finished (under lock) */
+    int delivered;    /* results delivered (under lock) */
+    int failed;       /* a run failed: err holds why (under lock) */
     char err[512];
 };
 
@@ -162,8 +168,8 @@ static int apply(nqm_config *cfg, const char *assignment, char *err, size_t errl
 }
 
 /* The configuration of grid point p and model k into cfg. */
-static int resolve_point(const nqm_sweep *sw, const nqm_config *base, int p, int k,
-                         nqm_config *cfg, char *err, size_t errlen)
+static int resolve_point(const nqm_sweep *sw, const nqm_config *base, int p, int k, nqm_config *cfg,
+                         char *err, size_t errlen)
 {
     if (nqm_config_copy(cfg, base) != 0) {
         snprintf(err, errlen, "out of memory");
@@ -294,8 +300,7 @@ static double now_seconds(void)
 }
 
 /* Run cfg for the sweep's steps. 0: done; 1: stopped; -1: failed (err). */
-static int run_one(nqm_sweep *sw, const nqm_config *cfg, run_out *out, char *err,
-                   size_t errlen)
+static int run_one(nqm_sweep *sw, const nqm_config *cfg, run_out *out, char *err, size_t errlen)
 {
     double start = now_seconds();
     nqm_session *s = nqm_session_new(cfg, err, errlen);
@@ -319,8 +324,8 @@ static int run_one(nqm_sweep *sw, const nqm_config *cfg, run_out *out, char *err
 }
 
 /* Run cfg at eta = rel * eta_crit; *diverged says whether it did. */
-static int run_at(nqm_sweep *sw, const nqm_config *cfg, double rel, run_out *out,
-                  int *diverged, char *err, size_t errlen)
+static int run_at(nqm_sweep *sw, const nqm_config *cfg, double rel, run_out *out, int *diverged,
+                  char *err, size_t errlen)
 {
     nqm_config c = *cfg; /* shallow: x stays the caller's */
     c.eta_mode = ETA_RELATIVE;
@@ -333,14 +338,14 @@ static int run_at(nqm_sweep *sw, const nqm_config *cfg, double rel, run_out *out
 /* A bracket [lo, hi] on eta / eta_crit: lo did not diverge, hi did. */
 typedef struct {
     double lo, hi;
-    int bracketed;   /* some run diverged: hi is a real upper end */
-    double seconds;  /* spent on every run so far */
+    int bracketed;  /* some run diverged: hi is a real upper end */
+    double seconds; /* spent on every run so far */
 } bracket;
 
 /* Try rel; move the bracket and keep the run in out when it did not
  * diverge. Same codes as run_one. */
-static int probe_at(nqm_sweep *sw, const nqm_config *cfg, double rel, bracket *b,
-                    run_out *out, char *err, size_t errlen)
+static int probe_at(nqm_sweep *sw, const nqm_config *cfg, double rel, bracket *b, run_out *out,
+                    char *err, size_t errlen)
 {
     run_out probe;
     int div;
@@ -395,28 +400,50 @@ static double field_of(const run_out *r, nqm_sweep_field f)
     const nqm_run_summary *s = &r->sum;
     const nqm_phase_summary *p = &s->phases;
     switch (f) {
-    case NQM_SF_ETA: return s->eta;
-    case NQM_SF_ETA_REL: return s->eta / s->eta_crit;
-    case NQM_SF_ETA_CRIT: return s->eta_crit;
-    case NQM_SF_ETA_MAX: return s->eta_max;
-    case NQM_SF_LAMBDA1_0: return s->lambda0[0];
-    case NQM_SF_LAMBDA2_0: return r->eigs > 1 ? s->lambda0[1] : NAN;
-    case NQM_SF_LAMBDA1_FINAL: return s->lambda_final[0];
-    case NQM_SF_PEAK_STEP: return defined_step(p->peak_step);
-    case NQM_SF_PEAK_LOSS: return p->peak_step >= 0 ? p->peak_loss : NAN;
-    case NQM_SF_FINAL_LOSS: return s->final_loss;
-    case NQM_SF_T1: return defined_step(p->T1);
-    case NQM_SF_T2: return defined_step(p->T2);
-    case NQM_SF_T3: return defined_step(p->T3);
-    case NQM_SF_T4: return defined_step(p->T4);
-    case NQM_SF_BEST_TEST_LOSS: return s->best_test_loss;
-    case NQM_SF_BEST_TEST_ACCURACY: return s->best_test_accuracy;
-    case NQM_SF_ETA_MAX_MEASURED: return r->eta_max_rel * s->eta_crit;
-    case NQM_SF_ETA_MAX_RATIO: return r->eta_max_rel * s->eta_crit / s->eta_max;
-    case NQM_SF_BRACKETED: return isnan(r->eta_max_rel) ? NAN : r->bracketed;
-    case NQM_SF_STEPS: return (double)s->steps;
-    case NQM_SF_SECONDS: return r->seconds;
-    default: return NAN;
+    case NQM_SF_ETA:
+        return s->eta;
+    case NQM_SF_ETA_REL:
+        return s->eta / s->eta_crit;
+    case NQM_SF_ETA_CRIT:
+        return s->eta_crit;
+    case NQM_SF_ETA_MAX:
+        return s->eta_max;
+    case NQM_SF_LAMBDA1_0:
+        return s->lambda0[0];
+    case NQM_SF_LAMBDA2_0:
+        return r->eigs > 1 ? s->lambda0[1] : NAN;
+    case NQM_SF_LAMBDA1_FINAL:
+        return s->lambda_final[0];
+    case NQM_SF_PEAK_STEP:
+        return defined_step(p->peak_step);
+    case NQM_SF_PEAK_LOSS:
+        return p->peak_step >= 0 ? p->peak_loss : NAN;
+    case NQM_SF_FINAL_LOSS:
+        return s->final_loss;
+    case NQM_SF_T1:
+        return defined_step(p->T1);
+    case NQM_SF_T2:
+        return defined_step(p->T2);
+    case NQM_SF_T3:
+        return defined_step(p->T3);
+    case NQM_SF_T4:
+        return defined_step(p->T4);
+    case NQM_SF_BEST_TEST_LOSS:
+        return s->best_test_loss;
+    case NQM_SF_BEST_TEST_ACCURACY:
+        return s->best_test_accuracy;
+    case NQM_SF_ETA_MAX_MEASURED:
+        return r->eta_max_rel * s->eta_crit;
+    case NQM_SF_ETA_MAX_RATIO:
+        return r->eta_max_rel * s->eta_crit / s->eta_max;
+    case NQM_SF_BRACKETED:
+        return isnan(r->eta_max_rel) ? NAN : r->bracketed;
+    case NQM_SF_STEPS:
+        return (double)s->steps;
+    case NQM_SF_SECONDS:
+        return r->seconds;
+    default:
+        return NAN;
     }
 }
 

@@ -70,7 +70,7 @@ int nqm_tl_predict(nqm_model *self, const double *X, int n, double *g)
 {
     twolayer *t = (twolayer *)self;
     const int net = t->variant == MODEL_NET, d = t->d;
-    double *Z = malloc((size_t)PREDICT_BLOCK * n * sizeof *Z);  /* (n, block) z or z0 */
+    double *Z = malloc((size_t)PREDICT_BLOCK * n * sizeof *Z);              /* (n, block) z or z0 */
     double *E = net ? NULL : malloc((size_t)PREDICT_BLOCK * n * sizeof *E); /* (n, block) e */
     if (!Z || (!net && !E)) {
         free(Z);
@@ -86,8 +86,7 @@ int nqm_tl_predict(nqm_model *self, const double *X, int n, double *g)
         /* column-major: Z (bs x n) = U_block (d x bs)^T X (d x n) / sqrt(d) */
         nqm_dgemm("T", "N", bs, n, d, t->in_scale, U + (size_t)k0 * d, d, X, d, 0.0, Z, bs);
         if (!net)
-            nqm_dgemm("T", "N", bs, n, d, t->in_scale, t->w + (size_t)k0 * d, d, X, d, 0.0, E,
-                      bs);
+            nqm_dgemm("T", "N", bs, n, d, t->in_scale, t->w + (size_t)k0 * d, d, X, d, 0.0, E, bs);
         for (int i = 0; i < n; i++) {
             double acc = 0;
             for (int kk = 0; kk < bs; kk++)

@@ -1,0 +1,438 @@
+/* sweepview.c: the sweep view as a canvas (sweepview.h). Title, progress
+ * and key line at the top; the curve or the regime map below; the help
+ * overlay on top of it all. Pure drawing over the results handed in: no
+ * terminal, no threads. Geometry: the panel's frame takes the rows from
+ * 2 down, its plot leaves 8 columns of y labels on the left and 2 rows
+ * for the x labels and the legend at the bottom. */
+#include "nqmtop/sweepview.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    HEADER_ROWS = 2,  /* title, progress */
+    Y_LABELS = 8,     /* columns left of the plot */
+    X_LABEL_ROWS = 2, /* x tick labels, legend */
+    MAX_MODELS = MODEL_COUNT
+};
+
+static const nqm_color model_colors[MAX_MODELS] = {
+    NQM_COLOR_SERIES1, NQM_COLOR_SERIES2, NQM_COLOR_SERIES3, NQM_COLOR_SERIES4, NQM_COLOR_TITLE};
+
+const char *const nqm_sweep_view_keys[] = {
+    "q      quit (a sweep still running is stopped)",
+    "?      this help (any key closes it)",
+    "e      export the results so far as CSV in the working directory",
+    "v      switch between the curve and the regime map",
+    "m      the next model's regime map",
+    "[ ]    the other axis's previous / next value (curve)",
+    NULL,
+};
+
+int nqm_sweep_view_eta_axis(const nqm_sweep_spec *spec)
+{
+    for (int a = 0; a < spec->naxes; a++)
+        if (strcmp(spec->axis[a].key, "eta") == 0 || strcmp(spec->axis[a].key, "eta_rel") == 0)
+            return a;
+    return -1;
+}
+
+static const nqm_sweep_result *result_at(const nqm_sweep_view *v, int p, int k)
+{
+    size_t at = (size_t)p * v->models + k;
+    return v->have[at] ? &v->results[at] : NULL;
+}
+
+/* ---- header ------------------------------------------------------------------ */
+
+static void draw_header(nqm_canvas *cv, const nqm_sweep_view *v)
+{
+    char line[512];
+    int used = snprintf(line, sizeof line, "nqmtop sweep  %s  ", v->preset);
+    for (int k = 0; k < v->models && used < (int)sizeof line; k++)
+        used += snprintf(line + used, sizeof line - (size_t)used, "%s%s", k ? "·" : "",
+                         nqm_model_name(v->model[k]));
+    for (int a = 0; a < v->spec->naxes && used < (int)sizeof line; a++) {
+        const nqm_sweep_axis *ax = &v->spec->axis[a];
+        used +=
+            snprintf(line + used, sizeof line - (size_t)used, "  %s%s %g..%g (%d%s)", a ? "× " : "",
+                     ax->key, ax->from, ax->to, ax->count, ax->log ? ", log" : "");
+    }
+    if (used < (int)sizeof line)
+        snprintf(line + used, sizeof line - (size_t)used, "  %d seed%s", v->spec->repeats,
+                 v->spec->repeats == 1 ? "" : "s");
+    nqm_canvas_text(cv, 0, 0, line, NQM_COLOR_TITLE);
+    enum { BAR = 20 };
+    char bar[BAR + 1];
+    int filled = v->total > 0 ? (int)(BAR * v->done / v->total) : BAR;
+    for (int i = 0; i < BAR; i++)
+        bar[i] = i < filled ? '#' : '.';
+    bar[BAR] = '\0';
+    snprintf(line, sizeof line,
+             "[%s] %ld/%ld runs  %.0f s%s   q quit  ? help  e export  "
+             "v view  m model",
+             bar, v->done, v->total, v->seconds, v->finished ? "  done" : "");
+    int w = nqm_canvas_text(cv, 0, 1, line, NQM_COLOR_STATUS);
+    if (v->message)
+        nqm_canvas_text(cv, w + 2, 1, v->message, NQM_COLOR_WARNING);
+}
+
+/* ---- scales ---------------------------------------------------------------------- */
+
+/* A linear or log map of [lo, hi] onto [0, span]. */
+typedef struct {
+    double lo, hi;
+    int log;
+    double span;
+} scale;
+
+static double to_unit(const scale *s, double v)
+{
+    double a = s->log ? log10(s->lo) : s->lo, b = s->log ? log10(s->hi) : s->hi;
+    double x = s->log ? log10(v) : v;
+    return b > a ? (x - a) / (b - a) : 0.5;
+}
+
+static double place(const scale *s, double v) { return to_unit(s, v) * s->span; }
+
+/* At most 7 characters for the values axes show. */
+static void format_value(double v, char *buf, size_t len)
+{
+    snprintf(buf, len, "%.3g", v);
+    if (strlen(buf) > 7)
+        snprintf(buf, len, "%.1g", v);
+}
+
+/* ---- the curve ------------------------------------------------------------------------ */
+
+/* The metric of a result: best test loss with a test set, else the final loss. */
+static double metric(const nqm_sweep_result *r)
+{
+    return r->n_test > 0 ? r->field[NQM_SF_BEST_TEST_LOSS].mean : r->field[NQM_SF_FINAL_LOSS].mean;
+}
+
+/* Grid point of index i on the eta axis and the current slice. */
+static int point_of(const nqm_sweep_view *v, int ea, int i)
+{
+    if (v->spec->naxes < 2)
+        return i;
+    int other = v->spec->axis[1 - ea].count, s = v->slice % other;
+    return ea == 0 ? i * other + s : s * v->spec->axis[1].count + i;
+}
+
+/* The y range of the metric over the results in: [lo, hi], log scale. */
+static int metric_range(const nqm_sweep_view *v, int ea, double *lo, double *hi)
+{
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (int i = 0; i < v->spec->axis[ea].count; i++)
+        for (int k = 0; k < v->models; k++) {
+            const nqm_sweep_result *r = result_at(v, point_of(v, ea, i), k);
+            double y = r ? metric(r) : NAN;
+            if (isfinite(y) && y > 0 && r->regime != REGIME_DIVERGENT) {
+                *lo = fmin(*lo, y);
+                *hi = fmax(*hi, y);
+            }
+        }
+    if (!(*lo <= *hi))
+        return -1;
+    double pad = fmax(log10(*hi / *lo) * 0.1, 0.05);
+    *lo /= pow(10, pad);
+    *hi *= pow(10, pad);
+    return 0;
+}
+
+/* A dot line from (x0, y0) to (x1, y1) in dot coordinates. */
+static void dot_line(nqm_canvas *cv, int x0, int y0, int x1, int y1, nqm_color c)
+{
+    int n = abs(x1 - x0) > abs(y1 - y0) ? abs(x1 - x0) : abs(y1 - y0);
+    for (int i = 0; i <= n; i++) {
+        double t = n ? (double)i / n : 0;
+        nqm_canvas_dot(cv, (int)lround(x0 + t * (x1 - x0)), (int)lround(y0 + t * (y1 - y0)), c);
+    }
+}
+
+/* One model's series: a dot per point, joined; a diverged run at the top. */
+static void draw_series(nqm_canvas *cv, nqm_rect plot, const nqm_sweep_view *v, int ea, int k,
+                        const scale *sx, const scale *sy)
+{
+    int have_prev = 0, px = 0, py = 0;
+    for (int i = 0; i < v->spec->axis[ea].count; i++) {
+        const nqm_sweep_result *r = result_at(v, point_of(v, ea, i), k);
+        if (!r) {
+            have_prev = 0;
+            continue;
+        }
+        double y = metric(r);
+        int dx = 2 * plot.x + (int)lround(place(sx, r->coord[ea]));
+        int top = 4 * plot.y, bottom = 4 * (plot.y + plot.h) - 1;
+        int dy = r->regime == REGIME_DIVERGENT || !isfinite(y) || y > sy->hi
+                     ? top
+                     : bottom - (int)lround(place(sy, fmax(y, sy->lo)));
+        if (have_prev)
+            dot_line(cv, px, py, dx, dy, model_colors[k]);
+        nqm_canvas_dot(cv, dx, dy, model_colors[k]);
+        have_prev = 1;
+        px = dx;
+        py = dy;
+    }
+}
+
+/* A dotted vertical line at x (labels: 1) or its label at the top of
+ * the plot, one cell to the right of the line (labels: 0). */
+static void mark_x(nqm_canvas *cv, nqm_rect plot, const scale *sx, double x, const char *label,
+                   nqm_color c, int labels)
+{
+    if (!(x >= fmin(sx->lo, sx->hi) && x <= fmax(sx->lo, sx->hi)))
+        return;
+    int dx = 2 * plot.x + (int)lround(place(sx, x));
+    for (int y = 4 * plot.y; !labels && y < 4 * (plot.y + plot.h); y += 2)
+        nqm_canvas_dot(cv, dx, y, c);
+    if (labels)
+        nqm_canvas_text(cv, dx / 2 + 1, plot.y, label, c);
+}
+
+/* eta_crit and eta_max in the axis's units (eta_rel: 1 and 2): their
+ * lines, or (labels) their labels, which go over the series. */
+static void mark_thresholds(nqm_canvas *cv, nqm_rect plot, const nqm_sweep_view *v, int ea,
+                            const scale *sx, int labels)
+{
+    double crit = 1, max = 2;
+    if (strcmp(v->spec->axis[ea].key, "eta") == 0) {
+        crit = NAN;
+        for (int p = 0; p < v->points && isnan(crit); p++)
+            for (int k = 0; k < v->models && isnan(crit); k++) {
+                const nqm_sweep_result *r = result_at(v, p, k);
+                crit = r ? r->field[NQM_SF_ETA_CRIT].mean : NAN;
+            }
+        max = 2 * crit;
+    }
+    mark_x(cv, plot, sx, crit, "η_crit", NQM_COLOR_THRESHOLD2, labels);
+    mark_x(cv, plot, sx, max, "η_max", NQM_COLOR_THRESHOLD4, labels);
+}
+
+static void y_labels(nqm_canvas *cv, nqm_rect plot, const scale *sy)
+{
+    char buf[32];
+    for (int e = (int)ceil(log10(sy->lo)); e <= (int)floor(log10(sy->hi)); e++) {
+        int row = plot.y + plot.h - 1 - (int)lround(place(sy, pow(10, e)) / 4);
+        snprintf(buf, sizeof buf, "1e%d", e);
+        if (row >= plot.y)
+            nqm_canvas_text(cv, plot.x - Y_LABELS, row, buf, NQM_COLOR_AXIS);
+    }
+    if (sy->hi / sy->lo < 10) { /* no power of ten inside: label both ends */
+        format_value(sy->hi, buf, sizeof buf);
+        nqm_canvas_text(cv, plot.x - Y_LABELS, plot.y, buf, NQM_COLOR_AXIS);
+        format_value(sy->lo, buf, sizeof buf);
+        nqm_canvas_text(cv, plot.x - Y_LABELS, plot.y + plot.h - 1, buf, NQM_COLOR_AXIS);
+    }
+}
+
+/* x tick labels at both ends and the middle, and the legend below. */
+static void x_labels(nqm_canvas *cv, nqm_rect plot, const nqm_sweep_view *v, int ea,
+                     const scale *sx)
+{
+    const nqm_sweep_axis *ax = &v->spec->axis[ea];
+    char buf[32];
+    const double at[3] = {ax->from, nqm_sweep_axis_value(ax, ax->count / 2), ax->to};
+    for (int i = 0; i < 3; i++) {
+        format_value(at[i], buf, sizeof buf);
+        int col = plot.x + (int)(place(sx, at[i]) / 2) - (i == 2 ? (int)strlen(buf) - 1 : 0);
+        nqm_canvas_text(cv, col, plot.y + plot.h, buf, NQM_COLOR_AXIS);
+    }
+    int x = nqm_canvas_text(cv, plot.x, plot.y + plot.h + 1, ax->key, NQM_COLOR_AXIS) + plot.x + 2;
+    for (int k = 0; k < v->models; k++) {
+        x += nqm_canvas_text(cv, x, plot.y + plot.h + 1, "━━ ", model_colors[k]);
+        x += nqm_canvas_text(cv, x, plot.y + plot.h + 1, nqm_model_name(v->model[k]),
+                             model_colors[k]) +
+             2;
+    }
+}
+
+static void draw_curve(nqm_canvas *cv, nqm_rect r, const nqm_sweep_view *v, int ea)
+{
+    char title[160], at[96] = "";
+    int n_test = 0;
+    for (int p = 0; p < v->points * v->models && !n_test; p++)
+        n_test = v->have[p] ? v->results[p].n_test : 0;
+    if (v->spec->naxes > 1) {
+        const nqm_sweep_axis *o = &v->spec->axis[1 - ea];
+        snprintf(at, sizeof at, " at %s = %g ([ ])", o->key,
+                 nqm_sweep_axis_value(o, v->slice % o->count));
+    }
+    snprintf(title, sizeof title, " %s vs %s (log)%s ", n_test ? "best test loss" : "final loss",
+             v->spec->axis[ea].key, at);
+    nqm_canvas_box(cv, r, NQM_COLOR_AXIS);
+    nqm_canvas_text(cv, r.x + 2, r.y, title, NQM_COLOR_TITLE);
+    nqm_rect plot = {r.x + 1 + Y_LABELS, r.y + 1, r.w - 2 - Y_LABELS, r.h - 2 - X_LABEL_ROWS};
+    if (plot.w < 4 || plot.h < 2)
+        return;
+    const nqm_sweep_axis *ax = &v->spec->axis[ea];
+    scale sx = {fmin(ax->from, ax->to), fmax(ax->from, ax->to), ax->log, 2.0 * plot.w - 1};
+    scale sy = {0, 0, 1, 4.0 * plot.h - 1};
+    nqm_canvas_clip(cv, (nqm_rect){r.x + 1, r.y + 1, r.w - 2, r.h - 2});
+    if (metric_range(v, ea, &sy.lo, &sy.hi) == 0) {
+        y_labels(cv, plot, &sy);
+        nqm_canvas_clip(cv, plot);
+        mark_thresholds(cv, plot, v, ea, &sx, 0);
+        for (int k = 0; k < v->models; k++)
+            draw_series(cv, plot, v, ea, k, &sx, &sy);
+        mark_thresholds(cv, plot, v, ea, &sx, 1);
+        nqm_canvas_clip(cv, (nqm_rect){r.x + 1, r.y + 1, r.w - 2, r.h - 2});
+    } else {
+        nqm_canvas_text(cv, plot.x + 1, plot.y + plot.h / 2, "waiting for results ...",
+                        NQM_COLOR_AXIS);
+    }
+    x_labels(cv, plot, v, ea, &sx);
+    nqm_canvas_unclip(cv);
+}
+
+/* ---- the regime map ------------------------------------------------------------------ */
+
+static nqm_color regime_color(nqm_regime g)
+{
+    switch (g) {
+    case REGIME_MONOTONE:
+        return NQM_COLOR_PHASE_DECREASING;
+    case REGIME_CATAPULT:
+        return NQM_COLOR_PHASE_PEAK;
+    case REGIME_SILENT_CATAPULT:
+        return NQM_COLOR_PHASE_INCREASING;
+    case REGIME_DIVERGENT:
+        return NQM_COLOR_WARNING;
+    default:
+        return NQM_COLOR_DEFAULT;
+    }
+}
+
+/* Row labels: the second axis's values (or nothing with one axis). */
+static void map_labels(nqm_canvas *cv, nqm_rect grid, const nqm_sweep_view *v, int rows, int cols,
+                       int rh, int cw)
+{
+    char buf[32];
+    for (int row = 0; row < rows && v->spec->naxes > 1; row++) {
+        format_value(nqm_sweep_axis_value(&v->spec->axis[1], row), buf, sizeof buf);
+        nqm_canvas_text(cv, grid.x - Y_LABELS, grid.y + row * rh + rh / 2, buf, NQM_COLOR_AXIS);
+    }
+    int step = cw >= 8 ? 1 : (8 + cw - 1) / cw;
+    for (int col = 0; col < cols && v->spec->naxes > 0; col += step) {
+        format_value(nqm_sweep_axis_value(&v->spec->axis[0], col), buf, sizeof buf);
+        nqm_canvas_text(cv, grid.x + col * cw, grid.y + rows * rh, buf, NQM_COLOR_AXIS);
+    }
+    int x = grid.x;
+    static const nqm_regime shown[] = {REGIME_MONOTONE, REGIME_CATAPULT, REGIME_SILENT_CATAPULT,
+                                       REGIME_DIVERGENT, REGIME_UNDETERMINED};
+    for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+        char item[48];
+        snprintf(item, sizeof item, "%c %s  ", nqm_regime_char(shown[i]),
+                 nqm_regime_name(shown[i]));
+        x += nqm_canvas_text(cv, x, grid.y + rows * rh + 1, item, regime_color(shown[i]));
+    }
+}
+
+static void draw_map(nqm_canvas *cv, nqm_rect r, const nqm_sweep_view *v)
+{
+    int k = v->models > 0 ? v->model_sel % v->models : 0;
+    char title[128];
+    snprintf(title, sizeof title, " regime map: %s (m: next model) ",
+             v->models > 0 ? nqm_model_name(v->model[k]) : "-");
+    nqm_canvas_box(cv, r, NQM_COLOR_AXIS);
+    nqm_canvas_text(cv, r.x + 2, r.y, title, NQM_COLOR_TITLE);
+    int cols = v->spec->naxes > 0 ? v->spec->axis[0].count : 1;
+    int rows = v->spec->naxes > 1 ? v->spec->axis[1].count : 1;
+    nqm_rect grid = {r.x + 1 + Y_LABELS, r.y + 1, r.w - 2 - Y_LABELS, r.h - 2 - X_LABEL_ROWS};
+    if (grid.w < 1 || grid.h < 1 || v->models == 0)
+        return;
+    int cw = grid.w / cols > 0 ? grid.w / cols : 1, rh = grid.h / rows > 0 ? grid.h / rows : 1;
+    if (cw > 6)
+        cw = 6;
+    if (rh > 3)
+        rh = 3;
+    nqm_canvas_clip(cv, (nqm_rect){r.x + 1, r.y + 1, r.w - 2, r.h - 2});
+    for (int row = 0; row < rows; row++)
+        for (int col = 0; col < cols; col++) {
+            const nqm_sweep_result *res = result_at(v, col * rows + row, k);
+            nqm_rect cell = {grid.x + col * cw, grid.y + row * rh, cw, rh};
+            if (res && cell.x < grid.x + grid.w && cell.y < grid.y + grid.h)
+                nqm_canvas_fill(cv, cell, (uint32_t)nqm_regime_char(res->regime),
+                                regime_color(res->regime));
+        }
+    map_labels(cv, grid, v, rows, cols, rh, cw);
+    nqm_canvas_unclip(cv);
+}
+
+/* ---- help ------------------------------------------------------------------------------ */
+
+static void draw_help(nqm_canvas *cv)
+{
+    int lines = 0, width = 0;
+    for (; nqm_sweep_view_keys[lines]; lines++) {
+        int w = nqm_text_width(nqm_sweep_view_keys[lines], nqm_canvas_glyphs(cv));
+        width = w > width ? w : width;
+    }
+    nqm_rect box = {(nqm_canvas_width(cv) - width - 4) / 2, (nqm_canvas_height(cv) - lines - 2) / 2,
+                    width + 4, lines + 2};
+    box = nqm_rect_intersect(box, (nqm_rect){0, 0, nqm_canvas_width(cv), nqm_canvas_height(cv)});
+    nqm_canvas_fill(cv, box, ' ', NQM_COLOR_DEFAULT);
+    nqm_canvas_box(cv, box, NQM_COLOR_TITLE);
+    nqm_canvas_text(cv, box.x + 2, box.y, " sweep view keys ", NQM_COLOR_TITLE);
+    nqm_canvas_clip(cv, (nqm_rect){box.x + 1, box.y + 1, box.w - 2, box.h - 2});
+    for (int i = 0; i < lines; i++)
+        nqm_canvas_text(cv, box.x + 2, box.y + 1 + i, nqm_sweep_view_keys[i], NQM_COLOR_DEFAULT);
+    nqm_canvas_unclip(cv);
+}
+
+unsigned nqm_sweep_view_key(nqm_sweep_view *v, int ch)
+{
+    if (v->help) {
+        v->help = 0;
+        return NQM_SWEEP_REDRAW;
+    }
+    int others =
+        v->spec->naxes > 1 ? v->spec->axis[1 - (nqm_sweep_view_eta_axis(v->spec) == 1)].count : 1;
+    switch (ch) {
+    case 'q':
+        return NQM_SWEEP_QUIT;
+    case '?':
+        v->help = 1;
+        return NQM_SWEEP_REDRAW;
+    case 'e':
+        return NQM_SWEEP_EXPORT | NQM_SWEEP_REDRAW;
+    case 'v':
+        v->panel = v->panel == NQM_SWEEP_CURVE ? NQM_SWEEP_MAP : NQM_SWEEP_CURVE;
+        break;
+    case 'm':
+        v->model_sel = v->models > 0 ? (v->model_sel + 1) % v->models : 0;
+        break;
+    case ']':
+        v->slice = (v->slice + 1) % others;
+        break;
+    case '[':
+        v->slice = (v->slice + others - 1) % others;
+        break;
+    default:
+        return 0;
+    }
+    return NQM_SWEEP_REDRAW;
+}
+
+void nqm_sweep_view_draw(nqm_canvas *cv, const nqm_sweep_view *v)
+{
+    nqm_canvas_clear(cv);
+    int w = nqm_canvas_width(cv), h = nqm_canvas_height(cv);
+    if (w < 1 || h < 1)
+        return;
+    draw_header(cv, v);
+    nqm_rect panel = {0, HEADER_ROWS, w, h - HEADER_ROWS};
+    int ea = nqm_sweep_view_eta_axis(v->spec);
+    if (panel.h >= 3 && panel.w >= 3) {
+        if (v->panel == NQM_SWEEP_CURVE && ea >= 0)
+            draw_curve(cv, panel, v, ea);
+        else
+            draw_map(cv, panel, v);
+    }
+    if (v->help)
+        draw_help(cv);
+}
