@@ -128,6 +128,7 @@ static void check_regime_map(void)
            "eta_crit vs 2/lambda1(0) from the weights: max rel diff %.2g\n",
            wrong, worst);
     CHECK(worst < 1e-12, "eta_crit differs from 2/lambda1(0) by %.3g", worst);
+    nqm_config_free(&cfg);
 }
 
 /* quad's measured eta_max: within the bisection's tolerance below
@@ -160,6 +161,7 @@ static void check_eta_max(void)
         CHECK_CLOSE(r->field[NQM_SF_ETA_MAX_RATIO].mean, ratio, 1e-9, "eta_max_ratio");
     }
     CHECK(c.count == 2, "%d results", c.count);
+    nqm_config_free(&cfg);
 }
 
 /* Theorem 1 through the theory model at eta = 1.5 eta_crit. */
@@ -195,6 +197,7 @@ static void check_scaling(void)
     CHECK(fabs(peak.slope - 1) < 0.05 && peak.r2 > 0.99, "peak loss slope %.3f", peak.slope);
     CHECK(fabs(step.slope - want) < 0.2 * want && step.r2 > 0.95,
           "peak step slope %.3f (1/log 4 = %.3f) r2 %.3f", step.slope, want, step.r2);
+    nqm_config_free(&cfg);
 }
 
 /* The summary of one session run for steps steps. */
@@ -255,6 +258,7 @@ static void check_repeats(void)
         CHECK_CLOSE(st->sd, sd, 1e-9, "sd");
         CHECK(sd > 0, "the seeds gave the same %s", nqm_sweep_field_name(fields[f]));
     }
+    nqm_config_free(&cfg);
 }
 
 /* A sink that stops the sweep after k results: one job delivers exactly
@@ -281,6 +285,7 @@ static void check_stop(int jobs, int k)
                   isfinite(r->field[NQM_SF_ETA_CRIT].mean) && r->field[NQM_SF_STEPS].mean > 0,
               "result %d incomplete", i);
     }
+    nqm_config_free(&cfg);
 }
 
 static void check_axes(void)
@@ -316,6 +321,7 @@ static void check_axes(void)
     nqm_sweep *sw = nqm_sweep_new(&cfg, &spec, err, sizeof err);
     CHECK(!sw && strstr(err, "--sweep: width: ") == err, "width 0 accepted: '%s'", err);
     nqm_sweep_free(sw);
+    nqm_config_free(&cfg);
 }
 
 static void check_fit(void)

@@ -277,6 +277,7 @@ static void check_predicts(void)
     cfg.activation = ACT_RELU;
     cfg.data = DATA_MIX1D;
     check_predict(&cfg, "theory 1-D");
+    nqm_config_free(&cfg);
 }
 
 static void check_synthetic(void)
@@ -303,6 +304,7 @@ static void check_synthetic(void)
     CHECK(plus > 205 && plus < 295 && repeated == 0, "%d positive, %d repeated", plus, repeated);
     nqm_data_free(&a);
     nqm_data_free(&b);
+    nqm_config_free(&cfg);
 }
 
 static void remove_dir(void)
