@@ -74,8 +74,9 @@ void nqm_tl_gram_free(tl_gram *gm)
 
 void nqm_tl_gram_materialise(twolayer *t)
 {
-    /* column-major: w's U^T (d x m) += X^T (d x n) * A^T (n x m, ld np) */
-    nqm_dgemm("N", "N", t->d, (int)t->m, t->n, 1.0, t->X, t->d, t->gm->A, t->np, 1.0, t->w,
+    /* column-major: w's U^T (d x m) += X^T (d x n) * A^T (n x m, ld np), X being
+     * the model's copy Xt seen as (np x d, ld np) */
+    nqm_dgemm("T", "N", t->d, (int)t->m, t->n, 1.0, t->Xt, t->np, t->gm->A, t->np, 1.0, t->w,
               t->d);
     memset(t->gm->A, 0, (size_t)t->m * t->np * sizeof *t->gm->A);
 }

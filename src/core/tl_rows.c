@@ -14,7 +14,9 @@
  *     lin:  qB 0, cv v0,      cq 0,  ov dv, os v0, oc 0
  *     quad: qB 1, cv v0 + dv, cq v0, ov dv, os v0, oc 1/2
  *
- * (a0, a1, a2 = sigma, sigma', sigma'' at z0, or at z for net.)
+ * (a0, a1, a2 = sigma, sigma', sigma'' at z0, or at z for net.) Relu and
+ * linear on 1-D inputs do not come here: their gates take two patterns
+ * and tl_gate.c does without per-example work.
  *
  * The neurons are cut into chunks fixed by m alone; each chunk sums into
  * its own accumulators, blocks of NQM_TL_BLOCK neurons first, and the
@@ -181,10 +183,10 @@ NQM_TL_INLINE void lanes_point(act_kind kind, int d, int np, const double *restr
         o->C += nv->cq * o->a2 * o->s;
 }
 
-/* The current point: pv = r.B and pu_j = (r .* C).x_j, summed in lanes
+/* The current point: rb = r.B and pu_j = (r .* C).x_j, summed in lanes
  * (d > 1: r .* C into tmp, dotted with each input column after). */
 NQM_TL_INLINE void fused_old(act_kind kind, int d, const twolayer *t, const double *restrict r,
-                             const neuron_view *nv, double *restrict tmp, double *pv,
+                             const neuron_view *nv, double *restrict tmp, double *rb,
                              double *pu)
 {
     const int np = t->np;
@@ -202,7 +204,7 @@ NQM_TL_INLINE void fused_old(act_kind kind, int d, const twolayer *t, const doub
             st(tmp + i, &rc);
         }
     }
-    *pv = fold(&accv);
+    *rb = fold(&accv);
     if (d == 1)
         pu[0] = fold(&accu);
     else
@@ -337,120 +339,6 @@ NQM_TL_INLINE void neuron(act_kind kind, int d, twolayer *t, const tl_pass *ps,
     fused_new(kind, d, t, ps, &nv, kk, pv, sums);
 }
 
-/* relu and linear on 1-D inputs. sigma(z) = z sigma'(z), so with the
- * mask a_i = 1{cz x_i > 0} (relu; all ones for linear) and the masked
- * input mx = a .* x every quantity of the neuron factors through mx (cz,
- * cs as in view_of, d = 1):
- *
- *     B = alpha mx,  C = cv a,  out = gamma mx,
- *     alpha = cz + qB cs,  gamma = ov alpha + os cs,
- *     r.B = alpha P and (r .* C).x = cv P with P = sum r mx,
- *     tr share = (cv^2 + alpha^2) sum mx^2   (|x_i|^2 / d = x_i^2),
- *     H share  = (cv^2 + alpha^2) c c^T,  c_j = Omega_j . mx.
- *
- * The same mask as the general loops, with far less arithmetic. */
-
-/* The masked input mx of lanes i..i+L-1 and its mask. */
-NQM_TL_INLINE void h1_mask(int gated, const twolayer *t, int i, double cz, v8d *mx, v8l *pos)
-{
-    const v8d zero = {0};
-    const v8l all = {-1, -1, -1, -1, -1, -1, -1, -1};
-    v8d x;
-    ld(&x, t->Xt + i);
-    *pos = gated ? (v8l)(cz * x > zero) : all;
-    *mx = (v8d)(*pos & (v8l)x);
-}
-
-/* P = r . mx. */
-NQM_TL_INLINE double h1_old(int gated, const twolayer *t, const double *restrict r, double cz)
-{
-    v8d acc = {0}, rv, mx;
-    v8l pos;
-    for (int i = 0; i < t->np; i += L) {
-        h1_mask(gated, t, i, cz, &mx, &pos);
-        ld(&rv, r + i);
-        acc += rv * mx;
-    }
-    return fold(&acc);
-}
-
-/* The new point: outputs into sums->g; B and C into row kk of the block
- * buffers (dense passes); the probe's sums: in registers for pb = b of 1
- * or 2 (no Y), else through mx kept in pv (np). */
-NQM_TL_INLINE void h1_new(int gated, int pb, const twolayer *t, const tl_pass *ps,
-                          const double *cf, int kk, double *restrict pv, block_sums *sums)
-{
-    const int np = t->np, probe = ps->probe != NULL, dense = ps->dense;
-    const double cz = cf[0], alpha = cf[1], cv = cf[2], gamma = cf[3];
-    const double *Om = probe ? ps->probe->Omega : NULL;
-    const v8d cvv = (v8d){0} + cv;
-    v8d q = {0}, c[2] = {{0}, {0}}, gv, om, mx;
-    v8l pos;
-    double *g = sums->g;
-    for (int i = 0; i < np; i += L) {
-        h1_mask(gated, t, i, cz, &mx, &pos);
-        ld(&gv, g + i);
-        gv += gamma * mx;
-        st(g + i, &gv);
-        if (dense) {
-            v8d B = alpha * mx, C = (v8d)(pos & (v8l)cvv);
-            st(t->rows->blkB + (size_t)kk * np + i, &B);
-            st(t->rows->blkC + (size_t)kk * np + i, &C);
-        }
-        if (!probe)
-            continue;
-        q += mx * mx;
-        if (pb == 0)
-            st(pv + i, &mx);
-        for (int j = 0; j < pb; j++) {
-            ld(&om, Om + (size_t)j * np + i);
-            c[j] += mx * om;
-        }
-    }
-    if (!probe)
-        return;
-    const int b = ps->probe->b;
-    const double w = cv * cv + alpha * alpha;
-    sums->trace += w * fold(&q);
-    if (pb == 0) {
-        add_outer(np, b, Om, pv, w, sums->H, sums->Y);
-        return;
-    }
-    double f[2];
-    for (int j = 0; j < pb; j++)
-        f[j] = fold(&c[j]);
-    for (int j = 0; j < pb; j++)
-        for (int l = 0; l < pb; l++)
-            sums->H[j * pb + l] += w * f[j] * f[l];
-}
-
-/* cf = (cz, alpha, cv, gamma) of h1 from a neuron's view. */
-NQM_TL_INLINE void h1_coefficients(const neuron_view *nv, double *cf)
-{
-    cf[0] = nv->cz[0];
-    cf[1] = nv->cz[0] + nv->qB * nv->cs[0];
-    cf[2] = nv->cv;
-    cf[3] = nv->ov * cf[1] + nv->os * nv->cs[0];
-}
-
-/* Neuron k of a relu (gated) or linear model on 1-D inputs (see h1_old). */
-NQM_TL_INLINE void neuron_h1(int gated, int pb, twolayer *t, const tl_pass *ps,
-                             const ws_parts *w, long k, int kk, block_sums *sums)
-{
-    double *pv = w->pv, *cz = w->cz, *cs = w->cs, cf[4];
-    neuron_view nv = view_of(t, ps, k, cz, cs, NULL);
-    h1_coefficients(&nv, cf);
-    if (ps->r) {
-        const double av = ps->eta_s / sqrt((double)t->m);
-        double P = h1_old(gated, t, ps->r, cf[0]);
-        t->w[k] -= av * cf[2] * P;
-        t->w[t->m + k] -= av * cf[1] * P;
-        nv = view_of(t, ps, k, cz, cs, NULL);
-        h1_coefficients(&nv, cf);
-    }
-    h1_new(gated, pb, t, ps, cf, kk, pv, sums);
-}
-
 /* KB, KC += the held rows of B and C (dense passes, one thread). */
 static void flush_dense(twolayer *t)
 {
@@ -461,7 +349,7 @@ static void flush_dense(twolayer *t)
 }
 
 /* Neurons [lo, hi) of one chunk into its accumulators (see acc_stride). */
-NQM_TL_INLINE void chunk(act_kind kind, int d, int pb, twolayer *t, const tl_pass *ps, int task,
+NQM_TL_INLINE void chunk(act_kind kind, int d, twolayer *t, const tl_pass *ps, int task,
                          double *ws)
 {
     tl_rows *rw = t->rows;
@@ -476,12 +364,8 @@ NQM_TL_INLINE void chunk(act_kind kind, int d, int pb, twolayer *t, const tl_pas
         memset(sums.g, 0, (size_t)np * sizeof *sums.g);
         if (want_y)
             memset(sums.Y, 0, (size_t)b * np * sizeof *sums.Y);
-        for (int kk = 0; kk < bs; kk++) {
-            if (kind != KIND_TABLE && d == 1)
-                neuron_h1(kind == KIND_RELU, pb, t, ps, &w, k0 + kk, rw->held + kk, &sums);
-            else
-                neuron(kind, d, t, ps, &w, k0 + kk, rw->held + kk, &sums);
-        }
+        for (int kk = 0; kk < bs; kk++)
+            neuron(kind, d, t, ps, &w, k0 + kk, rw->held + kk, &sums);
         for (int i = 0; i < np; i++)
             acc[i] += sums.g[i];
         for (int j = 0; j < b * b; j++)
@@ -497,28 +381,22 @@ NQM_TL_INLINE void chunk(act_kind kind, int d, int pb, twolayer *t, const tl_pas
     }
 }
 
-/* One chunk, its loops compiled separately for each activation kind,
- * for d = 1, and for one or two probe directions there. */
+/* One chunk, its loops compiled separately for each activation kind and
+ * for d = 1 (tanh and swish; relu and linear there go to tl_gate.c). */
 NQM_TL_HOT static void rows_chunk(void *ctx, int task, int worker)
 {
     const rows_job *job = ctx;
     twolayer *t = job->t;
     const tl_pass *ps = job->ps;
     double *ws = t->rows->ws + (size_t)worker * t->rows->ws_stride;
-    const int b = ps->probe ? ps->probe->b : 0;
-    const int pb = (b == 1 || b == 2) && !ps->probe->Y ? b : 0;
-    if (t->act == ACT_TANH || t->act == ACT_SWISH)
-        chunk(KIND_TABLE, t->d, 0, t, ps, task, ws);
-    else if (t->d > 1)
-        chunk(t->act == ACT_RELU ? KIND_RELU : KIND_LINEAR, t->d, 0, t, ps, task, ws);
+    if (t->act == ACT_RELU)
+        chunk(KIND_RELU, t->d, t, ps, task, ws);
     else if (t->act == ACT_LINEAR)
-        chunk(KIND_LINEAR, 1, pb, t, ps, task, ws);
-    else if (pb == 2)
-        chunk(KIND_RELU, 1, 2, t, ps, task, ws);
-    else if (pb == 1)
-        chunk(KIND_RELU, 1, 1, t, ps, task, ws);
+        chunk(KIND_LINEAR, t->d, t, ps, task, ws);
+    else if (t->d == 1)
+        chunk(KIND_TABLE, 1, t, ps, task, ws);
     else
-        chunk(KIND_RELU, 1, 0, t, ps, task, ws);
+        chunk(KIND_TABLE, t->d, t, ps, task, ws);
 }
 
 void nqm_tl_rows_pass(twolayer *t, const tl_pass *ps)

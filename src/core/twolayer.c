@@ -11,8 +11,10 @@
  * Jacobian nor the n x m matrices B and C are ever stored whole.
  *
  * Two ways to run the pass (twolayer.h): rows mode (tl_rows.c), one
- * fused, threaded pass per neuron, for d <= n; gram mode (tl_gram.c), the
- * displacement kept in the span of the inputs, for d > n. Handing out
+ * fused, threaded pass per neuron, for d <= n, and for relu and linear
+ * on 1-D inputs its special case without per-example work (tl_gate.c);
+ * gram mode (tl_gram.c), the displacement kept in the span of the
+ * inputs, for d > n. Handing out
  * the parameters (params) writes gram mode's coefficients into w and
  * switches to rows mode for good, since the caller may then write w.
  *
@@ -43,6 +45,8 @@ static void run_pass(twolayer *t, const tl_pass *ps)
 {
     if (t->mode == TL_GRAM)
         nqm_tl_gram_pass(t, ps);
+    else if (t->d == 1 && (t->act == ACT_RELU || t->act == ACT_LINEAR))
+        nqm_tl_gate_pass(t, ps);
     else
         nqm_tl_rows_pass(t, ps);
 }

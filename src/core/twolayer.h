@@ -1,6 +1,7 @@
 /* twolayer.h: internals shared by the files of the two-layer family —
  * twolayer.c (the model, its modes, lin's fixed kernel), tl_rows.c (one
- * fused pass per neuron, for inputs of few dimensions, threaded) and
+ * fused pass per neuron, for inputs of few dimensions, threaded),
+ * tl_gate.c (relu and linear on 1-D inputs: two gate patterns) and
  * tl_gram.c (inputs of more dimensions than examples: the displacement
  * kept as combinations of the training inputs). Not a public interface.
  *
@@ -51,7 +52,8 @@ typedef struct {
     long m;
     int n, np, d;
     double in_scale;  /* 1 / sqrt(d) */
-    const double *X;  /* (n, d) inputs, borrowed from the data */
+    const double *X;  /* (n, d) inputs, borrowed from the data while the model is
+                         built; passes read Xt */
     double *Xt;       /* (d, np) inputs transposed, zero padded */
     double *gdiag;    /* (np) |x_i|^2 / d, zero padded */
     double *gram;     /* (n, n) X X^T / d, both triangles */
@@ -80,6 +82,10 @@ typedef struct {
 tl_rows *nqm_tl_rows_new(const twolayer *t);
 void nqm_tl_rows_free(tl_rows *rows);
 void nqm_tl_rows_pass(twolayer *t, const tl_pass *ps);
+
+/* Relu and linear on 1-D inputs in rows mode (tl_gate.c): two gate
+ * patterns, O(m + n) per pass. */
+void nqm_tl_gate_pass(twolayer *t, const tl_pass *ps);
 
 /* Gram mode (tl_gram.c): NULL when out of memory. */
 tl_gram *nqm_tl_gram_new(const twolayer *t);

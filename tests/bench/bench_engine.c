@@ -3,7 +3,8 @@
  * Runs named workloads (or one size given on the command line) through
  * the session, exactly as the UI and --batch step it: the relu NQM on the
  * App. J.1 data (or its d-dimensional twin), GD on `mse`, the top two
- * kernel eigenvalues at every step. Each run happens in a child process
+ * kernel eigenvalues at every step; two more workloads take the paths
+ * that relu on 1-D data does not (tanh, and 4-D inputs). Each run happens in a child process
  * so that its peak resident memory (getrusage) is its own. Prints, per
  * run: steps per second, seconds per step (wall clock, and CPU time of
  * all threads), peak RSS, at how many steps the eigenvalues came from the
@@ -36,18 +37,23 @@ typedef struct {
 typedef struct {
     const char *name;
     const char *what;
+    nqm_activation act;
     size3 sizes[8];
     int count;
 } workload;
 
 static const workload workloads[] = {
-    {"paper", "paper scale, App. J.1", {{128, 1, 5000}}, 1},
-    {"wide", "a million neurons", {{128, 1, 1000000}}, 1},
-    {"highdim", "CIFAR-2 sized inputs", {{256, 3072, 5000}}, 1},
-    {"mscale", "cost against width m",
+    {"paper", "paper scale, App. J.1", ACT_RELU, {{128, 1, 5000}}, 1},
+    {"wide", "a million neurons", ACT_RELU, {{128, 1, 1000000}}, 1},
+    {"highdim", "CIFAR-2 sized inputs", ACT_RELU, {{256, 3072, 5000}}, 1},
+    {"mscale", "cost against width m", ACT_RELU,
      {{128, 1, 1000}, {128, 1, 10000}, {128, 1, 100000}, {128, 1, 1000000}}, 4},
-    {"nscale", "cost against examples n",
+    {"nscale", "cost against examples n", ACT_RELU,
      {{32, 1, 20000}, {64, 1, 20000}, {128, 1, 20000}, {256, 1, 20000}, {512, 1, 20000}}, 5},
+    {"tanh", "tanh at paper scale: per-neuron loops, dense kernel", ACT_TANH,
+     {{128, 1, 5000}}, 1},
+    {"relu-d4", "relu on 4-D inputs: per-neuron loops, dense kernel", ACT_RELU,
+     {{128, 4, 5000}}, 1},
 };
 enum { WORKLOADS = sizeof workloads / sizeof workloads[0] };
 
@@ -65,11 +71,11 @@ static double clock_s(clockid_t id)
 
 static double now_s(void) { return clock_s(CLOCK_MONOTONIC); }
 
-static void configure(nqm_config *cfg, size3 sz, double eta)
+static void configure(nqm_config *cfg, size3 sz, double eta, nqm_activation act)
 {
     nqm_config_defaults(cfg);
     cfg->model = MODEL_QUAD;
-    cfg->activation = ACT_RELU;
+    cfg->activation = act;
     cfg->loss = LOSS_MSE;
     cfg->data = sz.d == 1 ? DATA_MIX1D : DATA_GAUSS;
     cfg->n = sz.n;
@@ -83,10 +89,10 @@ static void configure(nqm_config *cfg, size3 sz, double eta)
 }
 
 /* One run in this process: one result line on stdout. */
-static int run_one(const char *name, size3 sz, const limits *lim)
+static int run_one(const char *name, size3 sz, nqm_activation act, const limits *lim)
 {
     nqm_config cfg;
-    configure(&cfg, sz, lim->eta);
+    configure(&cfg, sz, lim->eta, act);
     char err[256];
     double t_build = now_s();
     nqm_session *s = nqm_session_new(&cfg, err, sizeof err);
@@ -126,14 +132,14 @@ static int run_one(const char *name, size3 sz, const limits *lim)
 }
 
 /* Run in a child so each run's peak RSS is its own. */
-static int run_child(const char *name, size3 sz, const limits *lim)
+static int run_child(const char *name, size3 sz, nqm_activation act, const limits *lim)
 {
     fflush(stdout);
     pid_t pid = fork();
     if (pid < 0)
-        return run_one(name, sz, lim);
+        return run_one(name, sz, act, lim);
     if (pid == 0)
-        _exit(run_one(name, sz, lim));
+        _exit(run_one(name, sz, act, lim));
     int status = 0;
     if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
         return 1;
@@ -172,7 +178,7 @@ int main(int argc, char **argv)
             if (sz.n < 1 || sz.d < 1 || sz.m < 1)
                 return usage();
             header();
-            return run_child("size", sz, &lim);
+            return run_child("size", sz, ACT_RELU, &lim);
         }
         if (first + 1 >= argc)
             return usage();
@@ -191,7 +197,7 @@ int main(int argc, char **argv)
         for (int a = first; a < argc; a++)
             wanted |= !strcmp(argv[a], workloads[w].name);
         for (int j = 0; wanted && j < workloads[w].count; j++) {
-            failed |= run_child(workloads[w].name, workloads[w].sizes[j], &lim);
+            failed |= run_child(workloads[w].name, workloads[w].sizes[j], workloads[w].act, &lim);
             ran++;
         }
     }

@@ -1,10 +1,10 @@
 /* test_gradients.c: every model x activation against finite differences.
  * The GD step a model takes must be -eta_s J^T r with J the central-
  * difference Jacobian of its outputs, and its kernel must equal J J^T.
- * d = 1 takes the two-layer code's 1-D loops (relu and linear factored
- * through the masked input), d = 3 its general per-neuron loops, d = 6
- * (more dimensions than examples) its gram mode, which handing out the
- * parameters turns into the per-neuron loops. */
+ * d = 1 takes the two-layer code's gate-pattern pass for relu and linear
+ * (tl_gate.c) and its per-neuron loops for the others, d = 3 the
+ * per-neuron loops, d = 6 (more dimensions than examples) its gram mode,
+ * which handing out the parameters turns into the per-neuron loops. */
 #include <string.h>
 
 #include "check.h"
