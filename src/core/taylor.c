@@ -53,6 +53,9 @@ typedef struct {
 
 enum { ALONG_D = 0, ALONG_V = 1 };
 
+/* predict evaluates other inputs this many rows at a time. */
+enum { PREDICT_ROWS = 32 };
+
 typedef struct {
     nqm_model base;
     nqm_model_kind variant;
@@ -71,6 +74,7 @@ typedef struct {
     double *K0;          /* (n, n) lin's constant kernel */
     int have_K0;
     nqm_krylov *krylov; /* top_eigs' workspace and warm start, made on first use */
+    double *predict_mem; /* predict's row buffers for PREDICT_ROWS rows, made on first use */
     double *adj[4];      /* (n, maxw) adjoints: zb1, zb2 and their inputs hb1, hb2 */
     layer_state ls[NQM_TAYLOR_MAX_LAYERS];
     double *mem;         /* the one allocation all of the above point into */
@@ -691,23 +695,25 @@ static int taylor_probe(nqm_model *self, double eta_s, const double *r, double *
     return 0;
 }
 
-/* g (n) on other inputs X (n, d): a copy of the model that shares its
- * parameters and has row buffers of its own for these n examples. */
+/* g (n) on other inputs X (n, d), PREDICT_ROWS rows at a time, each block
+ * through a copy of the model that shares its parameters and has row
+ * buffers of its own (kept for the next call). */
 static int taylor_predict(nqm_model *self, const double *X, int n, double *g)
 {
-    taylor view = *(const taylor *)self;
-    view.n = n;
-    view.X = X;
-    size_t total = carve(&view, NULL, 1);
-    view.mem = malloc((total ? total : 1) * sizeof *view.mem);
-    if (!view.mem)
+    taylor *t = (taylor *)self;
+    taylor view = *t;
+    view.n = PREDICT_ROWS;
+    if (!t->predict_mem && !(t->predict_mem = malloc(carve(&view, NULL, 1) * sizeof(double))))
         return -1;
-    carve(&view, view.mem, 1);
-    base_pass(&view, view.w0);
-    memcpy(view.f0, view.ls[last_layer(&view)].z, (size_t)n * sizeof *view.f0);
-    prepare(&view);
-    outputs(&view, g);
-    free(view.mem);
+    for (int i0 = 0; i0 < n; i0 += PREDICT_ROWS) {
+        view.n = n - i0 < PREDICT_ROWS ? n - i0 : PREDICT_ROWS;
+        view.X = X + (size_t)i0 * t->d;
+        carve(&view, t->predict_mem, 1);
+        base_pass(&view, view.w0);
+        memcpy(view.f0, view.ls[last_layer(&view)].z, (size_t)view.n * sizeof *view.f0);
+        prepare(&view);
+        outputs(&view, g + i0);
+    }
     return 0;
 }
 
@@ -722,6 +728,7 @@ static void taylor_free(nqm_model *self)
 {
     taylor *t = (taylor *)self;
     nqm_krylov_free(t->krylov);
+    free(t->predict_mem);
     free(t->mem);
     free(t);
 }

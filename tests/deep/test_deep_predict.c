@@ -7,7 +7,7 @@
 
 #include "deep.h"
 
-enum { N = 5, EXTRA = 3 };
+enum { N = 5, EXTRA = 40 }; /* N + EXTRA rows: more than one block of predict */
 
 static double worst_seen;
 
@@ -20,8 +20,10 @@ static void check_predict(nqm_config *cfg)
     if (deep_build(cfg, &data, &a) != 0)
         return;
     cfg->seed += 100; /* other inputs, the same network below */
+    cfg->n = EXTRA;
     int ok = nqm_data_make(cfg, &fresh, err, sizeof err) == 0;
     cfg->seed -= 100;
+    cfg->n = N;
     CHECK(ok, "%s", err);
     const int d = data.d, n2 = N + EXTRA;
     mixed = data;
