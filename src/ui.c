@@ -419,14 +419,14 @@ static void demo_auto_advance(ui_state *ui, double t)
         scene_key(ui, 1);
 }
 
-/* Write one event of the session to the recording (a failed write ends
- * the recording and says so). */
-static void record_event(ui_state *ui, nqm_event_kind kind, int key, long T4,
+/* Write one event of the session, at this step of the main run, to the
+ * recording (a failed write ends the recording and says so). */
+static void record_event(ui_state *ui, nqm_event_kind kind, long step, int key, long T4,
                          const nqm_config *loaded)
 {
     if (!ui->record)
         return;
-    nqm_event ev = {kind, ui->app.step, now_seconds() - ui->start, key, T4, 0, 0};
+    nqm_event ev = {kind, step, now_seconds() - ui->start, key, T4, 0, 0};
     if (nqm_record_event(ui->record, &ev, loaded) != 0) {
         note(ui, "", "writing the recording failed; recording stopped");
         ui->record = NULL;
@@ -499,7 +499,7 @@ static void summarize(ui_state *ui, double t)
     long stop_at = ui->app.stop_at;
     nqm_app_settled(&ui->app, ph->T4);
     if (ui->app.stop_at != stop_at)
-        record_event(ui, NQM_EVENT_SETTLE, 0, ph->T4, NULL);
+        record_event(ui, NQM_EVENT_SETTLE, ui->app.step, 0, ph->T4, NULL);
 }
 
 /* ------------------------------------------------------------ actions */
@@ -560,8 +560,9 @@ static void pick_preset(ui_state *ui)
         return;
     }
     snprintf(cfg.preset, sizeof cfg.preset, "%s", p->name);
+    long step = ui->app.step; /* the step it took effect at, before the new run's 0 */
     if (adopt_config(ui, &cfg) == 0)
-        record_event(ui, NQM_EVENT_LOAD, 0, 0, &ui->base);
+        record_event(ui, NQM_EVENT_LOAD, step, 0, 0, &ui->base);
 }
 
 static void apply_reactions(ui_state *ui, unsigned r)
@@ -630,7 +631,7 @@ static int perform_key(ui_state *ui, int key)
     if (r & NQM_REACT_QUIT)
         return 1;
     if (r)
-        record_event(ui, NQM_EVENT_KEY, key, 0, NULL);
+        record_event(ui, NQM_EVENT_KEY, ui->app.step, key, 0, NULL);
     if (ui->demo && r && nqm_key_action(key) == NQM_ACT_PAUSE)
         ui->demo_hold = ui->app.paused;
     apply_reactions(ui, r);
@@ -988,7 +989,7 @@ int nqm_ui_run(const nqm_config *cfg, const nqm_ui_options *opt)
         start_scene(&ui, 0);
     ui.start = ui.replay_tick = now_seconds();
     int rc = event_loop(&ui);
-    record_event(&ui, NQM_EVENT_QUIT, 0, 0, NULL);
+    record_event(&ui, NQM_EVENT_QUIT, ui.app.step, 0, 0, NULL);
     stop_screen(&ui);
     restore_handlers();
     close_all(&ui);

@@ -4,12 +4,13 @@
 #
 # record:  a session on catapult-multi-1d is recorded while keys change
 #          eta mid-run (+, ]), pause, step (.), lower eta (-), resume and
-#          pause again, then export the history (e) and quit.
+#          pause again, then export the history (e); the preset picker
+#          loads catapult-1d, which runs, pauses and is exported too; quit.
 # replay:  --replay at 4x reproduces it: the replay ends at the same step,
-#          its own export (the recorded e) is byte for byte the recorded
-#          one (every step's eta, loss, g, lambda1, lambda2 as %.17g), and
-#          the final screen is the recorded one but for the status line
-#          that shows the replay.
+#          its own exports (the recorded e's) are byte for byte the
+#          recorded ones (every step's eta, loss, g, lambda1, lambda2 as
+#          %.17g), and the final screen is the recorded one but for the
+#          status line that shows the replay.
 # refuse:  a recording of a newer format is refused: exit 2, one line on
 #          stderr naming FILE:1, nothing on stdout.
 # demo:    catapult-tour at 80x24: the first caption shows; n goes to the
@@ -87,7 +88,7 @@ start() {
     tm kill-server >/dev/null 2>&1
     sock=nqmtop-teach-$$-$name
     tm new-session -d -s teach -x "${size%x*}" -y "${size#*x}" \
-        "cd '$dir' && LANG=C.UTF-8 LC_ALL=C.UTF-8 OPENBLAS_NUM_THREADS=1 '$nqmtop' $*; echo EXIT=\$? > $name.exit; sleep 60"
+        "cd '$dir' && HOME='$dir' XDG_CONFIG_HOME='$dir/config' LANG=C.UTF-8 LC_ALL=C.UTF-8 OPENBLAS_NUM_THREADS=1 '$nqmtop' $*; echo EXIT=\$? > $name.exit; sleep 60"
 }
 quit() {
     tm send-keys -t teach q
@@ -113,23 +114,37 @@ tm send-keys -t teach Space
 wait_for PAUSED
 tm send-keys -t teach e
 wait_for 'exported nqmtop-catapult-multi-1d-'
+tm send-keys -t teach p # the preset before catapult-multi-1d by name
+wait_for 'presets: '
+tm send-keys -t teach Up Enter
+wait_for '^ catapult-1d '
+wait_step_past 12
+tm send-keys -t teach Space
+wait_for PAUSED
+tm send-keys -t teach e
+wait_for 'exported nqmtop-catapult-1d-'
 screen | sed 2d >"$dir/recorded.screen"
 final=$(step_now)
 quit record
-exported=$(ls "$dir"/nqmtop-catapult-multi-1d-*.csv)
-[ "$(echo "$exported" | wc -l)" -eq 1 ] || fail "exports after recording: $exported"
+for p in catapult-multi-1d catapult-1d; do
+    exported=$(ls "$dir"/nqmtop-$p-*.csv)
+    [ "$(echo "$exported" | wc -l)" -eq 1 ] || fail "exports of $p after recording: $exported"
+    mv "$exported" "$dir/recorded-$p.csv"
+done
 grep -q '^key [0-9]* [0-9.]* \]$' "$dir/rec.txt" || fail "no ] key in the recording"
+grep -q '^load [0-9]* [0-9.]* catapult-1d$' "$dir/rec.txt" || fail "no load in the recording"
 grep -q '^quit ' "$dir/rec.txt" || fail "no quit line in the recording"
-mv "$exported" "$dir/recorded.csv"
 
 # --- replay ---------------------------------------------------------------
 start replay 100x30 --replay rec.txt --replay-speed 4
 wait_for 'REPLAY END' 60
 [ "$(step_now)" = "$final" ] || fail "the replay ended at step $(step_now), the session at $final"
-replayed=$(ls "$dir"/nqmtop-catapult-multi-1d-*.csv 2>/dev/null)
-[ -n "$replayed" ] || fail "the replay did not export"
-cmp -s "$dir/recorded.csv" "$replayed" ||
-    fail "the replay's numbers differ: $(diff "$dir/recorded.csv" "$replayed" | head -n 4)"
+for p in catapult-multi-1d catapult-1d; do
+    replayed=$(ls "$dir"/nqmtop-$p-*.csv 2>/dev/null)
+    [ -n "$replayed" ] || fail "the replay did not export $p"
+    cmp -s "$dir/recorded-$p.csv" "$replayed" ||
+        fail "the replay's numbers of $p differ: $(diff "$dir/recorded-$p.csv" "$replayed" | head -n 4)"
+done
 rows=$(grep -c '^quad,' "$replayed")
 [ "$rows" -gt "$final" ] || fail "the export has $rows rows for $final steps"
 screen | sed 2d >"$dir/replayed.screen"
@@ -175,5 +190,5 @@ wait_for '2/2  Above both' 30
 wait_for '1/2  Between' 30
 quit auto
 
-echo "ok: record, replay (numbers and screen), newer format refused, demo, projector view, --demo-auto"
+echo "ok: record, replay (numbers, a preset loaded mid-session, screen), newer format refused, demo, projector view, --demo-auto"
 exit 0
