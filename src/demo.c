@@ -90,16 +90,16 @@ static int text_cells(const char *text)
 /* ---- the parser ------------------------------------------------------------ */
 
 typedef struct {
-    const char *label; /* the file, for messages */
+    const char *label;           /* the file, for messages */
     char dir[NQM_DEMO_PATH_LEN]; /* its folder with a trailing '/', or "" */
     nqm_demo *demo;
-    nqm_demo_scene *sc;  /* the scene being read, NULL before the first */
-    int started;         /* sc's first until has been read */
-    int overrides;       /* line of sc's first key = value, 0 if none */
-    int preset_line;     /* line of sc's preset, 0 if none */
+    nqm_demo_scene *sc; /* the scene being read, NULL before the first */
+    int started;        /* sc's first until has been read */
+    int overrides;      /* line of sc's first key = value, 0 if none */
+    int preset_line;    /* line of sc's preset, 0 if none */
     int compare_line, theory_line;
-    int prev_caption;    /* the line before this one was a caption line */
-    int in_caption;      /* this line is a caption line */
+    int prev_caption; /* the line before this one was a caption line */
+    int in_caption;   /* this line is a caption line */
     int lineno;
     char *err;
     size_t errlen;
@@ -265,8 +265,9 @@ static int mid_run_eta(parser *ps, const char *key, const char *value)
 {
     int relative = strcmp(key, "eta_rel") == 0;
     if (!relative && strcmp(key, "eta") != 0)
-        return fail(ps, "%s: only eta and eta_rel can change once the scene's run has started "
-                        "(after its first until); other keys need a new scene",
+        return fail(ps,
+                    "%s: only eta and eta_rel can change once the scene's run has started "
+                    "(after its first until); other keys need a new scene",
                     key);
     nqm_config scratch;
     if (nqm_config_copy(&scratch, &ps->sc->cfg) != 0)
@@ -312,13 +313,13 @@ static int do_caption(parser *ps, char *rest)
         return fail(ps, "caption: %d columns wide; at most %d fit an 80-column screen",
                     text_cells(rest), NQM_CAPTION_COLS);
     nqm_demo_scene *sc = ps->sc;
-    nqm_demo_cmd *c =
-        ps->prev_caption ? &sc->cmds[sc->ncmds - 1] : add_cmd(ps, NQM_DEMO_CAPTION);
+    nqm_demo_cmd *c = ps->prev_caption ? &sc->cmds[sc->ncmds - 1] : add_cmd(ps, NQM_DEMO_CAPTION);
     if (!c)
         return fail(ps, "out of memory");
     if (c->nlines == NQM_CAPTION_LINES)
-        return fail(ps, "caption: a caption has at most %d lines (this is line %d of the one "
-                        "from line %d)",
+        return fail(ps,
+                    "caption: a caption has at most %d lines (this is line %d of the one "
+                    "from line %d)",
                     NQM_CAPTION_LINES, NQM_CAPTION_LINES + 1, c->line);
     snprintf(c->text[c->nlines++], NQM_DEMO_TEXT_LEN, "%s", rest);
     if (c->nlines > ps->demo->caption_rows)
@@ -344,8 +345,7 @@ static int do_mode(parser *ps, char *rest, int theory)
     if (need_scene(ps, what) != 0)
         return -1;
     if (ps->started)
-        return fail(ps, "%s: must come before the scene's first until (it restarts the run)",
-                    what);
+        return fail(ps, "%s: must come before the scene's first until (it restarts the run)", what);
     nqm_demo_scene *sc = ps->sc;
     int *flag = theory ? &sc->theory : &sc->compare;
     if (parse_switch(ps, what, rest, flag) != 0)
@@ -425,7 +425,7 @@ static int do_speed(parser *ps, char *rest)
 
 /* ---- until ----------------------------------------------------------------- */
 
-static const char *const qty_names[] = {"step", "phase", "regime", "loss",
+static const char *const qty_names[] = {"step", "phase",   "regime", "loss",
                                         "g",    "lambda1", "lambda2"};
 enum { QTY_COUNT = sizeof qty_names / sizeof qty_names[0] };
 
@@ -446,8 +446,11 @@ static int parse_cmp(const char **s, nqm_demo_cmp *out)
     static const struct {
         const char *text;
         nqm_demo_cmp cmp;
-    } ops[] = {{"<=", NQM_CMP_LE}, {">=", NQM_CMP_GE}, {"=", NQM_CMP_EQ},
-               {"<", NQM_CMP_LT},  {">", NQM_CMP_GT}};
+    } ops[] = {{"<=", NQM_CMP_LE},
+               {">=", NQM_CMP_GE},
+               {"=", NQM_CMP_EQ},
+               {"<", NQM_CMP_LT},
+               {">", NQM_CMP_GT}};
     const char *p = skip_blanks(*s);
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
         if (strncmp(p, ops[i].text, strlen(ops[i].text)) == 0) {
@@ -538,8 +541,9 @@ static int parse_cond(parser *ps, const char *s, nqm_demo_cond *cond)
         if (strcmp(word, qty_names[i]) == 0)
             q = i;
     if (q < 0)
-        return fail(ps, "until: '%s' is not step, phase, regime, loss, g, lambda1 or lambda2 "
-                        "(until [MODEL] QUANTITY = VALUE)",
+        return fail(ps,
+                    "until: '%s' is not step, phase, regime, loss, g, lambda1 or lambda2 "
+                    "(until [MODEL] QUANTITY = VALUE)",
                     word);
     cond->qty = (nqm_demo_qty)q;
     if (parse_cmp(&s, &cond->cmp) != 0)
@@ -580,10 +584,9 @@ static const struct {
     const char *name;
     int (*parse)(parser *ps, char *rest);
 } directives[] = {
-    {"scene", do_scene},     {"preset", do_preset}, {"caption", do_caption},
-    {"until", do_until},     {"pause", do_pause},   {"resume", do_resume},
-    {"compare", do_compare}, {"theory", do_theory}, {"log", do_log},
-    {"speed", do_speed},
+    {"scene", do_scene}, {"preset", do_preset}, {"caption", do_caption}, {"until", do_until},
+    {"pause", do_pause}, {"resume", do_resume}, {"compare", do_compare}, {"theory", do_theory},
+    {"log", do_log},     {"speed", do_speed},
 };
 enum { DIRECTIVES = sizeof directives / sizeof directives[0] };
 
@@ -610,8 +613,9 @@ static int parse_line(parser *ps, char *line)
         }
     if (strchr(s, '='))
         return do_override(ps, s);
-    return fail(ps, "'%.*s' is not a directive (scene, preset, caption, until, pause, resume, "
-                    "compare, theory, log, speed) nor a 'key = value' line",
+    return fail(ps,
+                "'%.*s' is not a directive (scene, preset, caption, until, pause, resume, "
+                "compare, theory, log, speed) nor a 'key = value' line",
                 (int)(n < 40 ? n : 40), s);
 }
 
@@ -647,8 +651,7 @@ static int parse_all(parser *ps, const char *text, size_t len)
     if (rc < 0 || end_scene(ps) != 0)
         return -1;
     if (ps->demo->nscenes == 0) {
-        snprintf(ps->err, ps->errlen, "%s: no scene (a demo starts with 'scene TITLE')",
-                 ps->label);
+        snprintf(ps->err, ps->errlen, "%s: no scene (a demo starts with 'scene TITLE')", ps->label);
         return -1;
     }
     return 0;

@@ -368,8 +368,7 @@ void nqm_recording_free(nqm_recording *rec)
 
 /* ---- replaying ---------------------------------------------------------------- */
 
-nqm_replay_state nqm_replay_state_at(const nqm_replay *r, long step, double seconds,
-                                     int can_train)
+nqm_replay_state nqm_replay_state_at(const nqm_replay *r, long step, double seconds, int can_train)
 {
     if (r->next >= r->rec->nevents)
         return NQM_REPLAY_END;

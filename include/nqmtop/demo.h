@@ -28,9 +28,9 @@ typedef enum {
     NQM_DEMO_UNTIL,   /* wait until cond holds */
     NQM_DEMO_PAUSE,
     NQM_DEMO_RESUME,
-    NQM_DEMO_ETA,   /* learning rate from the next step */
-    NQM_DEMO_LOG,   /* loss axis log (on) or linear (off) */
-    NQM_DEMO_SPEED  /* steps per second: a speed level, or auto */
+    NQM_DEMO_ETA,  /* learning rate from the next step */
+    NQM_DEMO_LOG,  /* loss axis log (on) or linear (off) */
+    NQM_DEMO_SPEED /* steps per second: a speed level, or auto */
 } nqm_demo_op;
 
 /* What an `until` reads, and how it compares. */
@@ -46,13 +46,13 @@ typedef enum {
 typedef enum { NQM_CMP_EQ, NQM_CMP_LT, NQM_CMP_GT, NQM_CMP_LE, NQM_CMP_GE } nqm_demo_cmp;
 
 typedef struct {
-    int model;       /* the run read: a nqm_model_kind, or -1 for the scene's
-                        reference run (quad in compare mode, else the run) */
+    int model; /* the run read: a nqm_model_kind, or -1 for the scene's
+                  reference run (quad in compare mode, else the run) */
     nqm_demo_qty qty;
     nqm_demo_cmp cmp;
-    double value;    /* step, loss, g or lambda compared with ... */
-    double per_eta;  /* > 0: ... per_eta / eta instead (2/eta, 4/eta) */
-    int label;       /* phase or regime (nqm_phase, nqm_regime) */
+    double value;   /* step, loss, g or lambda compared with ... */
+    double per_eta; /* > 0: ... per_eta / eta instead (2/eta, 4/eta) */
+    int label;      /* phase or regime (nqm_phase, nqm_regime) */
 } nqm_demo_cond;
 
 typedef struct {
@@ -61,32 +61,31 @@ typedef struct {
     nqm_demo_cond cond; /* UNTIL */
     int nlines;         /* CAPTION: lines of text */
     char text[NQM_CAPTION_LINES][NQM_DEMO_TEXT_LEN];
-    double value;       /* ETA: eta or eta_rel; SPEED: level index; LOG: 1 on, 0 off */
-    int relative;       /* ETA: value is a multiple of eta_crit */
+    double value; /* ETA: eta or eta_rel; SPEED: level index; LOG: 1 on, 0 off */
+    int relative; /* ETA: value is a multiple of eta_crit */
 } nqm_demo_cmd;
 
 typedef struct {
     char title[NQM_DEMO_TEXT_LEN];
-    int line;         /* of its `scene` line */
-    nqm_config cfg;   /* its run, resolved (owned) */
+    int line;       /* of its `scene` line */
+    nqm_config cfg; /* its run, resolved (owned) */
     int compare, theory;
     nqm_demo_cmd *cmds; /* (ncmds) in script order */
     int ncmds;
 } nqm_demo_scene;
 
 typedef struct nqm_demo {
-    char name[NQM_NAME_LEN];       /* file name without .demo */
-    char description[160];         /* its first comment line */
-    nqm_demo_scene *scenes;        /* (nscenes) */
+    char name[NQM_NAME_LEN]; /* file name without .demo */
+    char description[160];   /* its first comment line */
+    nqm_demo_scene *scenes;  /* (nscenes) */
     int nscenes;
-    int caption_rows;              /* the most lines any caption has */
+    int caption_rows; /* the most lines any caption has */
 } nqm_demo;
 
 /* Path of the demo a NAME (or a path: it contains '/' or ends in .demo)
  * refers to; names are looked up in the demos/ folder of each preset
  * directory (user, source tree, installed), in that order. */
-int nqm_demo_find(const char *name_or_path, char *path, size_t pathlen, char *err,
-                  size_t errlen);
+int nqm_demo_find(const char *name_or_path, char *path, size_t pathlen, char *err, size_t errlen);
 /* Find, read and parse a demo. 0, or -1 with err set (nothing to free). */
 int nqm_demo_load(const char *name_or_path, nqm_demo *demo, char *err, size_t errlen);
 /* Parse script text (len bytes) read from the file named label. Relative

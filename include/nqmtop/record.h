@@ -51,9 +51,9 @@ typedef struct {
 
 typedef struct nqm_recording {
     int format;
-    char version[32]; /* of the nqmtop that wrote it */
-    int big;          /* the projector view at the start */
-    int speed;        /* speed level at the start (NQM_SPEED_AUTO: automatic) */
+    char version[32];    /* of the nqmtop that wrote it */
+    int big;             /* the projector view at the start */
+    int speed;           /* speed level at the start (NQM_SPEED_AUTO: automatic) */
     nqm_config *configs; /* (nconfigs) [0]: the start; then one per LOAD */
     int nconfigs;
     nqm_event *events; /* (nevents) in order */
@@ -90,8 +90,7 @@ typedef enum {
 
 /* What to do with the runs at this step, at this replay time, when they
  * can (can_train) or cannot (paused, at their end, diverged) train. */
-nqm_replay_state nqm_replay_state_at(const nqm_replay *r, long step, double seconds,
-                                     int can_train);
+nqm_replay_state nqm_replay_state_at(const nqm_replay *r, long step, double seconds, int can_train);
 /* Steps the runs may take before the next event (0 at it or after the end). */
 long nqm_replay_steps_left(const nqm_replay *r, long step);
 

@@ -60,27 +60,27 @@ static void test_errors(void)
     expect_error("scene A\nwidht = 10\n", "t.demo:2: widht: ", "unknown key (did you mean width?)");
     expect_error("scene A\n\n  eta_rel = \n", "t.demo:3: eta_rel: ", "empty value");
     expect_error("scene A\npreset no-such-preset\n", "t.demo:2: preset: ", "unknown preset");
-    expect_error("scene A\nwidth = 10\npreset catapult-1d\n", "t.demo:3: preset: ",
-                 "before the scene's key = value lines (line 2)");
-    expect_error("scene A\npreset catapult-1d\npreset catapult-1d\n", "t.demo:3: preset: ",
-                 "already has one (line 2)");
-    expect_error("scene A\nuntil step = 5\nwidth = 10\n", "t.demo:3: width: ",
-                 "only eta and eta_rel");
+    expect_error("scene A\nwidth = 10\npreset catapult-1d\n",
+                 "t.demo:3: preset: ", "before the scene's key = value lines (line 2)");
+    expect_error("scene A\npreset catapult-1d\npreset catapult-1d\n",
+                 "t.demo:3: preset: ", "already has one (line 2)");
+    expect_error("scene A\nuntil step = 5\nwidth = 10\n",
+                 "t.demo:3: width: ", "only eta and eta_rel");
     expect_error("scene A\nuntil step = 5\neta = -1\n", "t.demo:3: eta: ", "");
-    expect_error("scene A\nuntil step = 5\ncompare on\n", "t.demo:3: compare: ",
-                 "before the scene's first until");
-    expect_error("scene A\nuntil step = 5\npreset catapult-1d\n", "t.demo:3: preset: ",
-                 "before the scene's first until");
+    expect_error("scene A\nuntil step = 5\ncompare on\n",
+                 "t.demo:3: compare: ", "before the scene's first until");
+    expect_error("scene A\nuntil step = 5\npreset catapult-1d\n",
+                 "t.demo:3: preset: ", "before the scene's first until");
     expect_error("scene A\nuntil phase = top\n", "t.demo:2: until: ",
                  "'top' is not a phase (monotone, increasing, peak, decreasing, divergent)");
     expect_error("scene A\nuntil regime < catapult\n", "t.demo:2: until: ", "regime takes '='");
     expect_error("scene A\nuntil regime = catapulted\n", "t.demo:2: until: ", "not a regime");
-    expect_error("scene A\nuntil step = 500\n", "t.demo:2: until: ",
-                 "step 500 is past the run's end (steps = 200)");
+    expect_error("scene A\nuntil step = 500\n",
+                 "t.demo:2: until: ", "step 500 is past the run's end (steps = 200)");
     expect_error("scene A\nuntil step < 5\n", "t.demo:2: until: ", "step takes '='");
     expect_error("scene A\nuntil step = 2.5\n", "t.demo:2: until: ", "not a whole number");
-    expect_error("scene A\nuntil lambda2 < 2/eta\n", "t.demo:2: until: lambda2: ",
-                 "one eigenvalue");
+    expect_error("scene A\nuntil lambda2 < 2/eta\n",
+                 "t.demo:2: until: lambda2: ", "one eigenvalue");
     expect_error("scene A\nuntil lin loss > 1\n", "t.demo:2: until: ", "runs no lin model");
     expect_error("scene A\nuntil theory loss > 1\n", "t.demo:2: until: ", "runs no theory model");
     expect_error("scene A\nuntil speed = 3\n", "t.demo:2: until: ", "'speed' is not step");
@@ -93,8 +93,8 @@ static void test_errors(void)
     expect_error("scene A\ncompare yes\n", "t.demo:2: compare: ", "expected on or off");
     expect_error("scene A\nfrobnicate\n", "t.demo:2: ", "'frobnicate' is not a directive");
     expect_error("scene A\npause now\n", "t.demo:2: pause: ", "takes no argument");
-    expect_error("scene A\nactivation = tanh\ntheory on\nuntil step = 1\n", "t.demo:3: theory: ",
-                 "relu");
+    expect_error("scene A\nactivation = tanh\ntheory on\nuntil step = 1\n",
+                 "t.demo:3: theory: ", "relu");
     expect_error("scene A\ntheory on\nactivation = tanh\n", "t.demo:2: theory: ", "relu");
     expect_error("scene A\nmodel = theory\ntheory on\n", "t.demo:3: theory: ", "already");
     expect_error("scene A\ncaption "
@@ -104,10 +104,10 @@ static void test_errors(void)
     expect_error("scene A\ncaption "
                  "ηηηηη xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
                  "t.demo:2: caption: ", "columns wide");
-    expect_error("scene A\ncaption 1\ncaption 2\ncaption 3\ncaption 4\n", "t.demo:5: caption: ",
-                 "at most 3 lines");
-    expect_error("scene A title that is much too long for the heading row\n", "t.demo:1: scene: ",
-                 "at most 40");
+    expect_error("scene A\ncaption 1\ncaption 2\ncaption 3\ncaption 4\n",
+                 "t.demo:5: caption: ", "at most 3 lines");
+    expect_error("scene A title that is much too long for the heading row\n",
+                 "t.demo:1: scene: ", "at most 40");
     expect_error("scene A\ncaption \xff\n", "t.demo:2: ", "invalid UTF-8 byte 0xff");
     static const char nul[] = "scene A\ncap\0tion\n";
     nqm_demo d;
@@ -282,8 +282,8 @@ static void test_commands(void)
     CHECK(step_until_fired(&p, &r, 50) == 9, "until step = 9 fired at %ld", p.held_step);
     CHECK(nqm_run_record(&r.set.runs[0])->eta == 0.5, "step 9 was taken at eta = 0.5");
     CHECK(!r.app.paused && r.app.speed == NQM_SPEED_AUTO, "resume, speed auto");
-    CHECK(fabs(r.app.eta - 0.25 * r.app.eta_crit) < 1e-15, "eta_rel 0.25: %g (crit %g)",
-          r.app.eta, r.app.eta_crit);
+    CHECK(fabs(r.app.eta - 0.25 * r.app.eta_crit) < 1e-15, "eta_rel 0.25: %g (crit %g)", r.app.eta,
+          r.app.eta_crit);
     long t = step_until_fired(&p, &r, 200);
     CHECK(t > 9 && nqm_run_record(&r.set.runs[0])->loss < 1e-6, "loss < 1e-6 at %ld", t);
     CHECK(nqm_player_done(&p), "the scene ran to its end");

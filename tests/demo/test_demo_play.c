@@ -55,9 +55,9 @@ static void rig_free(rig *r)
 
 /* What a scene did, for the story checks. */
 typedef struct {
-    long steps;                /* steps taken */
-    int fired, untils;         /* untils that held, of how many */
-    double eta;                /* at the end */
+    long steps;                   /* steps taken */
+    int fired, untils;            /* untils that held, of how many */
+    double eta;                   /* at the end */
     double lambda0[2], lambda[2]; /* reference run: at step 0 and at the end */
     double peak_loss;
     long peak_step;
@@ -162,9 +162,8 @@ static void poll_checked(const nqm_demo *d, int k, nqm_player *p, rig *r, scene_
         int expect = p->waiting && holds(r, &sc->cmds[p->pc].cond);
         int fired = nqm_player_poll(p, &r->st);
         long step = nqm_run_step_count(&r->set.runs[0]);
-        CHECK(fired == expect, "%s scene %d line %d at step %ld: player %s, condition %s",
-              d->name, k + 1, line, step, fired ? "fired" : "waits",
-              expect ? "holds" : "does not hold");
+        CHECK(fired == expect, "%s scene %d line %d at step %ld: player %s, condition %s", d->name,
+              k + 1, line, step, fired ? "fired" : "waits", expect ? "holds" : "does not hold");
         if (!fired)
             return;
         CHECK(p->held_step == step, "held_step %ld at step %ld", p->held_step, step);
@@ -264,8 +263,7 @@ static void story_catapult_tour(const scene_result *s, int n)
           s[0].lambda0[0], s[0].lambda[0]);
     CHECK(s[1].regime == REGIME_CATAPULT, "1.5 eta_crit: %s", nqm_regime_name(s[1].regime));
     CHECK(s[1].lambda[0] < 2 / s[1].eta && s[1].lambda0[0] > 2 / s[1].eta,
-          "lambda1 from %g to %g across 2/eta = %g", s[1].lambda0[0], s[1].lambda[0],
-          2 / s[1].eta);
+          "lambda1 from %g to %g across 2/eta = %g", s[1].lambda0[0], s[1].lambda[0], 2 / s[1].eta);
     CHECK(s[2].regime == REGIME_DIVERGENT, "2.5 eta_crit: %s", nqm_regime_name(s[2].regime));
     CHECK(s[2].lambda0[0] > 4 / s[2].eta, "2.5 eta_crit is above 4/lambda(0)");
     CHECK(s[3].regime_of[MODEL_QUAD] == REGIME_CATAPULT &&

@@ -134,13 +134,12 @@ static int heading_row(const nqm_canvas *cv, const nqm_caption *cap)
 static void check_caption_whole(const nqm_canvas *cv, const nqm_caption *cap, int bar)
 {
     char want[ROW_LEN];
-    CHECK(bar == heading_row(cv, cap) && row_has(cv, bar, "n next") &&
-              row_has(cv, bar, "b back"),
+    CHECK(bar == heading_row(cv, cap) && row_has(cv, bar, "n next") && row_has(cv, bar, "b back"),
           "heading row %d", bar);
     for (int i = 0; i < cap->nlines; i++) {
         as_drawn(cap->lines[i], nqm_canvas_glyphs(cv), want, sizeof want);
-        CHECK(row_has(cv, bar + 1 + i, want), "caption line %d '%s' not whole on row %d", i,
-              want, bar + 1 + i);
+        CHECK(row_has(cv, bar + 1 + i, want), "caption line %d '%s' not whole on row %d", i, want,
+              bar + 1 + i);
     }
 }
 
@@ -152,8 +151,9 @@ static void test_80x24(rig *r, nqm_glyphs glyphs)
     draw(cv, r, &cap, NULL);
     CHECK(cap.nlines == 2 && strstr(cap.lines[0], "Peak:"), "the peak caption shows");
     int bar = heading_row(cv, &cap);
-    CHECK(bar == 24 - 1 - 1 - cap.rows, "caption bar at row %d, not just above the %d rows "
-                                        "of caption and the key hints",
+    CHECK(bar == 24 - 1 - 1 - cap.rows,
+          "caption bar at row %d, not just above the %d rows "
+          "of caption and the key hints",
           bar, cap.rows);
     check_caption_whole(cv, &cap, bar);
     CHECK(row_has(cv, 23, "pause"), "key hints on the last row");
@@ -182,9 +182,9 @@ static void test_80x24(rig *r, nqm_glyphs glyphs)
 /* The caption bar: inside the screen, below every chart, above the hints. */
 static void test_sizes(rig *r)
 {
-    static const int sizes[][2] = {{20, 9},  {20, 14}, {40, 16}, {60, 20},  {80, 24},
+    static const int sizes[][2] = {{20, 9},  {20, 14},  {40, 16},  {60, 20},  {80, 24},
                                    {81, 25}, {100, 30}, {133, 41}, {200, 60}, {300, 12},
-                                   {30, 80}, {1, 1},   {0, 0}};
+                                   {30, 80}, {1, 1},    {0, 0}};
     nqm_canvas *cv = nqm_canvas_new(1, 1, NQM_GLYPHS_UNICODE);
     for (int big = 0; big <= 1; big++)
         for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {

@@ -60,7 +60,8 @@ static char *write_session(const nqm_config *start, const nqm_config *loaded, si
 static void check_same_runs(const nqm_config *a, const nqm_config *b, int steps)
 {
     char err[256];
-    nqm_session *sa = nqm_session_new(a, err, sizeof err), *sb = nqm_session_new(b, err, sizeof err);
+    nqm_session *sa = nqm_session_new(a, err, sizeof err),
+                *sb = nqm_session_new(b, err, sizeof err);
     CHECK(sa && sb, "sessions: %s", err);
     for (int t = 0; sa && sb && t <= steps; t++) {
         const nqm_record *ra = nqm_session_record(sa), *rb = nqm_session_record(sb);
@@ -78,8 +79,8 @@ static void test_round_trip(void)
 {
     nqm_config start, loaded;
     char err[1024];
-    CHECK(nqm_preset_resolve("catapult-1d", (const char *[]){"width=321", "seed=9", "eta=2.718"},
-                             3, &start, err, sizeof err) == 0,
+    CHECK(nqm_preset_resolve("catapult-1d", (const char *[]){"width=321", "seed=9", "eta=2.718"}, 3,
+                             &start, err, sizeof err) == 0,
           "%s", err);
     CHECK(nqm_preset_load("subcritical-1d", &loaded, err, sizeof err) == 0, "%s", err);
     size_t len;
@@ -144,13 +145,13 @@ static void test_errors(void)
     char text[1024];
     expect_error("", "r.rec:1: ", "not an nqmtop recording");
     expect_error("hello\n", "r.rec:1: ", "not an nqmtop recording");
-    expect_error("nqmtop-recording 2\nconfig x\nend-config\n", "r.rec:1: ",
-                 "recording format 2 is newer than this nqmtop");
+    expect_error("nqmtop-recording 2\nconfig x\nend-config\n",
+                 "r.rec:1: ", "recording format 2 is newer than this nqmtop");
     expect_error("nqmtop-recording 1\nversion 0.1.0\n", "r.rec: ", "no configuration");
-    expect_error("nqmtop-recording 1\nconfig x\nwidth = 10\n", "r.rec:2: ",
-                 "without an end-config");
-    expect_error("nqmtop-recording 1\nconfig x\nwidth = 0\nend-config\n", "r.rec:3: width: ",
-                 "out of range");
+    expect_error("nqmtop-recording 1\nconfig x\nwidth = 10\n",
+                 "r.rec:2: ", "without an end-config");
+    expect_error("nqmtop-recording 1\nconfig x\nwidth = 0\nend-config\n",
+                 "r.rec:3: width: ", "out of range");
     expect_error("nqmtop-recording 1\nkey 0 0.000 +\n", "r.rec:2: ", "before the 'config' block");
     snprintf(text, sizeof text, "%skey 1 0.5 nosuchkey\n", good_head);
     expect_error(text, "r.rec:6: ", "'nosuchkey' is not a key name");
