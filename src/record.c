@@ -112,41 +112,46 @@ static const char *after_word(const char *line, const char *word)
     return line[n] ? line + n + 1 : line + n;
 }
 
-/* The preset text from the line after `first` up to end-config, parsed
- * as if it stood at its own lines of the file, into a new config. */
-static int read_config(reader *rd, const char *name_in_line, int first)
+/* The lines after line `first` up to end-config, as text in which they
+ * keep their line numbers (blank lines before them). 0, or -1 (err set). */
+static int read_block(reader *rd, int first, char **out, size_t *len)
 {
-    char name[NQM_NAME_LEN];
-    snprintf(name, sizeof name, "%s", name_in_line); /* the line buffer is reused */
-    size_t cap = (size_t)first + 1024, used = 0;
+    size_t cap = (size_t)first + 1024, used = (size_t)first;
     char *text = malloc(cap);
     if (!text)
         return fail(rd, first, "out of memory");
-    memset(text, '\n', (size_t)first); /* the block's lines keep their numbers */
-    used = (size_t)first;
-    int rc = 0, closed = 0;
-    while (!closed && (rc = next_line(rd)) > 0) {
-        if (strcmp(rd->line, END_CONFIG) == 0) {
-            closed = 1;
-            break;
-        }
+    memset(text, '\n', used);
+    int rc;
+    while ((rc = next_line(rd)) > 0 && strcmp(rd->line, END_CONFIG) != 0) {
         size_t n = strlen(rd->line);
-        if (used + n + 2 > cap) {
-            char *more = realloc(text, cap = 2 * (used + n + 2));
-            if (!more) {
-                free(text);
-                return fail(rd, rd->it.lineno, "out of memory");
-            }
-            text = more;
+        char *more = used + n + 2 > cap ? realloc(text, cap = 2 * (used + n + 2)) : text;
+        if (!more) {
+            free(text);
+            return fail(rd, rd->it.lineno, "out of memory");
         }
+        text = more;
         memcpy(text + used, rd->line, n);
         used += n;
         text[used++] = '\n';
     }
-    if (!closed) {
+    if (rc <= 0) {
         free(text);
         return rc < 0 ? -1 : fail(rd, first, "configuration without an " END_CONFIG " line");
     }
+    *out = text;
+    *len = used;
+    return 0;
+}
+
+/* The configuration block after line `first`, parsed as a preset, into
+ * a new config named name. */
+static int read_config(reader *rd, const char *name_in_line, int first)
+{
+    char name[NQM_NAME_LEN], msg[1024], *text = NULL;
+    size_t len = 0;
+    snprintf(name, sizeof name, "%s", name_in_line); /* the line buffer is reused */
+    if (read_block(rd, first, &text, &len) != 0)
+        return -1;
     nqm_recording *rec = rd->rec;
     nqm_config *more = realloc(rec->configs, (size_t)(rec->nconfigs + 1) * sizeof *more);
     if (!more) {
@@ -159,8 +164,7 @@ static int read_config(reader *rd, const char *name_in_line, int first)
      * resolved when it was written, so they are taken as they are */
     const char *base = strrchr(rd->label, '/');
     base = base ? base + 1 : rd->label;
-    char msg[1024];
-    rc = nqm_preset_parse(base, text, used, cfg, msg, sizeof msg);
+    int rc = nqm_preset_parse(base, text, len, cfg, msg, sizeof msg);
     free(text);
     if (rc != 0) {
         size_t skip = strncmp(msg, base, strlen(base)) == 0 ? strlen(base) : 0;
@@ -348,7 +352,7 @@ int nqm_recording_parse(const char *label, const char *text, size_t len, nqm_rec
 int nqm_recording_load(const char *path, nqm_recording *rec, char *err, size_t errlen)
 {
     char *text;
-    size_t len;
+    size_t len = 0;
     memset(rec, 0, sizeof *rec);
     if (nqm_text_read(path, "recording", &text, &len, err, errlen) != 0)
         return -1;

@@ -74,7 +74,8 @@ static size_t utf8_lead(unsigned c, unsigned long *min, unsigned long *bits)
     return 0;
 }
 
-size_t nqm_utf8_invalid_at(const char *text, size_t len)
+/* Offset of the first byte of text[0..len) that breaks UTF-8, or len. */
+static size_t utf8_invalid_at(const char *text, size_t len)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
@@ -121,7 +122,7 @@ int nqm_lines_next(nqm_lines *it, char *out, char *err, size_t errlen)
                  (int)(nul - s) + 1);
         return -1;
     }
-    size_t bad = nqm_utf8_invalid_at(s, n);
+    size_t bad = utf8_invalid_at(s, n);
     if (bad < n) {
         snprintf(err, errlen, "%s:%d: invalid UTF-8 byte 0x%02x at column %d", it->label,
                  it->lineno, (unsigned char)s[bad], (int)bad + 1);

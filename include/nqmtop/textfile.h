@@ -32,7 +32,4 @@ void nqm_lines_init(nqm_lines *it, const char *label, const char *text, size_t l
  * byte or invalid UTF-8 (err says which, with FILE:LINE). */
 int nqm_lines_next(nqm_lines *it, char *out, char *err, size_t errlen);
 
-/* Offset of the first byte of s[0..len) that breaks UTF-8, or len. */
-size_t nqm_utf8_invalid_at(const char *s, size_t len);
-
 #endif
