@@ -12,7 +12,8 @@
 #          %.17g), and the final screen is the recorded one but for the
 #          status line that shows the replay.
 # refuse:  a recording of a newer format is refused: exit 2, one line on
-#          stderr naming FILE:1, nothing on stdout.
+#          stderr naming FILE:1, nothing on stdout; --record does not
+#          replace an existing file (exit 2, the file as it was).
 # demo:    catapult-tour at 80x24: the first caption shows; n goes to the
 #          catapult scene, which pauses at the peak with its caption at
 #          the first step --batch labels peak; z shows two charts (loss,
@@ -28,7 +29,7 @@ command -v tmux >/dev/null 2>&1 || { echo "tmux is not installed: skipped"; exit
 
 dir=$(mktemp -d)
 sock=none
-stages="record replay demo auto"
+stages="record replay exists demo auto"
 tm() { tmux -L "$sock" "$@"; }
 cleanup() {
     for stage in $stages; do
@@ -160,6 +161,12 @@ rc=$?
 [ ! -s "$dir/out" ] || fail "a newer recording wrote to stdout"
 [ "$(wc -l <"$dir/err")" -eq 1 ] && grep -q "future.txt:1: recording format 99 is newer" "$dir/err" ||
     fail "a newer recording: $(cat "$dir/err")"
+
+cp "$dir/rec.txt" "$dir/rec.copy"
+start exists 80x24 --record rec.txt
+wait_file "$dir/exists.exit"
+grep -qx 'EXIT=2' "$dir/exists.exit" || fail "--record over a file: $(cat "$dir/exists.exit")"
+cmp -s "$dir/rec.txt" "$dir/rec.copy" || fail "--record changed an existing file"
 
 # --- a demo ---------------------------------------------------------------
 peak=$("$nqmtop" --batch --preset catapult-1d | awk -F'\t' '$8 == "peak" { print $1; exit }')
