@@ -50,7 +50,7 @@ typedef struct {
     int naxes;
     nqm_sweep_axis axis[NQM_SWEEP_MAX_AXES];
     int repeats; /* seeds seed, seed + 1, ... per point */
-    long steps;  /* steps of every run */
+    long steps;  /* steps of every run (unless steps is an axis) */
     int jobs;    /* runs at once (threads) */
     int eta_max; /* measure eta_max by bisection instead of running eta */
 } nqm_sweep_spec;

@@ -175,6 +175,7 @@ static int resolve_point(const nqm_sweep *sw, const nqm_config *base, int p, int
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    cfg->steps = sw->spec.steps; /* unless steps is an axis */
     int rest = p;
     for (int a = sw->spec.naxes - 1; a >= 0; a--) {
         const nqm_sweep_axis *ax = &sw->spec.axis[a];
@@ -299,7 +300,7 @@ static double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Run cfg for the sweep's steps. 0: done; 1: stopped; -1: failed (err). */
+/* Run cfg for its steps. 0: done; 1: stopped; -1: failed (err). */
 static int run_one(nqm_sweep *sw, const nqm_config *cfg, run_out *out, char *err, size_t errlen)
 {
     double start = now_seconds();
@@ -307,7 +308,7 @@ static int run_one(nqm_sweep *sw, const nqm_config *cfg, run_out *out, char *err
     if (!s)
         return -1;
     int rc = 0;
-    for (long t = 1; t <= sw->spec.steps && !nqm_session_diverged(s) && rc == 0; t++) {
+    for (long t = 1; t <= cfg->steps && !nqm_session_diverged(s) && rc == 0; t++) {
         if (atomic_load(sw->stop))
             rc = 1;
         else if (nqm_session_step(s) < 0)

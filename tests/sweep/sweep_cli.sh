@@ -71,8 +71,8 @@ slow=(--preset generalization-synthetic --set width=300 --set models=net,quad --
       --sweep eta_rel=0.2:2:40 --jobs 2)
 "$nqmtop" --batch "${slow[@]}" --summary "$work/int.json" >"$work/int.tsv" 2>"$work/int.err" &
 pid=$!
-for _ in $(seq 1 600); do
-    [ "$(wc -l <"$work/int.tsv")" -ge 3 ] && break
+for _ in $(seq 1 2400); do
+    [ "$(wc -l <"$work/int.tsv")" -ge 2 ] && break
     sleep 0.1
 done
 kill -INT "$pid"
@@ -80,8 +80,8 @@ wait "$pid"
 rc=$?
 [ "$rc" -eq 130 ] || fail "interrupted sweep: exit $rc, want 130"
 records=$(($(wc -l <"$work/int.tsv") - 1))
-[ "$records" -ge 2 ] && [ "$records" -lt 80 ] || fail "interrupted sweep: $records records"
-awk -F'\t' 'NR == 1 { n = NF } NF != n || !/\n?$/ { exit 1 } END { exit NR < 2 }' "$work/int.tsv" ||
+[ "$records" -ge 1 ] && [ "$records" -lt 80 ] || fail "interrupted sweep: $records records"
+awk -F'\t' 'NR == 1 { n = NF } NF != n { bad = 1 } END { exit bad || NR < 2 }' "$work/int.tsv" ||
     fail "interrupted sweep: an incomplete record"
 [ -z "$(tail -c 1 "$work/int.tsv")" ] || fail "interrupted sweep: the last line is cut"
 grep -q "interrupted: $records of 80 results written" "$work/int.err" ||
