@@ -408,15 +408,22 @@ static void scene_key(ui_state *ui, int forward)
     start_scene(ui, k < 0 ? 0 : k > last ? 0 : k);
 }
 
-/* --demo-auto: a scene whose commands have all run (or whose run cannot
- * go on) moves on after the set time, the last back to the first. */
+/* --demo-auto: after the set time a pause the script made goes on (as
+ * the viewer's space would), and a scene whose commands have all run (or
+ * whose run cannot go on) moves on, the last back to the first. */
 static void demo_auto_advance(ui_state *ui, double t)
 {
     if (!ui->demo || ui->demo_auto <= 0 || ui->demo_hold || t - ui->demo_mark < ui->demo_auto)
         return;
-    int stuck = ui->app.paused || ui->app.diverged || nqm_app_at_end(&ui->app);
-    if (nqm_player_done(&ui->player) || stuck)
+    int done = nqm_player_done(&ui->player);
+    if (ui->app.paused && !done) {
+        ui->app.paused = 0;
+        ui->app.rate_carry = 0;
+        ui->demo_mark = t;
+        ui->dirty = 1;
+    } else if (done || ui->app.paused || ui->app.diverged || nqm_app_at_end(&ui->app)) {
         scene_key(ui, 1);
+    }
 }
 
 /* Write one event of the session, at this step of the main run, to the

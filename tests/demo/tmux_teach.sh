@@ -18,8 +18,9 @@
 #          catapult scene, which pauses at the peak with its caption at
 #          the first step --batch labels peak; z shows two charts (loss,
 #          lambda1) with the caption still there; b goes back; q quits 0.
-# auto:    --demo-auto moves from the last scene of two-directions back to
-#          the first by itself.
+# auto:    --demo-auto plays catapult-tour by itself: the pause at the
+#          peak goes on after the set time, and the last scene moves back to
+#          the first.
 # Exit 77 (skipped) when tmux is not installed.
 set -u
 
@@ -191,10 +192,13 @@ wait_for '1/4  Below η_crit'
 quit demo
 
 # --- a demo that goes round by itself ---------------------------------------
-start auto 100x30 --demo two-directions --demo-auto 0.5
-wait_for '1/2  Between' 20
-wait_for '2/2  Above both' 30
-wait_for '1/2  Between' 30
+start auto 100x30 --demo catapult-tour --demo-auto 0.5
+wait_for '2/4  The catapult' 30
+wait_for 'PAUSED' 20
+wait_for 'λ1 is below the 2/η line now' 20
+wait_for '3/4  Above 4/λ' 30
+wait_for '4/4  Linear vs quadratic' 30
+wait_for '1/4  Below η_crit' 60
 quit auto
 
 echo "ok: record, replay (numbers, a preset loaded mid-session, screen), newer format refused, demo, projector view, --demo-auto"
