@@ -149,6 +149,7 @@ struct nqm_sweep {
     const nqm_sweep_sink *sink;
     atomic_int *stop;
     atomic_long next; /* the next run to take */
+    atomic_int halt;  /* a run failed: the others stop */
     long finished;    /* runs finished (under lock) */
     int delivered;    /* results delivered (under lock) */
     int failed;       /* a run failed: err holds why (under lock) */
@@ -300,6 +301,9 @@ static double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* The caller asked to stop, or a run failed. */
+static int stopping(nqm_sweep *sw) { return atomic_load(sw->stop) || atomic_load(&sw->halt); }
+
 /* Run cfg for its steps. 0: done; 1: stopped; -1: failed (err). */
 static int run_one(nqm_sweep *sw, const nqm_config *cfg, run_out *out, char *err, size_t errlen)
 {
@@ -309,7 +313,7 @@ static int run_one(nqm_sweep *sw, const nqm_config *cfg, run_out *out, char *err
         return -1;
     int rc = 0;
     for (long t = 1; t <= cfg->steps && !nqm_session_diverged(s) && rc == 0; t++) {
-        if (atomic_load(sw->stop))
+        if (stopping(sw))
             rc = 1;
         else if (nqm_session_step(s) < 0)
             rc = (snprintf(err, errlen, "%s", nqm_session_error(s)), -1);
@@ -530,7 +534,7 @@ static void fail_run(nqm_sweep *sw, const char *err)
     if (!sw->failed)
         snprintf(sw->err, sizeof sw->err, "%s", err);
     sw->failed = 1;
-    atomic_store(sw->stop, 1);
+    atomic_store(&sw->halt, 1);
     pthread_mutex_unlock(&sw->lock);
 }
 
@@ -540,7 +544,7 @@ static void *worker(void *arg)
     const int R = sw->spec.repeats;
     for (;;) {
         long task = atomic_fetch_add(&sw->next, 1);
-        if (task >= sw->total || atomic_load(sw->stop))
+        if (task >= sw->total || stopping(sw))
             return NULL;
         nqm_config cfg = sw->cfg[task / R]; /* shallow: only seed changes */
         cfg.seed += (unsigned long)(task % R);
@@ -562,6 +566,7 @@ int nqm_sweep_run(nqm_sweep *sw, const nqm_sweep_sink *sink, atomic_int *stop, c
     sw->sink = sink;
     sw->stop = stop ? stop : &own_stop;
     atomic_store(&sw->next, 0);
+    atomic_store(&sw->halt, 0);
     sw->finished = 0;
     sw->delivered = 0;
     sw->failed = 0;

@@ -63,6 +63,8 @@ typedef struct {
     nqm_chain chain;
     int n, d;
     const double *X;     /* (n, d) inputs, borrowed from the data */
+    const double *input; /* what the first layer reads: X, or a convolution's patches */
+    double *patches;     /* (n, q^2, kernel^2) the patches of X when the first layer is a conv */
     double *w;           /* (p) net: w; lin, quad: D = w - w0 */
     double *w0;          /* (p) initial parameters */
     double *grad;        /* (p) J^T r scratch */
@@ -111,15 +113,19 @@ void nqm_chain_layout(nqm_chain *chain)
     chain->p = off;
 }
 
-/* Z (n, out) += A(W) H for H (n, in). */
-static void layer_apply(const nqm_layer *L, int n, const double *W, const double *H, double *Z)
+/* Z (n, out) = beta Z + A(W) H for H (n, input_len), beta 0 or 1: a
+ * convolution reads patches. */
+static void layer_apply(const nqm_layer *L, int n, const double *W, const double *H, double beta,
+                        double *Z)
 {
     if (L->kind == NQM_LAYER_DENSE) {
-        /* column-major: Z^T (out, n) += W (out, in) H^T (in, n) */
-        nqm_dgemm("T", "N", L->out, n, L->in, 1 / sqrt((double)L->in), W, L->in, H, L->in, 1.0,
+        /* column-major: Z^T (out, n) = beta Z^T + W (out, in) H^T (in, n) */
+        nqm_dgemm("T", "N", L->out, n, L->in, 1 / sqrt((double)L->in), W, L->in, H, L->in, beta,
                   Z, L->out);
         return;
     }
+    if (beta == 0)
+        memset(Z, 0, (size_t)n * L->out * sizeof *Z);
     if (L->kind == NQM_LAYER_POOL) {
         const int per = L->in / L->channels;
         const double scale = 1 / (sqrt((double)L->channels) * per);
@@ -134,35 +140,29 @@ static void layer_apply(const nqm_layer *L, int n, const double *W, const double
             }
         return;
     }
-    const int s = L->side, k = L->kernel, q = s - k + 1;
-    const double scale = 1.0 / k;
+    /* a convolution reads its patches P (n, q^2, k^2): per example, column-
+     * major Z_i (q^2, channels) += P_i (q^2, k^2) W^T (k^2, channels) (Z
+     * cleared above when beta = 0) */
+    const int k2 = L->kernel * L->kernel, q2 = L->out / L->channels;
     for (int i = 0; i < n; i++)
-        for (int c = 0; c < L->channels; c++) {
-            const double *Wc = W + (size_t)c * k * k;
-            double *Zc = Z + (size_t)i * L->out + (size_t)c * q * q;
-            const double *Hi = H + (size_t)i * L->in;
-            for (int y = 0; y < q; y++)
-                for (int x = 0; x < q; x++) {
-                    double acc = 0;
-                    for (int a = 0; a < k; a++)
-                        for (int b = 0; b < k; b++)
-                            acc += Wc[a * k + b] * Hi[(y + a) * s + x + b];
-                    Zc[y * q + x] += scale * acc;
-                }
-        }
+        nqm_dgemm("T", "N", q2, L->channels, k2, 1.0 / L->kernel, H + (size_t)i * q2 * k2, k2, W,
+                  k2, 1.0, Z + (size_t)i * L->out, q2);
 }
 
-/* HB (n, in) += A(W)^T ZB for ZB (n, out). A convolution is always the
- * first layer (chain_check), whose input adjoint nobody needs. */
+/* HB (n, in) = beta HB + A(W)^T ZB for ZB (n, out), beta 0 or 1. A
+ * convolution is always the first layer (chain_check), whose input
+ * adjoint nobody needs. */
 static void layer_adjoint_input(const nqm_layer *L, int n, const double *W, const double *ZB,
-                                double *HB)
+                                double beta, double *HB)
 {
     if (L->kind == NQM_LAYER_DENSE) {
-        /* column-major: HB^T (in, n) += W^T (in, out) ZB^T (out, n) */
+        /* column-major: HB^T (in, n) = beta HB^T + W^T (in, out) ZB^T (out, n) */
         nqm_dgemm("N", "N", L->in, n, L->out, 1 / sqrt((double)L->in), W, L->in, ZB, L->out,
-                  1.0, HB, L->in);
+                  beta, HB, L->in);
         return;
     }
+    if (beta == 0)
+        memset(HB, 0, (size_t)n * L->in * sizeof *HB);
     const int per = L->in / L->channels;
     const double scale = 1 / (sqrt((double)L->channels) * per);
     for (int i = 0; i < n; i++)
@@ -176,7 +176,7 @@ static void layer_adjoint_input(const nqm_layer *L, int n, const double *W, cons
         }
 }
 
-/* G (w_len) += the gradient of <ZB, A(W) H> with respect to W. */
+/* G (w_len) += the gradient of <ZB, A(W) H> with respect to W (H as layer_apply reads it). */
 static void layer_adjoint_weight(const nqm_layer *L, int n, const double *ZB, const double *H,
                                  double *G)
 {
@@ -200,22 +200,31 @@ static void layer_adjoint_weight(const nqm_layer *L, int n, const double *ZB, co
             }
         return;
     }
-    const int s = L->side, k = L->kernel, q = s - k + 1;
-    const double scale = 1.0 / k;
+    /* from the patches: column-major G (k^2, channels) += P_i^T (k^2, q^2) ZB_i (q^2, channels) */
+    const int k2 = L->kernel * L->kernel, q2 = L->out / L->channels;
     for (int i = 0; i < n; i++)
-        for (int c = 0; c < L->channels; c++) {
-            double *Gc = G + (size_t)c * k * k;
-            const double *Zc = ZB + (size_t)i * L->out + (size_t)c * q * q;
-            const double *Hi = H + (size_t)i * L->in;
-            for (int a = 0; a < k; a++)
-                for (int b = 0; b < k; b++) {
-                    double acc = 0;
-                    for (int y = 0; y < q; y++)
-                        for (int x = 0; x < q; x++)
-                            acc += Zc[y * q + x] * Hi[(y + a) * s + x + b];
-                    Gc[a * k + b] += scale * acc;
-                }
-        }
+        nqm_dgemm("N", "N", k2, L->channels, q2, 1.0 / L->kernel, H + (size_t)i * q2 * k2, k2,
+                  ZB + (size_t)i * L->out, q2, 1.0, G, k2);
+}
+
+/* Numbers per example a layer reads: its input width, or for a
+ * convolution the q^2 patches of kernel^2 pixels it reads them as. */
+static int input_len(const nqm_layer *L)
+{
+    return L->kind == NQM_LAYER_CONV ? L->out / L->channels * L->kernel * L->kernel : L->in;
+}
+
+/* P (n, q^2, k^2): the kernel x kernel patch at each of the q x q positions
+ * of each image X (n, side^2). */
+static void im2col(const nqm_layer *L, int n, const double *X, double *P)
+{
+    const int s = L->side, k = L->kernel, q = s - k + 1;
+    for (int i = 0; i < n; i++)
+        for (int y = 0; y < q; y++)
+            for (int x = 0; x < q; x++)
+                for (int a = 0; a < k; a++)
+                    for (int b = 0; b < k; b++)
+                        *P++ = X[(size_t)i * L->in + (y + a) * s + x + b];
 }
 
 /* Units sharing one bias: 1 for dense, the q^2 positions of a channel for conv. */
@@ -296,12 +305,11 @@ static size_t layer_len(const taylor *t, int l) { return (size_t)t->n * t->chain
 /* The base pass at weights W: z, h, s', s'' of every layer; f = z of the last. */
 static void base_pass(taylor *t, const double *W)
 {
-    const double *hin = t->X;
+    const double *hin = t->input;
     for (int l = 0; l <= last_layer(t); l++) {
         const nqm_layer *L = &t->chain.layer[l];
         layer_state *s = &t->ls[l];
-        memset(s->z, 0, layer_len(t, l) * sizeof *s->z);
-        layer_apply(L, t->n, W + L->w_off, hin, s->z);
+        layer_apply(L, t->n, W + L->w_off, hin, 0.0, s->z);
         if (L->b_len)
             bias_apply(L, t->n, W + L->b_off, s->z);
         if (l < last_layer(t))
@@ -318,10 +326,9 @@ static void first_pass(taylor *t, const double *W, const double *V, int which)
         const nqm_layer *L = &t->chain.layer[l];
         layer_state *s = &t->ls[l];
         double *z1 = s->z1[which];
-        memset(z1, 0, layer_len(t, l) * sizeof *z1);
+        layer_apply(L, t->n, V + L->w_off, l > 0 ? t->ls[l - 1].h : t->input, 0.0, z1);
         if (l > 0)
-            layer_apply(L, t->n, W + L->w_off, t->ls[l - 1].h1[which], z1);
-        layer_apply(L, t->n, V + L->w_off, l > 0 ? t->ls[l - 1].h : t->X, z1);
+            layer_apply(L, t->n, W + L->w_off, t->ls[l - 1].h1[which], 1.0, z1);
         if (L->b_len)
             bias_apply(L, t->n, V + L->b_off, z1);
         if (l < last_layer(t)) {
@@ -340,12 +347,13 @@ static void mixed_pass(taylor *t, const double *W, const double *D, const double
     for (int l = 0; l <= last_layer(t); l++) {
         const nqm_layer *L = &t->chain.layer[l];
         layer_state *s = &t->ls[l];
-        memset(s->c, 0, layer_len(t, l) * sizeof *s->c);
         if (l > 0) {
             const layer_state *p = &t->ls[l - 1];
-            layer_apply(L, t->n, W + L->w_off, p->ch, s->c);
-            layer_apply(L, t->n, D + L->w_off, p->h1[which], s->c);
-            layer_apply(L, t->n, E + L->w_off, p->h1[ALONG_D], s->c);
+            layer_apply(L, t->n, W + L->w_off, p->ch, 0.0, s->c);
+            layer_apply(L, t->n, D + L->w_off, p->h1[which], 1.0, s->c);
+            layer_apply(L, t->n, E + L->w_off, p->h1[ALONG_D], 1.0, s->c);
+        } else {
+            memset(s->c, 0, layer_len(t, l) * sizeof *s->c);
         }
         if (l < last_layer(t)) {
             const double *d1 = s->z1[ALONG_D], *e1 = s->z1[which];
@@ -420,9 +428,10 @@ static void block_gram(taylor *t, const nqm_layer *L, const double *A1, const do
     memset(B, 0, (size_t)n * len * sizeof *B);
     for (int i = 0; i < n; i++) {
         double *row = B + (size_t)i * len;
-        layer_adjoint_weight(L, 1, A1 + (size_t)i * L->out, H0 + (size_t)i * L->in, row);
+        const size_t in = (size_t)input_len(L);
+        layer_adjoint_weight(L, 1, A1 + (size_t)i * L->out, H0 + i * in, row);
         if (A2)
-            layer_adjoint_weight(L, 1, A2 + (size_t)i * L->out, H1 + (size_t)i * L->in, row);
+            layer_adjoint_weight(L, 1, A2 + (size_t)i * L->out, H1 + i * in, row);
         if (L->b_len)
             bias_adjoint(L, 1, A1 + (size_t)i * L->out, row + L->w_len);
         if (out->diag)
@@ -449,7 +458,7 @@ static void reverse_pass(taylor *t, const double *W, const double *D, int second
         const nqm_layer *L = &t->chain.layer[l];
         const layer_state *p = l > 0 ? &t->ls[l - 1] : NULL;
         /* the layer's input and its first-order coefficient (0 for the data) */
-        const double *H0 = p ? p->h : t->X, *H1 = p && second ? p->h1[ALONG_D] : NULL;
+        const double *H0 = p ? p->h : t->input, *H1 = p && second ? p->h1[ALONG_D] : NULL;
         if (out->G) {
             layer_adjoint_weight(L, n, zb1, H0, out->G + L->w_off);
             if (H1)
@@ -466,12 +475,10 @@ static void reverse_pass(taylor *t, const double *W, const double *D, int second
         if (!p)
             break;
         size_t len = (size_t)n * L->in;
-        memset(hb1, 0, len * sizeof *hb1);
-        layer_adjoint_input(L, n, W + L->w_off, zb1, hb1);
+        layer_adjoint_input(L, n, W + L->w_off, zb1, 0.0, hb1);
         if (second) {
-            memset(hb2, 0, len * sizeof *hb2);
-            layer_adjoint_input(L, n, D + L->w_off, zb2, hb1);
-            layer_adjoint_input(L, n, W + L->w_off, zb2, hb2);
+            layer_adjoint_input(L, n, D + L->w_off, zb2, 1.0, hb1);
+            layer_adjoint_input(L, n, W + L->w_off, zb2, 0.0, hb2);
         }
         for (size_t e = 0; e < len; e++) {
             double a1 = p->s1[e] * hb1[e];
@@ -504,6 +511,8 @@ static size_t carve(taylor *t, double *mem, int forward_only)
         used += (len);                                                                        \
     } while (0)
     VIEW(t->f0, n);
+    if (t->chain.layer[0].kind == NQM_LAYER_CONV)
+        VIEW(t->patches, n * input_len(&t->chain.layer[0]));
     if (!forward_only) {
         VIEW(t->w, p);
         VIEW(t->w0, p);
@@ -545,6 +554,18 @@ static size_t carve(taylor *t, double *mem, int forward_only)
 }
 
 /* ---- the model ---------------------------------------------------------- */
+
+/* Point the model at inputs X (n, d): the first layer reads X, or the
+ * patches of X when it is a convolution. */
+static void set_inputs(taylor *t, const double *X)
+{
+    t->X = X;
+    t->input = X;
+    if (t->chain.layer[0].kind == NQM_LAYER_CONV) {
+        im2col(&t->chain.layer[0], t->n, X, t->patches);
+        t->input = t->patches;
+    }
+}
 
 static const double *base_weights(const taylor *t)
 {
@@ -707,8 +728,8 @@ static int taylor_predict(nqm_model *self, const double *X, int n, double *g)
         return -1;
     for (int i0 = 0; i0 < n; i0 += PREDICT_ROWS) {
         view.n = n - i0 < PREDICT_ROWS ? n - i0 : PREDICT_ROWS;
-        view.X = X + (size_t)i0 * t->d;
         carve(&view, t->predict_mem, 1);
+        set_inputs(&view, X + (size_t)i0 * t->d);
         base_pass(&view, view.w0);
         memcpy(view.f0, view.ls[last_layer(&view)].z, (size_t)view.n * sizeof *view.f0);
         prepare(&view);
@@ -820,7 +841,6 @@ int nqm_taylor_new(const nqm_chain *chain, nqm_model_kind variant, nqm_activatio
     t->chain = *chain;
     t->n = data->n;
     t->d = data->d;
-    t->X = data->X;
     size_t total = carve(t, NULL, 0);
     t->mem = calloc(total, sizeof *t->mem);
     if (!t->mem) {
@@ -830,6 +850,7 @@ int nqm_taylor_new(const nqm_chain *chain, nqm_model_kind variant, nqm_activatio
         return -1;
     }
     carve(t, t->mem, 0);
+    set_inputs(t, data->X);
     for (int i = 0; i < t->n; i++)
         t->ones[i] = 1;
     memcpy(t->w0, w0, chain->p * sizeof *w0);

@@ -4,8 +4,8 @@
  *      spectrum of the kernel assembled densely and solved here by LAPACK
  *      dsyevr: 1e-10 relative, for probed and dense steps. The kernel
  *      comes from the model's dense path (which test_gradients checks
- *      against finite differences) or, for the relu network, from a sum
- *      over neurons written here from its parameters.
+ *      against finite differences) or, for the relu network and NQM, from
+ *      a sum over neurons written here from their parameters.
  *   2. The Ritz certificate (eigen.h) on kernels of known spectrum: every
  *      certified eigenvalue lies within its bound; what a probe misses
  *      (a third eigenvalue, a direction off the span) is refused.
@@ -19,6 +19,7 @@
 #include "nqmtop/blas.h"
 #include "nqmtop/eigen.h"
 #include "nqmtop/model.h"
+#include "nqmtop/rng.h"
 #include "nqmtop/session.h"
 
 /* All eigenvalues of the symmetric A (n, n, destroyed), descending. */
@@ -49,38 +50,54 @@ typedef struct {
     double eta_rel;
     int want_catapult;
     double min_probed;  /* fraction of steps the certified probe must serve */
-    int explicit_sum;   /* relu net: assemble K here from (U, v) */
+    int explicit_sum;   /* relu net or NQM: assemble K here (relu_kernel) */
 } eig_case;
 
-/* K (n, n) of the relu network from its parameters w = (U (m, d), v (m)):
- * (1/m) sum_k [v_k^2 a_ik a_jk x_i.x_j / d + relu(z_ik) relu(z_jk)] with
- * z_ik = u_k.x_i / sqrt(d) and a_ik = 1{z_ik > 0}. */
-static void relu_net_kernel(const nqm_data *data, const double *w, long m, double *K)
+/* K (n, n) of a relu net or NQM, summed here over neurons from its
+ * parameters: with gates a_ik = 1{g_k.x_i > 0},
+ *     K = (1/m) sum_k [c_k^2 a_ik a_jk x_i.x_j / d + b_ik b_jk],
+ *     b_ik = a_ik h_k.x_i / sqrt(d),
+ * where net: g = h = u, c = v (w = (U, v)); quad: g = u0, h = u0 + du,
+ * c = v0 + dv (w = (dU, dv), w0 = (U0, v0) drawn here as twolayer.c
+ * documents: per neuron, d normals for u0 then one for v0). */
+static void relu_kernel(const nqm_config *cfg, const nqm_data *data, const double *w, double *K)
 {
     const int n = data->n, d = data->d;
-    double *z = malloc((size_t)n * sizeof *z);
+    const long m = cfg->width;
+    const int quad = cfg->model == MODEL_QUAD;
+    double *a = malloc((size_t)n * sizeof *a), *b = malloc((size_t)n * sizeof *b);
+    double *u0 = malloc((size_t)d * sizeof *u0), v0 = 0;
+    nqm_rng rng;
+    nqm_rng_seed(&rng, cfg->seed, NQM_STREAM_INIT);
     memset(K, 0, (size_t)n * n * sizeof *K);
     for (long k = 0; k < m; k++) {
-        const double *u = w + (size_t)k * d, v = w[(size_t)m * d + k];
+        const double *u = w + (size_t)k * d;
+        for (int j = 0; j < d; j++)
+            u0[j] = nqm_rng_normal(&rng);
+        v0 = nqm_rng_normal(&rng);
+        double c = quad ? v0 + w[(size_t)m * d + k] : w[(size_t)m * d + k];
         for (int i = 0; i < n; i++) {
-            z[i] = 0;
-            for (int j = 0; j < d; j++)
-                z[i] += u[j] * data->X[(size_t)i * d + j];
-            z[i] /= sqrt((double)d);
+            double zg = 0, zh = 0;
+            for (int j = 0; j < d; j++) {
+                zg += (quad ? u0[j] : u[j]) * data->X[(size_t)i * d + j];
+                zh += (quad ? u0[j] + u[j] : u[j]) * data->X[(size_t)i * d + j];
+            }
+            a[i] = zg > 0;
+            b[i] = a[i] * zh / sqrt((double)d);
         }
         for (int i = 0; i < n; i++)
             for (int l = 0; l < n; l++) {
-                if (z[i] <= 0 || z[l] <= 0)
-                    continue;
                 double xx = 0;
                 for (int j = 0; j < d; j++)
                     xx += data->X[(size_t)i * d + j] * data->X[(size_t)l * d + j];
-                K[(size_t)i * n + l] += v * v * xx / d + z[i] * z[l];
+                K[(size_t)i * n + l] += c * c * a[i] * a[l] * xx / d + b[i] * b[l];
             }
     }
     for (int i = 0; i < n * n; i++)
         K[i] /= (double)m;
-    free(z);
+    free(a);
+    free(b);
+    free(u0);
 }
 
 /* Worst relative difference of the session's eigenvalues from the dense
@@ -119,7 +136,7 @@ static void check_eigs_every_step(const eig_case *c)
         peak = fmax(peak, rec->loss);
         if (c->explicit_sum) {
             size_t p;
-            relu_net_kernel(nqm_session_data(s), model->ops->params(model, &p), c->m, K);
+            relu_kernel(&cfg, nqm_session_data(s), model->ops->params(model, &p), K);
         } else {
             CHECK(model->ops->advance(model, 0, NULL, g, K) == 0, "%s: dense evaluation",
                   c->label);
@@ -153,6 +170,8 @@ static void check_eigs_every_step(const eig_case *c)
 static void check_eigs(void)
 {
     static const eig_case cases[] = {
+        {"quad relu 1-D, catapult, K summed here", MODEL_QUAD, ACT_RELU, DATA_MIX1D, 64, 1, 2, 0,
+         1500, 120, 1.9, 1, 0.9, 1},
         {"quad relu 1-D, catapult", MODEL_QUAD, ACT_RELU, DATA_MIX1D, 128, 1, 2, 0, 3000, 120,
          1.9, 1, 0.9, 0},
         {"net relu 1-D, catapult, K summed here", MODEL_NET, ACT_RELU, DATA_MIX1D, 48, 1, 2, 0,
