@@ -864,7 +864,7 @@ static int start_teaching(ui_state *ui, const nqm_ui_options *opt)
     if (ui->replay) {
         ui->cursor.rec = ui->replay;
         ui->replay_speed = opt->replay_speed > 0 ? opt->replay_speed : 1;
-        ui->app.big = ui->replay->big;
+        ui->app.big = ui->replay->big || opt->big;
         ui->app.speed = ui->replay->speed;
         if (strcmp(ui->replay->version, NQMTOP_VERSION) != 0)
             snprintf(ui->app.message, sizeof ui->app.message,
