@@ -167,8 +167,8 @@ static void show_bar(writer *w, long done, long total)
     for (int i = 0; i < BAR; i++)
         bar[i] = i < filled ? '#' : '.';
     bar[BAR] = '\0';
-    fprintf(w->errs, "\r[%s] %ld/%ld runs, %d results, %.0f s", bar, done, total, w->delivered,
-            now_seconds() - w->start);
+    fprintf(w->errs, "\r[%s] %ld/%ld runs, %d result%s, %.0f s", bar, done, total, w->delivered,
+            w->delivered == 1 ? "" : "s", now_seconds() - w->start);
     fflush(w->errs);
     w->bar_shown = 1;
 }
