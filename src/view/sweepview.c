@@ -253,7 +253,7 @@ static void x_labels(nqm_canvas *cv, nqm_rect plot, const nqm_sweep_view *v, int
 
 static void draw_curve(nqm_canvas *cv, nqm_rect r, const nqm_sweep_view *v, int ea)
 {
-    char title[160], at[96] = "";
+    char title[320], at[96] = "";
     int n_test = 0;
     for (int p = 0; p < v->points * v->models && !n_test; p++)
         n_test = v->have[p] ? v->results[p].n_test : 0;
