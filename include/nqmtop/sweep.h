@@ -22,6 +22,8 @@ enum {
     NQM_SWEEP_MAX_AXES = 2,
     NQM_SWEEP_MAX_COUNT = 10000, /* values per axis */
     NQM_SWEEP_MAX_REPEATS = 1000,
+    NQM_SWEEP_MAX_RESULTS = 100000, /* grid points x models */
+    NQM_SWEEP_MAX_RUNS = 1000000,   /* results x repeats */
     NQM_SWEEP_MAX_JOBS = 1024
 };
 

@@ -134,13 +134,20 @@ typedef struct {
     double seconds;
     double eta_max_rel; /* bisection: largest eta / eta_crit found not to diverge */
     int bracketed;      /* bisection: a larger eta diverged */
+    /* what the run's configuration was */
+    nqm_model_kind model;
+    nqm_activation activation;
+    nqm_loss loss;
+    long width;
+    int n, d, n_test;
+    unsigned long seed;
 } run_out;
 
 struct nqm_sweep {
     nqm_sweep_spec spec;
     int points, models;
     nqm_model_kind model[MODEL_COUNT];
-    nqm_config *cfg; /* (points, models) resolved configurations */
+    nqm_config base; /* the configuration every point starts from */
     run_out *runs;   /* (points, models, repeats) */
     int *done;       /* (points, models) repeats finished */
     long total;      /* runs in all */
@@ -169,10 +176,10 @@ static int apply(nqm_config *cfg, const char *assignment, char *err, size_t errl
 }
 
 /* The configuration of grid point p and model k into cfg. */
-static int resolve_point(const nqm_sweep *sw, const nqm_config *base, int p, int k, nqm_config *cfg,
-                         char *err, size_t errlen)
+static int resolve_point(const nqm_sweep *sw, int p, int k, nqm_config *cfg, char *err,
+                         size_t errlen)
 {
-    if (nqm_config_copy(cfg, base) != 0) {
+    if (nqm_config_copy(cfg, &sw->base) != 0) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
@@ -203,15 +210,16 @@ static int online_cores(void)
     return n < 1 ? 1 : n > NQM_SWEEP_MAX_JOBS ? NQM_SWEEP_MAX_JOBS : (int)n;
 }
 
-static int resolve_grid(nqm_sweep *sw, const nqm_config *base, char *err, size_t errlen)
+/* Every point's configuration for every model resolves (then each run
+ * resolves its own again when it starts: configurations are large). */
+static int check_grid(const nqm_sweep *sw, char *err, size_t errlen)
 {
-    const int threads = online_cores() / sw->spec.jobs;
     for (int p = 0; p < sw->points; p++)
         for (int k = 0; k < sw->models; k++) {
-            nqm_config *cfg = &sw->cfg[(size_t)p * sw->models + k];
-            if (resolve_point(sw, base, p, k, cfg, err, errlen) != 0)
+            nqm_config cfg;
+            if (resolve_point(sw, p, k, &cfg, err, errlen) != 0)
                 return -1;
-            cfg->threads = threads > 1 ? threads : 1;
+            nqm_config_free(&cfg);
         }
     return 0;
 }
@@ -240,6 +248,20 @@ static int check_spec(const nqm_sweep_spec *spec, char *err, size_t errlen)
     return 0;
 }
 
+/* The grid is not larger than NQM_SWEEP_MAX_RESULTS and NQM_SWEEP_MAX_RUNS. */
+static int check_size(const nqm_sweep *sw, char *err, size_t errlen)
+{
+    double results = (double)sw->points * sw->models, runs = results * sw->spec.repeats;
+    if (results <= NQM_SWEEP_MAX_RESULTS && runs <= NQM_SWEEP_MAX_RUNS)
+        return 0;
+    snprintf(err, errlen,
+             "--sweep: %.0f points x %d model%s x %d repeat%s is %.0f runs; at most %d results "
+             "and %d runs",
+             (double)sw->points, sw->models, sw->models == 1 ? "" : "s", sw->spec.repeats,
+             sw->spec.repeats == 1 ? "" : "s", runs, NQM_SWEEP_MAX_RESULTS, NQM_SWEEP_MAX_RUNS);
+    return -1;
+}
+
 nqm_sweep *nqm_sweep_new(const nqm_config *base, const nqm_sweep_spec *spec, char *err,
                          size_t errlen)
 {
@@ -258,17 +280,20 @@ nqm_sweep *nqm_sweep_new(const nqm_config *base, const nqm_sweep_spec *spec, cha
     memcpy(sw->model, base->models, sizeof sw->model);
     if (base->nmodels == 0)
         sw->model[0] = base->model;
+    if (check_size(sw, err, errlen) != 0) {
+        free(sw);
+        return NULL;
+    }
     const size_t results = (size_t)sw->points * sw->models;
     sw->total = (long)results * spec->repeats;
-    sw->cfg = calloc(results, sizeof *sw->cfg);
     sw->runs = calloc((size_t)sw->total, sizeof *sw->runs);
     sw->done = calloc(results, sizeof *sw->done);
-    if (!sw->cfg || !sw->runs || !sw->done) {
+    if (nqm_config_copy(&sw->base, base) != 0 || !sw->runs || !sw->done) {
         snprintf(err, errlen, "out of memory for %zu grid results", results);
         nqm_sweep_free(sw);
         return NULL;
     }
-    if (resolve_grid(sw, base, err, errlen) != 0) {
+    if (check_grid(sw, err, errlen) != 0) {
         nqm_sweep_free(sw);
         return NULL;
     }
@@ -279,9 +304,7 @@ void nqm_sweep_free(nqm_sweep *sw)
 {
     if (!sw)
         return;
-    for (size_t i = 0; sw->cfg && i < (size_t)sw->points * sw->models; i++)
-        nqm_config_free(&sw->cfg[i]);
-    free(sw->cfg);
+    nqm_config_free(&sw->base);
     free(sw->runs);
     free(sw->done);
     free(sw);
@@ -363,7 +386,8 @@ static int probe_at(nqm_sweep *sw, const nqm_config *cfg, double rel, bracket *b
         b->bracketed = 1;
     } else {
         b->lo = rel;
-        *out = probe;
+        out->sum = probe.sum; /* out keeps what the configuration was */
+        out->eigs = probe.eigs;
     }
     return 0;
 }
@@ -480,7 +504,6 @@ static nqm_stat reduce(const run_out *runs, int count, nqm_sweep_field f)
 static void make_result(const nqm_sweep *sw, int p, int k, nqm_sweep_result *res)
 {
     const size_t pk = (size_t)p * sw->models + k;
-    const nqm_config *cfg = &sw->cfg[pk];
     const run_out *runs = &sw->runs[pk * sw->spec.repeats];
     memset(res, 0, sizeof *res);
     res->point = p;
@@ -489,14 +512,14 @@ static void make_result(const nqm_sweep *sw, int p, int k, nqm_sweep_result *res
         res->coord[a] = nqm_sweep_axis_value(&sw->spec.axis[a], res->index[a]);
         rest /= sw->spec.axis[a].count;
     }
-    res->model = cfg->model;
-    res->activation = cfg->activation;
-    res->loss = cfg->loss;
-    res->width = cfg->width;
-    res->n = nqm_config_n(cfg);
-    res->d = nqm_config_d(cfg);
-    res->n_test = nqm_config_test_n(cfg);
-    res->seed = cfg->seed;
+    res->model = runs[0].model;
+    res->activation = runs[0].activation;
+    res->loss = runs[0].loss;
+    res->width = runs[0].width;
+    res->n = runs[0].n;
+    res->d = runs[0].d;
+    res->n_test = runs[0].n_test;
+    res->seed = runs[0].seed;
     res->repeats = sw->spec.repeats;
     for (int r = 0; r < sw->spec.repeats; r++)
         res->regimes[runs[r].sum.phases.regime]++;
@@ -538,20 +561,41 @@ static void fail_run(nqm_sweep *sw, const char *err)
     pthread_mutex_unlock(&sw->lock);
 }
 
+/* Run task (point, model, repeat) with the core's threads shared out.
+ * Same codes as run_one. */
+static int run_task(nqm_sweep *sw, long task, char *err, size_t errlen)
+{
+    const int R = sw->spec.repeats, pk = (int)(task / R);
+    nqm_config cfg;
+    if (resolve_point(sw, pk / sw->models, pk % sw->models, &cfg, err, errlen) != 0)
+        return -1;
+    int threads = online_cores() / sw->spec.jobs;
+    cfg.threads = threads > 1 ? threads : 1;
+    cfg.seed += (unsigned long)(task % R);
+    run_out *out = &sw->runs[task];
+    out->model = cfg.model;
+    out->activation = cfg.activation;
+    out->loss = cfg.loss;
+    out->width = cfg.width;
+    out->n = nqm_config_n(&cfg);
+    out->d = nqm_config_d(&cfg);
+    out->n_test = nqm_config_test_n(&cfg);
+    out->seed = cfg.seed;
+    int rc =
+        sw->spec.eta_max ? bisect(sw, &cfg, out, err, errlen) : run_one(sw, &cfg, out, err, errlen);
+    nqm_config_free(&cfg);
+    return rc;
+}
+
 static void *worker(void *arg)
 {
     nqm_sweep *sw = arg;
-    const int R = sw->spec.repeats;
     for (;;) {
         long task = atomic_fetch_add(&sw->next, 1);
         if (task >= sw->total || stopping(sw))
             return NULL;
-        nqm_config cfg = sw->cfg[task / R]; /* shallow: only seed changes */
-        cfg.seed += (unsigned long)(task % R);
         char err[512];
-        run_out *out = &sw->runs[task];
-        int rc = sw->spec.eta_max ? bisect(sw, &cfg, out, err, sizeof err)
-                                  : run_one(sw, &cfg, out, err, sizeof err);
+        int rc = run_task(sw, task, err, sizeof err);
         if (rc < 0)
             fail_run(sw, err);
         else if (rc == 0)
