@@ -14,7 +14,8 @@
  *
  *     |lambda_j - theta_j| <= theta_1 delta / (theta_j - delta),  j <= b.
  *
- * H and tr K cost O(b n) per neuron; the assembled kernel O(n^2). */
+ * H and tr K cost O(b n) per neuron (the two-layer family; for relu and
+ * linear on 1-D data O(b n) in all), the assembled kernel O(n^2). */
 #ifndef NQMTOP_EIGEN_H
 #define NQMTOP_EIGEN_H
 
