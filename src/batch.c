@@ -112,9 +112,9 @@ static void json_integer(json_object *o, const char *key, long v, int valid)
  * only when the run has a test set. */
 typedef struct {
     nqm_format format;
-    int lambdas;     /* K */
-    int eigs;        /* eigenvalues the session computes, <= K */
-    int test;        /* the run has a test set */
+    int lambdas; /* K */
+    int eigs;    /* eigenvalues the session computes, <= K */
+    int test;    /* the run has a test set */
 } record_layout;
 
 static const char *const base_columns[] = {"step", "eta", "loss", "g", "gnorm"};
@@ -193,10 +193,7 @@ typedef struct {
     double seconds;
 } batch_result;
 
-static double lambda_or_nan(const double *lam, int eigs, int k)
-{
-    return k < eigs ? lam[k] : NAN;
-}
+static double lambda_or_nan(const double *lam, int eigs, int k) { return k < eigs ? lam[k] : NAN; }
 
 static void write_summary_config(json_object *f, const nqm_config *cfg)
 {
@@ -415,8 +412,7 @@ static int run_session(nqm_session *s, const nqm_config *cfg, const nqm_batch_op
                        FILE *out, FILE *errs)
 {
     int eigs = nqm_session_eigs(s);
-    record_layout lay = {opt->format, eigs > 2 ? eigs : 2, eigs,
-                         nqm_session_data(s)->n_test > 0};
+    record_layout lay = {opt->format, eigs > 2 ? eigs : 2, eigs, nqm_session_data(s)->n_test > 0};
     batch_result res;
     res.eigs = eigs;
     double start = now_seconds();

@@ -31,21 +31,21 @@ enum { OPT_BIG = 300, OPT_DEMO, OPT_DEMO_AUTO, OPT_RECORD, OPT_REPLAY, OPT_REPLA
 
 typedef struct {
     const char *preset;
-    const char **sets;      /* (nsets) "key=value", in command-line order */
+    const char **sets; /* (nsets) "key=value", in command-line order */
     int nsets;
-    const char *show;       /* --show-preset NAME, or NULL */
-    const char *summary;    /* --summary FILE|-, or NULL */
-    const char *format;     /* --format, or NULL */
-    long steps;             /* --steps, or -1 */
+    const char *show;    /* --show-preset NAME, or NULL */
+    const char *summary; /* --summary FILE|-, or NULL */
+    const char *format;  /* --format, or NULL */
+    long steps;          /* --steps, or -1 */
     int batch, list, force, help, version;
     nqm_ui_options ui;
-    nqm_settings settings;  /* the user's defaults file */
-    nqm_sweep_spec sweep;   /* --sweep axes, --repeats, --jobs, --eta-max */
-    int sweeping;           /* any of those was given: run a sweep */
-    int preset_given;       /* --preset was on the command line */
-    const char *demo;       /* --demo NAME|FILE, or NULL */
-    const char *record;     /* --record FILE, or NULL */
-    const char *replay;     /* --replay FILE, or NULL */
+    nqm_settings settings; /* the user's defaults file */
+    nqm_sweep_spec sweep;  /* --sweep axes, --repeats, --jobs, --eta-max */
+    int sweeping;          /* any of those was given: run a sweep */
+    int preset_given;      /* --preset was on the command line */
+    const char *demo;      /* --demo NAME|FILE, or NULL */
+    const char *record;    /* --record FILE, or NULL */
+    const char *replay;    /* --replay FILE, or NULL */
 } cli_options;
 
 static const struct option long_options[] = {
@@ -165,12 +165,18 @@ static int take_sweep_option(int c, cli_options *o)
 {
     o->sweeping = 1;
     switch (c) {
-    case OPT_SWEEP: return take_sweep(optarg, &o->sweep);
+    case OPT_SWEEP:
+        return take_sweep(optarg, &o->sweep);
     case OPT_REPEATS:
         return parse_count("--repeats", optarg, 1, NQM_SWEEP_MAX_REPEATS, &o->sweep.repeats);
-    case 'j': return parse_count("--jobs", optarg, 1, NQM_SWEEP_MAX_JOBS, &o->sweep.jobs);
-    case OPT_ETA_MAX: o->sweep.eta_max = 1; return 0;
-    default: o->sweeping = o->sweep.naxes > 0 || o->sweep.eta_max || o->sweep.repeats; return 1;
+    case 'j':
+        return parse_count("--jobs", optarg, 1, NQM_SWEEP_MAX_JOBS, &o->sweep.jobs);
+    case OPT_ETA_MAX:
+        o->sweep.eta_max = 1;
+        return 0;
+    default:
+        o->sweeping = o->sweep.naxes > 0 || o->sweep.eta_max || o->sweep.repeats;
+        return 1;
     }
 }
 
@@ -180,7 +186,8 @@ static int parse_positive(const char *name, const char *arg, double max, double 
     char *end;
     double v = strtod(arg, &end);
     if (end == arg || *end != '\0' || !(v > 0) || v > max) {
-        fprintf(stderr, "nqmtop: %s: '%s' is not a number above 0 and at most %g (see nqmtop --help)\n",
+        fprintf(stderr,
+                "nqmtop: %s: '%s' is not a number above 0 and at most %g (see nqmtop --help)\n",
                 name, arg, max);
         return -1;
     }
@@ -212,26 +219,63 @@ static int unknown_option(int c, char *const *argv)
 static int take_option(int c, cli_options *o)
 {
     switch (c) {
-    case 'p': o->preset = optarg; o->preset_given = 1; return 0;
-    case 's': o->sets[o->nsets++] = optarg; return 0;
-    case 'b': o->batch = 1; return 0;
-    case 'n': return parse_steps(optarg, &o->steps);
-    case 'f': o->format = optarg; return 0;
-    case 'o': o->summary = optarg; return 0;
-    case 'l': o->list = 1; return 0;
-    case OPT_SHOW_PRESET: o->show = optarg; return 0;
-    case 'U': o->ui.ascii = 1; return 0;
-    case 'C': o->ui.color = 0; return 0;
-    case OPT_FORCE: o->force = 1; return 0;
-    case 'h': o->help = 1; return 0;
-    case 'V': o->version = 1; return 0;
-    case OPT_BIG: o->ui.big = 1; return 0;
-    case OPT_DEMO: o->demo = optarg; return 0;
-    case OPT_DEMO_AUTO: return parse_positive("--demo-auto", optarg, 86400, &o->ui.demo_auto);
-    case OPT_RECORD: o->record = optarg; return 0;
-    case OPT_REPLAY: o->replay = optarg; return 0;
-    case OPT_REPLAY_SPEED: return parse_positive("--replay-speed", optarg, 1000, &o->ui.replay_speed);
-    default: return take_sweep_option(c, o) == 0 ? 0 : -1;
+    case 'p':
+        o->preset = optarg;
+        o->preset_given = 1;
+        return 0;
+    case 's':
+        o->sets[o->nsets++] = optarg;
+        return 0;
+    case 'b':
+        o->batch = 1;
+        return 0;
+    case 'n':
+        return parse_steps(optarg, &o->steps);
+    case 'f':
+        o->format = optarg;
+        return 0;
+    case 'o':
+        o->summary = optarg;
+        return 0;
+    case 'l':
+        o->list = 1;
+        return 0;
+    case OPT_SHOW_PRESET:
+        o->show = optarg;
+        return 0;
+    case 'U':
+        o->ui.ascii = 1;
+        return 0;
+    case 'C':
+        o->ui.color = 0;
+        return 0;
+    case OPT_FORCE:
+        o->force = 1;
+        return 0;
+    case 'h':
+        o->help = 1;
+        return 0;
+    case 'V':
+        o->version = 1;
+        return 0;
+    case OPT_BIG:
+        o->ui.big = 1;
+        return 0;
+    case OPT_DEMO:
+        o->demo = optarg;
+        return 0;
+    case OPT_DEMO_AUTO:
+        return parse_positive("--demo-auto", optarg, 86400, &o->ui.demo_auto);
+    case OPT_RECORD:
+        o->record = optarg;
+        return 0;
+    case OPT_REPLAY:
+        o->replay = optarg;
+        return 0;
+    case OPT_REPLAY_SPEED:
+        return parse_positive("--replay-speed", optarg, 1000, &o->ui.replay_speed);
+    default:
+        return take_sweep_option(c, o) == 0 ? 0 : -1;
     }
 }
 
@@ -254,8 +298,11 @@ static int load_settings(nqm_settings *settings)
  * only in some ways. */
 static int check_teaching(const cli_options *o)
 {
-    const char *ui_only = o->demo ? "--demo" : o->record ? "--record" : o->replay ? "--replay"
-                          : o->ui.big ? "--big" : NULL;
+    const char *ui_only = o->demo     ? "--demo"
+                          : o->record ? "--record"
+                          : o->replay ? "--replay"
+                          : o->ui.big ? "--big"
+                                      : NULL;
     if (o->batch && ui_only)
         return usage_error("%s applies to the interactive UI, not to --batch", ui_only);
     if (o->ui.demo_auto > 0 && !o->demo)

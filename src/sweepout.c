@@ -70,7 +70,7 @@ static void write_header(const writer *w)
         fprintf(w->out, "%cgrid_%s", sep, spec->axis[a].key);
     for (int i = 0; i < FIXED_COLUMNS; i++)
         fprintf(w->out, "%c%s", sep, fixed_columns[i]);
-    for (int sd = 0; sd <= (spec->repeats > 1); sd++)
+    for (int sd = 0; sd < (spec->repeats > 1 ? 2 : 1); sd++)
         for (int f = 0; f < NQM_SF_COUNT; f++)
             if (field_shown(w, f))
                 fprintf(w->out, "%c%s%s", sep, nqm_sweep_field_name((nqm_sweep_field)f),
@@ -138,7 +138,7 @@ static void write_record(const writer *w, const nqm_sweep_result *r)
         number_value(w, name, r->coord[a]);
     }
     write_fixed(w, r);
-    for (int sd = 0; sd <= (spec->repeats > 1); sd++)
+    for (int sd = 0; sd < (spec->repeats > 1 ? 2 : 1); sd++)
         for (int f = 0; f < NQM_SF_COUNT; f++) {
             if (!field_shown(w, f))
                 continue;
@@ -297,11 +297,12 @@ static void write_scaling_entry(FILE *f, const writer *w, int wa, int k, int j, 
     const nqm_sweep_spec *spec = nqm_sweep_spec_of(w->sw);
     const int models = nqm_sweep_models(w->sw), n = spec->axis[wa].count;
     const int stride = spec->naxes > 1 ? spec->axis[1].count : 1;
-    double *lw = malloc(3 * (size_t)n * sizeof *lw), *lp = lw + n, *st = lp + n;
+    double *lw = malloc(3 * (size_t)n * sizeof *lw);
     if (!lw) {
         fputs(first ? "null" : ", null", f);
         return;
     }
+    double *lp = lw + n, *st = lp + n;
     double ratio = 0;
     int ratios = 0;
     for (int i = 0; i < n; i++) {

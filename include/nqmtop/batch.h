@@ -11,9 +11,9 @@ typedef enum { NQM_FORMAT_TSV, NQM_FORMAT_CSV, NQM_FORMAT_JSONL, NQM_FORMAT_COUN
 
 typedef struct {
     nqm_format format;
-    long steps;            /* records for t = 0..steps (fewer if the run diverges) */
-    const char *summary;   /* NULL: none; "-": on the record stream after the records; a path */
-    int force;             /* the summary may replace an existing file */
+    long steps;          /* records for t = 0..steps (fewer if the run diverges) */
+    const char *summary; /* NULL: none; "-": on the record stream after the records; a path */
+    int force;           /* the summary may replace an existing file */
 } nqm_batch_options;
 
 /* "tsv", "csv", "jsonl" -> the format, or -1. */

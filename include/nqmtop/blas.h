@@ -6,15 +6,14 @@
 
 /* C = alpha op(A) op(B) + beta C; op(A) is m x k, op(B) k x n. */
 void nqm_dgemm(const char *transa, const char *transb, int m, int n, int k, double alpha,
-               const double *A, int lda, const double *B, int ldb, double beta, double *C,
-               int ldc);
+               const double *A, int lda, const double *B, int ldb, double beta, double *C, int ldc);
 /* C = alpha op(A) op(A)^T + beta C on the `uplo` triangle; op(A) is n x k. */
 void nqm_dsyrk(const char *uplo, const char *trans, int n, int k, double alpha, const double *A,
                int lda, double beta, double *C, int ldc);
 /* Eigenvalues il..iu (1-based, ascending) and eigenvectors of the symmetric
  * A (n x n, upper triangle used, destroyed). Returns LAPACK's info. */
-int nqm_dsyevr_index(int n, double *A, int il, int iu, double *w, double *Z, int ldz,
-                     double *work, int lwork, int *iwork, int liwork, int *isuppz);
+int nqm_dsyevr_index(int n, double *A, int il, int iu, double *w, double *Z, int ldz, double *work,
+                     int lwork, int *iwork, int liwork, int *isuppz);
 /* The OpenBLAS core in use and its thread count (for --version and benches). */
 const char *nqm_blas_core(void);
 int nqm_blas_threads(void);

@@ -22,8 +22,8 @@ typedef enum {
     NQM_COLOR_SERIES2,
     NQM_COLOR_SERIES3,
     NQM_COLOR_SERIES4,
-    NQM_COLOR_THRESHOLD2,        /* lambda = 2/eta */
-    NQM_COLOR_THRESHOLD4,        /* lambda = 4/eta */
+    NQM_COLOR_THRESHOLD2, /* lambda = 2/eta */
+    NQM_COLOR_THRESHOLD4, /* lambda = 4/eta */
     NQM_COLOR_PHASE_INCREASING,
     NQM_COLOR_PHASE_PEAK,
     NQM_COLOR_PHASE_DECREASING,
@@ -42,9 +42,9 @@ typedef struct {
 nqm_rect nqm_rect_intersect(nqm_rect a, nqm_rect b);
 
 typedef struct {
-    uint32_t ch;    /* code point shown (a space when empty) */
-    uint8_t dots;   /* braille dot bits of a dot cell; 0 for a text cell */
-    uint8_t color;  /* nqm_color */
+    uint32_t ch;   /* code point shown (a space when empty) */
+    uint8_t dots;  /* braille dot bits of a dot cell; 0 for a text cell */
+    uint8_t color; /* nqm_color */
 } nqm_cell;
 
 typedef struct nqm_canvas nqm_canvas;

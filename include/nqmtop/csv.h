@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 enum {
-    NQM_CSV_MAX_LINE = 1 << 20,   /* bytes per line */
+    NQM_CSV_MAX_LINE = 1 << 20, /* bytes per line */
     NQM_CSV_MAX_COLS = 100000,
     NQM_CSV_MAX_ROWS = 1000000
 };
@@ -15,9 +15,9 @@ enum {
 typedef enum { CSV_HEADER_AUTO, CSV_HEADER_YES, CSV_HEADER_NO } nqm_csv_header;
 
 typedef struct {
-    int rows, cols;   /* data rows; feature columns (the label excluded) */
-    double *X;        /* (rows, cols) features, row-major */
-    double *y;        /* (rows) labels */
+    int rows, cols; /* data rows; feature columns (the label excluded) */
+    double *X;      /* (rows, cols) features, row-major */
+    double *y;      /* (rows) labels */
 } nqm_table;
 
 /* Read path. label names the label column: a header name, a 1-based

@@ -13,11 +13,11 @@
 
 typedef struct {
     int n, d;
-    double *X;       /* (n, d) row-major inputs */
-    double *y;       /* (n) targets */
-    int n_test;      /* test examples, 0 without a test set */
-    double *X_test;  /* (n_test, d) test inputs, NULL without */
-    double *y_test;  /* (n_test) test targets */
+    double *X;      /* (n, d) row-major inputs */
+    double *y;      /* (n) targets */
+    int n_test;     /* test examples, 0 without a test set */
+    double *X_test; /* (n_test, d) test inputs, NULL without */
+    double *y_test; /* (n_test) test targets */
 } nqm_data;
 
 /* Build the training and test sets the config describes. 0, or -1 with

@@ -30,7 +30,7 @@ void nqm_eigen_free(nqm_eigen *e);
  * eigenvectors into vec (k, n) when vec != NULL. K is overwritten.
  * Returns 0, or -1 when LAPACK fails or K is not finite. */
 int nqm_eigen_top(nqm_eigen *e, double *K, double *lam, double *vec);
-int nqm_eigen_count(const nqm_eigen *e);   /* min(k, n) */
+int nqm_eigen_count(const nqm_eigen *e); /* min(k, n) */
 
 /* Fixed start directions for a subspace iteration: b orthonormal rows
  * Omega (b, n) from equidistributed (Weyl) sequences, in general position
@@ -52,9 +52,9 @@ int nqm_eigen_basis(int n, int b, const double *V, double *Omega);
  * numbers are not finite. *bound (may be NULL) gets the worst relative
  * bound. */
 #define NQM_EIGEN_RITZ_TOL 1e-11
-#define NQM_EIGEN_SUM_EPS 1e-13
-int nqm_eigen_ritz(nqm_eigen *e, const double *Omega, const double *H, double trace,
-                   double *lam, double *vec, double *bound);
+#define NQM_EIGEN_SUM_EPS  1e-13
+int nqm_eigen_ritz(nqm_eigen *e, const double *Omega, const double *H, double trace, double *lam,
+                   double *vec, double *bound);
 /* Reorder lam (k) and vec (k, n) so that slot j holds the eigenpair with
  * the largest overlap with prev (k, n), the previous step's vectors
  * (greedily, slot 0 first), signs aligned with prev. */

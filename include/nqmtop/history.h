@@ -19,16 +19,12 @@
 #define NQM_HISTORY_DEFAULT_CAPACITY 65536L
 
 typedef enum {
-    NQM_SERIES_VALUE,   /* a real quantity: loss, g, lambda, eta */
-    NQM_SERIES_LABEL    /* a label in 0..31: each bucket keeps the set seen */
+    NQM_SERIES_VALUE, /* a real quantity: loss, g, lambda, eta */
+    NQM_SERIES_LABEL  /* a label in 0..31: each bucket keeps the set seen */
 } nqm_series_kind;
 
 /* Non-finite values seen in a bucket or range. */
-enum {
-    NQM_HIST_NAN = 1u,
-    NQM_HIST_POSINF = 2u,
-    NQM_HIST_NEGINF = 4u
-};
+enum { NQM_HIST_NAN = 1u, NQM_HIST_POSINF = 2u, NQM_HIST_NEGINF = 4u };
 
 /* One series over one bucket or over a range of buckets. */
 typedef struct {
@@ -58,9 +54,9 @@ int nqm_history_push(nqm_history *h, long step, const double *values);
 int nqm_history_nseries(const nqm_history *h);
 nqm_series_kind nqm_history_kind(const nqm_history *h, int series);
 long nqm_history_capacity(const nqm_history *h);
-long nqm_history_nbuckets(const nqm_history *h);  /* buckets in use */
-long nqm_history_span(const nqm_history *h);      /* steps per full bucket */
-long nqm_history_steps(const nqm_history *h);     /* steps pushed */
+long nqm_history_nbuckets(const nqm_history *h);   /* buckets in use */
+long nqm_history_span(const nqm_history *h);       /* steps per full bucket */
+long nqm_history_steps(const nqm_history *h);      /* steps pushed */
 long nqm_history_first_step(const nqm_history *h); /* -1 when empty */
 long nqm_history_last_step(const nqm_history *h);  /* -1 when empty */
 /* The value of the last step pushed (NaN when empty). */
@@ -75,7 +71,6 @@ int nqm_history_bucket(const nqm_history *h, long i, int series, nqm_envelope *o
 /* The envelope of a series over every bucket that meets steps [t0, t1]
  * (out->t0, out->t1 say which steps those buckets cover). Returns the
  * number of buckets merged: 0 when no bucket meets the range. */
-long nqm_history_envelope(const nqm_history *h, int series, long t0, long t1,
-                          nqm_envelope *out);
+long nqm_history_envelope(const nqm_history *h, int series, long t0, long t1, nqm_envelope *out);
 
 #endif

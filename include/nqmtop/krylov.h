@@ -23,7 +23,7 @@ typedef struct nqm_krylov nqm_krylov;
 /* Workspace for n x n operators and the top min(k, n) eigenpairs, k >= 1. */
 nqm_krylov *nqm_krylov_new(int n, int k);
 void nqm_krylov_free(nqm_krylov *kr);
-int nqm_krylov_count(const nqm_krylov *kr);   /* min(k, n) */
+int nqm_krylov_count(const nqm_krylov *kr); /* min(k, n) */
 
 /* Top eigenvalues into lam (min(k, n)), descending, and their vectors
  * into vec (min(k, n), n) when vec != NULL. At most max_products products.

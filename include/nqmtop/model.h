@@ -30,11 +30,11 @@ enum { NQM_PROBE_MAX = 8 };
 
 /* The kernel seen through b orthonormal directions. */
 typedef struct {
-    int b;                /* directions, 1..NQM_PROBE_MAX */
-    const double *Omega;  /* (b, n) orthonormal rows, read */
-    double *Y;            /* (b, n) out when not NULL: row j = K Omega_j */
+    int b;                                   /* directions, 1..NQM_PROBE_MAX */
+    const double *Omega;                     /* (b, n) orthonormal rows, read */
+    double *Y;                               /* (b, n) out when not NULL: row j = K Omega_j */
     double H[NQM_PROBE_MAX * NQM_PROBE_MAX]; /* (b, b) out: Omega K Omega^T */
-    double trace;         /* out: tr K */
+    double trace;                            /* out: tr K */
 } nqm_probe;
 
 typedef struct {
@@ -64,7 +64,7 @@ typedef struct {
 
 struct nqm_model {
     const nqm_model_ops *ops;
-    int n;               /* examples the outputs cover */
+    int n; /* examples the outputs cover */
 };
 
 /* Create the model the config names on this data. 0, or -1 with err. */

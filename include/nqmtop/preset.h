@@ -20,8 +20,8 @@ enum {
 #define NQM_DEFAULT_PRESET "catapult-1d"
 
 typedef struct {
-    char name[NQM_NAME_LEN];       /* file name without .preset */
-    char description[160];         /* its first comment line */
+    char name[NQM_NAME_LEN]; /* file name without .preset */
+    char description[160];   /* its first comment line */
     char path[NQM_PRESET_PATH_LEN];
 } nqm_preset_info;
 
@@ -36,8 +36,8 @@ int nqm_preset_resolve(const char *name_or_path, const char *const *sets, int ns
 int nqm_preset_load(const char *name_or_path, nqm_config *cfg, char *err, size_t errlen);
 /* Parse preset text held in memory (len bytes, NULs allowed and reported)
  * as if read from the file named label. Same contract as resolve. */
-int nqm_preset_parse(const char *label, const char *text, size_t len, nqm_config *cfg,
-                     char *err, size_t errlen);
+int nqm_preset_parse(const char *label, const char *text, size_t len, nqm_config *cfg, char *err,
+                     size_t errlen);
 /* Apply one "key=value" to a resolved config and re-check it. On failure
  * cfg is unchanged. */
 int nqm_preset_apply_set(nqm_config *cfg, const char *assignment, char *err, size_t errlen);
@@ -48,8 +48,7 @@ nqm_key_kind nqm_preset_key_kind(const char *key);
 
 /* Path of the preset file a NAME (or path) refers to. Unknown names get an
  * error that suggests up to three close names. */
-int nqm_preset_find(const char *name_or_path, char *path, size_t pathlen, char *err,
-                    size_t errlen);
+int nqm_preset_find(const char *name_or_path, char *path, size_t pathlen, char *err, size_t errlen);
 /* Every preset on the search path, sorted by name; a name found in more
  * than one directory is listed once, from the first. *out is freed with
  * free(). 0, or -1 with err set. */

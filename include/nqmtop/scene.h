@@ -24,12 +24,12 @@
 enum { NQM_CAPTION_LINES = 3, NQM_CAPTION_COLS = 76 };
 
 typedef struct {
-    char heading[384];                   /* "2/5  The catapult" */
+    char heading[384];                    /* "2/5  The catapult" */
     const char *lines[NQM_CAPTION_LINES]; /* (nlines) */
     int nlines;
-    int rows;     /* caption rows reserved under the heading (the most
-                     lines any caption of the demo has) */
-    int last;     /* the last scene: the hint says so */
+    int rows; /* caption rows reserved under the heading (the most
+                 lines any caption of the demo has) */
+    int last; /* the last scene: the hint says so */
 } nqm_caption;
 
 typedef struct {
@@ -41,9 +41,9 @@ typedef struct {
     double steps_per_second;        /* measured rate of the main run */
     const nqm_preset_info *presets; /* for the picker */
     size_t npresets;
-    const nqm_caption *caption;     /* a demo's caption bar, or NULL */
-    const char *badge;              /* a mode on the second status line
-                                       ("REPLAY 3/12"), or NULL */
+    const nqm_caption *caption; /* a demo's caption bar, or NULL */
+    const char *badge;          /* a mode on the second status line
+                                   ("REPLAY 3/12"), or NULL */
 } nqm_scene;
 
 /* Draw the scene over the whole canvas. 0, or -1 when out of memory. */

@@ -43,11 +43,11 @@ int nqm_session_diverged(const nqm_session *s);
 /* Change eta from the next step on (the phase detector restarts there). */
 void nqm_session_set_eta(nqm_session *s, double eta);
 double nqm_session_eta(const nqm_session *s);
-double nqm_session_eta_crit(const nqm_session *s);   /* 2 / lambda1(0) */
-double nqm_session_eta_max(const nqm_session *s);    /* 4 / lambda1(0) */
+double nqm_session_eta_crit(const nqm_session *s); /* 2 / lambda1(0) */
+double nqm_session_eta_max(const nqm_session *s);  /* 4 / lambda1(0) */
 const nqm_config *nqm_session_config(const nqm_session *s);
 const nqm_data *nqm_session_data(const nqm_session *s);
-int nqm_session_eigs(const nqm_session *s);         /* eigenvalues per record */
+int nqm_session_eigs(const nqm_session *s); /* eigenvalues per record */
 const char *nqm_session_error(const nqm_session *s);
 
 /* Where the eigenvalues of the steps so far came from: a certified probe
@@ -55,9 +55,9 @@ const char *nqm_session_error(const nqm_session *s);
  * cannot probe, and probes whose certificate fell short: `refused`, each
  * followed by a dense assembly). */
 typedef struct {
-    long probed;      /* steps whose eigenvalues the certified probe gave */
-    long dense;       /* steps whose kernel was assembled */
-    long refused;     /* probes not certified (their step is also counted in dense) */
+    long probed;        /* steps whose eigenvalues the certified probe gave */
+    long dense;         /* steps whose kernel was assembled */
+    long refused;       /* probes not certified (their step is also counted in dense) */
     double worst_bound; /* largest relative error bound of a certified probe */
 } nqm_eigen_stats;
 void nqm_session_eigen_stats(const nqm_session *s, nqm_eigen_stats *out);
@@ -69,13 +69,13 @@ nqm_model *nqm_session_model(nqm_session *s);
 /* The run so far, as the summary reports it. */
 typedef struct {
     double eta, eta_crit, eta_max;
-    double lambda0[NQM_MAX_EIGS];    /* at step 0, eig_order order */
+    double lambda0[NQM_MAX_EIGS]; /* at step 0, eig_order order */
     double lambda_final[NQM_MAX_EIGS];
     double final_loss;
-    int n_test;                      /* test examples, 0 without a test set */
-    double best_test_loss;           /* lowest test loss of any step (NaN without) */
-    double best_test_accuracy;       /* highest test accuracy of any step (NaN without) */
-    long steps;                      /* steps taken */
+    int n_test;                /* test examples, 0 without a test set */
+    double best_test_loss;     /* lowest test loss of any step (NaN without) */
+    double best_test_accuracy; /* highest test accuracy of any step (NaN without) */
+    long steps;                /* steps taken */
     nqm_phase_summary phases;
 } nqm_run_summary;
 void nqm_session_summarize(const nqm_session *s, nqm_run_summary *out);

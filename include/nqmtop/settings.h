@@ -24,10 +24,9 @@ void nqm_settings_defaults(nqm_settings *s);
 int nqm_settings_path(char *path, size_t len, int *required);
 /* Read path over s. A missing file that is not required leaves s as it
  * is. 0, or -1 with "FILE:LINE: KEY: what is wrong" in err. */
-int nqm_settings_load(const char *path, int required, nqm_settings *s, char *err,
-                      size_t errlen);
+int nqm_settings_load(const char *path, int required, nqm_settings *s, char *err, size_t errlen);
 /* The same over text in memory, named name in messages. */
-int nqm_settings_parse(const char *name, const char *text, size_t len, nqm_settings *s,
-                       char *err, size_t errlen);
+int nqm_settings_parse(const char *name, const char *text, size_t len, nqm_settings *s, char *err,
+                       size_t errlen);
 
 #endif

@@ -39,17 +39,17 @@ typedef enum {
 
 typedef struct {
     nqm_layer_kind kind;
-    int in, out;                 /* features per example */
-    int side, kernel, channels;  /* conv: geometry; pool: channels */
-    int bias;                    /* dense, conv: 1 adds one bias per unit / channel */
-    size_t w_off, w_len;         /* weights in the parameter vector (nqm_chain_layout) */
-    size_t b_off, b_len;         /* biases (b_len = 0 without) */
+    int in, out;                /* features per example */
+    int side, kernel, channels; /* conv: geometry; pool: channels */
+    int bias;                   /* dense, conv: 1 adds one bias per unit / channel */
+    size_t w_off, w_len;        /* weights in the parameter vector (nqm_chain_layout) */
+    size_t b_off, b_len;        /* biases (b_len = 0 without) */
 } nqm_layer;
 
 typedef struct {
-    int nlayers;                 /* the last layer is the readout: out = 1, no activation */
+    int nlayers; /* the last layer is the readout: out = 1, no activation */
     nqm_layer layer[NQM_TAYLOR_MAX_LAYERS];
-    size_t p;                    /* parameters in all */
+    size_t p; /* parameters in all */
 } nqm_chain;
 
 /* Place the parameters: every layer's weights in layer order, then every

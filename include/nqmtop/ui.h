@@ -9,15 +9,15 @@
 #include "nqmtop/sweep.h"
 
 typedef struct {
-    int ascii;     /* 1: ASCII canvas instead of braille */
-    int color;     /* 0: no colour (-C, NO_COLOR) */
-    double speed;  /* steps per second at start; 0: automatic */
-    int big;       /* start in the projector view (--big) */
-    const struct nqm_demo *demo; /* play this demo (--demo), or NULL */
-    double demo_auto;            /* > 0: seconds per finished scene (--demo-auto) */
-    FILE *record;                /* write the session here (--record), or NULL */
+    int ascii;                          /* 1: ASCII canvas instead of braille */
+    int color;                          /* 0: no colour (-C, NO_COLOR) */
+    double speed;                       /* steps per second at start; 0: automatic */
+    int big;                            /* start in the projector view (--big) */
+    const struct nqm_demo *demo;        /* play this demo (--demo), or NULL */
+    double demo_auto;                   /* > 0: seconds per finished scene (--demo-auto) */
+    FILE *record;                       /* write the session here (--record), or NULL */
     const struct nqm_recording *replay; /* replay this session (--replay), or NULL */
-    double replay_speed;         /* replay time runs this many times faster */
+    double replay_speed;                /* replay time runs this many times faster */
 } nqm_ui_options;
 
 /* Run the UI on this configuration until the user quits. Returns the

@@ -8,9 +8,8 @@
 void dgemm_(const char *, const char *, const int *, const int *, const int *, const double *,
             const double *, const int *, const double *, const int *, const double *, double *,
             const int *, size_t, size_t);
-void dsyrk_(const char *, const char *, const int *, const int *, const double *,
-            const double *, const int *, const double *, double *, const int *, size_t,
-            size_t);
+void dsyrk_(const char *, const char *, const int *, const int *, const double *, const double *,
+            const int *, const double *, double *, const int *, size_t, size_t);
 void dsyevr_(const char *, const char *, const char *, const int *, double *, const int *,
              const double *, const double *, const int *, const int *, const double *, int *,
              double *, double *, const int *, int *, double *, const int *, int *, const int *,
@@ -20,8 +19,7 @@ int openblas_get_num_threads(void);
 void openblas_set_num_threads(int);
 
 void nqm_dgemm(const char *transa, const char *transb, int m, int n, int k, double alpha,
-               const double *A, int lda, const double *B, int ldb, double beta, double *C,
-               int ldc)
+               const double *A, int lda, const double *B, int ldb, double beta, double *C, int ldc)
 {
     dgemm_(transa, transb, &m, &n, &k, &alpha, A, &lda, B, &ldb, &beta, C, &ldc, 1, 1);
 }
@@ -32,13 +30,13 @@ void nqm_dsyrk(const char *uplo, const char *trans, int n, int k, double alpha, 
     dsyrk_(uplo, trans, &n, &k, &alpha, A, &lda, &beta, C, &ldc, 1, 1);
 }
 
-int nqm_dsyevr_index(int n, double *A, int il, int iu, double *w, double *Z, int ldz,
-                     double *work, int lwork, int *iwork, int liwork, int *isuppz)
+int nqm_dsyevr_index(int n, double *A, int il, int iu, double *w, double *Z, int ldz, double *work,
+                     int lwork, int *iwork, int liwork, int *isuppz)
 {
     const double zero = 0.0, abstol = 0.0;
     int found = 0, info = 0;
-    dsyevr_("V", "I", "U", &n, A, &n, &zero, &zero, &il, &iu, &abstol, &found, w, Z, &ldz,
-            isuppz, work, &lwork, iwork, &liwork, &info, 1, 1, 1);
+    dsyevr_("V", "I", "U", &n, A, &n, &zero, &zero, &il, &iu, &abstol, &found, w, Z, &ldz, isuppz,
+            work, &lwork, iwork, &liwork, &info, 1, 1, 1);
     return info;
 }
 

@@ -28,12 +28,16 @@ static void cnn_chain(const nqm_config *cfg, int side, nqm_chain *chain)
 {
     const int k = cfg->kernel, q = side - k + 1, C = cfg->channels;
     chain->nlayers = 2;
-    chain->layer[0] = (nqm_layer){.kind = NQM_LAYER_CONV, .in = side * side, .out = C * q * q,
-                                  .side = side, .kernel = k, .channels = C,
+    chain->layer[0] = (nqm_layer){.kind = NQM_LAYER_CONV,
+                                  .in = side * side,
+                                  .out = C * q * q,
+                                  .side = side,
+                                  .kernel = k,
+                                  .channels = C,
                                   .bias = cfg->biases != 0};
     if (cfg->readout == READOUT_AVERAGE)
-        chain->layer[1] = (nqm_layer){.kind = NQM_LAYER_POOL, .in = C * q * q, .out = 1,
-                                      .channels = C};
+        chain->layer[1] =
+            (nqm_layer){.kind = NQM_LAYER_POOL, .in = C * q * q, .out = 1, .channels = C};
     else
         chain->layer[1] = (nqm_layer){.kind = NQM_LAYER_DENSE, .in = C * q * q, .out = 1};
     nqm_chain_layout(chain);

@@ -11,8 +11,7 @@
 static const char *const model_names[MODEL_COUNT] = {"net", "lin", "quad", "gqm", "theory"};
 static const char *const activation_names[ACT_COUNT] = {"relu", "tanh", "swish", "linear"};
 static const char *const loss_names[LOSS_COUNT] = {"half-sum", "mse", "half-mean"};
-static const char *const data_names[DATA_COUNT] = {"single", "mix1d", "gauss", "stripes",
-                                                   "csv"};
+static const char *const data_names[DATA_COUNT] = {"single", "mix1d", "gauss", "stripes", "csv"};
 static const char *const eig_order_names[EIG_ORDER_COUNT] = {"direction", "sorted"};
 static const char *const network_names[NETWORK_COUNT] = {"two-layer", "mlp", "cnn"};
 static const char *const readout_names[READOUT_COUNT] = {"average", "linear"};
@@ -101,7 +100,10 @@ static int parse_name(const char *const *names, int count, const char *s)
 }
 
 const char *nqm_model_name(nqm_model_kind k) { return name_of(model_names, MODEL_COUNT, k); }
-const char *nqm_activation_name(nqm_activation a) { return name_of(activation_names, ACT_COUNT, a); }
+const char *nqm_activation_name(nqm_activation a)
+{
+    return name_of(activation_names, ACT_COUNT, a);
+}
 const char *nqm_loss_name(nqm_loss l) { return name_of(loss_names, LOSS_COUNT, l); }
 const char *nqm_data_name(nqm_data_kind k) { return name_of(data_names, DATA_COUNT, k); }
 const char *nqm_eig_order_name(nqm_eig_order o)
@@ -118,20 +120,11 @@ int nqm_eig_order_parse(const char *s) { return parse_name(eig_order_names, EIG_
 int nqm_network_parse(const char *s) { return parse_name(network_names, NETWORK_COUNT, s); }
 int nqm_readout_parse(const char *s) { return parse_name(readout_names, READOUT_COUNT, s); }
 
-int nqm_config_n(const nqm_config *cfg)
-{
-    return cfg->data == DATA_SINGLE ? 1 : cfg->n;
-}
+int nqm_config_n(const nqm_config *cfg) { return cfg->data == DATA_SINGLE ? 1 : cfg->n; }
 
-int nqm_config_d(const nqm_config *cfg)
-{
-    return cfg->data == DATA_MIX1D ? 1 : cfg->d;
-}
+int nqm_config_d(const nqm_config *cfg) { return cfg->data == DATA_MIX1D ? 1 : cfg->d; }
 
-int nqm_config_test_n(const nqm_config *cfg)
-{
-    return cfg->data == DATA_SINGLE ? 0 : cfg->test_n;
-}
+int nqm_config_test_n(const nqm_config *cfg) { return cfg->data == DATA_SINGLE ? 0 : cfg->test_n; }
 
 /* The mlp and cnn (taylor.c): parameters, their start values and a
  * gradient (3 p), ten (n, units) buffers per layer and four adjoint
@@ -153,9 +146,9 @@ static double deep_doubles(const nqm_config *cfg)
 
 /* Bytes a run of this configuration needs, as an estimate in doubles:
  * the data and the test set with their outputs, the kernel with its eigen
- * workspace (about 3 n^2), and the model's parameters (two-layer: U, V, their start values and the step:
- * about 3 m (d + 1), plus n x m per-example scratch; gqm: 3 d). The
- * dynamics equations keep O(1) numbers besides the kernel. */
+ * workspace (about 3 n^2), and the model's parameters (two-layer: U, V, their start values and the
+ * step: about 3 m (d + 1), plus n x m per-example scratch; gqm: 3 d). The dynamics equations keep
+ * O(1) numbers besides the kernel. */
 static double model_doubles(const nqm_config *cfg)
 {
     double n = nqm_config_n(cfg), d = nqm_config_d(cfg), m = (double)cfg->width;
@@ -190,8 +183,8 @@ static int check_memory(const nqm_config *cfg, char *err, size_t errlen)
     snprintf(err, errlen,
              "%s: model = %s with width = %ld, n = %d, d = %d would need about %.1f GiB "
              "(limit %.0f GiB)",
-             key, nqm_model_name(cfg->model), cfg->width, nqm_config_n(cfg), nqm_config_d(cfg),
-             gib, NQM_MEMORY_LIMIT / (1024.0 * 1024 * 1024));
+             key, nqm_model_name(cfg->model), cfg->width, nqm_config_n(cfg), nqm_config_d(cfg), gib,
+             NQM_MEMORY_LIMIT / (1024.0 * 1024 * 1024));
     return -1;
 }
 

@@ -16,23 +16,23 @@
 #define NQM_CSV_MAX_CELLS (1L << 28)
 
 typedef struct {
-    const char *name;      /* file name for messages */
-    long line;             /* current line number, 1-based */
+    const char *name; /* file name for messages */
+    long line;        /* current line number, 1-based */
     char *err;
     size_t errlen;
-    char **fields;         /* (cols_cap) field starts within the line copy */
+    char **fields; /* (cols_cap) field starts within the line copy */
     int nfields, cols_cap;
     nqm_table *out;
     long cap_rows;
-    int label_col;         /* 0-based column of the label */
-    int ncols;             /* fields per row, label included */
+    int label_col; /* 0-based column of the label */
+    int ncols;     /* fields per row, label included */
 } reader;
 
 static int fail(reader *r, int column, const char *fmt, ...)
 {
-    int used = column > 0 ? snprintf(r->err, r->errlen, "%s:%ld: column %d: ", r->name, r->line,
-                                     column)
-                          : snprintf(r->err, r->errlen, "%s:%ld: ", r->name, r->line);
+    int used = column > 0
+                   ? snprintf(r->err, r->errlen, "%s:%ld: column %d: ", r->name, r->line, column)
+                   : snprintf(r->err, r->errlen, "%s:%ld: ", r->name, r->line);
     if (used < 0 || (size_t)used >= r->errlen)
         return -1;
     va_list ap;
@@ -48,8 +48,11 @@ static size_t utf8_bad(const unsigned char *s, size_t len)
     size_t i = 0;
     while (i < len) {
         unsigned c = s[i];
-        size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                             : (c & 0xF8) == 0xF0 ? 4 : 0;
+        size_t n = c < 0x80             ? 1
+                   : (c & 0xE0) == 0xC0 ? 2
+                   : (c & 0xF0) == 0xE0 ? 3
+                   : (c & 0xF8) == 0xF0 ? 4
+                                        : 0;
         if (n == 0 || i + n > len || (n == 2 && c < 0xC2) || (n == 4 && c > 0xF4))
             return i;
         for (size_t k = 1; k < n; k++)
@@ -200,8 +203,7 @@ static int first_line(reader *r, const char *label, nqm_csv_header header)
     return has_header ? 0 : add_row(r);
 }
 
-static int parse_line(reader *r, char *line, size_t len, const char *label,
-                      nqm_csv_header header)
+static int parse_line(reader *r, char *line, size_t len, const char *label, nqm_csv_header header)
 {
     if (len > 0 && line[len - 1] == '\r')
         line[--len] = '\0';

@@ -23,8 +23,7 @@
 #include "nqmtop/rng.h"
 
 /* n examples of the mixture into X (n, d) and y (n). */
-static void make_mixture(const nqm_config *cfg, uint64_t stream, int n, int d, double *X,
-                         double *y)
+static void make_mixture(const nqm_config *cfg, uint64_t stream, int n, int d, double *X, double *y)
 {
     nqm_rng rng;
     nqm_rng_seed(&rng, cfg->seed, stream);
@@ -102,14 +101,15 @@ static int *shuffled(int rows, unsigned long seed)
 }
 
 /* Sizes of the split: training rows n and held-out test rows. */
-static int split_sizes(const nqm_config *cfg, int rows, int *n, int *held, char *err,
-                       size_t errlen)
+static int split_sizes(const nqm_config *cfg, int rows, int *n, int *held, char *err, size_t errlen)
 {
     *held = cfg->test_file[0] ? 0 : (int)lround(cfg->test_fraction * rows);
     int pool = rows - *held;
     if (pool < 1) {
-        snprintf(err, errlen, "test_fraction: %g holds out all %d rows of %s; none are left "
-                 "for training", cfg->test_fraction, rows, cfg->train_file);
+        snprintf(err, errlen,
+                 "test_fraction: %g holds out all %d rows of %s; none are left "
+                 "for training",
+                 cfg->test_fraction, rows, cfg->train_file);
         return -1;
     }
     if (cfg->train_size > pool) {

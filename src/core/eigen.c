@@ -13,13 +13,13 @@
 struct nqm_eigen {
     int n, k;
     int lwork, liwork;
-    double *w;      /* (n) eigenvalues, ascending */
-    double *Z;      /* (k, n) eigenvectors, column-major n x k */
-    double *work;   /* (lwork) */
-    int *iwork;     /* (liwork) */
-    int *isuppz;    /* (2 k) */
-    double *tmp;    /* (k, n) reordering scratch */
-    double *Hs;     /* (k, k) copy of a probe's H, destroyed by dsyevr */
+    double *w;    /* (n) eigenvalues, ascending */
+    double *Z;    /* (k, n) eigenvectors, column-major n x k */
+    double *work; /* (lwork) */
+    int *iwork;   /* (liwork) */
+    int *isuppz;  /* (2 k) */
+    double *tmp;  /* (k, n) reordering scratch */
+    double *Hs;   /* (k, k) copy of a probe's H, destroyed by dsyevr */
 };
 
 nqm_eigen *nqm_eigen_new(int n, int k)
@@ -67,8 +67,8 @@ int nqm_eigen_top(nqm_eigen *e, double *K, double *lam, double *vec)
     for (size_t i = 0; i < (size_t)n * n; i++)
         if (!isfinite(K[i]))
             return -1;
-    if (nqm_dsyevr_index(n, K, n - k + 1, n, e->w, e->Z, n, e->work, e->lwork, e->iwork,
-                         e->liwork, e->isuppz) != 0)
+    if (nqm_dsyevr_index(n, K, n - k + 1, n, e->w, e->Z, n, e->work, e->lwork, e->iwork, e->liwork,
+                         e->isuppz) != 0)
         return -1;
     for (int j = 0; j < k; j++) {
         lam[j] = e->w[k - 1 - j];
@@ -141,8 +141,8 @@ static double ritz_bound(int b, const double *theta, double trace)
     return worst;
 }
 
-int nqm_eigen_ritz(nqm_eigen *e, const double *Omega, const double *H, double trace,
-                   double *lam, double *vec, double *bound)
+int nqm_eigen_ritz(nqm_eigen *e, const double *Omega, const double *H, double trace, double *lam,
+                   double *vec, double *bound)
 {
     const int n = e->n, b = e->k;
     double theta[NQM_EIGEN_MAX_K];
@@ -155,8 +155,8 @@ int nqm_eigen_ritz(nqm_eigen *e, const double *Omega, const double *H, double tr
         return -1;
     memcpy(e->Hs, H, (size_t)b * b * sizeof *e->Hs);
     /* ascending eigenvalues e->w, eigenvectors as columns of e->Z (b x b) */
-    if (nqm_dsyevr_index(b, e->Hs, 1, b, e->w, e->Z, b, e->work, e->lwork, e->iwork,
-                         e->liwork, e->isuppz) != 0)
+    if (nqm_dsyevr_index(b, e->Hs, 1, b, e->w, e->Z, b, e->work, e->lwork, e->iwork, e->liwork,
+                         e->isuppz) != 0)
         return -1;
     for (int j = 0; j < b; j++)
         theta[j] = e->w[b - 1 - j];
@@ -180,7 +180,7 @@ int nqm_eigen_ritz(nqm_eigen *e, const double *Omega, const double *H, double tr
 void nqm_eigen_follow(nqm_eigen *e, const double *prev, double *lam, double *vec)
 {
     const int n = e->n, k = e->k;
-    double matched[NQM_EIGEN_MAX_K];
+    double matched[NQM_EIGEN_MAX_K] = {0};
     int used[NQM_EIGEN_MAX_K] = {0};
     for (int j = 0; j < k; j++) {
         int best = 0;

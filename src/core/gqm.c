@@ -24,10 +24,10 @@ typedef struct {
     int n, d;
     double gamma;
     unsigned long seed;
-    double *w;        /* (d) parameters */
-    double *phi;      /* (n, d) normalised inputs */
-    int8_t *sign;     /* (n, d) diagonals of Sigma_i */
-    double *J;        /* (NQM_GQM_BLOCK, n) a block of Jacobian columns */
+    double *w;    /* (d) parameters */
+    double *phi;  /* (n, d) normalised inputs */
+    int8_t *sign; /* (n, d) diagonals of Sigma_i */
+    double *J;    /* (NQM_GQM_BLOCK, n) a block of Jacobian columns */
 } gqm;
 
 /* Jacobian entries dg_i/dw_j for j in j0..j0+bs into J (bs, n). */

@@ -18,7 +18,7 @@ enum { LABEL_BITS = 32 };
 
 /* One series over some steps: the totals, and the fold accumulator. */
 typedef struct {
-    double min, max;    /* finite values only; +inf / -inf when none */
+    double min, max; /* finite values only; +inf / -inf when none */
     double last;
     unsigned flags;
     uint32_t labels;
@@ -85,8 +85,8 @@ nqm_history *nqm_history_new(int nseries, const nqm_series_kind *kinds, long cap
     h->flags = malloc(cells * sizeof *h->flags);
     h->labels = malloc(cells * sizeof *h->labels);
     h->total = malloc((size_t)nseries * sizeof *h->total);
-    if (!h->kinds || !h->t0 || !h->t1 || !h->count || !h->lo || !h->hi || !h->last || !h->flags
-        || !h->labels || !h->total) {
+    if (!h->kinds || !h->t0 || !h->t1 || !h->count || !h->lo || !h->hi || !h->last || !h->flags ||
+        !h->labels || !h->total) {
         nqm_history_free(h);
         return NULL;
     }
@@ -223,10 +223,7 @@ nqm_series_kind nqm_history_kind(const nqm_history *h, int series)
     return h->kinds[series];
 }
 
-long nqm_history_first_step(const nqm_history *h)
-{
-    return h->nbuckets ? h->t0[0] : -1;
-}
+long nqm_history_first_step(const nqm_history *h) { return h->nbuckets ? h->t0[0] : -1; }
 
 long nqm_history_last_step(const nqm_history *h)
 {
@@ -244,8 +241,8 @@ size_t nqm_history_bytes(const nqm_history *h)
 {
     size_t cells = (size_t)h->nseries * (size_t)h->capacity;
     size_t per_cell = 3 * sizeof(double) + sizeof(uint8_t) + sizeof(uint32_t);
-    return sizeof *h + (size_t)h->nseries * (sizeof *h->kinds + sizeof *h->total)
-         + 3 * (size_t)h->capacity * sizeof(long) + cells * per_cell;
+    return sizeof *h + (size_t)h->nseries * (sizeof *h->kinds + sizeof *h->total) +
+           3 * (size_t)h->capacity * sizeof(long) + cells * per_cell;
 }
 
 /* A summary as an envelope: the empty-range sentinels become NaN. */
@@ -321,8 +318,7 @@ static long count_steps(const nqm_history *h, long b0, long b1)
     return n;
 }
 
-long nqm_history_envelope(const nqm_history *h, int series, long t0, long t1,
-                          nqm_envelope *out)
+long nqm_history_envelope(const nqm_history *h, int series, long t0, long t1, nqm_envelope *out)
 {
     memset(out, 0, sizeof *out);
     out->t0 = out->t1 = -1;

@@ -16,15 +16,15 @@
 enum { KRYLOV_SEED = 0x6b72796c };
 
 struct nqm_krylov {
-    int n, k, mb;        /* size, eigenpairs wanted, largest basis */
-    int s;               /* basis vectors now */
-    int warm;            /* X holds the last call's Ritz vectors */
-    double *Q, *KQ;      /* (mb, n) basis and its products */
-    double *X, *KX;      /* (mb, n) Ritz vectors and their products */
-    double *T;           /* (mb, mb) Rayleigh quotient, column-major */
-    double *theta, *Y;   /* (mb) Ritz values ascending, (mb, mb) their coordinates */
-    double *v;           /* (n) candidate vector */
-    double *work;        /* LAPACK workspaces */
+    int n, k, mb;      /* size, eigenpairs wanted, largest basis */
+    int s;             /* basis vectors now */
+    int warm;          /* X holds the last call's Ritz vectors */
+    double *Q, *KQ;    /* (mb, n) basis and its products */
+    double *X, *KX;    /* (mb, n) Ritz vectors and their products */
+    double *T;         /* (mb, mb) Rayleigh quotient, column-major */
+    double *theta, *Y; /* (mb) Ritz values ascending, (mb, mb) their coordinates */
+    double *v;         /* (n) candidate vector */
+    double *work;      /* LAPACK workspaces */
     int *iwork, *isuppz;
     int lwork, liwork;
     nqm_rng rng;

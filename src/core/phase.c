@@ -44,12 +44,12 @@ enum { NQM_PHASE_MAX_STEPS = 1 << 16 };
 struct nqm_phase_detector {
     long t0, last_t;
     double eta, L0, lambda0;
-    int possible;       /* eta * lambda0 > 2 */
+    int possible; /* eta * lambda0 > 2 */
     int diverged;
-    nqm_phase label;    /* label of the last step */
+    nqm_phase label; /* label of the last step */
     double max_loss, max_rate, last_loss, last_D, last_lambda;
-    long count, cap;    /* stored steps and allocated length */
-    double *loss, *D;   /* (count) per step since t0 */
+    long count, cap;  /* stored steps and allocated length */
+    double *loss, *D; /* (count) per step since t0 */
 };
 
 nqm_phase_detector *nqm_phase_new(void)

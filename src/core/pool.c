@@ -17,13 +17,13 @@ typedef struct {
 struct nqm_pool {
     int threads;
     pthread_mutex_t lock;
-    pthread_cond_t wake;      /* a new batch of tasks, or shutdown */
-    pthread_cond_t finished;  /* the last task of the batch is done */
-    unsigned long batch;      /* counts batches handed out */
+    pthread_cond_t wake;     /* a new batch of tasks, or shutdown */
+    pthread_cond_t finished; /* the last task of the batch is done */
+    unsigned long batch;     /* counts batches handed out */
     int quit;
     nqm_pool_fn fn;
     void *ctx;
-    int tasks, next, pending;  /* in the current batch */
+    int tasks, next, pending; /* in the current batch */
     pthread_t tid[NQM_POOL_MAX_THREADS];
     worker_arg args[NQM_POOL_MAX_THREADS];
 };

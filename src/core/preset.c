@@ -27,27 +27,58 @@
 /* ---- keys -------------------------------------------------------------- */
 
 typedef enum {
-    KEY_MODEL, KEY_ACTIVATION, KEY_NETWORK, KEY_DEPTH, KEY_BIASES, KEY_CHANNELS, KEY_KERNEL,
-    KEY_READOUT, KEY_LOSS, KEY_DATA, KEY_X, KEY_Y, KEY_WIDTH, KEY_N, KEY_D, KEY_MU, KEY_SIGMA,
-    KEY_GAMMA, KEY_SEED, KEY_ETA, KEY_ETA_REL, KEY_STEPS, KEY_BATCH_SIZE, KEY_EIGS,
-    KEY_EIG_ORDER, KEY_TRAIN_FILE, KEY_TEST_FILE, KEY_LABEL, KEY_HEADER, KEY_TEST_FRACTION,
-    KEY_TRAIN_SIZE, KEY_TEST_N, KEY_MODELS, KEY_COUNT
+    KEY_MODEL,
+    KEY_ACTIVATION,
+    KEY_NETWORK,
+    KEY_DEPTH,
+    KEY_BIASES,
+    KEY_CHANNELS,
+    KEY_KERNEL,
+    KEY_READOUT,
+    KEY_LOSS,
+    KEY_DATA,
+    KEY_X,
+    KEY_Y,
+    KEY_WIDTH,
+    KEY_N,
+    KEY_D,
+    KEY_MU,
+    KEY_SIGMA,
+    KEY_GAMMA,
+    KEY_SEED,
+    KEY_ETA,
+    KEY_ETA_REL,
+    KEY_STEPS,
+    KEY_BATCH_SIZE,
+    KEY_EIGS,
+    KEY_EIG_ORDER,
+    KEY_TRAIN_FILE,
+    KEY_TEST_FILE,
+    KEY_LABEL,
+    KEY_HEADER,
+    KEY_TEST_FRACTION,
+    KEY_TRAIN_SIZE,
+    KEY_TEST_N,
+    KEY_MODELS,
+    KEY_COUNT
 } key_id;
 
 static const char *const key_names[KEY_COUNT] = {
-    "model", "activation", "network", "depth", "biases", "channels", "kernel", "readout",
-    "loss", "data", "x", "y", "width", "n", "d", "mu", "sigma", "gamma", "seed", "eta",
-    "eta_rel", "steps", "batch_size", "eigs", "eig_order", "train_file", "test_file", "label",
-    "header", "test_fraction", "train_size", "test_n", "models",
+    "model",      "activation", "network",   "depth", "biases",     "channels",
+    "kernel",     "readout",    "loss",      "data",  "x",          "y",
+    "width",      "n",          "d",         "mu",    "sigma",      "gamma",
+    "seed",       "eta",        "eta_rel",   "steps", "batch_size", "eigs",
+    "eig_order",  "train_file", "test_file", "label", "header",     "test_fraction",
+    "train_size", "test_n",     "models",
 };
 
-#define WIDTH_MAX 1000000000000L
-#define N_MAX 1000000L
-#define D_MAX 100000L
-#define STEPS_MAX 1000000000L
+#define WIDTH_MAX    1000000000000L
+#define N_MAX        1000000L
+#define D_MAX        100000L
+#define STEPS_MAX    1000000000L
 #define CHANNELS_MAX 4096L
-#define KERNEL_MAX 316L /* the side of the largest square image, d <= 10^5 */
-#define SEED_MAX (UINT64_C(1) << 63)
+#define KERNEL_MAX   316L /* the side of the largest square image, d <= 10^5 */
+#define SEED_MAX     (UINT64_C(1) << 63)
 
 static int key_lookup(const char *name)
 {
@@ -60,12 +91,27 @@ static int key_lookup(const char *name)
 nqm_key_kind nqm_preset_key_kind(const char *key)
 {
     switch (key_lookup(key)) {
-    case KEY_Y: case KEY_MU: case KEY_SIGMA: case KEY_GAMMA: case KEY_ETA: case KEY_ETA_REL:
+    case KEY_Y:
+    case KEY_MU:
+    case KEY_SIGMA:
+    case KEY_GAMMA:
+    case KEY_ETA:
+    case KEY_ETA_REL:
     case KEY_TEST_FRACTION:
         return NQM_KEY_NUMBER;
-    case KEY_DEPTH: case KEY_BIASES: case KEY_CHANNELS: case KEY_KERNEL: case KEY_WIDTH:
-    case KEY_N: case KEY_D: case KEY_SEED: case KEY_STEPS: case KEY_BATCH_SIZE: case KEY_EIGS:
-    case KEY_TRAIN_SIZE: case KEY_TEST_N:
+    case KEY_DEPTH:
+    case KEY_BIASES:
+    case KEY_CHANNELS:
+    case KEY_KERNEL:
+    case KEY_WIDTH:
+    case KEY_N:
+    case KEY_D:
+    case KEY_SEED:
+    case KEY_STEPS:
+    case KEY_BATCH_SIZE:
+    case KEY_EIGS:
+    case KEY_TRAIN_SIZE:
+    case KEY_TEST_N:
         return NQM_KEY_WHOLE;
     case -1:
         return NQM_KEY_UNKNOWN;
@@ -376,8 +422,8 @@ fail:
 }
 
 /* An enum word: one of name(0..count-1), listed in the error otherwise. */
-static int parse_word(const char *value, const char *(*name)(int), int count, int *out,
-                      char *msg, size_t msglen)
+static int parse_word(const char *value, const char *(*name)(int), int count, int *out, char *msg,
+                      size_t msglen)
 {
     size_t span = strcspn(value, " \t");
     if (expect_end(value + span, value, msg, msglen) != 0)
@@ -414,11 +460,11 @@ static const char *header_name_i(int k)
 
 /* What a stage remembers to enforce its rules. */
 typedef struct {
-    int seen[KEY_COUNT];   /* file line (or 1 for --set) where a key was given */
-    int x_count;           /* values of this stage's x, 0 if none */
-    long d_given;          /* this stage's d, 0 if none */
-    int d_where;           /* where that d was given */
-    const char *file;      /* the preset file relative paths start from, NULL: --set */
+    int seen[KEY_COUNT]; /* file line (or 1 for --set) where a key was given */
+    int x_count;         /* values of this stage's x, 0 if none */
+    long d_given;        /* this stage's d, 0 if none */
+    int d_where;         /* where that d was given */
+    const char *file;    /* the preset file relative paths start from, NULL: --set */
 } stage_state;
 
 static int set_long(long *field, const char *value, uint64_t lo, uint64_t hi, char *msg,
@@ -491,8 +537,7 @@ static int set_finite(double *field, const char *value, double lo, char *msg, si
     return 0;
 }
 
-static int set_eta(nqm_config *cfg, const char *value, nqm_eta_mode mode, char *msg,
-                   size_t msglen)
+static int set_eta(nqm_config *cfg, const char *value, nqm_eta_mode mode, char *msg, size_t msglen)
 {
     double v;
     if (parse_positive(value, &v, msg, msglen) != 0)
@@ -557,8 +602,7 @@ static int set_enum_key(nqm_config *cfg, key_id k, const char *value, char *msg,
 
 /* A file name; a relative one given in a preset file starts from that
  * file's folder, one given by --set from the working directory. */
-static int set_path(char *field, const char *value, const stage_state *st, char *msg,
-                    size_t msglen)
+static int set_path(char *field, const char *value, const stage_state *st, char *msg, size_t msglen)
 {
     const char *slash = st->file && value[0] != '/' ? strrchr(st->file, '/') : NULL;
     int dirlen = slash ? (int)(slash - st->file) + 1 : 0;
@@ -696,8 +740,8 @@ static int set_key(nqm_config *cfg, key_id k, const char *value, stage_state *st
 /* ---- resolution: stages, locations, errors -------------------------------- */
 
 typedef struct {
-    const char *file;       /* the preset's label, for messages */
-    int where[KEY_COUNT];   /* last setting of a key: line > 0, -1 --set, 0 default */
+    const char *file;     /* the preset's label, for messages */
+    int where[KEY_COUNT]; /* last setting of a key: line > 0, -1 --set, 0 default */
     char *err;
     size_t errlen;
 } resolver;
@@ -748,8 +792,8 @@ static int fail_unknown_key(resolver *r, int where, const char *name)
     char keys[512];
     size_t used = 0;
     for (int k = 0; k < KEY_COUNT && used < sizeof keys; k++)
-        used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s", k ? ", " : "",
-                                 key_names[k]);
+        used +=
+            (size_t)snprintf(keys + used, sizeof keys - used, "%s%s", k ? ", " : "", key_names[k]);
     return fail_at(r, where, name, "unknown key (keys: %s)", keys);
 }
 
@@ -802,7 +846,8 @@ static int finish_stage(resolver *r, nqm_config *cfg, const stage_state *st)
         return 0;
     }
     if (st->x_count && st->d_given && st->d_given != st->x_count)
-        return fail_at(r, st->d_where, "d", "%ld does not match the %d value%s of x (with data = single, x sets d)",
+        return fail_at(r, st->d_where, "d",
+                       "%ld does not match the %d value%s of x (with data = single, x sets d)",
                        st->d_given, st->x_count, st->x_count == 1 ? "" : "s");
     if (!cfg->x && !(cfg->x = ones(cfg->d)))
         return fail_at(r, 0, "x", "out of memory");
@@ -983,9 +1028,8 @@ static void preset_name_of(const char *path, char *name, size_t namelen)
     copy_trimmed(name, namelen, base, len);
 }
 
-static int resolve_text(const char *label, const char *text, size_t len,
-                        const char *const *sets, int nsets, nqm_config *cfg, char *err,
-                        size_t errlen)
+static int resolve_text(const char *label, const char *text, size_t len, const char *const *sets,
+                        int nsets, nqm_config *cfg, char *err, size_t errlen)
 {
     resolver r = {label, {0}, err, errlen};
     nqm_config_defaults(cfg);
@@ -998,8 +1042,8 @@ static int resolve_text(const char *label, const char *text, size_t len,
     return 0;
 }
 
-int nqm_preset_parse(const char *label, const char *text, size_t len, nqm_config *cfg,
-                     char *err, size_t errlen)
+int nqm_preset_parse(const char *label, const char *text, size_t len, nqm_config *cfg, char *err,
+                     size_t errlen)
 {
     return resolve_text(label, text, len, NULL, 0, cfg, err, errlen);
 }
@@ -1112,13 +1156,11 @@ static int fail_unknown_preset(const char *name, char *err, size_t errlen)
     if (near[0])
         snprintf(err, errlen, "unknown preset '%.64s' (did you mean %s?)", name, near);
     else
-        snprintf(err, errlen, "unknown preset '%.64s' (--list-presets shows them all)",
-                 name);
+        snprintf(err, errlen, "unknown preset '%.64s' (--list-presets shows them all)", name);
     return -1;
 }
 
-int nqm_preset_find(const char *name_or_path, char *path, size_t pathlen, char *err,
-                    size_t errlen)
+int nqm_preset_find(const char *name_or_path, char *path, size_t pathlen, char *err, size_t errlen)
 {
     if (is_path(name_or_path)) {
         if ((size_t)snprintf(path, pathlen, "%s", name_or_path) >= pathlen) {

@@ -24,27 +24,27 @@ struct nqm_session {
     nqm_model *model;
     nqm_eigen *eigen;
     nqm_phase_detector *phases;
-    int n, k;              /* examples, eigenvalues tracked */
-    double loss_scale;     /* s of the full-batch loss (eigenvalues, loss) */
-    double step_scale;     /* s of the batch loss (the GD step) */
+    int n, k;          /* examples, eigenvalues tracked */
+    double loss_scale; /* s of the full-batch loss (eigenvalues, loss) */
+    double step_scale; /* s of the batch loss (the GD step) */
     double eta, eta_crit;
     int diverged;
     nqm_record rec, rec0;
-    double *g;             /* (n) outputs */
-    double *r;             /* (n) residual on the batch, 0 elsewhere */
-    double *K;             /* (n, n) kernel, destroyed by the eigensolver */
-    double *vec, *prev;    /* (k, n) eigenvectors now and at the last step */
-    int vec_ok;            /* vec holds the eigenvectors of the current kernel */
-    double *omega;         /* (k, n) probe directions */
-    double *gspare;        /* (n) outputs of a dense re-evaluation, unused */
-    int probe_off;         /* the model cannot probe */
+    double *g;                       /* (n) outputs */
+    double *r;                       /* (n) residual on the batch, 0 elsewhere */
+    double *K;                       /* (n, n) kernel, destroyed by the eigensolver */
+    double *vec, *prev;              /* (k, n) eigenvectors now and at the last step */
+    int vec_ok;                      /* vec holds the eigenvectors of the current kernel */
+    double *omega;                   /* (k, n) probe directions */
+    double *gspare;                  /* (n) outputs of a dense re-evaluation, unused */
+    int probe_off;                   /* the model cannot probe */
     int probe_wait, probe_next_wait; /* steps to skip probing after refusals */
     nqm_eigen_stats stats;
-    double *gtest;         /* (n_test) outputs on the test set */
-    int labels_pm1;        /* every test label is +1 or -1 (accuracy is defined) */
+    double *gtest;  /* (n_test) outputs on the test set */
+    int labels_pm1; /* every test label is +1 or -1 (accuracy is defined) */
     double best_test_loss, best_test_accuracy;
-    int *order;            /* (n) example order of the current SGD epoch */
-    int cursor;            /* next position in order */
+    int *order; /* (n) example order of the current SGD epoch */
+    int cursor; /* next position in order */
     nqm_rng batch_rng;
     char err[256];
 };
@@ -160,8 +160,8 @@ static int alloc_buffers(nqm_session *s)
     s->gspare = malloc((size_t)n * sizeof *s->gspare);
     s->gtest = malloc((size_t)(s->data.n_test + 1) * sizeof *s->gtest);
     s->phases = nqm_phase_new();
-    if (!s->g || !s->r || !s->K || !s->vec || !s->prev || !s->order || !s->omega ||
-        !s->gspare || !s->gtest || !s->phases)
+    if (!s->g || !s->r || !s->K || !s->vec || !s->prev || !s->order || !s->omega || !s->gspare ||
+        !s->gtest || !s->phases)
         return -1;
     s->labels_pm1 = 1;
     for (int i = 0; i < s->data.n_test; i++)
@@ -210,11 +210,13 @@ static int start(nqm_session *s, char *err, size_t errlen)
     s->probe_next_wait = 1;
     int cold = cold_start(s, lam);
     if (cold < 0 ||
-        (cold == 1 && (s->model->ops->advance(s->model, 0, NULL, s->g, s->K) != 0 ||
-                       dense_eigs(s, lam) != 0)) ||
+        (cold == 1 &&
+         (s->model->ops->advance(s->model, 0, NULL, s->g, s->K) != 0 || dense_eigs(s, lam) != 0)) ||
         (record_eigs(s, rec, 1, lam), !(rec->lambda_max > 0))) {
-        snprintf(err, errlen, "the tangent kernel at initialisation is not positive and finite "
-                              "(lambda1(0) = %g)", rec->lambda_max);
+        snprintf(err, errlen,
+                 "the tangent kernel at initialisation is not positive and finite "
+                 "(lambda1(0) = %g)",
+                 rec->lambda_max);
         return -1;
     }
     s->eta_crit = 2 / rec->lambda_max;
@@ -225,8 +227,10 @@ static int start(nqm_session *s, char *err, size_t errlen)
     }
     fill_outputs(s, rec);
     if (eval_test(s, rec) != 0) {
-        snprintf(err, errlen, "test set: model = %s cannot evaluate inputs outside its training "
-                 "set%s", nqm_model_name(s->cfg.model),
+        snprintf(err, errlen,
+                 "test set: model = %s cannot evaluate inputs outside its training "
+                 "set%s",
+                 nqm_model_name(s->cfg.model),
                  s->cfg.model == MODEL_THEORY ? " unless they are 1-D" : "");
         return -1;
     }

@@ -48,7 +48,7 @@ static char *trim(char *s)
 static int yes_no(const char *value, int *out)
 {
     static const char *const yes[] = {"yes", "true", "on", "1"}, *const no[] = {"no", "false",
-                                                                              "off", "0"};
+                                                                                "off", "0"};
     for (int i = 0; i < 4; i++) {
         if (strcmp(value, yes[i]) == 0)
             return *out = 1, 0;
@@ -98,8 +98,8 @@ static int set_key(nqm_settings *s, const char *key, const char *value, const ch
     return -1;
 }
 
-static int parse_line(const char *name, long lineno, char *line, nqm_settings *s,
-                      unsigned *seen, char *err, size_t errlen)
+static int parse_line(const char *name, long lineno, char *line, nqm_settings *s, unsigned *seen,
+                      char *err, size_t errlen)
 {
     static const char *const keys[] = {"color", "unicode", "preset", "speed"};
     char *text = trim(line);
@@ -128,8 +128,8 @@ static int parse_line(const char *name, long lineno, char *line, nqm_settings *s
     return 0;
 }
 
-int nqm_settings_parse(const char *name, const char *text, size_t len, nqm_settings *s,
-                       char *err, size_t errlen)
+int nqm_settings_parse(const char *name, const char *text, size_t len, nqm_settings *s, char *err,
+                       size_t errlen)
 {
     nqm_settings parsed = *s;
     unsigned seen = 0;
@@ -154,8 +154,7 @@ int nqm_settings_parse(const char *name, const char *text, size_t len, nqm_setti
     return 0;
 }
 
-int nqm_settings_load(const char *path, int required, nqm_settings *s, char *err,
-                      size_t errlen)
+int nqm_settings_load(const char *path, int required, nqm_settings *s, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -171,8 +170,9 @@ int nqm_settings_load(const char *path, int required, nqm_settings *s, char *err
     int rc = -1;
     if (bad)
         snprintf(err, errlen, "%s: %s", path,
-                 !text ? "out of memory" : len > SETTINGS_MAX_FILE ? "larger than 64 KiB"
-                                                                   : "read error");
+                 !text                     ? "out of memory"
+                 : len > SETTINGS_MAX_FILE ? "larger than 64 KiB"
+                                           : "read error");
     else
         rc = nqm_settings_parse(path, text, len, s, err, errlen);
     free(text);

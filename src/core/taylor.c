@@ -46,9 +46,9 @@
 /* Per-layer buffers, each (n, out). Pair 0 holds the first-order
  * coefficients along D (the displacement), pair 1 along a tangent V. */
 typedef struct {
-    double *z, *h, *s1, *s2;   /* base: pre-activation, s, s', s'' */
-    double *z1[2], *h1[2];     /* first-order coefficients along D / V */
-    double *c, *ch;            /* mixed second-order coefficient and its activation */
+    double *z, *h, *s1, *s2; /* base: pre-activation, s, s', s'' */
+    double *z1[2], *h1[2];   /* first-order coefficients along D / V */
+    double *c, *ch;          /* mixed second-order coefficient and its activation */
 } layer_state;
 
 enum { ALONG_D = 0, ALONG_V = 1 };
@@ -75,11 +75,11 @@ typedef struct {
     double *block;       /* (n, small) per-example gradients of a conv / pool layer */
     double *K0;          /* (n, n) lin's constant kernel */
     int have_K0;
-    nqm_krylov *krylov; /* top_eigs' workspace and warm start, made on first use */
+    nqm_krylov *krylov;  /* top_eigs' workspace and warm start, made on first use */
     double *predict_mem; /* predict's row buffers for PREDICT_ROWS rows, made on first use */
     double *adj[4];      /* (n, maxw) adjoints: zb1, zb2 and their inputs hb1, hb2 */
     layer_state ls[NQM_TAYLOR_MAX_LAYERS];
-    double *mem;         /* the one allocation all of the above point into */
+    double *mem; /* the one allocation all of the above point into */
 } taylor;
 
 /* ---- layers ------------------------------------------------------------- */
@@ -120,8 +120,8 @@ static void layer_apply(const nqm_layer *L, int n, const double *W, const double
 {
     if (L->kind == NQM_LAYER_DENSE) {
         /* column-major: Z^T (out, n) = beta Z^T + W (out, in) H^T (in, n) */
-        nqm_dgemm("T", "N", L->out, n, L->in, 1 / sqrt((double)L->in), W, L->in, H, L->in, beta,
-                  Z, L->out);
+        nqm_dgemm("T", "N", L->out, n, L->in, 1 / sqrt((double)L->in), W, L->in, H, L->in, beta, Z,
+                  L->out);
         return;
     }
     if (beta == 0)
@@ -157,8 +157,8 @@ static void layer_adjoint_input(const nqm_layer *L, int n, const double *W, cons
 {
     if (L->kind == NQM_LAYER_DENSE) {
         /* column-major: HB^T (in, n) = beta HB^T + W^T (in, out) ZB^T (out, n) */
-        nqm_dgemm("N", "N", L->in, n, L->out, 1 / sqrt((double)L->in), W, L->in, ZB, L->out,
-                  beta, HB, L->in);
+        nqm_dgemm("N", "N", L->in, n, L->out, 1 / sqrt((double)L->in), W, L->in, ZB, L->out, beta,
+                  HB, L->in);
         return;
     }
     if (beta == 0)
@@ -182,8 +182,8 @@ static void layer_adjoint_weight(const nqm_layer *L, int n, const double *ZB, co
 {
     if (L->kind == NQM_LAYER_DENSE) {
         /* column-major: G^T (in, out) += H^T (in, n) ZB (n, out) */
-        nqm_dgemm("N", "T", L->in, L->out, n, 1 / sqrt((double)L->in), H, L->in, ZB, L->out,
-                  1.0, G, L->in);
+        nqm_dgemm("N", "T", L->in, L->out, n, 1 / sqrt((double)L->in), H, L->in, ZB, L->out, 1.0, G,
+                  L->in);
         return;
     }
     if (L->kind == NQM_LAYER_POOL) {
@@ -395,9 +395,9 @@ static void dense_gram(taylor *t, const nqm_layer *L, const double *A1, const do
             outer_rows(n, in, H0, H1, Q);
             for (int j = 0; j < n; j++)
                 for (int i = 0; i < n; i++)
-                    out->K[(size_t)j * n + i] +=
-                        (P[(size_t)j * n + i] * Q[(size_t)j * n + i] +
-                         P[(size_t)i * n + j] * Q[(size_t)i * n + j]) / in;
+                    out->K[(size_t)j * n + i] += (P[(size_t)j * n + i] * Q[(size_t)j * n + i] +
+                                                  P[(size_t)i * n + j] * Q[(size_t)i * n + j]) /
+                                                 in;
             outer_rows(n, o, A2, A2, P);
             outer_rows(n, in, H1, H1, Q);
             for (size_t e = 0; e < (size_t)n * n; e++)
@@ -504,11 +504,11 @@ static size_t carve(taylor *t, double *mem, int forward_only)
 {
     const size_t n = (size_t)t->n, p = t->chain.p;
     size_t used = 0, maxw = 1, small = 0;
-#define VIEW(ptr, len)                                                                        \
-    do {                                                                                      \
-        if (mem)                                                                              \
-            (ptr) = mem + used;                                                               \
-        used += (len);                                                                        \
+#define VIEW(ptr, len)                                                                             \
+    do {                                                                                           \
+        if (mem)                                                                                   \
+            (ptr) = mem + used;                                                                    \
+        used += (len);                                                                             \
     } while (0)
     VIEW(t->f0, n);
     if (t->chain.layer[0].kind == NQM_LAYER_CONV)
@@ -656,8 +656,8 @@ static int taylor_top_eigs(nqm_model *self, int k, double tol, double *lam, doub
     if (!t->krylov && !(t->krylov = nqm_krylov_new(t->n, k)))
         return -1;
     prepare(t);
-    return nqm_krylov_top(t->krylov, kernel_product, t, tol, t->n + NQM_KRYLOV_BASIS(k), lam,
-                          vec, NULL);
+    return nqm_krylov_top(t->krylov, kernel_product, t, tol, t->n + NQM_KRYLOV_BASIS(k), lam, vec,
+                          NULL);
 }
 
 /* The GD step, then the outputs g (n) at the new point (prepared after). */
@@ -694,8 +694,7 @@ static int taylor_advance(nqm_model *self, double eta_s, const double *r, double
 /* The step, then the kernel seen through the b rows of Omega: b products
  * K Omega_j for H = Omega K Omega^T (and Y), and tr K from the diagonal
  * of kernel_gram. */
-static int taylor_probe(nqm_model *self, double eta_s, const double *r, double *g,
-                        nqm_probe *pr)
+static int taylor_probe(nqm_model *self, double eta_s, const double *r, double *g, nqm_probe *pr)
 {
     taylor *t = (taylor *)self;
     const int n = t->n, b = pr->b;

@@ -128,7 +128,10 @@ static void stream_start(theory *t, const nqm_config *cfg, const double *e, int 
     }
 }
 
-static double chi2(nqm_rng *rng, double dof) { return dof > 0 ? 2 * nqm_rng_gamma(rng, dof / 2) : 0; }
+static double chi2(nqm_rng *rng, double dof)
+{
+    return dof > 0 ? 2 * nqm_rng_gamma(rng, dof / 2) : 0;
+}
 
 /* The same start drawn from its distribution: N_a ~ Binomial(m, 1/2)
  * neurons per direction with |h| half-normal and v normal, so that
@@ -154,8 +157,10 @@ int nqm_theory_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out,
 {
     const int n = data->n, d = data->d;
     if (n != 1 && d != 1) {
-        snprintf(err, errlen, "theory: the dynamics equations need one example or 1-D data "
-                              "(here n = %d, d = %d)", n, d);
+        snprintf(err, errlen,
+                 "theory: the dynamics equations need one example or 1-D data "
+                 "(here n = %d, d = %d)",
+                 n, d);
         return -1;
     }
     theory *t = calloc(1, sizeof *t);

@@ -30,7 +30,7 @@
 
 enum {
     PATTERNS = 2,
-    CHUNK_NEURONS = 16384,  /* about this many neurons per chunk */
+    CHUNK_NEURONS = 16384, /* about this many neurons per chunk */
     MAX_CHUNKS = 64,
 };
 
@@ -43,8 +43,8 @@ typedef struct {
     twolayer *t;
     const tl_pass *ps;
     int chunks;
-    double P[PATTERNS];  /* r . mx_p at the current point */
-    gate_sums *sums;     /* (chunks) */
+    double P[PATTERNS]; /* r . mx_p at the current point */
+    gate_sums *sums;    /* (chunks) */
 } gate_job;
 
 /* The pattern of a neuron whose input weight is u: 0 (u > 0, and every
@@ -169,8 +169,13 @@ void nqm_tl_gate_pass(twolayer *t, const tl_pass *ps)
 {
     gate_sums sums[MAX_CHUNKS], total = {{0}, {0}, {0}};
     long chunks = t->m / CHUNK_NEURONS;
-    gate_job job = {t, ps, chunks < 1 ? 1 : chunks > MAX_CHUNKS ? MAX_CHUNKS : (int)chunks,
-                    {0, 0}, sums};
+    gate_job job = {t,
+                    ps,
+                    chunks < 1            ? 1
+                    : chunks > MAX_CHUNKS ? MAX_CHUNKS
+                                          : (int)chunks,
+                    {0, 0},
+                    sums};
     for (int p = 0; ps->r && p < PATTERNS; p++)
         for (int i = 0; i < t->n; i++)
             job.P[p] += ps->r[i] * masked(t, p, i);

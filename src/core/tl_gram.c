@@ -53,8 +53,8 @@ tl_gram *nqm_tl_gram_new(const twolayer *t)
     nqm_dgemm("T", "N", t->n, (int)t->m, t->d, t->in_scale, t->X, t->d, U, t->d, 0.0, gm->Zc,
               t->np);
     if (!net)
-        nqm_dgemm("T", "N", t->n, (int)t->m, t->d, t->in_scale, t->X, t->d, t->w, t->d, 0.0,
-                  gm->Sc, t->np);
+        nqm_dgemm("T", "N", t->n, (int)t->m, t->d, t->in_scale, t->X, t->d, t->w, t->d, 0.0, gm->Sc,
+                  t->np);
     return gm;
 }
 
@@ -76,8 +76,7 @@ void nqm_tl_gram_materialise(twolayer *t)
 {
     /* column-major: w's U^T (d x m) += X^T (d x n) * A^T (n x m, ld np), X being
      * the model's copy Xt seen as (np x d, ld np) */
-    nqm_dgemm("T", "N", t->d, (int)t->m, t->n, 1.0, t->Xt, t->np, t->gm->A, t->np, 1.0, t->w,
-              t->d);
+    nqm_dgemm("T", "N", t->d, (int)t->m, t->n, 1.0, t->Xt, t->np, t->gm->A, t->np, 1.0, t->w, t->d);
     memset(t->gm->A, 0, (size_t)t->m * t->np * sizeof *t->gm->A);
 }
 

@@ -32,7 +32,7 @@
 
 enum {
     L = NQM_TL_LANES,
-    CHUNK_NEURONS = 1024,   /* about this many neurons per chunk */
+    CHUNK_NEURONS = 1024, /* about this many neurons per chunk */
     MAX_CHUNKS = 64,
     ACC_H = NQM_PROBE_MAX * NQM_PROBE_MAX,
     DENSE_BLOCK = 4 * NQM_TL_BLOCK, /* neurons per dsyrk of a dense pass */
@@ -61,20 +61,20 @@ typedef struct {
 
 /* One neuron as the fused loops see it. */
 typedef struct {
-    const double *cz;   /* (d) reference weights / sqrt(d): U0 row, or U row for net */
-    const double *cs;   /* (d) dU row / sqrt(d); zeros for net */
-    const double *tab;  /* (3, np) a0, a1, a2 for KIND_TABLE */
+    const double *cz;  /* (d) reference weights / sqrt(d): U0 row, or U row for net */
+    const double *cs;  /* (d) dU row / sqrt(d); zeros for net */
+    const double *tab; /* (3, np) a0, a1, a2 for KIND_TABLE */
     double qB, cv, cq, ov, os, oc;
 } neuron_view;
 
 /* A thread's workspace (tl_rows.ws_stride) cut into its parts. */
 typedef struct {
-    double *tab;   /* (3, np) activation table */
-    double *z;     /* (np) pre-activations */
-    double *tmp;   /* (np) r .* C */
-    double *gblk;  /* (np) a block's outputs */
-    double *pv;    /* (1 + PROBE_MAX_D, np) B and C .* x^(l), or mx, for a probe */
-    double *Yblk;  /* (PROBE_MAX, np) a block's K Omega^T */
+    double *tab;          /* (3, np) activation table */
+    double *z;            /* (np) pre-activations */
+    double *tmp;          /* (np) r .* C */
+    double *gblk;         /* (np) a block's outputs */
+    double *pv;           /* (1 + PROBE_MAX_D, np) B and C .* x^(l), or mx, for a probe */
+    double *Yblk;         /* (PROBE_MAX, np) a block's K Omega^T */
     double *cz, *cs, *pu; /* (d) weights / sqrt(d) and the step's sums */
 } ws_parts;
 
@@ -91,10 +91,10 @@ static ws_parts parts_of(const twolayer *t, double *ws)
 
 /* Per-chunk sums of one block of neurons. */
 typedef struct {
-    double *g;          /* (np) */
+    double *g; /* (np) */
     double H[ACC_H];
     double trace;
-    double *Y;          /* (b, np), NULL unless the probe asks for K Omega^T */
+    double *Y; /* (b, np), NULL unless the probe asks for K Omega^T */
 } block_sums;
 
 tl_rows *nqm_tl_rows_new(const twolayer *t)
@@ -186,8 +186,7 @@ NQM_TL_INLINE void lanes_point(act_kind kind, int d, int np, const double *restr
 /* The current point: rb = r.B and pu_j = (r .* C).x_j, summed in lanes
  * (d > 1: r .* C into tmp, dotted with each input column after). */
 NQM_TL_INLINE void fused_old(act_kind kind, int d, const twolayer *t, const double *restrict r,
-                             const neuron_view *nv, double *restrict tmp, double *rb,
-                             double *pu)
+                             const neuron_view *nv, double *restrict tmp, double *rb, double *pu)
 {
     const int np = t->np;
     v8d accv = {0}, accu = {0}, rv, x;
@@ -214,8 +213,8 @@ NQM_TL_INLINE void fused_old(act_kind kind, int d, const twolayer *t, const doub
 
 /* One rank-one share w y y^T of m K seen through the probe: H (b, b) +=
  * w c c^T with c_j = Omega_j . y (np), and Y (b, np) += w c y^T when Y. */
-NQM_TL_INLINE void add_outer(int np, int b, const double *Om, const double *y, double w,
-                             double *H, double *Y)
+NQM_TL_INLINE void add_outer(int np, int b, const double *Om, const double *y, double w, double *H,
+                             double *Y)
 {
     double c[NQM_PROBE_MAX];
     for (int j = 0; j < b; j++)
@@ -234,8 +233,7 @@ NQM_TL_INLINE void add_outer(int np, int b, const double *Om, const double *y, d
  * and the C .* x^(l) kept in pv, (1 + d, np)); for a dense pass, B and C
  * into row kk of the block buffers. */
 NQM_TL_INLINE void fused_new(act_kind kind, int d, const twolayer *t, const tl_pass *ps,
-                             const neuron_view *nv, int kk, double *restrict pv,
-                             block_sums *sums)
+                             const neuron_view *nv, int kk, double *restrict pv, block_sums *sums)
 {
     /* probes are offered only for d <= NQM_TL_PROBE_MAX_D (twolayer.c) */
     const int np = t->np, probe = ps->probe != NULL;
@@ -316,8 +314,8 @@ NQM_TL_INLINE void fill_table(const twolayer *t, const double *cz, double *z, do
 }
 
 /* Neuron k in full: the step when there is a residual, then the new point. */
-NQM_TL_INLINE void neuron(act_kind kind, int d, twolayer *t, const tl_pass *ps,
-                          const ws_parts *w, long k, int kk, block_sums *sums)
+NQM_TL_INLINE void neuron(act_kind kind, int d, twolayer *t, const tl_pass *ps, const ws_parts *w,
+                          long k, int kk, block_sums *sums)
 {
     double *tab = w->tab, *z = w->z, *tmp = w->tmp, *pv = w->pv, *cz = w->cz, *cs = w->cs;
     neuron_view nv = view_of(t, ps, k, cz, cs, tab);
@@ -349,8 +347,7 @@ static void flush_dense(twolayer *t)
 }
 
 /* Neurons [lo, hi) of one chunk into its accumulators (see acc_stride). */
-NQM_TL_INLINE void chunk(act_kind kind, int d, twolayer *t, const tl_pass *ps, int task,
-                         double *ws)
+NQM_TL_INLINE void chunk(act_kind kind, int d, twolayer *t, const tl_pass *ps, int task, double *ws)
 {
     tl_rows *rw = t->rows;
     const ws_parts w = parts_of(t, ws);

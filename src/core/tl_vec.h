@@ -15,8 +15,8 @@
 /* The outer weights of one neuron as the variant uses them. */
 typedef struct {
     nqm_model_kind variant;
-    double v;    /* net: v; lin and quad: dv = v - v0 */
-    double v0;   /* lin and quad: v0 */
+    double v;  /* net: v; lin and quad: dv = v - v0 */
+    double v0; /* lin and quad: v0 */
 } tl_outer;
 
 /* sigma'' is not identically zero (the curvature terms of quad matter). */

@@ -35,10 +35,10 @@ enum { MIN_THREADED = 1 << 15 }; /* n m below this: one thread is faster */
 /* The model plus its padded per-step buffers. */
 typedef struct {
     twolayer t;
-    double *rpad;   /* (np) residual, zero padded */
-    double *gpad;   /* (np) raw outputs of a pass */
-    double *omega;  /* (NQM_PROBE_MAX, np) probe directions, zero padded */
-    double *ypad;   /* (NQM_PROBE_MAX, np) K Omega^T of a probe, padded */
+    double *rpad;  /* (np) residual, zero padded */
+    double *gpad;  /* (np) raw outputs of a pass */
+    double *omega; /* (NQM_PROBE_MAX, np) probe directions, zero padded */
+    double *ypad;  /* (NQM_PROBE_MAX, np) K Omega^T of a probe, padded */
 } twolayer_model;
 
 static void run_pass(twolayer *t, const tl_pass *ps)
@@ -88,8 +88,7 @@ static void pass(twolayer_model *tm, double eta_s, const double *r, double *g, i
     finish_outputs(t, tm->gpad, g);
 }
 
-static int twolayer_advance(nqm_model *self, double eta_s, const double *r, double *g,
-                            double *K)
+static int twolayer_advance(nqm_model *self, double eta_s, const double *r, double *g, double *K)
 {
     twolayer_model *tm = (twolayer_model *)self;
     twolayer *t = &tm->t;
@@ -266,8 +265,8 @@ static int alloc_model(twolayer_model *tm, size_t p)
     tm->omega = calloc(NQM_PROBE_MAX * np, sizeof *tm->omega);
     tm->ypad = calloc(NQM_PROBE_MAX * np, sizeof *tm->ypad);
     int threads = (double)t->n * (double)t->m < MIN_THREADED ? 1
-                  : t->threads > 0                                 ? t->threads
-                                                                   : nqm_core_threads();
+                  : t->threads > 0                           ? t->threads
+                                                             : nqm_core_threads();
     t->pool = nqm_pool_new(threads);
     if (!t->w || !t->w0 || !t->f0 || !t->Xt || !t->gdiag || !t->gram || !t->KB || !t->KC ||
         !tm->rpad || !tm->gpad || !tm->omega || !tm->ypad || !t->pool)

@@ -17,9 +17,9 @@
 #include "nqmtop/pool.h"
 
 enum {
-    NQM_TL_LANES = 8,        /* partial sums per reduction, vector friendly */
-    NQM_TL_BLOCK = 64,       /* neurons summed together before a chunk total */
-    NQM_TL_PROBE_MAX_D = 4,  /* rows mode probes the kernel up to this d */
+    NQM_TL_LANES = 8,       /* partial sums per reduction, vector friendly */
+    NQM_TL_BLOCK = 64,      /* neurons summed together before a chunk total */
+    NQM_TL_PROBE_MAX_D = 4, /* rows mode probes the kernel up to this d */
 };
 
 /* The hot loops get clones for wider vector units where the compiler can
@@ -51,31 +51,31 @@ typedef struct {
     tl_mode mode;
     long m;
     int n, np, d;
-    double in_scale;  /* 1 / sqrt(d) */
-    const double *X;  /* (n, d) inputs, borrowed from the data while the model is
-                         built; passes read Xt */
-    double *Xt;       /* (d, np) inputs transposed, zero padded */
-    double *gdiag;    /* (np) |x_i|^2 / d, zero padded */
-    double *gram;     /* (n, n) X X^T / d, both triangles */
-    double *w;        /* (p) parameters: U or dU (m, d), then v or dv (m) */
-    double *w0;       /* (p) initial parameters U0 (m, d), v0 (m) */
-    double *f0;       /* (n) f(w0) */
-    double *KB, *KC;  /* (n, n) accumulators of B B^T and C C^T, upper triangle */
-    double *Kfixed;   /* (n, n) lin's constant kernel, NULL until computed */
-    int threads;      /* pool threads asked for (0: nqm_core_threads()) */
+    double in_scale; /* 1 / sqrt(d) */
+    const double *X; /* (n, d) inputs, borrowed from the data while the model is
+                        built; passes read Xt */
+    double *Xt;      /* (d, np) inputs transposed, zero padded */
+    double *gdiag;   /* (np) |x_i|^2 / d, zero padded */
+    double *gram;    /* (n, n) X X^T / d, both triangles */
+    double *w;       /* (p) parameters: U or dU (m, d), then v or dv (m) */
+    double *w0;      /* (p) initial parameters U0 (m, d), v0 (m) */
+    double *f0;      /* (n) f(w0) */
+    double *KB, *KC; /* (n, n) accumulators of B B^T and C C^T, upper triangle */
+    double *Kfixed;  /* (n, n) lin's constant kernel, NULL until computed */
+    int threads;     /* pool threads asked for (0: nqm_core_threads()) */
     nqm_pool *pool;
-    tl_rows *rows;    /* rows mode workspace */
-    tl_gram *gm;      /* gram mode caches, NULL in rows mode */
+    tl_rows *rows; /* rows mode workspace */
+    tl_gram *gm;   /* gram mode caches, NULL in rows mode */
 } twolayer;
 
 /* What one pass over all neurons does. */
 typedef struct {
     double eta_s;
-    const double *r;     /* (np) residual, padded; NULL: evaluate only */
-    int init;            /* evaluate the network at w0 into g (for f0) */
-    int dense;           /* accumulate KB, KC (zeroed by the caller) */
-    nqm_probe *probe;    /* accumulate H and trace when not NULL */
-    double *g;           /* (np) out: sqrt(m) (g - f0), or sqrt(m) g for net and init */
+    const double *r;  /* (np) residual, padded; NULL: evaluate only */
+    int init;         /* evaluate the network at w0 into g (for f0) */
+    int dense;        /* accumulate KB, KC (zeroed by the caller) */
+    nqm_probe *probe; /* accumulate H and trace when not NULL */
+    double *g;        /* (np) out: sqrt(m) (g - f0), or sqrt(m) g for net and init */
 } tl_pass;
 
 /* Rows mode (tl_rows.c). */

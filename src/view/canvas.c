@@ -12,8 +12,8 @@
 struct nqm_canvas {
     int w, h;
     nqm_glyphs glyphs;
-    nqm_rect clip;      /* writes outside are ignored */
-    nqm_cell *cells;    /* (h, w) */
+    nqm_rect clip;   /* writes outside are ignored */
+    nqm_cell *cells; /* (h, w) */
 };
 
 /* Braille bit of dot (dx, dy) inside a cell: dots 1-2-3-7 down the left
@@ -131,10 +131,7 @@ static int highest_row(unsigned rows)
 }
 
 /* A column's dot rows span three or more rows. */
-static int column_tall(unsigned rows)
-{
-    return rows && highest_row(rows) - lowest_row(rows) >= 2;
-}
+static int column_tall(unsigned rows) { return rows && highest_row(rows) - lowest_row(rows) >= 2; }
 
 static int ascii_dot_shape(uint8_t dots)
 {
@@ -152,7 +149,7 @@ static int ascii_dot_shape(uint8_t dots)
         if (cr - cl >= 2)
             return DOT_FALLING;
     }
-    int centre = lowest_row(all) + highest_row(all);   /* 0 .. 6 */
+    int centre = lowest_row(all) + highest_row(all); /* 0 .. 6 */
     return centre <= 1 ? DOT_TOP : centre <= 4 ? DOT_MIDDLE : DOT_BOTTOM;
 }
 
@@ -191,20 +188,11 @@ static nqm_cell *cell_at(nqm_canvas *cv, int x, int y)
     return &cv->cells[(size_t)y * (size_t)cv->w + (size_t)x];
 }
 
-void nqm_canvas_clip(nqm_canvas *cv, nqm_rect r)
-{
-    cv->clip = nqm_rect_intersect(r, whole(cv));
-}
+void nqm_canvas_clip(nqm_canvas *cv, nqm_rect r) { cv->clip = nqm_rect_intersect(r, whole(cv)); }
 
-void nqm_canvas_unclip(nqm_canvas *cv)
-{
-    cv->clip = whole(cv);
-}
+void nqm_canvas_unclip(nqm_canvas *cv) { cv->clip = whole(cv); }
 
-nqm_rect nqm_canvas_clip_rect(const nqm_canvas *cv)
-{
-    return cv->clip;
-}
+nqm_rect nqm_canvas_clip_rect(const nqm_canvas *cv) { return cv->clip; }
 
 void nqm_canvas_dot(nqm_canvas *cv, int x, int y, nqm_color color)
 {
@@ -269,20 +257,17 @@ typedef struct {
 } twin_entry;
 
 static const twin_entry twins[] = {
-    {0x00B2, "2"},      {0x00B7, "."},      {0x00BD, "1/2"},    {0x00D7, "x"},
-    {0x0394, "D"},      {0x03A3, "sum"},    {0x03B3, "gamma"},  {0x03B7, "eta"},
-    {0x03BB, "lambda"}, {0x03C3, "sigma"},  {0x2013, "-"},      {0x2014, "-"},
-    {0x2022, "*"},      {0x2026, "..."},    {0x2080, "0"},      {0x2081, "1"},
-    {0x2082, "2"},      {0x2083, "3"},      {0x2084, "4"},      {0x2190, "<-"},
-    {0x2191, "^"},      {0x2192, "->"},     {0x2193, "v"},      {0x2212, "-"},
-    {0x221E, "inf"},    {0x2248, "~"},      {0x2264, "<="},     {0x2265, ">="},
-    {0x2500, "-"},      {0x2501, "-"},      {0x2502, "|"},      {0x2503, "|"},
-    {0x2504, "-"},      {0x2508, "-"},      {0x250C, "+"},      {0x2510, "+"},
-    {0x2514, "+"},      {0x2518, "+"},      {0x251C, "+"},      {0x2524, "+"},
-    {0x252C, "+"},      {0x2534, "+"},      {0x253C, "+"},      {0x254C, "-"},
-    {0x2550, "="},      {0x2551, "|"},      {0x256D, "+"},      {0x256E, "+"},
-    {0x256F, "+"},      {0x2570, "+"},      {0x2588, "#"},      {0x2591, "."},
-    {0x2592, ":"},      {0x2593, "#"},      {0x25CF, "*"},
+    {0x00B2, "2"},   {0x00B7, "."},     {0x00BD, "1/2"}, {0x00D7, "x"},      {0x0394, "D"},
+    {0x03A3, "sum"}, {0x03B3, "gamma"}, {0x03B7, "eta"}, {0x03BB, "lambda"}, {0x03C3, "sigma"},
+    {0x2013, "-"},   {0x2014, "-"},     {0x2022, "*"},   {0x2026, "..."},    {0x2080, "0"},
+    {0x2081, "1"},   {0x2082, "2"},     {0x2083, "3"},   {0x2084, "4"},      {0x2190, "<-"},
+    {0x2191, "^"},   {0x2192, "->"},    {0x2193, "v"},   {0x2212, "-"},      {0x221E, "inf"},
+    {0x2248, "~"},   {0x2264, "<="},    {0x2265, ">="},  {0x2500, "-"},      {0x2501, "-"},
+    {0x2502, "|"},   {0x2503, "|"},     {0x2504, "-"},   {0x2508, "-"},      {0x250C, "+"},
+    {0x2510, "+"},   {0x2514, "+"},     {0x2518, "+"},   {0x251C, "+"},      {0x2524, "+"},
+    {0x252C, "+"},   {0x2534, "+"},     {0x253C, "+"},   {0x254C, "-"},      {0x2550, "="},
+    {0x2551, "|"},   {0x256D, "+"},     {0x256E, "+"},   {0x256F, "+"},      {0x2570, "+"},
+    {0x2588, "#"},   {0x2591, "."},     {0x2592, ":"},   {0x2593, "#"},      {0x25CF, "*"},
 };
 
 static int twin_cmp(const void *key, const void *elem)
@@ -293,14 +278,14 @@ static int twin_cmp(const void *key, const void *elem)
 
 /* Each printable ASCII character as a one-character string. */
 static const char ascii_strings[0x7F - 0x20][2] = {
-    {' '}, {'!'}, {'"'}, {'#'}, {'$'}, {'%'}, {'&'}, {'\''}, {'('}, {')'}, {'*'}, {'+'},
-    {','}, {'-'}, {'.'}, {'/'}, {'0'}, {'1'}, {'2'}, {'3'}, {'4'}, {'5'}, {'6'}, {'7'},
-    {'8'}, {'9'}, {':'}, {';'}, {'<'}, {'='}, {'>'}, {'?'}, {'@'}, {'A'}, {'B'}, {'C'},
-    {'D'}, {'E'}, {'F'}, {'G'}, {'H'}, {'I'}, {'J'}, {'K'}, {'L'}, {'M'}, {'N'}, {'O'},
-    {'P'}, {'Q'}, {'R'}, {'S'}, {'T'}, {'U'}, {'V'}, {'W'}, {'X'}, {'Y'}, {'Z'}, {'['},
-    {'\\'}, {']'}, {'^'}, {'_'}, {'`'}, {'a'}, {'b'}, {'c'}, {'d'}, {'e'}, {'f'}, {'g'},
-    {'h'}, {'i'}, {'j'}, {'k'}, {'l'}, {'m'}, {'n'}, {'o'}, {'p'}, {'q'}, {'r'}, {'s'},
-    {'t'}, {'u'}, {'v'}, {'w'}, {'x'}, {'y'}, {'z'}, {'{'}, {'|'}, {'}'}, {'~'},
+    {' '},  {'!'}, {'"'}, {'#'}, {'$'}, {'%'}, {'&'}, {'\''}, {'('}, {')'}, {'*'}, {'+'},
+    {','},  {'-'}, {'.'}, {'/'}, {'0'}, {'1'}, {'2'}, {'3'},  {'4'}, {'5'}, {'6'}, {'7'},
+    {'8'},  {'9'}, {':'}, {';'}, {'<'}, {'='}, {'>'}, {'?'},  {'@'}, {'A'}, {'B'}, {'C'},
+    {'D'},  {'E'}, {'F'}, {'G'}, {'H'}, {'I'}, {'J'}, {'K'},  {'L'}, {'M'}, {'N'}, {'O'},
+    {'P'},  {'Q'}, {'R'}, {'S'}, {'T'}, {'U'}, {'V'}, {'W'},  {'X'}, {'Y'}, {'Z'}, {'['},
+    {'\\'}, {']'}, {'^'}, {'_'}, {'`'}, {'a'}, {'b'}, {'c'},  {'d'}, {'e'}, {'f'}, {'g'},
+    {'h'},  {'i'}, {'j'}, {'k'}, {'l'}, {'m'}, {'n'}, {'o'},  {'p'}, {'q'}, {'r'}, {'s'},
+    {'t'},  {'u'}, {'v'}, {'w'}, {'x'}, {'y'}, {'z'}, {'{'},  {'|'}, {'}'}, {'~'},
 };
 
 const char *nqm_ascii_twin(uint32_t ch)
@@ -309,8 +294,8 @@ const char *nqm_ascii_twin(uint32_t ch)
         return ascii_strings[ch - 0x20];
     if (ch >= BRAILLE_BASE && ch <= BRAILLE_BASE + 0xFF)
         return ascii_dot_glyphs[ascii_dot_shape((uint8_t)(ch - BRAILLE_BASE))];
-    const twin_entry *e = bsearch(&ch, twins, sizeof twins / sizeof twins[0], sizeof twins[0],
-                                  twin_cmp);
+    const twin_entry *e =
+        bsearch(&ch, twins, sizeof twins / sizeof twins[0], sizeof twins[0], twin_cmp);
     return e ? e->twin : "?";
 }
 
@@ -345,9 +330,15 @@ int nqm_utf8_encode(uint32_t ch, char out[4])
 static uint32_t utf8_next(const char **s)
 {
     const unsigned char *p = (const unsigned char *)*s;
-    int len = p[0] < 0x80 ? 1 : (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3
-            : (p[0] & 0xF8) == 0xF0 ? 4 : 0;
-    uint32_t ch = len == 1 ? p[0] : len == 2 ? p[0] & 0x1Fu : len == 3 ? p[0] & 0x0Fu : p[0] & 0x07u;
+    int len = p[0] < 0x80             ? 1
+              : (p[0] & 0xE0) == 0xC0 ? 2
+              : (p[0] & 0xF0) == 0xE0 ? 3
+              : (p[0] & 0xF8) == 0xF0 ? 4
+                                      : 0;
+    uint32_t ch = len == 1   ? p[0]
+                  : len == 2 ? p[0] & 0x1Fu
+                  : len == 3 ? p[0] & 0x0Fu
+                             : p[0] & 0x07u;
     for (int i = 1; i < len; i++) {
         if ((p[i] & 0xC0) != 0x80) {
             len = 0;

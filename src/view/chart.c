@@ -18,13 +18,13 @@
 
 #include "nqmtop/phase.h"
 
-#define Y_PAD_FRACTION 0.05       /* linear axis: padding around the data */
+#define Y_PAD_FRACTION      0.05 /* linear axis: padding around the data */
 #define DEFAULT_LOG_DECADES 20.0
-#define MAX_YLABEL 8              /* widest y tick label kept */
-#define LOG_AXIS_MIN -323.0       /* decades a log axis can show: 10^d */
-#define LOG_AXIS_MAX 308.0        /* stays a finite, positive double */
-#define FLAT_RELATIVE 1e-9        /* data varying less than this is constant */
-#define XTICK_GAP 2               /* cells between step labels */
+#define MAX_YLABEL          8      /* widest y tick label kept */
+#define LOG_AXIS_MIN        -323.0 /* decades a log axis can show: 10^d */
+#define LOG_AXIS_MAX        308.0  /* stays a finite, positive double */
+#define FLAT_RELATIVE       1e-9   /* data varying less than this is constant */
+#define XTICK_GAP           2      /* cells between step labels */
 
 static const uint32_t GLYPH_TICK = 0x2524;      /* ┤ */
 static const uint32_t GLYPH_AXIS = 0x2502;      /* │ */
@@ -35,10 +35,10 @@ static const uint32_t GLYPH_BELOW = 0x2193;     /* ↓ */
 
 /* One dot column of one series. */
 typedef struct {
-    double lo, hi;      /* finite min / max of its steps; NaN when none */
-    double last;        /* value of its last step */
-    unsigned flags;     /* NQM_HIST_* */
-    int has;            /* nonzero when some step maps here */
+    double lo, hi;  /* finite min / max of its steps; NaN when none */
+    double last;    /* value of its last step */
+    unsigned flags; /* NQM_HIST_* */
+    int has;        /* nonzero when some step maps here */
 } column;
 
 /* Everything the drawing decided, shared by the steps below. */
@@ -46,13 +46,13 @@ typedef struct {
     nqm_canvas *cv;
     const nqm_chart_spec *spec;
     int ascii;
-    nqm_rect frame;         /* r clipped to the canvas */
-    nqm_rect plot;          /* cells */
-    int band_row;           /* -1: none */
+    nqm_rect frame; /* r clipped to the canvas */
+    nqm_rect plot;  /* cells */
+    int band_row;   /* -1: none */
     int log_y;
-    double lo, hi;          /* axis range in axis units (log10 when log_y) */
-    long t_first, t_last;   /* -1 when no data */
-    int ndots;              /* dot columns: 2 * plot.w */
+    double lo, hi;        /* axis range in axis units (log10 when log_y) */
+    long t_first, t_last; /* -1 when no data */
+    int ndots;            /* dot columns: 2 * plot.w */
     int clamped_nonpositive;
     nqm_chart_info *info;
 } chart_ctx;
@@ -71,8 +71,8 @@ void nqm_chart_spec_init(nqm_chart_spec *spec, const char *title)
         spec->boundary[k] = -1;
 }
 
-int nqm_chart_add_series(nqm_chart_spec *spec, const nqm_history *hist, int series,
-                         nqm_color color, nqm_line_style style, const char *label)
+int nqm_chart_add_series(nqm_chart_spec *spec, const nqm_history *hist, int series, nqm_color color,
+                         nqm_line_style style, const char *label)
 {
     if (spec->nseries >= NQM_CHART_MAX_SERIES)
         return -1;
@@ -85,8 +85,8 @@ int nqm_chart_add_series(nqm_chart_spec *spec, const nqm_history *hist, int seri
     return spec->nseries++;
 }
 
-int nqm_chart_add_threshold(nqm_chart_spec *spec, double value, const char *label,
-                            nqm_color color, int fit)
+int nqm_chart_add_threshold(nqm_chart_spec *spec, double value, const char *label, nqm_color color,
+                            int fit)
 {
     if (spec->nthresholds >= NQM_CHART_MAX_THRESHOLDS)
         return -1;
@@ -168,8 +168,7 @@ static int column_steps(const chart_ctx *c, int j, long *first, long *last)
     }
     long long den = 2LL * (c->ndots - 1);
     long lo = j == 0 ? 0 : (long)(((long long)T * (2 * j - 1) + den - 1) / den);
-    long hi = j == c->ndots - 1 ? T
-                                : (long)(((long long)T * (2 * j + 1) + den - 1) / den) - 1;
+    long hi = j == c->ndots - 1 ? T : (long)(((long long)T * (2 * j + 1) + den - 1) / den) - 1;
     *first = lo;
     *last = hi;
     return lo <= hi;
@@ -219,10 +218,7 @@ static int value_dot_row(chart_ctx *c, double v)
     return axis_dot_row(c, a);
 }
 
-static int value_row(chart_ctx *c, double v)
-{
-    return value_dot_row(c, v) / 4;
-}
+static int value_row(chart_ctx *c, double v) { return value_dot_row(c, v) / 4; }
 
 /* ------------------------------------------------------------- y range */
 
@@ -333,10 +329,10 @@ static void log_range(chart_ctx *c, double lo, double hi)
 
 typedef struct {
     int n;
-    double value[NQM_CHART_MAX_TICKS];   /* in values */
+    double value[NQM_CHART_MAX_TICKS]; /* in values */
     int row[NQM_CHART_MAX_TICKS];
     char label[NQM_CHART_MAX_TICKS][24];
-    int width;                           /* widest label */
+    int width; /* widest label */
 } ticks;
 
 /* The smallest 1-2-5 x 10^k number >= x (x > 0). */
@@ -499,8 +495,8 @@ static void fill_columns(const chart_ctx *c, const nqm_chart_series *s, column *
         long d0, d1;
         nqm_envelope e;
         col->has = 0;
-        if (!s->hist || !column_steps(c, j, &d0, &d1)
-            || !nqm_history_envelope(s->hist, s->series, c->t_first + d0, c->t_first + d1, &e))
+        if (!s->hist || !column_steps(c, j, &d0, &d1) ||
+            !nqm_history_envelope(s->hist, s->series, c->t_first + d0, c->t_first + d1, &e))
             continue;
         col->has = 1;
         col->lo = e.min;
@@ -578,28 +574,27 @@ static void mark_off_axis(chart_ctx *c, const nqm_chart_series *s, int j, int si
     if (side > 0)
         nqm_canvas_put(c->cv, x, c->plot.y, c->ascii ? '^' : GLYPH_ABOVE, s->color);
     else
-        nqm_canvas_put(c->cv, x, c->plot.y + c->plot.h - 1, c->ascii ? 'v' : GLYPH_BELOW,
-                       s->color);
+        nqm_canvas_put(c->cv, x, c->plot.y + c->plot.h - 1, c->ascii ? 'v' : GLYPH_BELOW, s->color);
     if (c->info)
         c->info->overflow = 1;
 }
 
 static void draw_series(chart_ctx *c, const nqm_chart_series *s, const column *cols)
 {
-    int jp = -1, yp = 0;   /* last column with a finite last value, and its dot row */
-    int joff = -1, side = 0;  /* last column off the axis, and on which side */
+    int jp = -1, yp = 0;     /* last column with a finite last value, and its dot row */
+    int joff = -1, side = 0; /* last column off the axis, and on which side */
     for (int j = 0; j < c->ndots; j++) {
         const column *col = &cols[j];
         if (!col->has)
             continue;
         int off = isnan(col->lo) ? 0 : column_off_axis(c, col);
-        if (off) {                      /* off the axis: arrows, no dots */
+        if (off) { /* off the axis: arrows, no dots */
             for (int k = joff >= 0 && side == off ? joff + 1 : j; k <= j; k++)
                 mark_off_axis(c, s, k, off);
             side = off;
         }
         joff = off ? j : -1;
-        if (isnan(col->lo) || off) {    /* nothing to draw here: a gap */
+        if (isnan(col->lo) || off) { /* nothing to draw here: a gap */
             mark_overflow(c, s, j, col->flags);
             jp = -1;
             continue;
@@ -608,8 +603,8 @@ static void draw_series(chart_ctx *c, const nqm_chart_series *s, const column *c
         if (jp >= 0) {
             int yt = min_int(max_int(yp, top), bottom);
             draw_interpolated(c, s, jp, yp, j, yt);
-            int ylast = jp < j - 1 ? (int)lround(yp + (double)(yt - yp) * (j - 1 - jp) / (j - jp))
-                                   : yp;
+            int ylast =
+                jp < j - 1 ? (int)lround(yp + (double)(yt - yp) * (j - 1 - jp) / (j - jp)) : yp;
             top = min_int(top, ylast);
             bottom = max_int(bottom, ylast);
         }
@@ -666,7 +661,9 @@ static void draw_threshold_labels(chart_ctx *c)
         char text[64];
         const char *arrow = a > c->hi ? "\xE2\x86\x91" : a < c->lo ? "\xE2\x86\x93" : "";
         snprintf(text, sizeof text, "%s%s", t->label, arrow);
-        int row = a > c->hi ? c->plot.y : a < c->lo ? c->plot.y + c->plot.h - 1 : value_row(c, t->value);
+        int row = a > c->hi   ? c->plot.y
+                  : a < c->lo ? c->plot.y + c->plot.h - 1
+                              : value_row(c, t->value);
         int right = c->plot.x + c->plot.w;
         for (int k = 0; k < nused; k++)
             if (used_row[k] == row && used_left[k] - 1 < right)
@@ -696,22 +693,32 @@ static int band_label(uint32_t labels)
 static nqm_color phase_color(int label)
 {
     switch (label) {
-    case PHASE_INCREASING: return NQM_COLOR_PHASE_INCREASING;
-    case PHASE_PEAK: return NQM_COLOR_PHASE_PEAK;
-    case PHASE_DECREASING: return NQM_COLOR_PHASE_DECREASING;
-    case PHASE_DIVERGENT: return NQM_COLOR_WARNING;
-    default: return NQM_COLOR_AXIS;
+    case PHASE_INCREASING:
+        return NQM_COLOR_PHASE_INCREASING;
+    case PHASE_PEAK:
+        return NQM_COLOR_PHASE_PEAK;
+    case PHASE_DECREASING:
+        return NQM_COLOR_PHASE_DECREASING;
+    case PHASE_DIVERGENT:
+        return NQM_COLOR_WARNING;
+    default:
+        return NQM_COLOR_AXIS;
     }
 }
 
 static uint32_t phase_glyph(int label)
 {
     switch (label) {
-    case PHASE_INCREASING: return 0x2591;  /* ░ */
-    case PHASE_PEAK: return 0x2593;        /* ▓ */
-    case PHASE_DECREASING: return 0x2592;  /* ▒ */
-    case PHASE_DIVERGENT: return 0x00D7;   /* × */
-    default: return ' ';
+    case PHASE_INCREASING:
+        return 0x2591; /* ░ */
+    case PHASE_PEAK:
+        return 0x2593; /* ▓ */
+    case PHASE_DECREASING:
+        return 0x2592; /* ▒ */
+    case PHASE_DIVERGENT:
+        return 0x00D7; /* × */
+    default:
+        return ' ';
     }
 }
 
@@ -740,9 +747,9 @@ static void band_labels(const chart_ctx *c, int *labels)
         long first, last;
         nqm_envelope e;
         labels[x] = -1;
-        if (cell_steps(c, x, &first, &last)
-            && nqm_history_envelope(s->phase_hist, s->phase_series, c->t_first + first,
-                                    c->t_first + last, &e))
+        if (cell_steps(c, x, &first, &last) &&
+            nqm_history_envelope(s->phase_hist, s->phase_series, c->t_first + first,
+                                 c->t_first + last, &e))
             labels[x] = band_label(e.labels);
     }
 }
@@ -779,8 +786,8 @@ static void draw_phase_names(chart_ctx *c, const int *labels, const char *used)
         while (b < c->plot.w && labels[b] == labels[a])
             b++;
         int lab = labels[a];
-        if (lab == PHASE_INCREASING || lab == PHASE_PEAK || lab == PHASE_DECREASING
-            || lab == PHASE_DIVERGENT) {
+        if (lab == PHASE_INCREASING || lab == PHASE_PEAK || lab == PHASE_DECREASING ||
+            lab == PHASE_DIVERGENT) {
             const char *name = nqm_phase_name((nqm_phase)lab);
             int w = (int)strlen(name), x = a + (b - a - w) / 2;
             int x0 = x > 0 ? x - 1 : x, x1 = x + w < c->plot.w ? x + w + 1 : x + w;
@@ -907,7 +914,8 @@ static int nonpositive_note_left(const chart_ctx *c)
     int right = c->frame.x + c->frame.w - 1;
     if (!c->clamped_nonpositive)
         return right;
-    static const char note[] = " \xE2\x89\xA4" "0 ";
+    static const char note[] = " \xE2\x89\xA4"
+                               "0 ";
     int w = nqm_text_width(note, nqm_canvas_glyphs(c->cv));
     return right - w >= c->plot.x ? right - w : right;
 }
@@ -915,7 +923,9 @@ static int nonpositive_note_left(const chart_ctx *c)
 static void draw_nonpositive_note(chart_ctx *c, int left)
 {
     if (left < c->frame.x + c->frame.w - 1)
-        nqm_canvas_text(c->cv, left, c->frame.y + c->frame.h - 1, " \xE2\x89\xA4" "0 ",
+        nqm_canvas_text(c->cv, left, c->frame.y + c->frame.h - 1,
+                        " \xE2\x89\xA4"
+                        "0 ",
                         NQM_COLOR_WARNING);
 }
 

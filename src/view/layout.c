@@ -8,9 +8,9 @@
 #include <math.h>
 #include <string.h>
 
-#define PREFERRED_ASPECT 3.0  /* chart width / height in cells */
-#define OVERLAY_MAX_W 78
-#define OVERLAY_MAX_H 40
+#define PREFERRED_ASPECT 3.0 /* chart width / height in cells */
+#define OVERLAY_MAX_W    78
+#define OVERLAY_MAX_H    40
 
 typedef struct {
     int cols, rows;
@@ -89,8 +89,8 @@ void nqm_layout_compute(int cols, int rows, nqm_layout *out)
     }
     out->status = rect(0, 0, cols, NQM_LAYOUT_STATUS_ROWS);
     out->keys = rect(0, rows - NQM_LAYOUT_KEYS_ROWS, cols, NQM_LAYOUT_KEYS_ROWS);
-    nqm_rect area = rect(0, NQM_LAYOUT_STATUS_ROWS, cols,
-                         rows - NQM_LAYOUT_STATUS_ROWS - NQM_LAYOUT_KEYS_ROWS);
+    nqm_rect area =
+        rect(0, NQM_LAYOUT_STATUS_ROWS, cols, rows - NQM_LAYOUT_STATUS_ROWS - NQM_LAYOUT_KEYS_ROWS);
     place_charts(out, area, choose_shape(area));
     int ow = cols > OVERLAY_MAX_W + 4 ? OVERLAY_MAX_W : cols - 4;
     int oh = rows > OVERLAY_MAX_H + 2 ? OVERLAY_MAX_H : rows - 2;

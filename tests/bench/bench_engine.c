@@ -46,14 +46,22 @@ static const workload workloads[] = {
     {"paper", "paper scale, App. J.1", ACT_RELU, {{128, 1, 5000}}, 1},
     {"wide", "a million neurons", ACT_RELU, {{128, 1, 1000000}}, 1},
     {"highdim", "CIFAR-2 sized inputs", ACT_RELU, {{256, 3072, 5000}}, 1},
-    {"mscale", "cost against width m", ACT_RELU,
-     {{128, 1, 1000}, {128, 1, 10000}, {128, 1, 100000}, {128, 1, 1000000}}, 4},
-    {"nscale", "cost against examples n", ACT_RELU,
-     {{32, 1, 20000}, {64, 1, 20000}, {128, 1, 20000}, {256, 1, 20000}, {512, 1, 20000}}, 5},
-    {"tanh", "tanh at paper scale: per-neuron loops, dense kernel", ACT_TANH,
-     {{128, 1, 5000}}, 1},
-    {"relu-d4", "relu on 4-D inputs: per-neuron loops, dense kernel", ACT_RELU,
-     {{128, 4, 5000}}, 1},
+    {"mscale",
+     "cost against width m",
+     ACT_RELU,
+     {{128, 1, 1000}, {128, 1, 10000}, {128, 1, 100000}, {128, 1, 1000000}},
+     4},
+    {"nscale",
+     "cost against examples n",
+     ACT_RELU,
+     {{32, 1, 20000}, {64, 1, 20000}, {128, 1, 20000}, {256, 1, 20000}, {512, 1, 20000}},
+     5},
+    {"tanh", "tanh at paper scale: per-neuron loops, dense kernel", ACT_TANH, {{128, 1, 5000}}, 1},
+    {"relu-d4",
+     "relu on 4-D inputs: per-neuron loops, dense kernel",
+     ACT_RELU,
+     {{128, 4, 5000}},
+     1},
 };
 enum { WORKLOADS = sizeof workloads / sizeof workloads[0] };
 
@@ -150,8 +158,8 @@ static void header(void)
 {
     printf("# OpenBLAS core %s, %d thread(s); nqmtop core threads %d\n", nqm_blas_core(),
            nqm_blas_threads(), nqm_core_threads());
-    printf("# %-6s %4s %5s %8s %6s %9s %10s %11s %11s %8s %13s %s\n", "run", "n", "d", "m",
-           "steps", "seconds", "steps/s", "s/step", "cpu_s/step", "rss_MB", "probed",
+    printf("# %-6s %4s %5s %8s %6s %9s %10s %11s %11s %8s %13s %s\n", "run", "n", "d", "m", "steps",
+           "seconds", "steps/s", "s/step", "cpu_s/step", "rss_MB", "probed",
            "loss lambda1 lambda2");
 }
 

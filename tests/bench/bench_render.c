@@ -22,7 +22,7 @@ static const double ETA = 1.0;
 /* Step t of a catapult over `steps` steps: the peak near 1 % of the run. */
 static void catapult_step(long t, long steps, double *v)
 {
-    double x = 1000.0 * (double)t / (double)steps;   /* 0 .. 1000 */
+    double x = 1000.0 * (double)t / (double)steps; /* 0 .. 1000 */
     double rise = exp(0.9 * x), fall = 1 + exp(1.5 * (x - 12));
     v[S_LOSS] = 1e-2 * rise / fall + 1e-6 * exp(-x / 200);
     v[S_G] = sqrt(2 * v[S_LOSS]) * cos(3.0 * x);

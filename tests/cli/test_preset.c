@@ -18,14 +18,14 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                                 \
-    do {                                                                                 \
-        if (!(cond)) {                                                                   \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);     \
-            fprintf(stderr, __VA_ARGS__);                                                \
-            fputc('\n', stderr);                                                         \
-            failures++;                                                                  \
-        }                                                                                \
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);               \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+            failures++;                                                                            \
+        }                                                                                          \
     } while (0)
 
 static char tmpdir[64];
@@ -49,10 +49,7 @@ static int resolve_sets(const char *text, const char *const *sets, int nsets, nq
     return nqm_preset_resolve(path, sets, nsets, cfg, err, sizeof err);
 }
 
-static int resolve(const char *text, nqm_config *cfg)
-{
-    return resolve_sets(text, NULL, 0, cfg);
-}
+static int resolve(const char *text, nqm_config *cfg) { return resolve_sets(text, NULL, 0, cfg); }
 
 /* ---- defaults and keys -------------------------------------------------------- */
 
@@ -130,8 +127,7 @@ static void test_syntax_tolerated(void)
                      "x = 3 , -4,5e-1   \n"
                      "eta_rel = 1.25# not a comment\n",
                      &c);
-    CHECK(rc != 0 && strstr(err, ":7: eta_rel: trailing junk"), "'#' glued to a value: %s",
-          err);
+    CHECK(rc != 0 && strstr(err, ":7: eta_rel: trailing junk"), "'#' glued to a value: %s", err);
     rc = resolve("\n   # first comment: the description  \r\n"
                  "# second comment\n"
                  "  width=250   # trailing comment\r\n"
@@ -236,9 +232,8 @@ static int same_config(const nqm_config *a, const nqm_config *b)
 {
     int same = a->model == b->model && a->activation == b->activation && a->loss == b->loss &&
                a->data == b->data && a->eig_order == b->eig_order && a->width == b->width &&
-               a->n == b->n && a->d == b->d && a->seed == b->seed &&
-               a->eta_mode == b->eta_mode && a->steps == b->steps &&
-               a->batch_size == b->batch_size && a->eigs == b->eigs &&
+               a->n == b->n && a->d == b->d && a->seed == b->seed && a->eta_mode == b->eta_mode &&
+               a->steps == b->steps && a->batch_size == b->batch_size && a->eigs == b->eigs &&
                a->network == b->network && a->depth == b->depth && a->biases == b->biases &&
                a->channels == b->channels && a->kernel == b->kernel && a->readout == b->readout;
     same = same && memcmp(&a->y, &b->y, sizeof a->y) == 0 &&
@@ -287,9 +282,9 @@ static void test_round_trip(void)
 typedef struct {
     const char *what;
     const char *text;
-    size_t len;          /* 0: strlen(text) */
-    const char *where;   /* expected after the path: ":LINE: KEY: " or ": " */
-    const char *needle;  /* expected in the message */
+    size_t len;         /* 0: strlen(text) */
+    const char *where;  /* expected after the path: ":LINE: KEY: " or ": " */
+    const char *needle; /* expected in the message */
 } bad_case;
 
 static char long_line[NQM_PRESET_MAX_LINE + 64];
@@ -297,7 +292,8 @@ static char long_line[NQM_PRESET_MAX_LINE + 64];
 static const bad_case bad_cases[] = {
     {"unknown key", "# d\nwidht = 5\n", 0, ":2: widht: ", "unknown key (did you mean width?)"},
     {"unknown key far", "zzzzzzzz = 5\n", 0, ":1: zzzzzzzz: ", "unknown key (keys: model"},
-    {"duplicate key", "width = 5\nn = 3\nwidth = 6\n", 0, ":3: width: ", "duplicate key (first set on line 1)"},
+    {"duplicate key", "width = 5\nn = 3\nwidth = 6\n", 0,
+     ":3: width: ", "duplicate key (first set on line 1)"},
     {"missing =", "width 5\n", 0, ":1: width: ", "missing '='"},
     {"missing = no key", "hello there\n", 0, ":1: ", "missing '=' in 'hello there'"},
     {"missing key", " = 5\n", 0, ":1: ", "missing key before '='"},
@@ -322,8 +318,10 @@ static const bad_case bad_cases[] = {
     {"eta 0", "eta = 0\n", 0, ":1: eta: ", "must be > 0"},
     {"eta_rel neg", "eta_rel = -2\n", 0, ":1: eta_rel: ", "must be > 0"},
     {"sigma neg", "sigma = -1\n", 0, ":1: sigma: ", "must be >= 0"},
-    {"both etas", "eta = 1\nsteps = 3\neta_rel = 2\n", 0, ":3: eta_rel: ", "eta is already set on line 1"},
-    {"bad enum", "model = mlp\n", 0, ":1: model: ", "unknown value 'mlp' (one of net, lin, quad, gqm, theory)"},
+    {"both etas", "eta = 1\nsteps = 3\neta_rel = 2\n", 0,
+     ":3: eta_rel: ", "eta is already set on line 1"},
+    {"bad enum", "model = mlp\n", 0,
+     ":1: model: ", "unknown value 'mlp' (one of net, lin, quad, gqm, theory)"},
     {"bad order", "eig_order = up\n", 0, ":1: eig_order: ", "one of direction, sorted"},
     {"bad network", "network = resnet\n", 0, ":1: network: ", "one of two-layer, mlp, cnn"},
     {"bad readout", "readout = max\n", 0, ":1: readout: ", "one of average, linear"},
@@ -336,13 +334,16 @@ static const bad_case bad_cases[] = {
     {"x junk", "x = 1 2\n", 0, ":1: x: ", "trailing junk '2'"},
     {"d vs x", "x = 1,2,3\nd = 5\n", 0, ":2: d: ", "5 does not match the 3 values of x"},
     {"x vs d", "d = 2\nx = 1,2,3\n", 0, ":1: d: ", "2 does not match the 3 values of x"},
-    {"batch > n", "data = mix1d\nn = 4\nbatch_size = 5\n", 0, ":3: batch_size: ", "exceeds the 4 training examples"},
-    {"theory d", "model = theory\ndata = gauss\nd = 3\n", 0, ":1: model: ", "theory needs one example"},
+    {"batch > n", "data = mix1d\nn = 4\nbatch_size = 5\n", 0,
+     ":3: batch_size: ", "exceeds the 4 training examples"},
+    {"theory d", "model = theory\ndata = gauss\nd = 3\n", 0,
+     ":1: model: ", "theory needs one example"},
     {"theory tanh", "activation = tanh\nmodel = theory\n", 0, ":1: activation: ", "needs relu"},
     {"memory", "# big\nmodel = quad\nwidth = 1e12\n", 0, ":3: width: ", "GiB (limit 16 GiB)"},
     {"memory n", "data = mix1d\nn = 1000000\nwidth = 10\n", 0, ":2: n: ", "would need about"},
     {"NUL", "# a\nwidth = 5\0\n", 15, ":2: ", "NUL byte at column 10"},
-    {"bad UTF-8", "# caf\xc3\xa9 ok\nwidth = 5 \xff\n", 0, ":2: ", "invalid UTF-8 byte 0xff at column 11"},
+    {"bad UTF-8", "# caf\xc3\xa9 ok\nwidth = 5 \xff\n", 0,
+     ":2: ", "invalid UTF-8 byte 0xff at column 11"},
     {"overlong UTF-8", "# \xc0\xaf\n", 0, ":1: ", "invalid UTF-8 byte 0xc0"},
     {"surrogate", "# \xed\xa0\x80\n", 0, ":1: ", "invalid UTF-8 byte 0xed"},
     {"empty file", "", 0, ": ", "empty file"},
@@ -425,8 +426,7 @@ static void test_sets(void)
         int n = bad[i].set[1] ? 2 : 1;
         rc = resolve_sets("model = theory\n", bad[i].set, n, &c);
         CHECK(rc == -1, "set %s accepted", bad[i].set[0]);
-        CHECK(strncmp(err, bad[i].prefix, strlen(bad[i].prefix)) == 0 &&
-                  strstr(err, bad[i].needle),
+        CHECK(strncmp(err, bad[i].prefix, strlen(bad[i].prefix)) == 0 && strstr(err, bad[i].needle),
               "set %s: message '%s'", bad[i].set[0], err);
     }
     /* The file's key is blamed when a --set makes it conflict. */

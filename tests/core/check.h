@@ -9,23 +9,23 @@
 
 static int check_failures;
 
-#define CHECK(cond, ...)                                                                      \
-    do {                                                                                      \
-        if (!(cond)) {                                                                        \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);          \
-            fprintf(stderr, __VA_ARGS__);                                                     \
-            fputc('\n', stderr);                                                              \
-            check_failures++;                                                                 \
-        }                                                                                     \
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);               \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+            check_failures++;                                                                      \
+        }                                                                                          \
     } while (0)
 
 /* |a - b| <= tol * max(1, |a|, |b|)  (relative, with an absolute floor of tol). */
-#define CHECK_CLOSE(a, b, tol, what)                                                          \
-    do {                                                                                      \
-        double a_ = (a), b_ = (b);                                                            \
-        double scale_ = fmax(1.0, fmax(fabs(a_), fabs(b_)));                                  \
-        CHECK(fabs(a_ - b_) <= (tol) * scale_, "%s: %.17g vs %.17g (rel diff %.3g)", what,    \
-              a_, b_, fabs(a_ - b_) / scale_);                                                \
+#define CHECK_CLOSE(a, b, tol, what)                                                               \
+    do {                                                                                           \
+        double a_ = (a), b_ = (b);                                                                 \
+        double scale_ = fmax(1.0, fmax(fabs(a_), fabs(b_)));                                       \
+        CHECK(fabs(a_ - b_) <= (tol)*scale_, "%s: %.17g vs %.17g (rel diff %.3g)", what, a_, b_,   \
+              fabs(a_ - b_) / scale_);                                                             \
     } while (0)
 
 static inline int check_report(const char *name)

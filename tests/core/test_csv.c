@@ -16,8 +16,8 @@ static void good(const char *text, const char *label, nqm_csv_header header, int
     CHECK(rc == 0, "%s: refused: %s", text, err);
     if (rc != 0)
         return;
-    CHECK(t.rows == rows && t.cols == cols, "%s: %d x %d, want %d x %d", text, t.rows, t.cols,
-          rows, cols);
+    CHECK(t.rows == rows && t.cols == cols, "%s: %d x %d, want %d x %d", text, t.rows, t.cols, rows,
+          cols);
     CHECK(t.X[0] == first_x && t.y[0] == first_y, "%s: first row %g / %g", text, t.X[0], t.y[0]);
     nqm_table_free(&t);
 }
@@ -49,8 +49,7 @@ static void check_digits(const char *path)
     }
     printf("digits: %d rows x %d features, %d labelled +1 (digit 0)\n", t.rows, t.cols, plus);
     CHECK(t.rows == 355 && t.cols == 64 && plus == 178 && outside == 0,
-          "digits: %d x %d, %d positive, %d pixels outside [0, 1]", t.rows, t.cols, plus,
-          outside);
+          "digits: %d x %d, %d positive, %d pixels outside [0, 1]", t.rows, t.cols, plus, outside);
     nqm_table_free(&t);
 }
 
@@ -71,7 +70,9 @@ int main(int argc, char **argv)
     bad("1,2\n3,1e999\n", 12, "", "bad.csv:2: column 2");
     bad("1,2\n,4\n", 7, "", "bad.csv:2: column 1: empty field");
     bad("a,b\n1,x2\n", 9, "", "bad.csv:2: column 2: 'x2'");
-    bad("a,b\n1,\0" "2\n", 8, "", "bad.csv:2: NUL byte");
+    bad("a,b\n1,\0"
+        "2\n",
+        8, "", "bad.csv:2: NUL byte");
     bad("a,\xff\n1,2\n", 9, "", "bad.csv:1: byte 3 (0xff) is not UTF-8");
     bad("", 0, "", "bad.csv: no data rows");
     bad("a,b\n", 4, "", "bad.csv: no data rows");

@@ -59,8 +59,8 @@ static void check_eq11_12(int d, nqm_loss loss)
         worst_k = fmax(worst_k, fabs(rec->lambda[0] / scale - K) / K);
         peak = fmax(peak, rec->loss);
     }
-    printf("eq. 11-12, d = %d, %-9s: 100 steps, peak loss %.3g, max rel diff g %.2e, K %.2e\n",
-           d, nqm_loss_name(loss), peak, worst_g, worst_k);
+    printf("eq. 11-12, d = %d, %-9s: 100 steps, peak loss %.3g, max rel diff g %.2e, K %.2e\n", d,
+           nqm_loss_name(loss), peak, worst_g, worst_k);
     CHECK(worst_g < 1e-10 && worst_k < 1e-10, "d=%d: g %.3g K %.3g", d, worst_g, worst_k);
     CHECK(peak > 100 * nqm_session_record(s)->loss, "the run should catapult (peak %g)", peak);
     nqm_session_free(s);
@@ -75,7 +75,9 @@ static void check_same_run(const nqm_config *a, const nqm_config *b, int steps, 
     double worst = 0;
     for (int t = 0; sa && sb && t <= steps; t++) {
         const nqm_record *ra = nqm_session_record(sa), *rb = nqm_session_record(sb);
-        double pairs[][2] = {{ra->loss, rb->loss}, {ra->g, rb->g}, {ra->gnorm, rb->gnorm},
+        double pairs[][2] = {{ra->loss, rb->loss},
+                             {ra->g, rb->g},
+                             {ra->gnorm, rb->gnorm},
                              {ra->lambda[0], rb->lambda[0]},
                              {ra->lambda[1], rb->lambda[1]}};
         int npairs = nqm_session_eigs(sa) > 1 ? 5 : 4;

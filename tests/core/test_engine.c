@@ -28,7 +28,8 @@ static int spectrum(int n, double *A, double *lam)
     int lwork = 26 * n + 64, liwork = 10 * n + 16;
     double *w = malloc((size_t)n * sizeof *w), *Z = malloc((size_t)n * n * sizeof *Z);
     double *work = malloc((size_t)lwork * sizeof *work);
-    int *iwork = malloc((size_t)liwork * sizeof *iwork), *isuppz = malloc(2 * (size_t)n * sizeof *isuppz);
+    int *iwork = malloc((size_t)liwork * sizeof *iwork),
+        *isuppz = malloc(2 * (size_t)n * sizeof *isuppz);
     int info = nqm_dsyevr_index(n, A, 1, n, w, Z, n, work, lwork, iwork, liwork, isuppz);
     for (int j = 0; j < n; j++)
         lam[j] = w[n - 1 - j];
@@ -49,8 +50,8 @@ typedef struct {
     long m, steps;
     double eta_rel;
     int want_catapult;
-    double min_probed;  /* fraction of steps the certified probe must serve */
-    int explicit_sum;   /* relu net or NQM: assemble K here (relu_kernel) */
+    double min_probed; /* fraction of steps the certified probe must serve */
+    int explicit_sum;  /* relu net or NQM: assemble K here (relu_kernel) */
 } eig_case;
 
 /* K (n, n) of a relu net or NQM, summed here over neurons from its
@@ -138,15 +139,14 @@ static void check_eigs_every_step(const eig_case *c)
             size_t p;
             relu_kernel(&cfg, nqm_session_data(s), model->ops->params(model, &p), K);
         } else {
-            CHECK(model->ops->advance(model, 0, NULL, g, K) == 0, "%s: dense evaluation",
-                  c->label);
+            CHECK(model->ops->advance(model, 0, NULL, g, K) == 0, "%s: dense evaluation", c->label);
         }
         CHECK(spectrum(n, K, lam) == 0, "%s: dsyevr", c->label);
         for (int j = 0; j < k; j++) {
             double want = scale * lam[j], ref = fmax(fabs(want), 1e-3 * scale * lam[0]);
             double diff = fabs(rec->lambda[j] - want) / ref;
-            CHECK(diff <= 1e-10, "%s: step %ld lambda%d %.17g vs dense %.17g (rel %.3g)",
-                  c->label, t, j + 1, rec->lambda[j], want, diff);
+            CHECK(diff <= 1e-10, "%s: step %ld lambda%d %.17g vs dense %.17g (rel %.3g)", c->label,
+                  t, j + 1, rec->lambda[j], want, diff);
             worst = fmax(worst, diff);
         }
         if (nqm_session_step(s) != 0)
@@ -155,7 +155,8 @@ static void check_eigs_every_step(const eig_case *c)
     nqm_eigen_stats st;
     nqm_session_eigen_stats(s, &st);
     printf("%-38s %3ld steps: peak loss %8.3g (start %.3g), probed %3ld, refused %2ld, "
-           "max rel diff %.2e\n", c->label, t, peak, loss0, st.probed, st.refused, worst);
+           "max rel diff %.2e\n",
+           c->label, t, peak, loss0, st.probed, st.refused, worst);
     if (c->want_catapult)
         CHECK(peak > 100 * loss0, "%s: no catapult (peak %g, start %g)", c->label, peak, loss0);
     CHECK(st.probed >= c->min_probed * (double)t, "%s: only %ld of %ld steps probed", c->label,
@@ -172,21 +173,21 @@ static void check_eigs(void)
     static const eig_case cases[] = {
         {"quad relu 1-D, catapult, K summed here", MODEL_QUAD, ACT_RELU, DATA_MIX1D, 64, 1, 2, 0,
          1500, 120, 1.9, 1, 0.9, 1},
-        {"quad relu 1-D, catapult", MODEL_QUAD, ACT_RELU, DATA_MIX1D, 128, 1, 2, 0, 3000, 120,
-         1.9, 1, 0.9, 0},
+        {"quad relu 1-D, catapult", MODEL_QUAD, ACT_RELU, DATA_MIX1D, 128, 1, 2, 0, 3000, 120, 1.9,
+         1, 0.9, 0},
         {"net relu 1-D, catapult, K summed here", MODEL_NET, ACT_RELU, DATA_MIX1D, 48, 1, 2, 0,
          1500, 120, 1.9, 1, 0.9, 1},
         {"lin relu 1-D", MODEL_LIN, ACT_RELU, DATA_MIX1D, 64, 1, 2, 0, 2000, 40, 0.9, 0, 0.9, 0},
-        {"quad relu 1-D, SGD 16", MODEL_QUAD, ACT_RELU, DATA_MIX1D, 64, 1, 2, 16, 2000, 80, 0.5,
-         0, 0.9, 0},
-        {"quad linear 1-D, 1 eigenvalue", MODEL_QUAD, ACT_LINEAR, DATA_MIX1D, 32, 1, 1, 0, 1000,
-         60, 1.5, 0, 0.9, 0},
+        {"quad relu 1-D, SGD 16", MODEL_QUAD, ACT_RELU, DATA_MIX1D, 64, 1, 2, 16, 2000, 80, 0.5, 0,
+         0.9, 0},
+        {"quad linear 1-D, 1 eigenvalue", MODEL_QUAD, ACT_LINEAR, DATA_MIX1D, 32, 1, 1, 0, 1000, 60,
+         1.5, 0, 0.9, 0},
         {"quad tanh 1-D (full rank: dense)", MODEL_QUAD, ACT_TANH, DATA_MIX1D, 48, 1, 2, 0, 1000,
          60, 1.2, 0, 0, 0},
-        {"quad relu d = 2 (full rank: dense)", MODEL_QUAD, ACT_RELU, DATA_GAUSS, 24, 2, 2, 0,
-         800, 60, 1.5, 0, 0, 0},
-        {"quad relu 1-D, 3 of a rank-2 kernel", MODEL_QUAD, ACT_RELU, DATA_MIX1D, 32, 1, 3, 0,
-         800, 30, 1.5, 0, 0, 0},
+        {"quad relu d = 2 (full rank: dense)", MODEL_QUAD, ACT_RELU, DATA_GAUSS, 24, 2, 2, 0, 800,
+         60, 1.5, 0, 0, 0},
+        {"quad relu 1-D, 3 of a rank-2 kernel", MODEL_QUAD, ACT_RELU, DATA_MIX1D, 32, 1, 3, 0, 800,
+         30, 1.5, 0, 0, 0},
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
         check_eigs_every_step(&cases[c]);
@@ -230,7 +231,8 @@ static int ritz_case(int n, const double *Q, const double *K, const double *lam,
         for (int q = 0; q < 2; q++)
             for (int i = 0; i < n; i++)
                 for (int l = 0; l < n; l++)
-                    H[j * 2 + q] += Om[(size_t)j * n + i] * K[(size_t)i * n + l] * Om[(size_t)q * n + l];
+                    H[j * 2 + q] +=
+                        Om[(size_t)j * n + i] * K[(size_t)i * n + l] * Om[(size_t)q * n + l];
     H[1] = H[2] = 0.5 * (H[1] + H[2]);
     nqm_eigen *e = nqm_eigen_new(n, 2);
     int rc = nqm_eigen_ritz(e, Om, H, trace, got, vec, &bound);
@@ -364,8 +366,8 @@ static void check_gram(nqm_model_kind kind, nqm_activation act)
     worst = fmax(worst, wdiff / wmax);
     printf("gram vs rows, %-4s %-6s d = %d > n = %d: %d steps, max rel diff %.2e\n",
            nqm_model_name(kind), nqm_activation_name(act), D, N, STEPS, worst);
-    CHECK(worst < 1e-10, "gram mode %s/%s: %.3g", nqm_model_name(kind),
-          nqm_activation_name(act), worst);
+    CHECK(worst < 1e-10, "gram mode %s/%s: %.3g", nqm_model_name(kind), nqm_activation_name(act),
+          worst);
     nqm_model_free(gram);
     nqm_model_free(rows);
     nqm_data_free(&data);

@@ -30,8 +30,7 @@ static void check_rank_two(nqm_model_kind model)
         worst = fmax(worst, fabs(rec->lambda[2]) / top);
         nqm_session_step(s);
     }
-    printf("Prop. 1, %-4s: max lambda3/lambda1 over 40 steps %.2e\n", nqm_model_name(model),
-           worst);
+    printf("Prop. 1, %-4s: max lambda3/lambda1 over 40 steps %.2e\n", nqm_model_name(model), worst);
     CHECK(worst < 1e-10, "%s: lambda3/lambda1 = %.3g", nqm_model_name(model), worst);
     nqm_session_free(s);
     nqm_config_free(&cfg);
@@ -95,7 +94,8 @@ static void check_fig3(void)
     }
     double c1 = sum1 / SEEDS, c2 = sum2 / SEEDS;
     printf("Fig. 3: mean 2/lambda1(0) = %.3f, 2/lambda2(0) = %.3f over %d seeds "
-           "(paper 0.37, 0.39; expected 0.36, 0.43 +- 0.05)\n", c1, c2, SEEDS);
+           "(paper 0.37, 0.39; expected 0.36, 0.43 +- 0.05)\n",
+           c1, c2, SEEDS);
     CHECK(fabs(c1 - 0.36) < 0.05, "2/lambda1(0) = %.3f", c1);
     CHECK(fabs(c2 - 0.43) < 0.05, "2/lambda2(0) = %.3f", c2);
     CHECK(c1 < c2, "critical values out of order");

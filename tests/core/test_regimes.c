@@ -100,8 +100,9 @@ static void check_catapult_phases(unsigned long seed, long width)
     CHECK(ph->peak_loss > 100 * sum.final_loss, "peak %g vs final %g", ph->peak_loss,
           sum.final_loss);
     printf("catapult m=%ld seed %lu: T1..T4 = %ld %ld %ld %ld, peak %.3g at %ld, "
-           "lambda1 %.4f -> %.4f (2/eta %.4f)\n", width, seed, ph->T1, ph->T2, ph->T3, ph->T4,
-           ph->peak_loss, ph->peak_step, sum.lambda0[0], sum.lambda_final[0], 2 / sum.eta);
+           "lambda1 %.4f -> %.4f (2/eta %.4f)\n",
+           width, seed, ph->T1, ph->T2, ph->T3, ph->T4, ph->peak_loss, ph->peak_step,
+           sum.lambda0[0], sum.lambda_final[0], 2 / sum.eta);
     nqm_session_free(s);
     nqm_config_free(&cfg);
 }
@@ -135,8 +136,8 @@ static void check_two_directions(void)
               rec->lambda[0], 2 / between);
         CHECK(fabs(rec->lambda[1] - l2) < 0.005 * l2, "between: lambda2 moved %g -> %g", l2,
               rec->lambda[1]);
-        printf("Fig. 3 between (eta %.3f): lambda1 %.3f -> %.3f, lambda2 %.3f -> %.3f\n",
-               between, l1, rec->lambda[0], l2, rec->lambda[1]);
+        printf("Fig. 3 between (eta %.3f): lambda1 %.3f -> %.3f, lambda2 %.3f -> %.3f\n", between,
+               l1, rec->lambda[0], l2, rec->lambda[1]);
     }
     nqm_session_free(s);
     cfg.eta = above;
@@ -146,8 +147,8 @@ static void check_two_directions(void)
         CHECK(rec->lambda[0] < 2 / above && rec->lambda[1] < 2 / above,
               "above: lambdas %g %g not both below 2/eta %g", rec->lambda[0], rec->lambda[1],
               2 / above);
-        printf("Fig. 3 above   (eta %.3f): lambda1 %.3f -> %.3f, lambda2 %.3f -> %.3f\n", above,
-               l1, rec->lambda[0], l2, rec->lambda[1]);
+        printf("Fig. 3 above   (eta %.3f): lambda1 %.3f -> %.3f, lambda2 %.3f -> %.3f\n", above, l1,
+               rec->lambda[0], l2, rec->lambda[1]);
     }
     nqm_session_free(s);
     nqm_config_free(&cfg);
@@ -223,8 +224,8 @@ static void check_gqm_j3(void)
     nqm_run_summary sum;
     nqm_session_summarize(s, &sum);
     printf("gqm J.3: %d steps, max rel diff to the exact map %.2e, regime %s, "
-           "lambda %.4f -> %.4f, peak loss %.3g at %ld\n", steps, worst,
-           nqm_regime_name(sum.phases.regime), sum.lambda0[0], sum.lambda_final[0],
+           "lambda %.4f -> %.4f, peak loss %.3g at %ld\n",
+           steps, worst, nqm_regime_name(sum.phases.regime), sum.lambda0[0], sum.lambda_final[0],
            sum.phases.peak_loss, sum.phases.peak_step);
     CHECK(worst < 1e-9, "gqm map: max rel diff %.3g", worst);
     CHECK(sum.phases.regime == REGIME_CATAPULT, "J.3 at eta 2.8: %s",

@@ -13,8 +13,8 @@ static void check_defaults_and_limits(void)
     nqm_config_defaults(&cfg);
     CHECK(cfg.network == NETWORK_TWO_LAYER && cfg.depth == 3 && cfg.biases == 0 &&
               cfg.channels == 8 && cfg.kernel == 3 && cfg.readout == READOUT_AVERAGE,
-          "defaults: network %d depth %d biases %d channels %d kernel %d readout %d",
-          cfg.network, cfg.depth, cfg.biases, cfg.channels, cfg.kernel, cfg.readout);
+          "defaults: network %d depth %d biases %d channels %d kernel %d readout %d", cfg.network,
+          cfg.depth, cfg.biases, cfg.channels, cfg.kernel, cfg.readout);
     cfg.network = NETWORK_MLP;
     CHECK(nqm_config_check(&cfg, err, sizeof err) == 0, "mlp defaults refused: %s", err);
     cfg.depth = 5;

@@ -211,6 +211,7 @@ int main(void)
             cases++;
         }
     printf("%d networks x %d activations x (net, lin, quad, second order): worst rel diff "
-           "%.3g\n", cases, ACT_COUNT, worst_seen);
+           "%.3g\n",
+           cases, ACT_COUNT, worst_seen);
     return check_report("test_deep_gradients");
 }

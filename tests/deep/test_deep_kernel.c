@@ -152,10 +152,10 @@ static void check_explicit(const char *what, int n, const double *ev, int gain)
     for (int j = 0; j < K; j++)
         CHECK(fabs(lam[j] - ref[j]) <= 1e-10 * ref[0], "%s warm: lambda%d %.17g, LAPACK %.17g",
               what, j + 1, lam[j], ref[j]);
-    CHECK(gain ? warm < cold : warm <= cold, "%s: warm start took %d products, cold %d", what,
-          warm, cold);
-    printf("krylov %-18s n=%3d: moved matrix in %3d products cold, %3d warm\n", what, n,
-           cold, warm);
+    CHECK(gain ? warm < cold : warm <= cold, "%s: warm start took %d products, cold %d", what, warm,
+          cold);
+    printf("krylov %-18s n=%3d: moved matrix in %3d products cold, %3d warm\n", what, n, cold,
+           warm);
     nqm_krylov_free(kr);
     free(A);
     free(B);
@@ -198,8 +198,7 @@ static void check_assembly(nqm_model *model, const double *Kd, const char *label
             worst = fmax(worst, fabs(col[i] - Kd[(size_t)j * n + i]) / scale);
     }
     worst_assembly = fmax(worst_assembly, worst);
-    CHECK(worst < 1e-12, "%s: assembled kernel vs K e_j differs by %.3g of max K_ii", label,
-          worst);
+    CHECK(worst < 1e-12, "%s: assembled kernel vs K e_j differs by %.3g of max K_ii", label, worst);
     free(e);
     free(col);
 }
@@ -221,8 +220,8 @@ static void compare_now(nqm_model *model, const char *label, int step)
     for (int j = 0; j < k; j++) {
         double dv = fabs(lam[j] - ref[j]) / ref[0];
         worst_value = fmax(worst_value, dv);
-        CHECK(dv <= 1e-10, "%s step %d: lambda%d %.17g vs dense %.17g", label, step, j + 1,
-              lam[j], ref[j]);
+        CHECK(dv <= 1e-10, "%s step %d: lambda%d %.17g vs dense %.17g", label, step, j + 1, lam[j],
+              ref[j]);
         double gap = fmin(j > 0 ? ref[j - 1] - ref[j] : INFINITY,
                           j + 1 < k ? ref[j] - ref[j + 1] : INFINITY);
         if (gap > 1e-3 * ref[0]) {

@@ -51,7 +51,8 @@ static void trio_free(trio *t)
 static void errors_at(trio *tr, const double *v, double t, double *eq, double *el)
 {
     double *w = tr->net->ops->params(tr->net, &tr->p);
-    double *dl = tr->lin->ops->params(tr->lin, &tr->p), *dq = tr->quad->ops->params(tr->quad, &tr->p);
+    double *dl = tr->lin->ops->params(tr->lin, &tr->p),
+           *dq = tr->quad->ops->params(tr->quad, &tr->p);
     for (size_t j = 0; j < tr->p; j++) {
         w[j] = tr->w0[j] + t * v[j];
         dl[j] = dq[j] = t * v[j];
@@ -86,8 +87,7 @@ static void check_orders(nqm_config *cfg, int quadratic)
     errors_at(&tr, v, t, &eq1, &el1);
     errors_at(&tr, v, t / 2, &eq2, &el2);
     double r4 = el1 / el2;
-    CHECK(r4 > 3.8 && r4 < 4.2, "%s: |f - f_lin| shrinks %.3f x when t halves, want ~4", label,
-          r4);
+    CHECK(r4 > 3.8 && r4 < 4.2, "%s: |f - f_lin| shrinks %.3f x when t halves, want ~4", label, r4);
     worst4 = fmax(worst4, r4);
     best4 = fmin(best4, r4);
     if (quadratic) {
@@ -95,8 +95,8 @@ static void check_orders(nqm_config *cfg, int quadratic)
               label, eq1, eq2);
     } else {
         double r8 = eq1 / eq2;
-        CHECK(r8 > 7.6 && r8 < 8.4, "%s: |f - f_quad| shrinks %.3f x when t halves, want ~8",
-              label, r8);
+        CHECK(r8 > 7.6 && r8 < 8.4, "%s: |f - f_quad| shrinks %.3f x when t halves, want ~8", label,
+              r8);
         worst8 = fmax(worst8, r8);
         best8 = fmin(best8, r8);
     }
@@ -127,6 +127,7 @@ int main(void)
             cases++;
         }
     printf("%d networks: |f - f_lin| ratio %.3f..%.3f (want 4), |f - f_quad| ratio %.3f..%.3f "
-           "(want 8)\n", cases, best4, worst4, best8, worst8);
+           "(want 8)\n",
+           cases, best4, worst4, best8, worst8);
     return check_report("test_deep_orders");
 }

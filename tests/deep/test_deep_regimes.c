@@ -54,16 +54,16 @@ int main(void)
             for (int k = 0; k < 3; k++) {
                 one_example(&cfg, MODEL_QUAD, widths[w], seed, rel[k]);
                 nqm_regime got = run(&cfg, &sum);
-                CHECK(got == want[k], "quad m=%ld seed=%lu eta_rel=%.1f: %s, want %s",
-                      widths[w], seed, rel[k], nqm_regime_name(got), nqm_regime_name(want[k]));
+                CHECK(got == want[k], "quad m=%ld seed=%lu eta_rel=%.1f: %s, want %s", widths[w],
+                      seed, rel[k], nqm_regime_name(got), nqm_regime_name(want[k]));
                 if (want[k] == REGIME_CATAPULT) {
                     CHECK(sum.lambda_final[0] < 2 / sum.eta,
                           "m=%ld seed=%lu: lambda1 ends at %g, not below 2/eta = %g", widths[w],
                           seed, sum.lambda_final[0], 2 / sum.eta);
                     printf("three-layer quad m=%ld seed %lu, 1.5 eta_crit: peak loss %.3g at "
-                           "step %ld, lambda1 %.3f -> %.3f (2/eta %.3f)\n", widths[w], seed,
-                           sum.phases.peak_loss, sum.phases.peak_step, sum.lambda0[0],
-                           sum.lambda_final[0], 2 / sum.eta);
+                           "step %ld, lambda1 %.3f -> %.3f (2/eta %.3f)\n",
+                           widths[w], seed, sum.phases.peak_loss, sum.phases.peak_step,
+                           sum.lambda0[0], sum.lambda_final[0], 2 / sum.eta);
                 }
                 nqm_config_free(&cfg);
                 runs++;

@@ -73,7 +73,10 @@ static void compare(nqm_config *cfg, double eta_s)
 int main(void)
 {
     static const nqm_model_kind kinds[] = {MODEL_NET, MODEL_LIN, MODEL_QUAD};
-    static const struct { int n, d; long m; } shapes[] = {{5, 3, 7}, {6, 6, 150}, {3, 1, 80}};
+    static const struct {
+        int n, d;
+        long m;
+    } shapes[] = {{5, 3, 7}, {6, 6, 150}, {3, 1, 80}};
     int runs = 0;
     for (int s = 0; s < 3; s++)
         for (int k = 0; k < 3; k++)
@@ -86,7 +89,7 @@ int main(void)
                 nqm_config_free(&cfg);
                 runs++;
             }
-    printf("%d depth-2 runs of %d GD steps: mlp vs two-layer worst rel diff %.3g\n", runs,
-           STEPS, worst_seen);
+    printf("%d depth-2 runs of %d GD steps: mlp vs two-layer worst rel diff %.3g\n", runs, STEPS,
+           worst_seen);
     return check_report("test_deep_twolayer");
 }

@@ -29,7 +29,8 @@ static void test_braille_bits(void)
         nqm_canvas_dot(cv, 1, y, NQM_COLOR_DEFAULT);
         nqm_canvas_dot(cv, 2, y, NQM_COLOR_DEFAULT);
     }
-    VCHECK(nqm_canvas_cell(cv, 0, 0)->ch == 0x28FF, "full cell U+%04X", nqm_canvas_cell(cv, 0, 0)->ch);
+    VCHECK(nqm_canvas_cell(cv, 0, 0)->ch == 0x28FF, "full cell U+%04X",
+           nqm_canvas_cell(cv, 0, 0)->ch);
     VCHECK(nqm_canvas_cell(cv, 1, 0)->ch == 0x2847, "left column U+%04X",
            nqm_canvas_cell(cv, 1, 0)->ch);
     /* Dots outside the canvas are ignored. */
@@ -49,28 +50,28 @@ static void test_ascii_dots(void)
         int n;
         char want;
     } cases[] = {
-        {{{0, 0}, {1, 0}}, 2, '\''},                  /* top row: high */
-        {{{0, 1}, {1, 1}}, 2, '-'},                   /* middle, level */
-        {{{0, 2}, {1, 1}, {1, 2}}, 3, '-'},           /* middle, half a row up */
-        {{{0, 3}, {1, 3}}, 2, '_'},                   /* bottom row: low */
-        {{{0, 0}, {0, 1}, {0, 2}, {0, 3}}, 4, '|'},   /* a tall stroke */
-        {{{0, 3}, {1, 1}}, 2, '/'},                   /* rising */
-        {{{0, 0}, {1, 2}}, 2, '\\'},                  /* falling */
-        {{{0, 1}, {1, 2}}, 2, '\\'},                  /* falling a row */
-        {{{0, 1}, {0, 2}, {0, 3}, {1, 3}}, 4, '|'},   /* a tall stroke with a foot */
+        {{{0, 0}, {1, 0}}, 2, '\''},                /* top row: high */
+        {{{0, 1}, {1, 1}}, 2, '-'},                 /* middle, level */
+        {{{0, 2}, {1, 1}, {1, 2}}, 3, '-'},         /* middle, half a row up */
+        {{{0, 3}, {1, 3}}, 2, '_'},                 /* bottom row: low */
+        {{{0, 0}, {0, 1}, {0, 2}, {0, 3}}, 4, '|'}, /* a tall stroke */
+        {{{0, 3}, {1, 1}}, 2, '/'},                 /* rising */
+        {{{0, 0}, {1, 2}}, 2, '\\'},                /* falling */
+        {{{0, 1}, {1, 2}}, 2, '\\'},                /* falling a row */
+        {{{0, 1}, {0, 2}, {0, 3}, {1, 3}}, 4, '|'}, /* a tall stroke with a foot */
     };
     nqm_canvas *cv = nqm_canvas_new(1, 1, NQM_GLYPHS_ASCII);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         nqm_canvas_clear(cv);
         for (int k = 0; k < cases[i].n; k++)
             nqm_canvas_dot(cv, cases[i].dots[k][0], cases[i].dots[k][1], NQM_COLOR_DEFAULT);
-        VCHECK(nqm_canvas_cell(cv, 0, 0)->ch == (uint32_t)cases[i].want, "case %zu: '%c', want '%c'",
-               i, (char)nqm_canvas_cell(cv, 0, 0)->ch, cases[i].want);
+        VCHECK(nqm_canvas_cell(cv, 0, 0)->ch == (uint32_t)cases[i].want,
+               "case %zu: '%c', want '%c'", i, (char)nqm_canvas_cell(cv, 0, 0)->ch, cases[i].want);
     }
     /* Switching glyph sets re-renders dot cells both ways. */
     nqm_canvas_set_glyphs(cv, NQM_GLYPHS_UNICODE);
-    VCHECK(nqm_canvas_cell(cv, 0, 0)->ch == 0x2800u + 0x02 + 0x04 + 0x40 + 0x80, "back to braille: U+%04X",
-           nqm_canvas_cell(cv, 0, 0)->ch);
+    VCHECK(nqm_canvas_cell(cv, 0, 0)->ch == 0x2800u + 0x02 + 0x04 + 0x40 + 0x80,
+           "back to braille: U+%04X", nqm_canvas_cell(cv, 0, 0)->ch);
     /* Every braille pattern has a printable ASCII twin. */
     for (uint32_t b = 0; b < 256; b++) {
         const char *t = nqm_ascii_twin(0x2800 + b);
@@ -155,8 +156,8 @@ static void test_clip(void)
     nqm_canvas_put(cv, 9, 4, 'z', NQM_COLOR_DEFAULT);
     VCHECK(nqm_canvas_cell(cv, 9, 4)->ch == 'z', "unclip");
     VCHECK(nqm_canvas_cell(cv, 10, 0) == NULL && nqm_canvas_row(cv, 5) == NULL, "outside");
-    VCHECK(nqm_canvas_resize(cv, 3, 2) == 0 && nqm_canvas_width(cv) == 3
-               && nqm_canvas_cell(cv, 2, 1)->ch == ' ',
+    VCHECK(nqm_canvas_resize(cv, 3, 2) == 0 && nqm_canvas_width(cv) == 3 &&
+               nqm_canvas_cell(cv, 2, 1)->ch == ' ',
            "resize");
     VCHECK(nqm_canvas_resize(cv, 0, 0) == 0 && nqm_canvas_row(cv, 0) == NULL, "empty canvas");
     nqm_canvas_free(cv);
@@ -190,8 +191,9 @@ static void test_polyline(void)
             continue;
         }
         int y = ys[i] < 0 ? 0 : ys[i] > 31 ? 31 : (int)lround(ys[i]);
-        int prev = i > 0 && !isnan(ys[i - 1]) ? (ys[i - 1] < 0 ? 0 : ys[i - 1] > 31 ? 31
-                                                   : (int)lround(ys[i - 1]))
+        int prev = i > 0 && !isnan(ys[i - 1]) ? (ys[i - 1] < 0    ? 0
+                                                 : ys[i - 1] > 31 ? 31
+                                                                  : (int)lround(ys[i - 1]))
                                               : y;
         int lo = y < prev ? y : prev, hi = y < prev ? prev : y;
         unsigned want = 0;

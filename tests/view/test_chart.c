@@ -19,8 +19,9 @@ static nqm_history *history_of(long steps, long capacity, double (*f)(long, long
     nqm_series_kind kinds[2] = {NQM_SERIES_VALUE, NQM_SERIES_LABEL};
     nqm_history *h = nqm_history_new(2, kinds, capacity);
     for (long t = 0; h && t < steps; t++) {
-        double v[2] = {f(t, param), t < steps / 3 ? PHASE_INCREASING
-                                     : t < steps / 2 ? PHASE_PEAK : PHASE_DECREASING};
+        double v[2] = {f(t, param), t < steps / 3   ? PHASE_INCREASING
+                                    : t < steps / 2 ? PHASE_PEAK
+                                                    : PHASE_DECREASING};
         nqm_history_push(h, t, v);
     }
     return h;
@@ -31,7 +32,10 @@ static double spike(long t, long at) { return t == at ? 1000.0 : 1.0 + 0.01 * si
 static double dip(long t, long at) { return t == at ? -1000.0 : 1.0 + 0.01 * sin((double)t); }
 static double decay(long t, long scale) { return pow(10.0, (double)scale - 0.1 * (double)t); }
 static double constant(long t, long value) { return (double)value + 0 * (double)t; }
-static double with_gap(long t, long n) { return t >= n * 2 / 5 && t < n * 3 / 5 ? NAN : cos(0.1 * (double)t); }
+static double with_gap(long t, long n)
+{
+    return t >= n * 2 / 5 && t < n * 3 / 5 ? NAN : cos(0.1 * (double)t);
+}
 static double diverging(long t, long n) { return t == n - 1 ? INFINITY : exp(0.2 * (double)t); }
 static double touching_zero(long t, long n) { return t % 10 == 0 ? 0.0 : 1.0 + (double)(t % n); }
 
@@ -71,7 +75,8 @@ static void test_stays_inside(void)
         nqm_chart_spec s;
         nqm_chart_spec_init(&s, "a rather long title λ1(t) that will not fit");
         s.log_y = variant % 2;
-        nqm_chart_add_series(&s, variant < 4 ? h : empty, 0, NQM_COLOR_SERIES1, NQM_LINE_SOLID, "f");
+        nqm_chart_add_series(&s, variant < 4 ? h : empty, 0, NQM_COLOR_SERIES1, NQM_LINE_SOLID,
+                             "f");
         nqm_chart_add_series(&s, g, 0, NQM_COLOR_SERIES2, NQM_LINE_DASHED, "f_quad");
         nqm_chart_add_threshold(&s, 2, "2/η", NQM_COLOR_THRESHOLD2, 1);
         nqm_chart_add_threshold(&s, 1e9, "4/η", NQM_COLOR_THRESHOLD4, 0);
@@ -84,7 +89,10 @@ static void test_stays_inside(void)
         for (int w = 0; w <= 34; w++)
             for (int hh = 0; hh <= 14; hh++)
                 for (int pos = 0; pos < 3; pos++) {
-                    nqm_rect r = {pos == 0 ? 3 : pos == 1 ? -4 : 50 - w + 5, pos == 1 ? -2 : 4, w, hh};
+                    nqm_rect r = {pos == 0   ? 3
+                                  : pos == 1 ? -4
+                                             : 50 - w + 5,
+                                  pos == 1 ? -2 : 4, w, hh};
                     nqm_canvas_clear(cv);
                     nqm_canvas_fill(cv, (nqm_rect){0, 0, 50, 22}, SENTINEL, NQM_COLOR_WARNING);
                     nqm_rect clip = {1, 1, 48, 20};
@@ -95,8 +103,8 @@ static void test_stays_inside(void)
                            "clip not restored");
                     for (int y = 0; y < 22; y++)
                         for (int x = 0; x < 50; x++) {
-                            int in = x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h
-                                  && x >= 1 && x < 49 && y >= 1 && y < 21;
+                            int in = x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h &&
+                                     x >= 1 && x < 49 && y >= 1 && y < 21;
                             const nqm_cell *c = nqm_canvas_cell(cv, x, y);
                             if (!in && (c->ch != SENTINEL || c->color != NQM_COLOR_WARNING)) {
                                 VCHECK(0, "variant %d rect (%d,%d %dx%d): cell (%d,%d) written",
@@ -141,8 +149,9 @@ static void test_spike_visible(void)
                     hits++;
                     near += abs(x - want) <= 1;
                 }
-            VCHECK(near >= 1 && hits <= 3, "kind %d spike at %ld: %d cells at the edge, %d near column %d",
-                   kind, at, hits, near, want);
+            VCHECK(near >= 1 && hits <= 3,
+                   "kind %d spike at %ld: %d cells at the edge, %d near column %d", kind, at, hits,
+                   near, want);
             VCHECK(info.t_first == 0 && info.t_last == steps - 1, "time axis [%ld, %ld]",
                    info.t_first, info.t_last);
             nqm_history_free(h);
@@ -170,14 +179,14 @@ static void check_tick_rows(const nqm_chart_info *info, const char *what)
         double lo = info->log_y ? log10(info->y_lo) : info->y_lo;
         double hi = info->log_y ? log10(info->y_hi) : info->y_hi;
         double v = info->log_y ? log10(info->ytick[i]) : info->ytick[i];
-        double pos = (hi - v) / (hi - lo) * info->plot.h;   /* rows from the top */
+        double pos = (hi - v) / (hi - lo) * info->plot.h; /* rows from the top */
         int row = info->ytick_row[i] - info->plot.y;
         VCHECK(v >= lo - 1e-9 && v <= hi + 1e-9, "%s: tick %g outside [%g, %g]", what,
                info->ytick[i], info->y_lo, info->y_hi);
         VCHECK(row >= 0 && row < info->plot.h && pos >= row - 1 && pos <= row + 2,
                "%s: tick %g on row %d, position %g", what, info->ytick[i], row, pos);
-        VCHECK(i == 0 || (info->ytick[i] > info->ytick[i - 1]
-                          && info->ytick_row[i] < info->ytick_row[i - 1]),
+        VCHECK(i == 0 || (info->ytick[i] > info->ytick[i - 1] &&
+                          info->ytick_row[i] < info->ytick_row[i - 1]),
                "%s: ticks %d, %d out of order or crowded", what, i - 1, i);
     }
 }
@@ -197,17 +206,18 @@ static void test_log_ticks(void)
                 nqm_canvas_clear(cv);
                 nqm_chart_draw(cv, (nqm_rect){0, 0, 60, height}, &s, &info);
                 char what[128];
-                snprintf(what, sizeof what, "log scale %ld steps %ld height %d", scale, steps, height);
+                snprintf(what, sizeof what, "log scale %ld steps %ld height %d", scale, steps,
+                         height);
                 VCHECK(info.nyticks >= 2, "%s: %d ticks", what, info.nyticks);
                 /* The axis spans the data, or 20 decades below its top. */
                 double top = pow(10.0, (double)scale), bottom = decay(steps - 1, scale);
                 double floor = fmax(bottom, info.y_hi * 1e-20);
-                VCHECK(info.y_lo <= floor * (1 + 1e-12) && info.y_hi >= top * (1 - 1e-12)
-                           && info.y_hi <= top * 10 * (1 + 1e-12),
+                VCHECK(info.y_lo <= floor * (1 + 1e-12) && info.y_hi >= top * (1 - 1e-12) &&
+                           info.y_hi <= top * 10 * (1 + 1e-12),
                        "%s: range [%g, %g] for data [%g, %g]", what, info.y_lo, info.y_hi, bottom,
                        top);
-                VCHECK(info.clamped == (bottom < info.y_lo), "%s: clamped %d, data down to %g", what,
-                       info.clamped, bottom);
+                VCHECK(info.clamped == (bottom < info.y_lo), "%s: clamped %d, data down to %g",
+                       what, info.clamped, bottom);
                 for (int i = 0; i < info.nyticks; i++) {
                     double e = log10(info.ytick[i]);
                     VCHECK(fabs(e - round(e)) < 1e-12, "%s: tick %g is no power of ten", what,
@@ -254,8 +264,8 @@ static void test_linear_ticks(void)
             for (int i = 0; i < info.nyticks; i++) {
                 VCHECK(i == 0 || fabs(info.ytick[i] - info.ytick[i - 1] - step) < 1e-9 * step,
                        "%s: uneven ticks", what);
-                VCHECK(fabs(remainder(info.ytick[i], step)) < 1e-9 * step, "%s: tick %g off the grid",
-                       what, info.ytick[i]);
+                VCHECK(fabs(remainder(info.ytick[i], step)) < 1e-9 * step,
+                       "%s: tick %g off the grid", what, info.ytick[i]);
                 double parsed = label_value(cv, &info, i);
                 VCHECK(fabs(parsed - info.ytick[i]) <= 1e-6 * step, "%s: label %g for tick %g",
                        what, parsed, info.ytick[i]);
@@ -287,12 +297,13 @@ static void test_step_ticks(void)
             char *end;
             double v = strtod(text, &end);
             v *= *end == 'k' ? 1e3 : *end == 'M' ? 1e6 : 1;
-            VCHECK(fabs(v - (double)info.xtick[i]) < 1e-9 * (1 + v), "%ld steps: label \"%s\" for step %ld",
-                   lengths[k], text, info.xtick[i]);
+            VCHECK(fabs(v - (double)info.xtick[i]) < 1e-9 * (1 + v),
+                   "%ld steps: label \"%s\" for step %ld", lengths[k], text, info.xtick[i]);
             double frac = lengths[k] > 1 ? (double)info.xtick[i] / (double)(lengths[k] - 1) : 0;
             double want = info.plot.x + frac * info.plot.w;
-            VCHECK(fabs(info.xtick_col[i] - want) <= 1.5, "%ld steps: step %ld at column %d, want ~%g",
-                   lengths[k], info.xtick[i], info.xtick_col[i], want);
+            VCHECK(fabs(info.xtick_col[i] - want) <= 1.5,
+                   "%ld steps: step %ld at column %d, want ~%g", lengths[k], info.xtick[i],
+                   info.xtick_col[i], want);
             VCHECK(i == 0 || info.xtick_col[i] > info.xtick_col[i - 1] + 1, "crowded step labels");
         }
         nqm_history_free(h);
@@ -327,11 +338,13 @@ static void test_thresholds(void)
             }
             VCHECK(found >= 0 && pos >= found - 1 && pos <= found + 2,
                    "ascii %d: label %s on plot row %d, value at %g", ascii, labels[k], found, pos);
-            const nqm_cell *c = nqm_canvas_cell(cv, info.plot.x, info.plot.y + (found >= 0 ? found : 0));
-            VCHECK(c->color == (k ? NQM_COLOR_THRESHOLD4 : NQM_COLOR_THRESHOLD2),
-                   "line colour %d", c->color);
+            const nqm_cell *c =
+                nqm_canvas_cell(cv, info.plot.x, info.plot.y + (found >= 0 ? found : 0));
+            VCHECK(c->color == (k ? NQM_COLOR_THRESHOLD4 : NQM_COLOR_THRESHOLD2), "line colour %d",
+                   c->color);
         }
-        VCHECK(info.y_lo <= 0.5 && info.y_hi >= 1.7, "fitted thresholds: [%g, %g]", info.y_lo, info.y_hi);
+        VCHECK(info.y_lo <= 0.5 && info.y_hi >= 1.7, "fitted thresholds: [%g, %g]", info.y_lo,
+               info.y_hi);
         nqm_canvas_free(cv);
     }
     nqm_history_free(h);
@@ -366,8 +379,8 @@ static void test_gaps_and_overflow(void)
         nqm_chart_add_series(&s, inf, 0, NQM_COLOR_SERIES1, NQM_LINE_SOLID, NULL);
         nqm_chart_draw(cv, (nqm_rect){0, 0, 120, 12}, &s, &info);
         const nqm_cell *last = nqm_canvas_cell(cv, info.plot.x + info.plot.w - 1, info.plot.y);
-        VCHECK(info.overflow && last->ch == (ascii ? '^' : 0x221E), "ascii %d: overflow marker U+%04X",
-               ascii, last->ch);
+        VCHECK(info.overflow && last->ch == (ascii ? '^' : 0x221E),
+               "ascii %d: overflow marker U+%04X", ascii, last->ch);
         VCHECK(info.y_hi >= exp(0.2 * 28) && info.y_hi < 1e20, "finite range [%g, %g]", info.y_lo,
                info.y_hi);
         nqm_canvas_free(cv);
@@ -397,7 +410,7 @@ static void test_fixed_range(void)
         int arrows = 0, wrong = 0;
         for (int x = info.plot.x; x < info.plot.x + info.plot.w; x++) {
             double t = (x - info.plot.x + 0.5) / info.plot.w * 99;
-            double v = 10 * sin(0.05 * t);   /* the wave near this column */
+            double v = 10 * sin(0.05 * t); /* the wave near this column */
             const nqm_cell *top = nqm_canvas_cell(cv, x, info.plot.y);
             int arrow = top->ch == (ascii ? '^' : 0x2191u) && top->color == NQM_COLOR_SERIES2;
             arrows += arrow;
@@ -406,7 +419,8 @@ static void test_fixed_range(void)
             if (v < 0.5 && arrow)
                 wrong++;
         }
-        VCHECK(arrows > 10 && wrong == 0, "ascii %d: %d arrows, %d misplaced", ascii, arrows, wrong);
+        VCHECK(arrows > 10 && wrong == 0, "ascii %d: %d arrows, %d misplaced", ascii, arrows,
+               wrong);
         nqm_canvas_free(cv);
     }
     nqm_history_free(h);
@@ -425,7 +439,8 @@ static void test_log_nonpositive(void)
     nqm_chart_info info;
     nqm_chart_draw(cv, (nqm_rect){0, 0, 120, 12}, &s, &info);
     VCHECK(info.clamped, "zeros not flagged");
-    VCHECK(info.y_lo <= 1 && info.y_lo > 0 && info.y_hi >= 7, "range [%g, %g]", info.y_lo, info.y_hi);
+    VCHECK(info.y_lo <= 1 && info.y_lo > 0 && info.y_hi >= 7, "range [%g, %g]", info.y_lo,
+           info.y_hi);
     int floor_row = info.plot.y + info.plot.h - 1;
     for (long t = 0; t < 100; t += 10) {
         int x = info.plot.x + (int)((double)t / 99 * (info.plot.w - 0.5));
@@ -527,8 +542,8 @@ static void test_compare(void)
  * rectangle, its range finite and its ticks ordered. */
 static void test_extremes(void)
 {
-    static const double values[] = {DBL_MAX, -DBL_MAX, 1e308, 4.9e-324, -4.9e-324, 1e-320, 0,
-                                    1, 1 + 1e-15, 1234.5678, NAN, INFINITY, -INFINITY};
+    static const double values[] = {DBL_MAX, -DBL_MAX,  1e308,     4.9e-324, -4.9e-324, 1e-320,   0,
+                                    1,       1 + 1e-15, 1234.5678, NAN,      INFINITY,  -INFINITY};
     const int nv = sizeof values / sizeof values[0];
     nqm_canvas *cv = nqm_canvas_new(44, 16, NQM_GLYPHS_UNICODE);
     for (int a = 0; a < nv; a++)
@@ -551,7 +566,8 @@ static void test_extremes(void)
                        "values %g, %g log %d: range [%g, %g]", values[a], values[b], log_y,
                        info.y_lo, info.y_hi);
                 for (int i = 1; i < info.nyticks; i++)
-                    VCHECK(info.ytick[i] > info.ytick[i - 1] && info.ytick_row[i] < info.ytick_row[i - 1],
+                    VCHECK(info.ytick[i] > info.ytick[i - 1] &&
+                               info.ytick_row[i] < info.ytick_row[i - 1],
                            "values %g, %g log %d: ticks out of order", values[a], values[b], log_y);
                 int outside = 0;
                 for (int y = 0; y < 16; y++)
@@ -571,9 +587,10 @@ static void test_formats(void)
     struct {
         double v, step;
         const char *want;
-    } ticks[] = {{0, 1, "0"},         {1e-17, 0.1, "0"},    {0.5, 0.1, "0.5"}, {-40, 20, "-40"},
-                 {0.05, 0.01, "0.05"}, {2e5, 1e5, "2e5"},   {1.5e6, 5e5, "1.5e6"},
-                 {3e-6, 1e-6, "3e-6"}, {-2.5e-7, 5e-8, "-2.5e-7"}, {12, 2, "12"}};
+    } ticks[] = {{0, 1, "0"},           {1e-17, 0.1, "0"},    {0.5, 0.1, "0.5"},
+                 {-40, 20, "-40"},      {0.05, 0.01, "0.05"}, {2e5, 1e5, "2e5"},
+                 {1.5e6, 5e5, "1.5e6"}, {3e-6, 1e-6, "3e-6"}, {-2.5e-7, 5e-8, "-2.5e-7"},
+                 {12, 2, "12"}};
     for (size_t i = 0; i < sizeof ticks / sizeof ticks[0]; i++) {
         nqm_chart_format_tick(ticks[i].v, ticks[i].step, buf, sizeof buf);
         VCHECK(!strcmp(buf, ticks[i].want), "tick %g step %g: \"%s\", want \"%s\"", ticks[i].v,
@@ -582,8 +599,8 @@ static void test_formats(void)
     struct {
         long v;
         const char *want;
-    } steps[] = {{0, "0"}, {950, "950"}, {1000, "1k"}, {1500, "1.5k"}, {20000, "20k"},
-                 {3000000, "3M"}, {2500000000L, "2.5G"}};
+    } steps[] = {{0, "0"},       {950, "950"},    {1000, "1k"},         {1500, "1.5k"},
+                 {20000, "20k"}, {3000000, "3M"}, {2500000000L, "2.5G"}};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         nqm_chart_format_steps(steps[i].v, buf, sizeof buf);
         VCHECK(!strcmp(buf, steps[i].want), "steps %ld: \"%s\", want \"%s\"", steps[i].v, buf,

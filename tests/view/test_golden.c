@@ -15,7 +15,7 @@
 
 enum { S_LOSS, S_G, S_L1, S_L2, S_PHASE, NSERIES };
 
-static const double ETA = 1.0;   /* thresholds at 2 and 4 */
+static const double ETA = 1.0; /* thresholds at 2 and 4 */
 
 /* Step t of a catapult-shaped run over n steps: the loss climbs four
  * decades and falls, lambda1 falls from 2.6 to below 2/eta = 2. */
@@ -97,7 +97,9 @@ static int scene_gaps(nqm_canvas *cv)
 {
     nqm_history *h = nqm_history_new(1, NULL, 64);
     for (long t = 0; h && t < 50; t++) {
-        double v = t >= 18 && t < 26 ? NAN : t == 49 ? INFINITY : 3 * sin(0.3 * (double)t) + 0.1 * (double)t;
+        double v = t >= 18 && t < 26 ? NAN
+                   : t == 49         ? INFINITY
+                                     : 3 * sin(0.3 * (double)t) + 0.1 * (double)t;
         nqm_history_push(h, t, &v);
     }
     nqm_chart_spec s;
@@ -154,8 +156,8 @@ static int scene_tiny(nqm_canvas *cv)
 {
     const long n = 300;
     nqm_history *h = catapult_history(n, 64);
-    static const nqm_rect rects[] = {{0, 0, 6, 3}, {7, 0, 10, 4}, {18, 0, 14, 5}, {33, 0, 20, 6},
-                                     {0, 6, 24, 7}, {25, 6, 28, 8}};
+    static const nqm_rect rects[] = {{0, 0, 6, 3},   {7, 0, 10, 4}, {18, 0, 14, 5},
+                                     {33, 0, 20, 6}, {0, 6, 24, 7}, {25, 6, 28, 8}};
     int rc = 0;
     for (size_t i = 0; i < sizeof rects / sizeof rects[0] && rc == 0; i++) {
         nqm_chart_spec s;
@@ -174,7 +176,8 @@ static int scene_screen(nqm_canvas *cv)
     nqm_history *h = catapult_history(n, 4096);
     nqm_layout l;
     nqm_layout_compute(nqm_canvas_width(cv), nqm_canvas_height(cv), &l);
-    nqm_canvas_text(cv, 0, 0, "nqmtop  catapult-1d  quad·relu  m=1000  ½Σ loss  η=1", NQM_COLOR_STATUS);
+    nqm_canvas_text(cv, 0, 0, "nqmtop  catapult-1d  quad·relu  m=1000  ½Σ loss  η=1",
+                    NQM_COLOR_STATUS);
     nqm_canvas_text(cv, 0, 1, "step 899", NQM_COLOR_STATUS);
     nqm_canvas_text(cv, 0, l.keys.y, " space pause  +/- η  ? help  q quit", NQM_COLOR_STATUS);
     nqm_chart_spec s[4];
@@ -303,8 +306,8 @@ static int check_scene(const scene *sc, const char *dir, int write)
             if (line < 0)
                 fprintf(stderr, "%s: cannot read the golden frame\n", path);
             else
-                fprintf(stderr, "%s:%d: frame differs from the golden one; drawn:\n%s", path,
-                        line, got);
+                fprintf(stderr, "%s:%d: frame differs from the golden one; drawn:\n%s", path, line,
+                        got);
         }
         free(want);
     }

@@ -12,8 +12,7 @@
 #include "vcheck.h"
 
 /* min / max of the finite raw[a..b], NaN when none; bits of non-finite ones. */
-static void brute_envelope(const double *raw, long a, long b, double *lo, double *hi,
-                           unsigned *bad)
+static void brute_envelope(const double *raw, long a, long b, double *lo, double *hi, unsigned *bad)
 {
     *lo = *hi = NAN;
     *bad = 0;
@@ -32,10 +31,7 @@ static void brute_envelope(const double *raw, long a, long b, double *lo, double
     }
 }
 
-static int same_double(double a, double b)
-{
-    return (isnan(a) && isnan(b)) || a == b;
-}
+static int same_double(double a, double b) { return (isnan(a) && isnan(b)) || a == b; }
 
 /* Noise with occasional spikes, NaNs and infinities. */
 static double noisy_value(unsigned long long *rng, long t)
@@ -60,10 +56,10 @@ static void check_buckets_contiguous(const nqm_history *h, long first, long last
         VCHECK(nqm_history_bucket(h, i, 0, &e) == 0, "bucket %ld", i);
         VCHECK(e.t0 == prev_t1 + 1, "bucket %ld starts at %ld after %ld", i, e.t0, prev_t1);
         VCHECK(e.t1 >= e.t0, "bucket %ld: [%ld, %ld]", i, e.t0, e.t1);
-        VCHECK(e.count == e.t1 - e.t0 + 1, "bucket %ld: %ld steps in [%ld, %ld]", i, e.count,
-               e.t0, e.t1);
-        VCHECK(i == n - 1 || e.count == nqm_history_span(h), "bucket %ld: %ld steps, span %ld",
-               i, e.count, nqm_history_span(h));
+        VCHECK(e.count == e.t1 - e.t0 + 1, "bucket %ld: %ld steps in [%ld, %ld]", i, e.count, e.t0,
+               e.t1);
+        VCHECK(i == n - 1 || e.count == nqm_history_span(h), "bucket %ld: %ld steps, span %ld", i,
+               e.count, nqm_history_span(h));
         prev_t1 = e.t1;
         total += e.count;
     }
@@ -93,13 +89,13 @@ static void check_against_raw(const nqm_history *h, const double *raw, long step
         double lo, hi;
         unsigned bad;
         long nb = nqm_history_envelope(h, 0, a, b, &e);
-        VCHECK(nb >= 1 && e.t0 <= a && e.t1 >= b, "range [%ld, %ld] covered by [%ld, %ld]", a,
-               b, e.t0, e.t1);
+        VCHECK(nb >= 1 && e.t0 <= a && e.t1 >= b, "range [%ld, %ld] covered by [%ld, %ld]", a, b,
+               e.t0, e.t1);
         brute_envelope(raw, e.t0, e.t1, &lo, &hi, &bad);
-        VCHECK(same_double(e.min, lo) && same_double(e.max, hi) && e.nonfinite == bad
-                   && e.count == e.t1 - e.t0 + 1 && same_double(e.last, raw[e.t1]),
-               "range [%ld, %ld] as [%ld, %ld]: (%g, %g, %u) vs raw (%g, %g, %u)", a, b, e.t0,
-               e.t1, e.min, e.max, e.nonfinite, lo, hi, bad);
+        VCHECK(same_double(e.min, lo) && same_double(e.max, hi) && e.nonfinite == bad &&
+                   e.count == e.t1 - e.t0 + 1 && same_double(e.last, raw[e.t1]),
+               "range [%ld, %ld] as [%ld, %ld]: (%g, %g, %u) vs raw (%g, %g, %u)", a, b, e.t0, e.t1,
+               e.min, e.max, e.nonfinite, lo, hi, bad);
     }
 }
 

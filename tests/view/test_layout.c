@@ -15,10 +15,7 @@ static int overlap(nqm_rect a, nqm_rect b)
     return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
 
-static long area(nqm_rect r)
-{
-    return (long)r.w * r.h;
-}
+static long area(nqm_rect r) { return (long)r.w * r.h; }
 
 static void check_size(int cols, int rows)
 {
@@ -38,8 +35,8 @@ static void check_size(int cols, int rows)
            l.ncharts);
     VCHECK(l.ncharts == l.grid_cols * l.grid_rows, "%dx%d: grid %dx%d for %d charts", cols, rows,
            l.grid_cols, l.grid_rows, l.ncharts);
-    VCHECK(inside(l.status, cols, rows) && l.status.y == 0 && l.status.h == NQM_LAYOUT_STATUS_ROWS
-               && l.status.w == cols,
+    VCHECK(inside(l.status, cols, rows) && l.status.y == 0 &&
+               l.status.h == NQM_LAYOUT_STATUS_ROWS && l.status.w == cols,
            "%dx%d: status rect", cols, rows);
     VCHECK(inside(l.keys, cols, rows) && l.keys.y == rows - 1 && l.keys.h == 1 && l.keys.w == cols,
            "%dx%d: keys rect", cols, rows);
@@ -84,8 +81,8 @@ int main(void)
     }
     nqm_layout l;
     nqm_layout_compute(80, 24, &l);
-    VCHECK(l.ncharts == 4 && l.grid_cols == 2 && l.grid_rows == 2, "80x24: %dx%d grid",
-           l.grid_cols, l.grid_rows);
+    VCHECK(l.ncharts == 4 && l.grid_cols == 2 && l.grid_rows == 2, "80x24: %dx%d grid", l.grid_cols,
+           l.grid_rows);
     nqm_layout_compute(60, 100, &l);
     VCHECK(l.ncharts == 4 && l.grid_cols == 1, "60x100 (narrow): %dx%d grid", l.grid_cols,
            l.grid_rows);

@@ -7,14 +7,14 @@
 
 static int vcheck_failures;
 
-#define VCHECK(cond, ...)                                                                     \
-    do {                                                                                      \
-        if (!(cond)) {                                                                        \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);          \
-            fprintf(stderr, __VA_ARGS__);                                                     \
-            fputc('\n', stderr);                                                              \
-            vcheck_failures++;                                                                \
-        }                                                                                     \
+#define VCHECK(cond, ...)                                                                          \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);               \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+            vcheck_failures++;                                                                     \
+        }                                                                                          \
     } while (0)
 
 static inline int vcheck_report(const char *name)
