@@ -772,7 +772,7 @@ int nqm_demo_load(const char *name_or_path, nqm_demo *demo, char *err, size_t er
     size_t len;
     memset(demo, 0, sizeof *demo);
     if (nqm_demo_find(name_or_path, path, sizeof path, err, errlen) != 0 ||
-        nqm_text_read(path, "demo", &text, &len, err, errlen) != 0)
+        nqm_text_read(path, "demo", NQM_TEXT_MAX_FILE, &text, &len, err, errlen) != 0)
         return -1;
     int rc = nqm_demo_parse(path, text, len, demo, err, errlen);
     free(text);

@@ -354,7 +354,7 @@ int nqm_recording_load(const char *path, nqm_recording *rec, char *err, size_t e
     char *text;
     size_t len = 0;
     memset(rec, 0, sizeof *rec);
-    if (nqm_text_read(path, "recording", &text, &len, err, errlen) != 0)
+    if (nqm_text_read(path, "recording", NQM_TEXT_MAX_FILE, &text, &len, err, errlen) != 0)
         return -1;
     int rc = nqm_recording_parse(path, text, len, rec, err, errlen);
     free(text);

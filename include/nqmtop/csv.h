@@ -7,6 +7,7 @@
 
 enum {
     NQM_CSV_MAX_LINE = 1 << 20, /* bytes per line */
+    NQM_CSV_MAX_FILE = 1 << 30, /* bytes per file */
     NQM_CSV_MAX_COLS = 100000,
     NQM_CSV_MAX_ROWS = 1000000
 };

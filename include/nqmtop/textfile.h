@@ -1,7 +1,7 @@
-/* textfile.h: reading the small line-oriented text files nqmtop takes as
- * input besides presets (demo scripts, session recordings): the whole
- * file at once, then one checked line at a time. Errors read
- * "FILE:LINE: what is wrong", as the preset parser's do. No terminal. */
+/* textfile.h: the text files nqmtop reads (presets, the settings file,
+ * CSV tables, demo scripts, recordings): the whole file at once, checks
+ * that a line holds only printable UTF-8, and one checked line at a time.
+ * Errors read "FILE:LINE: what is wrong", as the preset parser's do. */
 #ifndef NQMTOP_TEXTFILE_H
 #define NQMTOP_TEXTFILE_H
 
@@ -9,14 +9,30 @@
 
 enum {
     NQM_TEXT_MAX_LINE = 4096,       /* bytes per line, newline excluded */
-    NQM_TEXT_MAX_FILE = 1024 * 1024 /* bytes per file */
+    NQM_TEXT_MAX_FILE = 1024 * 1024 /* bytes per demo script or recording */
 };
 
-/* Read a whole file (at most NQM_TEXT_MAX_FILE bytes) into a buffer to
- * free() with a NUL after the last byte. 0, or -1 with err set; what
- * names the kind of file in messages ("demo", "recording"). */
-int nqm_text_read(const char *path, const char *what, char **out, size_t *len, char *err,
-                  size_t errlen);
+/* Read a whole file of at most max_bytes into a buffer to free() with a
+ * NUL after the last byte. 0, or -1 with err set; what names the kind of
+ * file in messages ("preset", "demo"). On failure errno is as open(2)
+ * left it when the file could not be opened, else 0. */
+int nqm_text_read(const char *path, const char *what, size_t max_bytes, char **out, size_t *len,
+                  char *err, size_t errlen);
+
+/* Offset of the first byte of s[0..len) that breaks UTF-8, or len.
+ * Over-long forms, surrogates and code points above U+10FFFF break it. */
+size_t nqm_utf8_invalid_at(const char *s, size_t len);
+
+/* Length of the longest prefix of the string s, at most max bytes, that
+ * ends on a character boundary. */
+size_t nqm_utf8_prefix(const char *s, size_t max);
+
+/* 1-based byte offset of the first thing in the line s[0..len) that a
+ * text file may not hold (a NUL byte, invalid UTF-8, a control character
+ * other than tab, C1 controls included), with what it is in msg; 0 when
+ * the line is clean. A control character on screen could drive the
+ * terminal, and one in a value would not survive being written back. */
+size_t nqm_text_line_fault(const char *s, size_t len, char *msg, size_t msglen);
 
 /* Walks the lines of text[0..len). */
 typedef struct {
@@ -28,8 +44,8 @@ typedef struct {
 
 void nqm_lines_init(nqm_lines *it, const char *label, const char *text, size_t len);
 /* The next line into out (NQM_TEXT_MAX_LINE + 1 bytes), without its
- * newline and CR. 1: a line; 0: no more; -1: a line too long, with a NUL
- * byte or invalid UTF-8 (err says which, with FILE:LINE). */
+ * newline and CR. 1: a line; 0: no more; -1: a line too long or one that
+ * nqm_text_line_fault refuses (err says which, with FILE:LINE). */
 int nqm_lines_next(nqm_lines *it, char *out, char *err, size_t errlen);
 
 #endif

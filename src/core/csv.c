@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nqmtop/textfile.h"
+
 /* Features * rows above which a table is refused before allocating. */
 #define NQM_CSV_MAX_CELLS (1L << 28)
 
@@ -40,27 +42,6 @@ static int fail(reader *r, int column, const char *fmt, ...)
     vsnprintf(r->err + used, r->errlen - (size_t)used, fmt, ap);
     va_end(ap);
     return -1;
-}
-
-/* Offset of the first byte of s[0..len) that is not valid UTF-8, or len. */
-static size_t utf8_bad(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        unsigned c = s[i];
-        size_t n = c < 0x80             ? 1
-                   : (c & 0xE0) == 0xC0 ? 2
-                   : (c & 0xF0) == 0xE0 ? 3
-                   : (c & 0xF8) == 0xF0 ? 4
-                                        : 0;
-        if (n == 0 || i + n > len || (n == 2 && c < 0xC2) || (n == 4 && c > 0xF4))
-            return i;
-        for (size_t k = 1; k < n; k++)
-            if ((s[i + k] & 0xC0) != 0x80)
-                return i;
-        i += n;
-    }
-    return len;
 }
 
 static char *trim(char *s)
@@ -207,11 +188,10 @@ static int parse_line(reader *r, char *line, size_t len, const char *label, nqm_
 {
     if (len > 0 && line[len - 1] == '\r')
         line[--len] = '\0';
-    if (memchr(line, '\0', len))
-        return fail(r, 0, "NUL byte");
-    size_t bad = utf8_bad((const unsigned char *)line, len);
-    if (bad < len)
-        return fail(r, 0, "byte %zu (0x%02x) is not UTF-8", bad + 1, (unsigned char)line[bad]);
+    char what[64];
+    size_t at = nqm_text_line_fault(line, len, what, sizeof what);
+    if (at > 0)
+        return fail(r, 0, "%s at byte %zu", what, at);
     const char *s = line;
     while (*s == ' ' || *s == '\t')
         s++;
@@ -263,32 +243,11 @@ int nqm_csv_load(const char *path, const char *label, nqm_csv_header header, nqm
                  char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    char *text;
+    size_t len;
+    if (nqm_text_read(path, "CSV table", NQM_CSV_MAX_FILE, &text, &len, err, errlen) != 0)
         return -1;
-    }
-    char *text = NULL;
-    size_t len = 0, cap = 0, got;
-    do {
-        if (len == cap) {
-            cap = cap ? 2 * cap : 1 << 16;
-            char *t = realloc(text, cap);
-            if (!t) {
-                free(text);
-                fclose(f);
-                snprintf(err, errlen, "%s: out of memory", path);
-                return -1;
-            }
-            text = t;
-        }
-        got = fread(text + len, 1, cap - len, f);
-        len += got;
-    } while (got > 0);
-    int read_error = ferror(f);
-    fclose(f);
-    int rc = read_error ? (snprintf(err, errlen, "%s: read error", path), -1)
-                        : nqm_csv_parse(path, text, len, label, header, out, err, errlen);
+    int rc = nqm_csv_parse(path, text, len, label, header, out, err, errlen);
     free(text);
     return rc;
 }

@@ -23,6 +23,7 @@
 
 #include "config.h"
 #include "nqmtop/data.h"
+#include "nqmtop/textfile.h"
 
 /* ---- keys -------------------------------------------------------------- */
 
@@ -144,63 +145,6 @@ static void copy_trimmed(char *dst, size_t dstlen, const char *s, size_t len)
         len = dstlen - 1;
     memcpy(dst, s, len);
     dst[len] = '\0';
-}
-
-/* Length of the longest prefix of s (at most max bytes) that ends on a
- * UTF-8 character boundary. */
-static size_t utf8_prefix(const char *s, size_t max)
-{
-    size_t len = strlen(s);
-    if (len <= max)
-        return len;
-    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-        max--;
-    return max;
-}
-
-/* Bytes in the UTF-8 sequence that lead byte c starts (0: not a lead
- * byte), with the smallest code point that length may encode. */
-static size_t utf8_length(unsigned c, unsigned long *min, unsigned long *bits)
-{
-    if ((c & 0xE0) == 0xC0) {
-        *min = 0x80, *bits = c & 0x1F;
-        return 2;
-    }
-    if ((c & 0xF0) == 0xE0) {
-        *min = 0x800, *bits = c & 0x0F;
-        return 3;
-    }
-    if ((c & 0xF8) == 0xF0) {
-        *min = 0x10000, *bits = c & 0x07;
-        return 4;
-    }
-    return 0;
-}
-
-/* Offset of the first byte that breaks UTF-8 in s[0..len), or len. Over-
- * long forms, surrogates and code points above U+10FFFF are refused. */
-static size_t utf8_invalid_at(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        if (s[i] < 0x80) {
-            i++;
-            continue;
-        }
-        unsigned long min, cp;
-        size_t n = utf8_length(s[i], &min, &cp);
-        if (n == 0 || len - i < n)
-            return i;
-        for (size_t j = 1; j < n; j++) {
-            if ((s[i + j] & 0xC0) != 0x80)
-                return i;
-            cp = cp << 6 | (s[i + j] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return i;
-        i += n;
-    }
-    return len;
 }
 
 /* Levenshtein distance of a and b, both cut to 64 bytes. */
@@ -890,25 +834,6 @@ static int final_check(resolver *r, nqm_config *cfg)
 
 /* ---- the file format ------------------------------------------------------- */
 
-/* A line checked for NUL, UTF-8 and length, copied without its CR. */
-static int check_line(resolver *r, int lineno, const char *s, size_t len, char *out)
-{
-    if (len > NQM_PRESET_MAX_LINE)
-        return fail_at(r, lineno, NULL, "line longer than %d bytes", NQM_PRESET_MAX_LINE);
-    const char *nul = memchr(s, '\0', len);
-    if (nul)
-        return fail_at(r, lineno, NULL, "NUL byte at column %d", (int)(nul - s) + 1);
-    size_t bad = utf8_invalid_at((const unsigned char *)s, len);
-    if (bad < len)
-        return fail_at(r, lineno, NULL, "invalid UTF-8 byte 0x%02x at column %d",
-                       (unsigned char)s[bad], (int)bad + 1);
-    if (len > 0 && s[len - 1] == '\r')
-        len--;
-    memcpy(out, s, len);
-    out[len] = '\0';
-    return 0;
-}
-
 /* The value part of a line: up to a ` #` comment, blanks trimmed. */
 static void line_value(const char *s, char *out, size_t outlen)
 {
@@ -918,16 +843,18 @@ static void line_value(const char *s, char *out, size_t outlen)
     copy_trimmed(out, outlen, s, len);
 }
 
-/* The description, cut on a character boundary to fit, without trailing
- * blanks or carriage returns (also after the cut), so that writing it back
- * and reading it again gives the same text. */
-static void set_description(nqm_config *cfg, const char *comment)
+/* The description a comment line gives: its text without the '#' and
+ * blanks around it, cut on a character boundary to fit out (also without
+ * blanks after the cut), so that writing it back and reading it again
+ * gives the same text. */
+static void comment_text(const char *comment, char *out, size_t outlen)
 {
-    size_t n = utf8_prefix(comment, sizeof cfg->description - 1);
-    while (n > 0 && (is_blank(comment[n - 1]) || comment[n - 1] == '\r'))
+    const char *s = skip_blanks(comment + 1);
+    size_t n = nqm_utf8_prefix(s, outlen - 1);
+    while (n > 0 && is_blank(s[n - 1]))
         n--;
-    memcpy(cfg->description, comment, n);
-    cfg->description[n] = '\0';
+    memcpy(out, s, n);
+    out[n] = '\0';
 }
 
 static int parse_line(resolver *r, nqm_config *cfg, stage_state *st, int lineno, char *line)
@@ -936,10 +863,8 @@ static int parse_line(resolver *r, nqm_config *cfg, stage_state *st, int lineno,
     if (*s == '\0')
         return 0;
     if (*s == '#') {
-        char text[NQM_PRESET_MAX_LINE + 1];
-        copy_trimmed(text, sizeof text, s + 1, strlen(s + 1));
-        if (cfg->description[0] == '\0' && text[0] != '\0')
-            set_description(cfg, text);
+        if (cfg->description[0] == '\0')
+            comment_text(s, cfg->description, sizeof cfg->description);
         return 0;
     }
     char key[NQM_PRESET_MAX_LINE + 1], value[NQM_PRESET_MAX_LINE + 1];
@@ -972,20 +897,14 @@ static int parse_text(resolver *r, nqm_config *cfg, const char *text, size_t len
     if (is_all_blank(text, len))
         return fail_at(r, 0, NULL, "empty file");
     stage_state st = {{0}, 0, 0, 0, r->file};
-    char *line = malloc(NQM_PRESET_MAX_LINE + 1);
+    char *line = malloc(NQM_TEXT_MAX_LINE + 1);
     if (!line)
         return fail_at(r, 0, NULL, "out of memory");
-    int lineno = 0, rc = 0;
-    size_t pos = 0;
-    while (rc == 0 && pos < len) {
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - text) : len;
-        lineno++;
-        rc = check_line(r, lineno, text + pos, end - pos, line);
-        if (rc == 0)
-            rc = parse_line(r, cfg, &st, lineno, line);
-        pos = end + 1;
-    }
+    nqm_lines it;
+    nqm_lines_init(&it, r->file, text, len);
+    int got, rc = 0;
+    while (rc == 0 && (got = nqm_lines_next(&it, line, r->err, r->errlen)) != 0)
+        rc = got < 0 ? -1 : parse_line(r, cfg, &st, it.lineno, line);
     free(line);
     return rc != 0 ? -1 : finish_stage(r, cfg, &st);
 }
@@ -997,8 +916,10 @@ static int apply_sets(resolver *r, nqm_config *cfg, const char *const *sets, int
     for (int i = 0; i < nsets; i++) {
         const char *a = sets[i];
         size_t len = strlen(a);
-        if (utf8_invalid_at((const unsigned char *)a, len) < len)
-            return fail_at(r, WHERE_SET, NULL, "'%.40s': invalid UTF-8", a);
+        char what[64];
+        size_t column = nqm_text_line_fault(a, len, what, sizeof what);
+        if (column > 0)
+            return fail_at(r, WHERE_SET, NULL, "'%.40s': %s at column %zu", a, what, column);
         const char *eq = strchr(a, '=');
         if (!eq)
             return fail_at(r, WHERE_SET, NULL, "'%.40s': expected key=value", a);
@@ -1049,44 +970,6 @@ int nqm_preset_parse(const char *label, const char *text, size_t len, nqm_config
 }
 
 /* ---- files and the search path --------------------------------------------- */
-
-/* Read a whole preset file (at most NQM_PRESET_MAX_FILE bytes) into *out. */
-static int read_file(const char *path, char **out, size_t *len, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    struct stat sb;
-    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        fclose(f);
-        snprintf(err, errlen, "%s: is a directory, not a preset file", path);
-        return -1;
-    }
-    char *buf = malloc(NQM_PRESET_MAX_FILE + 1);
-    if (!buf) {
-        fclose(f);
-        snprintf(err, errlen, "%s: out of memory", path);
-        return -1;
-    }
-    size_t n = fread(buf, 1, NQM_PRESET_MAX_FILE + 1, f);
-    int failed = ferror(f);
-    int saved = errno;
-    fclose(f);
-    if (failed || n > NQM_PRESET_MAX_FILE) {
-        if (failed)
-            snprintf(err, errlen, "%s: cannot read: %s", path, strerror(saved));
-        else
-            snprintf(err, errlen, "%s: larger than %d bytes; not a preset", path,
-                     NQM_PRESET_MAX_FILE);
-        free(buf);
-        return -1;
-    }
-    *out = buf;
-    *len = n;
-    return 0;
-}
 
 enum { MAX_DIRS = 3 };
 
@@ -1191,7 +1074,7 @@ int nqm_preset_resolve(const char *name_or_path, const char *const *sets, int ns
     size_t len;
     memset(cfg, 0, sizeof *cfg);
     if (nqm_preset_find(name_or_path, path, sizeof path, err, errlen) != 0 ||
-        read_file(path, &text, &len, err, errlen) != 0)
+        nqm_text_read(path, "preset", NQM_PRESET_MAX_FILE, &text, &len, err, errlen) != 0)
         return -1;
     int rc = resolve_text(path, text, len, sets, nsets, cfg, err, errlen);
     free(text);
@@ -1227,33 +1110,17 @@ int nqm_preset_apply_set(nqm_config *cfg, const char *assignment, char *err, siz
 /* ---- listing ------------------------------------------------------------------ */
 
 /* The description in a preset's text: its first non-empty comment line,
- * "" when there is none or that line is not clean UTF-8. */
+ * "" when there is none or a line before it is not clean text. */
 static void find_description(const char *text, size_t len, char *out, size_t outlen)
 {
-    size_t pos = 0;
+    char line[NQM_TEXT_MAX_LINE + 1], ignored[256];
+    nqm_lines it;
+    nqm_lines_init(&it, "", text, len);
     out[0] = '\0';
-    while (pos < len) {
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - text) : len;
-        char line[NQM_PRESET_MAX_LINE + 1];
-        size_t n = end - pos;
-        pos = end + 1;
-        if (n > NQM_PRESET_MAX_LINE || memchr(text + end - n, '\0', n) ||
-            utf8_invalid_at((const unsigned char *)text + end - n, n) < n)
-            return;
-        copy_trimmed(line, sizeof line, text + end - n, n);
-        size_t cr = strlen(line);
-        if (cr > 0 && line[cr - 1] == '\r')
-            line[--cr] = '\0';
-        if (line[0] != '#')
-            continue;
-        char *comment = line + 1 + strspn(line + 1, " \t");
-        if (comment[0] == '\0')
-            continue;
-        n = utf8_prefix(comment, outlen - 1);
-        memcpy(out, comment, n);
-        out[n] = '\0';
-        return;
+    while (out[0] == '\0' && nqm_lines_next(&it, line, ignored, sizeof ignored) > 0) {
+        const char *s = skip_blanks(line);
+        if (s[0] == '#')
+            comment_text(s, out, outlen);
     }
 }
 
@@ -1262,7 +1129,8 @@ static void read_description(const char *path, char *out, size_t outlen)
     char *text, ignored[256];
     size_t len;
     out[0] = '\0';
-    if (read_file(path, &text, &len, ignored, sizeof ignored) != 0)
+    if (nqm_text_read(path, "preset", NQM_PRESET_MAX_FILE, &text, &len, ignored, sizeof ignored) !=
+        0)
         return;
     find_description(text, len, out, outlen);
     free(text);

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { SETTINGS_MAX_FILE = 64 * 1024, SETTINGS_MAX_LINE = 4096 };
+#include "nqmtop/textfile.h"
+
+enum { SETTINGS_MAX_FILE = 64 * 1024 };
 
 void nqm_settings_defaults(nqm_settings *s)
 {
@@ -40,7 +42,7 @@ static char *trim(char *s)
     while (*s == ' ' || *s == '\t')
         s++;
     char *end = s + strlen(s);
-    while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+    while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
         *--end = '\0';
     return s;
 }
@@ -98,7 +100,7 @@ static int set_key(nqm_settings *s, const char *key, const char *value, const ch
     return -1;
 }
 
-static int parse_line(const char *name, long lineno, char *line, nqm_settings *s, unsigned *seen,
+static int parse_line(const char *name, int lineno, char *line, nqm_settings *s, unsigned *seen,
                       char *err, size_t errlen)
 {
     static const char *const keys[] = {"color", "unicode", "preset", "speed"};
@@ -107,7 +109,7 @@ static int parse_line(const char *name, long lineno, char *line, nqm_settings *s
         return 0;
     char *eq = strchr(text, '=');
     if (!eq) {
-        snprintf(err, errlen, "%s:%ld: expected key = value", name, lineno);
+        snprintf(err, errlen, "%s:%d: expected key = value", name, lineno);
         return -1;
     }
     *eq = '\0';
@@ -122,7 +124,7 @@ static int parse_line(const char *name, long lineno, char *line, nqm_settings *s
         else if (strcmp(key, keys[k]) == 0)
             *seen |= 1u << k;
     if (msg || set_key(s, key, value, &msg) != 0) {
-        snprintf(err, errlen, "%s:%ld: %.40s: %s", name, lineno, key, msg);
+        snprintf(err, errlen, "%s:%d: %.40s: %s", name, lineno, key, msg);
         return -1;
     }
     return 0;
@@ -133,48 +135,26 @@ int nqm_settings_parse(const char *name, const char *text, size_t len, nqm_setti
 {
     nqm_settings parsed = *s;
     unsigned seen = 0;
-    char line[SETTINGS_MAX_LINE + 1];
-    long lineno = 0;
-    for (size_t pos = 0; pos < len;) {
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-        lineno++;
-        if (n > SETTINGS_MAX_LINE || memchr(text + pos, '\0', n)) {
-            snprintf(err, errlen, "%s:%ld: %s", name, lineno,
-                     n > SETTINGS_MAX_LINE ? "line too long" : "NUL byte");
+    char line[NQM_TEXT_MAX_LINE + 1];
+    nqm_lines it;
+    nqm_lines_init(&it, name, text, len);
+    int got;
+    while ((got = nqm_lines_next(&it, line, err, errlen)) > 0)
+        if (parse_line(name, it.lineno, line, &parsed, &seen, err, errlen) != 0)
             return -1;
-        }
-        memcpy(line, text + pos, n);
-        line[n] = '\0';
-        if (parse_line(name, lineno, line, &parsed, &seen, err, errlen) != 0)
-            return -1;
-        pos += n + 1;
-    }
+    if (got < 0)
+        return -1;
     *s = parsed;
     return 0;
 }
 
 int nqm_settings_load(const char *path, int required, nqm_settings *s, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (errno == ENOENT && !required)
-            return 0;
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    char *text = malloc(SETTINGS_MAX_FILE + 1);
-    size_t len = text ? fread(text, 1, SETTINGS_MAX_FILE + 1, f) : 0;
-    int bad = !text || ferror(f) || len > SETTINGS_MAX_FILE;
-    fclose(f);
-    int rc = -1;
-    if (bad)
-        snprintf(err, errlen, "%s: %s", path,
-                 !text                     ? "out of memory"
-                 : len > SETTINGS_MAX_FILE ? "larger than 64 KiB"
-                                           : "read error");
-    else
-        rc = nqm_settings_parse(path, text, len, s, err, errlen);
+    char *text;
+    size_t len;
+    if (nqm_text_read(path, "settings file", SETTINGS_MAX_FILE, &text, &len, err, errlen) != 0)
+        return errno == ENOENT && !required ? 0 : -1;
+    int rc = nqm_settings_parse(path, text, len, s, err, errlen);
     free(text);
     return rc;
 }

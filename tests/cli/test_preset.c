@@ -346,6 +346,9 @@ static const bad_case bad_cases[] = {
      ":2: ", "invalid UTF-8 byte 0xff at column 11"},
     {"overlong UTF-8", "# \xc0\xaf\n", 0, ":1: ", "invalid UTF-8 byte 0xc0"},
     {"surrogate", "# \xed\xa0\x80\n", 0, ":1: ", "invalid UTF-8 byte 0xed"},
+    {"CR inside a line", "label = a\r\t\n", 0, ":1: ", "control character 0x0d at column 10"},
+    {"escape in a comment", "# \x1b[2J\n", 0, ":1: ", "control character 0x1b at column 3"},
+    {"C1 control", "# a\xc2\x9b\n", 0, ":1: ", "control character U+009B at column 4"},
     {"empty file", "", 0, ": ", "empty file"},
     {"blank file", "  \n\t\r\n", 0, ": ", "empty file"},
     {"long line", long_line, 0, ":2: ", "line longer than 4096 bytes"},
@@ -420,7 +423,8 @@ static void test_sets(void)
         {{"width=", NULL}, "--set: width: ", "empty value"},
         {{"eta=nan", NULL}, "--set: eta: ", "not a finite number"},
         {{"activation=tanh", NULL}, "--set: activation: ", "needs relu"},
-        {{"x=\xfe", NULL}, "--set: ", "invalid UTF-8"},
+        {{"x=\xfe", NULL}, "--set: ", "invalid UTF-8 byte 0xfe at column 3"},
+        {{"label=a\rb", NULL}, "--set: ", "control character 0x0d at column 8"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int n = bad[i].set[1] ? 2 : 1;

@@ -1,8 +1,10 @@
 /* test_settings.c: the defaults file parser — every key, the accepted
  * spellings, and one clear FILE:LINE: KEY: message per mistake, leaving
- * the settings untouched on failure. */
+ * the settings untouched on failure; loading from files. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nqmtop/settings.h"
 
@@ -33,6 +35,33 @@ static void bad_len(const char *text, size_t len, const char *want)
 
 static void bad(const char *text, const char *want) { bad_len(text, 0, want); }
 
+/* Loading from files: a missing file is fine only when not required; a
+ * directory, or a file over 64 KiB, is refused with a message saying so. */
+static void test_files(void)
+{
+    nqm_settings s;
+    nqm_settings_defaults(&s);
+    char err[256] = "", dir[] = "/tmp/nqmtop-settings-XXXXXX", path[sizeof dir + 16];
+    expect(mkdtemp(dir) != NULL, "mkdtemp");
+    snprintf(path, sizeof path, "%s/config", dir);
+    expect(nqm_settings_load(path, 0, &s, err, sizeof err) == 0, "a missing optional file");
+    expect(nqm_settings_load(path, 1, &s, err, sizeof err) != 0 && strstr(err, "cannot open"),
+           "a missing required file");
+    expect(nqm_settings_load(dir, 0, &s, err, sizeof err) != 0 && strstr(err, "is a directory"),
+           "a directory");
+    FILE *f = fopen(path, "w");
+    expect(f != NULL, "create the file");
+    for (int i = 0; f && i < 70 * 1024 / 16; i++)
+        fputs("# 64 KiB at most\n", f);
+    if (f)
+        fclose(f);
+    expect(nqm_settings_load(path, 0, &s, err, sizeof err) != 0 &&
+               strstr(err, "larger than 65536 bytes"),
+           "a file over 64 KiB");
+    remove(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     nqm_settings s;
@@ -57,7 +86,9 @@ int main(void)
     bad("color = no\ncolor = yes\n", "cfg:2: color: given twice");
     bad("preset =\n", "cfg:1: preset: expected a preset name");
     bad("just words\n", "cfg:1: expected key = value");
-    bad_len("color = no\0\n", 12, "cfg:1: NUL byte");
+    bad_len("color = no\0\n", 12, "cfg:1: NUL byte at column 11");
+    bad_len("speed = 2\npreset = a\x7f\n", 0, "cfg:2: control character 0x7f at column 11");
+    test_files();
     if (!failures)
         printf("test_settings: all checks passed\n");
     return failures != 0;
