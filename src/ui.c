@@ -46,6 +46,7 @@
 /* Set by the signal handlers, read by the loop: the one global state. */
 static volatile sig_atomic_t quit_signal;
 static volatile sig_atomic_t continued;
+static volatile sig_atomic_t suspended; /* Ctrl-Z */
 
 typedef struct {
     SCREEN *screen;  /* the curses screen (NULL before and after) */
@@ -97,6 +98,25 @@ static void on_continue(int sig)
     continued = 1;
 }
 
+static void on_suspend(int sig)
+{
+    (void)sig;
+    suspended = 1;
+}
+
+/* SIGTSTP is ours, not ncurses': ncurses leaves a handled SIGTSTP alone,
+ * while its own handler is off (SIGTSTP ignored) whenever it updates the
+ * screen, so that a Ctrl-Z during a frame was lost. */
+static void catch_suspend(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_suspend;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGTSTP, &sa, NULL);
+}
+
 static void install_handlers(void)
 {
     static const int quit_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
@@ -109,13 +129,28 @@ static void install_handlers(void)
     sa.sa_handler = on_continue;
     sa.sa_flags = SA_RESTART;
     sigaction(SIGCONT, &sa, NULL);
+    catch_suspend();
 }
 
 static void restore_handlers(void)
 {
-    static const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCONT};
+    static const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCONT, SIGTSTP};
     for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
         signal(signals[i], SIG_DFL);
+}
+
+/* After a Ctrl-Z: the terminal back to the shell, and stop; when
+ * continued (fg), curses' modes back and the screen repainted. */
+static void suspend_ui(void)
+{
+    endwin();
+    signal(SIGTSTP, SIG_DFL);
+    raise(SIGTSTP); /* stopped here until continued */
+    catch_suspend();
+    suspended = 0; /* Ctrl-Zs while it stopped: one stop */
+    flushinp();
+    def_shell_mode(); /* the shell's modes now are the ones to leave */
+    doupdate();
 }
 
 /* ------------------------------------------------------------- colour */
@@ -245,14 +280,32 @@ static void fill_scene(const ui_state *ui, nqm_scene *sc)
  * (valgrind shows it; a blank stdscr and a cleared curscr avoid it). */
 #define DRAW_MIN_COLS 2
 
+/* The canvas at the terminal's size. When there is no memory for it the
+ * screen says so instead (the next frame tries again); 0 when it fits. */
+static int fit_canvas(ui_state *ui)
+{
+    if ((nqm_canvas_width(ui->cv) == COLS && nqm_canvas_height(ui->cv) == LINES) ||
+        nqm_canvas_resize(ui->cv, COLS, LINES) == 0)
+        return 0;
+    char msg[80];
+    snprintf(msg, sizeof msg, "nqmtop: out of memory for a %dx%d screen", COLS, LINES);
+    erase();
+    mvaddnstr(0, 0, msg, COLS);
+    wnoutrefresh(stdscr);
+    doupdate();
+    return -1;
+}
+
 static void draw(ui_state *ui)
 {
     ui->dirty = 0;
     if (COLS < DRAW_MIN_COLS)
         return;
     double start = now_seconds();
-    if (nqm_canvas_width(ui->cv) != COLS || nqm_canvas_height(ui->cv) != LINES)
-        nqm_canvas_resize(ui->cv, COLS, LINES);
+    if (fit_canvas(ui) != 0) {
+        ui->dirty = 1;
+        return;
+    }
     nqm_scene sc;
     nqm_caption caption;
     fill_scene(ui, &sc);
@@ -769,6 +822,8 @@ static int event_loop(ui_state *ui)
     ui->last_tick = ui->rate_start = t;
     ui->dirty = 1;
     while (!quit_signal) {
+        if (suspended)
+            suspend_ui();
         t = now_seconds();
         if (continued) {
             continued = 0;
@@ -901,10 +956,8 @@ static void sweep_export(nqm_sweep_live *live, char *message, size_t len)
 
 static void sweep_draw(ui_state *ui, const nqm_sweep_view *v)
 {
-    if (COLS < DRAW_MIN_COLS)
+    if (COLS < DRAW_MIN_COLS || fit_canvas(ui) != 0)
         return;
-    if (nqm_canvas_width(ui->cv) != COLS || nqm_canvas_height(ui->cv) != LINES)
-        nqm_canvas_resize(ui->cv, COLS, LINES);
     nqm_sweep_view_draw(ui->cv, v);
     blit(ui->cv, ui->color, 0);
     wnoutrefresh(stdscr);
@@ -919,6 +972,8 @@ static int sweep_loop(ui_state *ui, nqm_sweep_live *live)
     char message[700] = "";
     int dirty = 1;
     while (!quit_signal) {
+        if (suspended)
+            suspend_ui();
         if (continued) {
             continued = 0;
             redraw(ui);
@@ -956,6 +1011,7 @@ int nqm_ui_sweep(const nqm_config *cfg, const nqm_sweep_spec *spec, const nqm_ui
     setlocale(LC_CTYPE, "");
     quit_signal = 0;
     continued = 0;
+    suspended = 0;
     install_handlers();
     int rc = 1;
     if (start_screen(&ui, opt) == 0) {
@@ -986,6 +1042,7 @@ int nqm_ui_run(const nqm_config *cfg, const nqm_ui_options *opt)
     }
     quit_signal = 0;
     continued = 0;
+    suspended = 0;
     install_handlers();
     if (start_screen(&ui, opt) != 0) {
         restore_handlers();

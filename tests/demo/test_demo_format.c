@@ -13,19 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/check.h"
 #include "nqmtop/demo.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            failures++;                                                                            \
-            fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);                        \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-        }                                                                                          \
-    } while (0)
 
 static int parse(const char *text, nqm_demo *d, char *err, size_t errlen)
 {
@@ -335,9 +324,5 @@ int main(void)
     test_find();
     test_commands();
     test_model_condition();
-    if (failures)
-        fprintf(stderr, "%d check(s) failed\n", failures);
-    else
-        printf("demo format: all checks passed\n");
-    return failures ? 1 : 0;
+    return check_report("demo format");
 }

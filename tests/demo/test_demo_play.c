@@ -16,19 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/check.h"
 #include "nqmtop/demo.h"
 
-static int failures, verbose;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            failures++;                                                                            \
-            fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);                        \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-        }                                                                                          \
-    } while (0)
+static int verbose;
 
 /* A stage of its own: what the UI keeps, without a screen. */
 typedef struct {
@@ -369,9 +360,6 @@ int main(int argc, char **argv)
     if (dp)
         closedir(dp);
     CHECK(played >= 3, "only %d demos played", played);
-    if (failures)
-        fprintf(stderr, "%d check(s) failed\n", failures);
-    else
-        printf("%d demos played\n", played);
-    return failures ? 1 : 0;
+    printf("%d demos played\n", played);
+    return check_report("demo play");
 }

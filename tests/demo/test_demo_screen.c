@@ -12,19 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/check.h"
 #include "nqmtop/demo.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            failures++;                                                                            \
-            fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);                        \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-        }                                                                                          \
-    } while (0)
 
 enum { ROW_LEN = 4096 };
 
@@ -226,9 +215,5 @@ int main(void)
         test_badge(&r);
     }
     rig_close(&r);
-    if (failures)
-        fprintf(stderr, "%d check(s) failed\n", failures);
-    else
-        printf("demo screen: all checks passed\n");
-    return failures ? 1 : 0;
+    return check_report("demo screen");
 }

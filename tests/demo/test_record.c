@@ -13,24 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/check.h"
 #include "config.h"
 #include "nqmtop/app.h"
 #include "nqmtop/keys.h"
 #include "nqmtop/preset.h"
 #include "nqmtop/record.h"
 #include "nqmtop/session.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            failures++;                                                                            \
-            fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);                        \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-        }                                                                                          \
-    } while (0)
 
 /* The text a writer produces, in memory. */
 static char *write_session(const nqm_config *start, const nqm_config *loaded, size_t *len)
@@ -203,9 +192,5 @@ int main(void)
     test_round_trip();
     test_errors();
     test_cursor();
-    if (failures)
-        fprintf(stderr, "%d check(s) failed\n", failures);
-    else
-        printf("recording: all checks passed\n");
-    return failures ? 1 : 0;
+    return check_report("recording");
 }

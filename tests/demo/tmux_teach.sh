@@ -1,6 +1,6 @@
 #!/bin/sh
-# tmux_teach.sh NQMTOP: demos, recordings and the projector view in a real
-# terminal (detached tmux sessions).
+# tmux_teach.sh NQMTOP [TMUX_LIB]: demos, recordings and the projector view
+# in a real terminal (detached tmux sessions).
 #
 # record:  a session on catapult-multi-1d is recorded while keys change
 #          eta mid-run (+, ]), pause, step (.), lower eta (-), resume and
@@ -21,64 +21,16 @@
 # auto:    --demo-auto plays catapult-tour by itself: the pause at the
 #          peak goes on after the set time, and the last scene moves back to
 #          the first.
-# Exit 77 (skipped) when tmux is not installed.
+# Exit 77 (skipped) when tmux is not installed. TMUX_LIB is
+# tests/tmux_lib.sh, the shared helpers (by default the one beside this
+# script's folder).
 set -u
 
 nqmtop=$1
 case $nqmtop in /*) ;; *) nqmtop=$PWD/$nqmtop ;; esac
-command -v tmux >/dev/null 2>&1 || { echo "tmux is not installed: skipped"; exit 77; }
-
-dir=$(mktemp -d)
-sock=none
-stages="record replay exists demo auto"
-tm() { tmux -L "$sock" "$@"; }
-cleanup() {
-    for stage in $stages; do
-        tmux -L "nqmtop-teach-$$-$stage" kill-server >/dev/null 2>&1
-    done
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-screen() { tm capture-pane -p -t teach 2>/dev/null; }
-fail() {
-    echo "FAIL: $*"
-    echo "--- screen ---"
-    screen
-    exit 1
-}
-# wait_for PATTERN [SECONDS]: poll the screen until grep -E finds PATTERN.
-wait_for() {
-    tries=$(( ${2:-10} * 20 ))
-    while [ "$tries" -gt 0 ]; do
-        screen | grep -Eq -- "$1" && return 0
-        sleep 0.05
-        tries=$((tries - 1))
-    done
-    fail "timed out waiting for /$1/"
-}
-wait_file() {
-    tries=$(( ${2:-10} * 20 ))
-    while [ "$tries" -gt 0 ]; do
-        [ -s "$1" ] && return 0
-        sleep 0.05
-        tries=$((tries - 1))
-    done
-    fail "$1 never appeared"
-}
-step_now() { screen | sed -n 's/^ step \([0-9]*\).*/\1/p' | head -n 1; }
-# wait_step_past N: the main run's step is beyond N.
-wait_step_past() {
-    tries=200
-    while [ "$tries" -gt 0 ]; do
-        s=$(step_now)
-        [ -n "$s" ] && [ "$s" -gt "$1" ] && return 0
-        sleep 0.05
-        tries=$((tries - 1))
-    done
-    fail "the step never passed $1"
-}
+# shellcheck source-path=SCRIPTDIR source=../tmux_lib.sh
+. "${2:-$(dirname "$0")/../tmux_lib.sh}"
+tmux_setup nqmtop-teach teach
 
 # start NAME COLSxROWS ARGS...: nqmtop ARGS in a fresh session on a tmux
 # server of its own (none is reused while it shuts down); its exit status
@@ -87,9 +39,7 @@ start() {
     name=$1 size=$2
     shift 2
     echo "stage $name"
-    tm kill-server >/dev/null 2>&1
-    sock=nqmtop-teach-$$-$name
-    tm new-session -d -s teach -x "${size%x*}" -y "${size#*x}" \
+    tmux_session "$name" "$size" \
         "cd '$dir' && HOME='$dir' XDG_CONFIG_HOME='$dir/config' LANG=C.UTF-8 LC_ALL=C.UTF-8 OPENBLAS_NUM_THREADS=1 '$nqmtop' $*; echo EXIT=\$? > $name.exit; sleep 60"
 }
 quit() {

@@ -1,6 +1,6 @@
 #!/bin/sh
-# tmux_e2e.sh NQMTOP: the interactive UI driven end to end in a detached
-# tmux session: the screen comes up, + raises eta by 5%, space pauses,
+# tmux_e2e.sh NQMTOP [TMUX_LIB]: the interactive UI driven end to end in a
+# detached tmux session: the screen comes up, + raises eta by 5%, space pauses,
 # ? shows the help, c shows the three-model legend, e exports a CSV,
 # colours show unless NO_COLOR is set,
 # resizes (down to "too small", odd sizes from 1x1 to 500x150, and back)
@@ -11,65 +11,21 @@
 # "valgrind --error-exitcode=99 --log-file=@DIR@/valgrind-%p.log"; @DIR@
 # becomes the test's directory, whose *.log files a failure prints), which
 # must then keep every exit status above. Exit 77 (skipped) when tmux is
-# not installed.
+# not installed. TMUX_LIB is tests/tmux_lib.sh, the shared helpers (by
+# default the one beside this script's folder).
 set -u
 
 nqmtop=$1
 case $nqmtop in /*) ;; *) nqmtop=$PWD/$nqmtop ;; esac
-command -v tmux >/dev/null 2>&1 || { echo "tmux is not installed: skipped"; exit 77; }
-
-dir=$(mktemp -d)
-sock=none
+# shellcheck source-path=SCRIPTDIR source=../tmux_lib.sh
+. "${2:-$(dirname "$0")/../tmux_lib.sh}"
+tmux_setup nqmtop-e2e e2e
 wrapper=$(printf '%s' "${NQMTOP_TEST_WRAPPER:-}" | sed "s|@DIR@|$dir|g")
-tm() { tmux -L "$sock" "$@"; }
-cleanup() {
-    for stage in keys ctrlc term HUP QUIT; do
-        tmux -L "nqmtop-e2e-$$-$stage" kill-server >/dev/null 2>&1
-    done
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-screen() { tm capture-pane -p -t e2e 2>/dev/null; }
-fail() {
-    echo "FAIL: $*"
-    echo "--- screen ---"
-    screen
+# a failure prints the wrapper's logs too
+on_fail() {
     for log in "$dir"/*.log; do
         [ -s "$log" ] && { echo "--- $log ---"; head -n 60 "$log"; }
     done
-    exit 1
-}
-# wait_for PATTERN [SECONDS]: poll the screen until grep -E finds PATTERN.
-wait_for() {
-    tries=$(( ${2:-10} * 20 ))
-    while [ "$tries" -gt 0 ]; do
-        screen | grep -Eq -- "$1" && return 0
-        sleep 0.05
-        tries=$((tries - 1))
-    done
-    fail "timed out waiting for /$1/"
-}
-# wait_gone PATTERN [SECONDS]: poll until PATTERN is no longer on screen.
-wait_gone() {
-    tries=$(( ${2:-10} * 20 ))
-    while [ "$tries" -gt 0 ]; do
-        screen | grep -Eq -- "$1" || return 0
-        sleep 0.05
-        tries=$((tries - 1))
-    done
-    fail "/$1/ stayed on screen"
-}
-# wait_file FILE [SECONDS]
-wait_file() {
-    tries=$(( ${2:-10} * 20 ))
-    while [ "$tries" -gt 0 ]; do
-        [ -s "$1" ] && return 0
-        sleep 0.05
-        tries=$((tries - 1))
-    done
-    fail "$1 never appeared"
 }
 # The nqmtop process of this session's pane (not another test's): the
 # first descendant of the pane's shell that is not a shell itself.
@@ -88,7 +44,6 @@ nqmtop_pid() {
     return 1
 }
 eta_now() { screen | head -n 1 | sed -n 's/.*η=\([0-9.e+-]*\).*/\1/p'; }
-step_now() { screen | sed -n 's/^ step \([0-9]*\).*/\1/p' | head -n 1; }
 
 # start NAME [VAR=VALUE...]: nqmtop (with those variables set) in a fresh
 # 100x30 session on a tmux server of its
@@ -97,11 +52,9 @@ step_now() { screen | sed -n 's/^ step \([0-9]*\).*/\1/p' | head -n 1; }
 # shell would survive a Ctrl-C meant for its foreground program.
 start() {
     echo "stage $*"
-    tm kill-server >/dev/null 2>&1
-    sock=nqmtop-e2e-$$-$1
     name=$1
     shift
-    tm new-session -d -s e2e -x 100 -y 30 \
+    tmux_session "$name" 100x30 \
         "cd '$dir' && trap '' INT && LANG=C.UTF-8 LC_ALL=C.UTF-8 $* sh -c '$wrapper \"$nqmtop\" --preset catapult-1d; echo EXIT=\$? > $name.exit'; sleep 60"
     wait_for '^ step [0-9]+' 60
 }
