@@ -207,7 +207,8 @@ int nqm_csv_parse(const char *name, const char *text, size_t len, const char *la
 {
     memset(out, 0, sizeof *out);
     reader r = {.name = name, .err = err, .errlen = errlen, .out = out};
-    char *line = malloc(NQM_CSV_MAX_LINE + 1);
+    char *line =
+        malloc((len < NQM_CSV_MAX_LINE ? len : NQM_CSV_MAX_LINE) + 1); /* a line, its NUL */
     locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
     locale_t saved = c_locale ? uselocale(c_locale) : (locale_t)0;
     int rc = line && c_locale ? 0 : fail(&r, 0, "out of memory");
