@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,53 +105,68 @@ static void on_suspend(int sig)
     suspended = 1;
 }
 
-/* SIGTSTP is ours, not ncurses': ncurses leaves a handled SIGTSTP alone,
- * while its own handler is off (SIGTSTP ignored) whenever it updates the
- * screen, so that a Ctrl-Z during a frame was lost. */
-static void catch_suspend(void)
+/* The signals the screen handles, and what they did before. */
+static const int handled_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCONT, SIGTSTP};
+enum { HANDLED_SIGNALS = sizeof handled_signals / sizeof handled_signals[0] };
+static struct sigaction saved_actions[HANDLED_SIGNALS];
+
+static void handle(int sig, void (*handler)(int), int flags)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sigemptyset(&sa.sa_mask);
-    sa.sa_handler = on_suspend;
-    sa.sa_flags = SA_RESTART;
-    sigaction(SIGTSTP, &sa, NULL);
+    sa.sa_handler = handler;
+    sa.sa_flags = flags;
+    sigaction(sig, &sa, NULL);
 }
 
+/* Quit signals end the loop (no SA_RESTART: getch returns at once), even
+ * when ignored at the start (a screen left running with nobody to quit it
+ * would spin on a closed terminal); SIGCONT repaints; SIGTSTP (Ctrl-Z) is
+ * ours, not ncurses' (its handler ignores SIGTSTP while it updates the
+ * screen, so a Ctrl-Z during a frame was lost) and is acted on in the
+ * loop, unless it was ignored at the start (a parent without job control,
+ * where a stopped nqmtop would never be continued). */
 static void install_handlers(void)
 {
-    static const int quit_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = on_quit_signal; /* no SA_RESTART: getch returns at once */
-    for (size_t i = 0; i < sizeof quit_signals / sizeof quit_signals[0]; i++)
-        sigaction(quit_signals[i], &sa, NULL);
-    sa.sa_handler = on_continue;
-    sa.sa_flags = SA_RESTART;
-    sigaction(SIGCONT, &sa, NULL);
-    catch_suspend();
+    for (int i = 0; i < HANDLED_SIGNALS; i++) {
+        int sig = handled_signals[i];
+        sigaction(sig, NULL, &saved_actions[i]);
+        if (sig == SIGCONT)
+            handle(sig, on_continue, SA_RESTART);
+        else if (sig == SIGTSTP && saved_actions[i].sa_handler != SIG_IGN)
+            handle(sig, on_suspend, SA_RESTART);
+        else if (sig != SIGTSTP)
+            handle(sig, on_quit_signal, 0);
+    }
 }
 
 static void restore_handlers(void)
 {
-    static const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCONT, SIGTSTP};
-    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
-        signal(signals[i], SIG_DFL);
+    for (int i = 0; i < HANDLED_SIGNALS; i++)
+        sigaction(handled_signals[i], &saved_actions[i], NULL);
 }
 
 /* After a Ctrl-Z: the terminal back to the shell, and stop; when
- * continued (fg), curses' modes back and the screen repainted. */
+ * continued (fg), the shell's modes are the ones to leave at the end and
+ * the loop repaints the whole screen. SIGTSTP stays blocked from the
+ * switch to its default action to the stop, so a second Ctrl-Z then
+ * makes one stop, not two. */
 static void suspend_ui(void)
 {
+    suspended = 0;
     endwin();
-    signal(SIGTSTP, SIG_DFL);
-    raise(SIGTSTP); /* stopped here until continued */
-    catch_suspend();
-    suspended = 0; /* Ctrl-Zs while it stopped: one stop */
+    sigset_t tstp, before;
+    sigemptyset(&tstp);
+    sigaddset(&tstp, SIGTSTP);
+    pthread_sigmask(SIG_BLOCK, &tstp, &before);
+    handle(SIGTSTP, SIG_DFL, 0);
+    raise(SIGTSTP);
+    pthread_sigmask(SIG_SETMASK, &before, NULL); /* stopped here until continued */
+    handle(SIGTSTP, on_suspend, SA_RESTART);
     flushinp();
-    def_shell_mode(); /* the shell's modes now are the ones to leave */
-    doupdate();
+    def_shell_mode();
+    continued = 1;
 }
 
 /* ------------------------------------------------------------- colour */
@@ -954,14 +970,18 @@ static void sweep_export(nqm_sweep_live *live, char *message, size_t len)
         snprintf(message, len, "%s", err);
 }
 
-static void sweep_draw(ui_state *ui, const nqm_sweep_view *v)
+/* Draw v; nonzero when the screen could not be allocated (try again). */
+static int sweep_draw(ui_state *ui, const nqm_sweep_view *v)
 {
-    if (COLS < DRAW_MIN_COLS || fit_canvas(ui) != 0)
-        return;
+    if (COLS < DRAW_MIN_COLS)
+        return 0;
+    if (fit_canvas(ui) != 0)
+        return 1;
     nqm_sweep_view_draw(ui->cv, v);
     blit(ui->cv, ui->color, 0);
     wnoutrefresh(stdscr);
     doupdate();
+    return 0;
 }
 
 /* Draw what has come in, a few times a second, until q or a signal. */
@@ -981,9 +1001,7 @@ static int sweep_loop(ui_state *ui, nqm_sweep_live *live)
         }
         dirty |= nqm_sweep_live_snapshot(live, &v);
         v.message = message[0] ? message : nqm_sweep_live_error(live);
-        if (dirty || !v.finished)
-            sweep_draw(ui, &v);
-        dirty = 0;
+        int retry = (dirty || !v.finished) && sweep_draw(ui, &v) != 0;
         timeout((int)(1000 * IDLE_SECONDS));
         int ch = getch();
         unsigned r = ch == KEY_RESIZE ? NQM_SWEEP_REDRAW
@@ -993,7 +1011,7 @@ static int sweep_loop(ui_state *ui, nqm_sweep_live *live)
             return 0;
         if (r & NQM_SWEEP_EXPORT)
             sweep_export(live, message, sizeof message);
-        dirty = (r & NQM_SWEEP_REDRAW) != 0;
+        dirty = retry || (r & NQM_SWEEP_REDRAW) != 0;
     }
     return 128 + quit_signal;
 }

@@ -40,9 +40,9 @@ dir=""
 tm() { tmux -L "$sock" "$@"; }
 
 tmux_cleanup() {
-    for s in $tmux_servers; do
-        tmux -L "$s" kill-server >/dev/null 2>&1
-        rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$s" # tmux leaves its socket
+    for lib_server in $tmux_servers; do
+        tmux -L "$lib_server" kill-server >/dev/null 2>&1
+        rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$lib_server" # tmux leaves its socket
     done
     [ -n "$dir" ] && rm -rf "$dir"
 }
@@ -109,8 +109,8 @@ step_now() { screen | sed -n 's/^ step \([0-9]*\).*/\1/p' | head -n 1; }
 wait_step_past() {
     tries=200
     while [ "$tries" -gt 0 ]; do
-        s=$(step_now)
-        [ -n "$s" ] && [ "$s" -gt "$1" ] && return 0
+        lib_step=$(step_now)
+        [ -n "$lib_step" ] && [ "$lib_step" -gt "$1" ] && return 0
         sleep 0.05
         tries=$((tries - 1))
     done

@@ -10,10 +10,11 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "nqmtop/config.h"
+#include "nqmtop/textfile.h"
 
 enum {
-    NQM_PRESET_MAX_LINE = 4096,        /* bytes per line, newline excluded */
-    NQM_PRESET_MAX_FILE = 1024 * 1024, /* bytes per preset file */
+    NQM_PRESET_MAX_LINE = NQM_TEXT_MAX_LINE, /* bytes per line, newline excluded */
+    NQM_PRESET_MAX_FILE = 1024 * 1024,       /* bytes per preset file */
     NQM_PRESET_PATH_LEN = 4096
 };
 

@@ -19,17 +19,15 @@ enum {
 int nqm_text_read(const char *path, const char *what, size_t max_bytes, char **out, size_t *len,
                   char *err, size_t errlen);
 
-/* Offset of the first byte of s[0..len) that breaks UTF-8, or len.
- * Over-long forms, surrogates and code points above U+10FFFF break it. */
-size_t nqm_utf8_invalid_at(const char *s, size_t len);
-
 /* Length of the longest prefix of the string s, at most max bytes, that
  * ends on a character boundary. */
 size_t nqm_utf8_prefix(const char *s, size_t max);
 
 /* 1-based byte offset of the first thing in the line s[0..len) that a
  * text file may not hold (a NUL byte, invalid UTF-8, a control character
- * other than tab, C1 controls included), with what it is in msg; 0 when
+ * other than tab, C1 controls included; invalid UTF-8 is an over-long
+ * form, a surrogate or a code point above U+10FFFF as well as a broken
+ * sequence), with what it is in msg; 0 when
  * the line is clean. A control character on screen could drive the
  * terminal, and one in a value would not survive being written back. */
 size_t nqm_text_line_fault(const char *s, size_t len, char *msg, size_t msglen);

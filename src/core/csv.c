@@ -191,7 +191,7 @@ static int parse_line(reader *r, char *line, size_t len, const char *label, nqm_
     char what[64];
     size_t at = nqm_text_line_fault(line, len, what, sizeof what);
     if (at > 0)
-        return fail(r, 0, "%s at byte %zu", what, at);
+        return fail(r, 0, "%s (byte %zu of the line)", what, at);
     const char *s = line;
     while (*s == ' ' || *s == '\t')
         s++;

@@ -918,8 +918,10 @@ static int apply_sets(resolver *r, nqm_config *cfg, const char *const *sets, int
         size_t len = strlen(a);
         char what[64];
         size_t column = nqm_text_line_fault(a, len, what, sizeof what);
-        if (column > 0)
-            return fail_at(r, WHERE_SET, NULL, "'%.40s': %s at column %zu", a, what, column);
+        if (column > 0) /* the text before the fault, never the fault itself */
+            return fail_at(r, WHERE_SET, NULL, "'%.*s': %s at column %zu",
+                           (int)nqm_utf8_prefix(a, column - 1 < 40 ? column - 1 : 40), a, what,
+                           column);
         const char *eq = strchr(a, '=');
         if (!eq)
             return fail_at(r, WHERE_SET, NULL, "'%.40s': expected key=value", a);
@@ -953,6 +955,13 @@ static int resolve_text(const char *label, const char *text, size_t len, const c
                         int nsets, nqm_config *cfg, char *err, size_t errlen)
 {
     resolver r = {label, {0}, err, errlen};
+    char what[64];
+    size_t column = nqm_text_line_fault(label, strlen(label), what, sizeof what);
+    if (column > 0) { /* the name goes into messages, --show-preset and recordings */
+        snprintf(err, errlen, "a preset's path may not hold a %s (byte %zu of the path)", what,
+                 column);
+        return -1;
+    }
     nqm_config_defaults(cfg);
     preset_name_of(label, cfg->preset, sizeof cfg->preset);
     if (parse_text(&r, cfg, text, len) != 0 || apply_sets(&r, cfg, sets, nsets) != 0 ||
@@ -1154,6 +1163,9 @@ static int add_dir(const char *dir, nqm_preset_info **list, size_t *count, size_
         size_t len = strlen(de->d_name);
         if (len <= 7 || strcmp(de->d_name + len - 7, ".preset") != 0)
             continue;
+        char fault[64];
+        if (nqm_text_line_fault(de->d_name, len, fault, sizeof fault) > 0)
+            continue; /* a name that cannot be shown or loaded */
         nqm_preset_info info;
         preset_name_of(de->d_name, info.name, sizeof info.name);
         if ((size_t)snprintf(info.path, sizeof info.path, "%s/%s", dir, de->d_name) >=

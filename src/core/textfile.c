@@ -118,20 +118,6 @@ static size_t utf8_decode(const unsigned char *s, size_t len, unsigned long *cp)
     return n;
 }
 
-size_t nqm_utf8_invalid_at(const char *text, size_t len)
-{
-    const unsigned char *s = (const unsigned char *)text;
-    size_t i = 0;
-    unsigned long cp;
-    while (i < len) {
-        size_t n = utf8_decode(s + i, len - i, &cp);
-        if (n == 0)
-            return i;
-        i += n;
-    }
-    return len;
-}
-
 size_t nqm_utf8_prefix(const char *s, size_t max)
 {
     size_t len = strlen(s);

@@ -391,6 +391,14 @@ static void test_missing_file(void)
     CHECK(nqm_preset_load("no-such-preset-anywhere", &c, err, sizeof err) == -1,
           "unknown name accepted");
     CHECK(strstr(err, "unknown preset 'no-such-preset-anywhere'") != NULL, "message '%s'", err);
+    /* A path with a control character is refused without being echoed:
+     * the name would go into messages, --show-preset and recordings. */
+    const char *text = "# d\nwidth = 5\n";
+    CHECK(nqm_preset_parse("dir\x1b[2J/p.preset", text, strlen(text), &c, err, sizeof err) == -1,
+          "a path with an escape accepted");
+    CHECK(strstr(err, "path may not hold a control character 0x1b (byte 4 of the path)") &&
+              !strchr(err, '\x1b'),
+          "message '%s'", err);
 }
 
 /* ---- overrides ------------------------------------------------------------------------ */
@@ -424,7 +432,8 @@ static void test_sets(void)
         {{"eta=nan", NULL}, "--set: eta: ", "not a finite number"},
         {{"activation=tanh", NULL}, "--set: activation: ", "needs relu"},
         {{"x=\xfe", NULL}, "--set: ", "invalid UTF-8 byte 0xfe at column 3"},
-        {{"label=a\rb", NULL}, "--set: ", "control character 0x0d at column 8"},
+        {{"label=a\rb", NULL}, "--set: ", "'label=a': control character 0x0d at column 8"},
+        {{"label=\x1b[2J", NULL}, "--set: ", "'label=': control character 0x1b at column 7"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int n = bad[i].set[1] ? 2 : 1;
@@ -432,6 +441,8 @@ static void test_sets(void)
         CHECK(rc == -1, "set %s accepted", bad[i].set[0]);
         CHECK(strncmp(err, bad[i].prefix, strlen(bad[i].prefix)) == 0 && strstr(err, bad[i].needle),
               "set %s: message '%s'", bad[i].set[0], err);
+        CHECK(!strpbrk(err, "\r\x1b"), "set %s: the message echoes a control character",
+              bad[i].set[0]);
     }
     /* The file's key is blamed when a --set makes it conflict. */
     const char *tanh_theory[] = {"model=theory"};

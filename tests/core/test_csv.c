@@ -73,8 +73,8 @@ int main(int argc, char **argv)
     bad("a,b\n1,\0"
         "2\n",
         8, "", "bad.csv:2: NUL byte");
-    bad("a,\xff\n1,2\n", 9, "", "bad.csv:1: invalid UTF-8 byte 0xff at byte 3");
-    bad("a,b\n1,\x1b[2J\n", 10, "", "bad.csv:2: control character 0x1b at byte 3");
+    bad("a,\xff\n1,2\n", 9, "", "bad.csv:1: invalid UTF-8 byte 0xff (byte 3 of the line)");
+    bad("a,b\n1,\x1b[2J\n", 10, "", "bad.csv:2: control character 0x1b (byte 3 of the line)");
     bad("", 0, "", "bad.csv: no data rows");
     bad("a,b\n", 4, "", "bad.csv: no data rows");
     bad("a,b\n1,2\n", 8, "c", "no column is named 'c'");

@@ -9,9 +9,11 @@
 # fg brings it back fully redrawn (every row drawn, the status lines, the
 # four chart titles and the key line) and stepping on from where it
 # stopped. A second Ctrl-Z, a resize to 80x24 while stopped, and fg: it
-# comes back drawn at the new size. q quits with status 0, leaving the
+# comes back drawn at the new size. Ten more Ctrl-Z and fg in a row: each
+# one stops it and brings it back whole. q quits with status 0, leaving the
 # shell's screen and a sane terminal (icanon, echo and the rest of stty -a
-# as before).
+# as before). Run with SIGTSTP ignored (a parent's choice), Ctrl-Z does
+# nothing: it steps on, and q quits with status 0.
 # No valgrind run: valgrind (3.19) does not stop its client on SIGTSTP,
 # neither by the default action nor when a handler raises it again.
 # Exit 77 (skipped) when tmux is not installed. TMUX_LIB is
@@ -51,16 +53,11 @@ drawn() {
     rows=$(screen | grep -c '[^ ]')
     [ "$rows" -eq "$1" ] || fail "$rows of the $1 rows drawn"
 }
-# ctrl_z N: Ctrl-Z gives the shell back, nqmtop stopped for the Nth time
-# (the shell's screen keeps the earlier Stopped lines).
+# ctrl_z: Ctrl-Z gives the shell back (its screen, cleared before each
+# fg, then holds one Stopped line), nqmtop stopped.
 ctrl_z() {
     tm send-keys -t jobs C-z
-    tries=200
-    while [ "$(screen | grep -c 'Stopped')" -lt "$1" ]; do
-        tries=$((tries - 1))
-        [ "$tries" -gt 0 ] || fail "no Stopped line from the shell after Ctrl-Z"
-        sleep 0.05
-    done
+    wait_for 'Stopped'
     wait_for "$prompt"
     screen | grep -q '[┌│└]' && fail "a chart frame is left on the shell's screen"
     screen | grep -Eq '^ step [0-9]+ ' && fail "the status line is left on the shell's screen"
@@ -77,7 +74,7 @@ wait_step_past 5
 drawn 30
 
 echo "stage Ctrl-Z"
-ctrl_z 1
+ctrl_z
 stopped=$(state "$pid")
 enter "stty -a >stopped.stty"
 wait_file "$dir/stopped.stty"
@@ -86,16 +83,25 @@ sleep 0.3
 [ "$(state "$pid")" = "$stopped" ] || fail "nqmtop went on while stopped"
 
 echo "stage fg"
-enter fg
+enter "clear; fg"
 drawn 30
 s=$(step_now)
 wait_step_past "$s"
 
 echo "stage resize while stopped"
-ctrl_z 2
+ctrl_z
 tm resize-window -t jobs -x 80 -y 24
-enter fg
+enter "clear; fg"
 drawn 24
+s=$(step_now)
+wait_step_past "$s"
+
+echo "stage ten more"
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+    ctrl_z
+    enter "clear; fg"
+    drawn 24
+done
 s=$(step_now)
 wait_step_past "$s"
 
@@ -109,5 +115,18 @@ grep -qx 'EXIT=0' "$dir/quit.exit" || fail "q: $(cat "$dir/quit.exit")"
 screen | grep -q '[┌│└]' && fail "a chart frame is left on the shell's screen after q"
 sane "$dir/after.stty" "after q"
 
-echo "ok: Ctrl-Z stops with the shell's screen and modes back, fg redraws and steps on (also after a resize while stopped), q leaves a sane terminal"
+echo "stage SIGTSTP ignored"
+enter "clear; sh -c 'trap \"\" TSTP; exec \"\$0\" --preset subcritical-1d --set steps=100000' '$nqmtop'; echo EXIT=\$? >ignored.exit"
+wait_step_past 5
+pid=$(nqmtop_pid) || fail "cannot find the nqmtop process"
+tm send-keys -t jobs C-z
+sleep 0.5
+[ "$(state "$pid")" != T ] || fail "nqmtop stopped although SIGTSTP was ignored"
+s=$(step_now)
+wait_step_past "$s"
+tm send-keys -t jobs q
+wait_file "$dir/ignored.exit"
+grep -qx 'EXIT=0' "$dir/ignored.exit" || fail "q with SIGTSTP ignored: $(cat "$dir/ignored.exit")"
+
+echo "ok: Ctrl-Z stops with the shell's screen and modes back, fg redraws and steps on (also after a resize while stopped, and ten times in a row), q leaves a sane terminal; an ignored SIGTSTP stays ignored"
 exit 0
