@@ -760,38 +760,36 @@ static const nqm_model_ops taylor_ops = {.advance = taylor_advance,
                                          .probe = taylor_probe,
                                          .predict = taylor_predict};
 
-static taylor *as_taylor(nqm_model *model)
+/* model as a taylor model made ready for products at its current
+ * weights; NULL when it is another kind of model. */
+static taylor *prepared(nqm_model *model)
 {
-    return model && model->ops == &taylor_ops ? (taylor *)model : NULL;
+    taylor *t = model && model->ops == &taylor_ops ? (taylor *)model : NULL;
+    if (t)
+        prepare(t);
+    return t;
 }
 
 int nqm_taylor_jvp(nqm_model *model, const double *v, double *Jv)
 {
-    taylor *t = as_taylor(model);
-    if (!t)
-        return -1;
-    prepare(t);
-    jvp(t, v, Jv);
-    return 0;
+    taylor *t = prepared(model);
+    if (t)
+        jvp(t, v, Jv);
+    return t ? 0 : -1;
 }
 
 int nqm_taylor_vjp(nqm_model *model, const double *u, double *JTu)
 {
-    taylor *t = as_taylor(model);
-    if (!t)
-        return -1;
-    prepare(t);
-    vjp(t, u, JTu);
-    return 0;
+    taylor *t = prepared(model);
+    if (t)
+        vjp(t, u, JTu);
+    return t ? 0 : -1;
 }
 
 int nqm_taylor_kernel_product(nqm_model *model, const double *u, double *Ku)
 {
-    taylor *t = as_taylor(model);
-    if (!t)
-        return -1;
-    prepare(t);
-    return kernel_product(t, u, Ku);
+    taylor *t = prepared(model);
+    return t ? kernel_product(t, u, Ku) : -1;
 }
 
 /* The layers must chain: the first reads the d inputs, each reads what
