@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nqmtop/cnum.h"
 #include "nqmtop/phase.h"
 #include "nqmtop/session.h"
 
@@ -442,13 +442,10 @@ int nqm_batch_run(const nqm_config *cfg, const nqm_batch_options *opt, FILE *out
         fprintf(errs, "nqmtop: %s\n", err);
         return 1;
     }
-    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    locale_t old = c ? uselocale(c) : (locale_t)0;
+    nqm_c_numeric scope;
+    nqm_c_numeric_begin(&scope);
     int rc = run_session(s, cfg, opt, out, errs);
-    if (c) {
-        uselocale(old);
-        freelocale(c);
-    }
+    nqm_c_numeric_end(&scope);
     nqm_session_free(s);
     return rc;
 }

@@ -9,13 +9,14 @@
  * standard deviation as NAME_sd. Numbers as in batch.c. */
 #include "nqmtop/sweepout.h"
 
-#include <locale.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "nqmtop/cnum.h"
 
 /* Set by the signal handler, read by the sweep: the one global state. */
 static atomic_int stop_signal;
@@ -34,7 +35,6 @@ typedef struct {
     int write_failed;
     double start;
     int bar_shown;
-    locale_t c_locale; /* numbers are written in it, whatever thread writes */
 } writer;
 
 static double now_seconds(void)
@@ -182,16 +182,13 @@ int nqm_sweep_write_table(FILE *f, nqm_format format, const nqm_sweep *sw,
     w.sw = sw;
     w.opt = &opt;
     w.out = f;
-    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    locale_t old = c ? uselocale(c) : (locale_t)0;
+    nqm_c_numeric scope;
+    nqm_c_numeric_begin(&scope);
     write_header(&w);
     for (size_t i = 0; i < (size_t)nqm_sweep_points(sw) * nqm_sweep_models(sw); i++)
         if (have[i])
             write_record(&w, &results[i]);
-    if (c) {
-        uselocale(old);
-        freelocale(c);
-    }
+    nqm_c_numeric_end(&scope);
     return fflush(f) != 0 || ferror(f) ? -1 : 0;
 }
 
@@ -207,13 +204,13 @@ static void on_result(void *ctx, const nqm_sweep_result *res)
     w->results[at] = *res;
     w->have[at] = 1;
     w->delivered++;
-    locale_t old = w->c_locale ? uselocale(w->c_locale) : (locale_t)0;
+    nqm_c_numeric scope;
+    nqm_c_numeric_begin(&scope);
     clear_bar(w);
     write_record(w, res);
     if (fflush(w->out) != 0 || ferror(w->out))
         w->write_failed = 1;
-    if (w->c_locale)
-        uselocale(old);
+    nqm_c_numeric_end(&scope);
 }
 
 static void on_progress(void *ctx, long done, long total)
@@ -436,13 +433,10 @@ static int run_sweep(nqm_sweep *sw, const nqm_config *cfg, const nqm_sweep_outpu
                 0,
                 0,
                 now_seconds(),
-                0,
-                newlocale(LC_NUMERIC_MASK, "C", (locale_t)0)};
+                0};
     if (!w.results || !w.have) {
         free(w.results);
         free(w.have);
-        if (w.c_locale)
-            freelocale(w.c_locale);
         fprintf(errs, "nqmtop: out of memory for %zu sweep results\n", results);
         return 1;
     }
@@ -460,8 +454,6 @@ static int run_sweep(nqm_sweep *sw, const nqm_config *cfg, const nqm_sweep_outpu
     rc = finish(&w, rc);
     free(w.results);
     free(w.have);
-    if (w.c_locale)
-        freelocale(w.c_locale);
     return rc;
 }
 
@@ -479,13 +471,10 @@ int nqm_sweep_batch(const nqm_config *cfg, const nqm_sweep_spec *spec, const nqm
         fprintf(errs, "%s\n", err);
         return 2;
     }
-    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    locale_t old = c ? uselocale(c) : (locale_t)0;
+    nqm_c_numeric scope;
+    nqm_c_numeric_begin(&scope);
     int rc = run_sweep(sw, cfg, opt, out, errs);
-    if (c) {
-        uselocale(old);
-        freelocale(c);
-    }
+    nqm_c_numeric_end(&scope);
     nqm_sweep_free(sw);
     return rc;
 }

@@ -5,13 +5,13 @@
 #include "nqmtop/csv.h"
 
 #include <errno.h>
-#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "nqmtop/cnum.h"
 #include "nqmtop/textfile.h"
 
 /* Features * rows above which a table is refused before allocating. */
@@ -209,9 +209,8 @@ int nqm_csv_parse(const char *name, const char *text, size_t len, const char *la
     reader r = {.name = name, .err = err, .errlen = errlen, .out = out};
     char *line =
         malloc((len < NQM_CSV_MAX_LINE ? len : NQM_CSV_MAX_LINE) + 1); /* a line, its NUL */
-    locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    locale_t saved = c_locale ? uselocale(c_locale) : (locale_t)0;
-    int rc = line && c_locale ? 0 : fail(&r, 0, "out of memory");
+    nqm_c_numeric scope;
+    int rc = nqm_c_numeric_begin(&scope) == 0 && line ? 0 : fail(&r, 0, "out of memory");
     for (size_t pos = 0; rc == 0 && pos < len;) {
         const char *nl = memchr(text + pos, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
@@ -229,10 +228,7 @@ int nqm_csv_parse(const char *name, const char *text, size_t len, const char *la
         snprintf(err, errlen, "%s: no data rows", name);
         rc = -1;
     }
-    if (saved)
-        uselocale(saved);
-    if (c_locale)
-        freelocale(c_locale);
+    nqm_c_numeric_end(&scope);
     free(line);
     free(r.fields);
     if (rc != 0)

@@ -13,7 +13,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -22,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "nqmtop/cnum.h"
 #include "nqmtop/data.h"
 #include "nqmtop/textfile.h"
 
@@ -210,18 +210,6 @@ static size_t number_span(const char *s)
     return i;
 }
 
-static double c_strtod(const char *s)
-{
-    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    locale_t old = c ? uselocale(c) : (locale_t)0;
-    double v = strtod(s, NULL);
-    if (c) {
-        uselocale(old);
-        freelocale(c);
-    }
-    return v;
-}
-
 static int word_is_nonfinite(const char *s)
 {
     if (*s == '+' || *s == '-')
@@ -247,7 +235,7 @@ static int scan_double(const char **s, double *out, char *msg, size_t msglen)
     }
     memcpy(buf, *s, span);
     buf[span] = '\0';
-    double v = c_strtod(buf);
+    double v = nqm_c_strtod(buf, NULL);
     if (!isfinite(v)) {
         snprintf(msg, msglen, "%s is not a finite number (overflows a double)", buf);
         return -1;
@@ -1352,15 +1340,12 @@ static int write_keys(FILE *f, const nqm_config *cfg)
 
 int nqm_preset_write(FILE *f, const nqm_config *cfg)
 {
-    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    locale_t old = c ? uselocale(c) : (locale_t)0;
+    nqm_c_numeric scope;
+    nqm_c_numeric_begin(&scope);
     fprintf(f, "# %s\n", cfg->description[0] ? cfg->description : "nqmtop run configuration");
     fprintf(f, "# resolved from preset %s, every key included\n",
             cfg->preset[0] ? cfg->preset : "(none)");
     int rc = write_keys(f, cfg);
-    if (c) {
-        uselocale(old);
-        freelocale(c);
-    }
+    nqm_c_numeric_end(&scope);
     return ferror(f) || rc != 0 ? -1 : 0;
 }

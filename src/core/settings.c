@@ -3,12 +3,12 @@
 #include "nqmtop/settings.h"
 
 #include <errno.h>
-#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "nqmtop/cnum.h"
 #include "nqmtop/textfile.h"
 
 enum { SETTINGS_MAX_FILE = 64 * 1024 };
@@ -65,14 +65,8 @@ static int parse_speed(const char *value, double *out)
 {
     if (strcmp(value, "auto") == 0)
         return *out = 0, 0;
-    locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    locale_t saved = c_locale ? uselocale(c_locale) : (locale_t)0;
     char *end;
-    double v = strtod(value, &end);
-    if (c_locale) {
-        uselocale(saved);
-        freelocale(c_locale);
-    }
+    double v = nqm_c_strtod(value, &end);
     if (*end != '\0' || !(v > 0) || !isfinite(v) || v > 1e9)
         return -1;
     *out = v;

@@ -9,7 +9,6 @@
  * No I/O. */
 #include "nqmtop/sweep.h"
 
-#include <locale.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "nqmtop/blas.h"
+#include "nqmtop/cnum.h"
 #include "nqmtop/preset.h"
 #include "nqmtop/session.h"
 
@@ -42,14 +42,8 @@ char nqm_regime_char(nqm_regime r)
 /* A finite number in the C locale spanning all of s. */
 static int parse_number(const char *s, double *out)
 {
-    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    locale_t old = c ? uselocale(c) : (locale_t)0;
     char *end;
-    double v = strtod(s, &end);
-    if (c) {
-        uselocale(old);
-        freelocale(c);
-    }
+    double v = nqm_c_strtod(s, &end);
     if (end == s || *end != '\0' || !isfinite(v))
         return -1;
     *out = v;

@@ -1,6 +1,7 @@
 /* test_settings.c: the defaults file parser — every key, the accepted
  * spellings, and one clear FILE:LINE: KEY: message per mistake, leaving
  * the settings untouched on failure; loading from files. */
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,26 @@ static void test_files(void)
     rmdir(dir);
 }
 
+/* A speed is read with a '.' even when the process uses a decimal comma. */
+static void test_locale(void)
+{
+    const char *names[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "fr_FR.utf8"};
+    const char *found = NULL;
+    for (size_t i = 0; i < 4 && !found; i++)
+        if (setlocale(LC_NUMERIC, names[i]))
+            found = names[i];
+    if (!found) {
+        printf("locale test skipped: no decimal-comma locale installed\n");
+        return;
+    }
+    nqm_settings s;
+    nqm_settings_defaults(&s);
+    char err[256] = "";
+    expect(nqm_settings_parse("cfg", "speed = 12.5\n", 13, &s, err, sizeof err) == 0, err);
+    expect(s.speed == 12.5, "speed 12.5 under a decimal-comma locale");
+    setlocale(LC_NUMERIC, "C");
+}
+
 int main(void)
 {
     nqm_settings s;
@@ -89,6 +110,7 @@ int main(void)
     bad_len("color = no\0\n", 12, "cfg:1: NUL byte at column 11");
     bad_len("speed = 2\npreset = a\x7f\n", 0, "cfg:2: control character 0x7f at column 11");
     test_files();
+    test_locale();
     if (!failures)
         printf("test_settings: all checks passed\n");
     return failures != 0;
