@@ -32,22 +32,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     memcpy(copy, data, size);
     copy[size] = '\0';
+    char *before = written(&cfg); /* the configuration before this line */
     for (char *line = copy, *next; line; line = next) {
         next = strchr(line, '\n');
         if (next)
             *next++ = '\0';
-        char *before = written(&cfg);
-        if (nqm_preset_apply_set(&cfg, line, err, sizeof err) != 0) {
-            char *after = written(&cfg);
-            if (strcmp(before, after) != 0 || strchr(err, '\n')) {
-                fprintf(stderr, "failed --set %s changed the config:\n%s---\n%s", line, before,
-                        after);
-                abort();
-            }
-            free(after);
+        int rc = nqm_preset_apply_set(&cfg, line, err, sizeof err);
+        char *after = written(&cfg);
+        if (rc != 0 && (strcmp(before, after) != 0 || strchr(err, '\n'))) {
+            fprintf(stderr, "failed --set %s changed the config:\n%s---\n%s", line, before, after);
+            abort();
         }
         free(before);
+        before = after;
     }
+    free(before);
     free(copy);
     nqm_config_free(&cfg);
     return 0;
