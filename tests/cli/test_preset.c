@@ -13,20 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/check.h"
 #include "nqmtop/config.h"
 #include "nqmtop/preset.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);               \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
 
 static char tmpdir[64];
 static char path[128];
@@ -499,11 +488,7 @@ static void test_apply_set(void)
 /* Numbers are read in the C locale even when the process uses another. */
 static void test_locale(void)
 {
-    const char *names[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "fr_FR.utf8"};
-    const char *found = NULL;
-    for (size_t i = 0; i < 4 && !found; i++)
-        if (setlocale(LC_NUMERIC, names[i]))
-            found = names[i];
+    const char *found = check_comma_locale();
     if (!found) {
         printf("locale test skipped: no decimal-comma locale installed\n");
         return;
@@ -545,10 +530,5 @@ int main(void)
     test_locale();
     unlink(path);
     rmdir(tmpdir);
-    if (failures) {
-        fprintf(stderr, "test_preset: %d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("test_preset: all checks passed\n");
-    return 0;
+    return check_report("test_preset");
 }

@@ -1,8 +1,9 @@
-/* check.h: a few assertion helpers shared by the core tests. A failing
- * check prints where, what and by how much, and the test exits 1. */
+/* check.h: a few assertion helpers shared by the tests. A failing check
+ * prints where, what and by how much, and the test exits 1. */
 #ifndef NQMTOP_TEST_CHECK_H
 #define NQMTOP_TEST_CHECK_H
 
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,17 @@ static int check_failures;
         CHECK(fabs(a_ - b_) <= (tol)*scale_, "%s: %.17g vs %.17g (rel diff %.3g)", what, a_, b_,   \
               fabs(a_ - b_) / scale_);                                                             \
     } while (0)
+
+/* Switch LC_NUMERIC to an installed locale with a decimal comma and
+ * return its name; NULL (and nothing switched) when there is none. */
+static inline const char *check_comma_locale(void)
+{
+    static const char *const names[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "fr_FR.utf8"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (setlocale(LC_NUMERIC, names[i]))
+            return names[i];
+    return NULL;
+}
 
 static inline int check_report(const char *name)
 {

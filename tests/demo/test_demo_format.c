@@ -15,6 +15,7 @@
 
 #include "../core/check.h"
 #include "nqmtop/demo.h"
+#include "rig.h"
 
 static int parse(const char *text, nqm_demo *d, char *err, size_t errlen)
 {
@@ -198,21 +199,6 @@ static void test_find(void)
 
 /* ---- the player's commands ------------------------------------------------ */
 
-typedef struct {
-    nqm_config base;
-    nqm_runset set;
-    nqm_app app;
-    nqm_stage st;
-} rig;
-
-static void rig_init(rig *r)
-{
-    memset(r, 0, sizeof *r);
-    r->st.base = &r->base;
-    r->st.set = &r->set;
-    r->st.app = &r->app;
-}
-
 /* Step until the player fires; returns the step it fired at (-1: never). */
 static long step_until_fired(nqm_player *p, rig *r, long limit)
 {
@@ -251,7 +237,7 @@ static void test_commands(void)
         return;
     }
     rig r;
-    rig_init(&r);
+    rig_init(&r, 0);
     nqm_player p;
     nqm_caption cap;
     CHECK(nqm_player_start(&p, &d, 0, &r.st, err, sizeof err) == 0, "%s", err);
@@ -276,8 +262,7 @@ static void test_commands(void)
     long t = step_until_fired(&p, &r, 200);
     CHECK(t > 9 && nqm_run_record(&r.set.runs[0])->loss < 1e-6, "loss < 1e-6 at %ld", t);
     CHECK(nqm_player_done(&p), "the scene ran to its end");
-    nqm_runset_free(&r.set);
-    nqm_config_free(&r.base);
+    rig_free(&r);
     nqm_demo_free(&d);
 }
 
@@ -296,7 +281,7 @@ static void test_model_condition(void)
         return;
     }
     rig r;
-    rig_init(&r);
+    rig_init(&r, 0);
     nqm_player p;
     CHECK(nqm_player_start(&p, &d, 0, &r.st, err, sizeof err) == 0, "%s", err);
     CHECK(r.set.nruns == 3 && r.app.compare, "three runs");
@@ -311,8 +296,7 @@ static void test_model_condition(void)
     CHECK(t > 0 && lin && quad && nqm_run_record(lin)->loss > 1e6 &&
               nqm_run_record(quad)->loss < 1e6,
           "fired at %ld on lin's loss, while quad's is small", t);
-    nqm_runset_free(&r.set);
-    nqm_config_free(&r.base);
+    rig_free(&r);
     nqm_demo_free(&d);
 }
 

@@ -18,31 +18,9 @@
 
 #include "../core/check.h"
 #include "nqmtop/demo.h"
+#include "rig.h"
 
 static int verbose;
-
-/* A stage of its own: what the UI keeps, without a screen. */
-typedef struct {
-    nqm_config base;
-    nqm_runset set;
-    nqm_app app;
-    nqm_stage st;
-} rig;
-
-static void rig_init(rig *r)
-{
-    memset(r, 0, sizeof *r);
-    r->st.base = &r->base;
-    r->st.set = &r->set;
-    r->st.app = &r->app;
-    r->app.demo = 1;
-}
-
-static void rig_free(rig *r)
-{
-    nqm_runset_free(&r->set);
-    nqm_config_free(&r->base);
-}
 
 /* What a scene did, for the story checks. */
 typedef struct {
@@ -315,7 +293,7 @@ static int play_demo(const char *path)
     CHECK(d.description[0] != '\0', "%s has no description", d.name);
     check_captions(&d);
     rig r;
-    rig_init(&r);
+    rig_init(&r, 1);
     static scene_result res[MAX_SCENES];
     int n = d.nscenes < MAX_SCENES ? d.nscenes : MAX_SCENES;
     for (int k = 0; k < n; k++) {

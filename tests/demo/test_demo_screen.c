@@ -14,55 +14,49 @@
 
 #include "../core/check.h"
 #include "nqmtop/demo.h"
+#include "rig.h"
 
 enum { ROW_LEN = 4096 };
 
 typedef struct {
-    nqm_config base;
-    nqm_runset set;
-    nqm_app app;
-    nqm_stage st;
+    rig stage;
     nqm_player player;
     nqm_demo demo;
-} rig;
+} screen_rig;
 
 /* The catapult-tour's second scene, played up to its first until. */
-static int rig_open(rig *r)
+static int rig_open(screen_rig *r)
 {
     char err[1024];
     memset(r, 0, sizeof *r);
-    r->st.base = &r->base;
-    r->st.set = &r->set;
-    r->st.app = &r->app;
-    r->app.demo = 1;
+    rig_init(&r->stage, 1);
     if (nqm_demo_load("catapult-tour", &r->demo, err, sizeof err) != 0 ||
-        nqm_player_start(&r->player, &r->demo, 1, &r->st, err, sizeof err) != 0) {
+        nqm_player_start(&r->player, &r->demo, 1, &r->stage.st, err, sizeof err) != 0) {
         CHECK(0, "%s", err);
         return -1;
     }
-    for (int t = 0; t < 100 && !nqm_player_poll(&r->player, &r->st); t++)
-        nqm_runset_step(&r->set, err, sizeof err);
-    r->app.step = nqm_run_step_count(&r->set.runs[0]);
+    for (int t = 0; t < 100 && !nqm_player_poll(&r->player, &r->stage.st); t++)
+        nqm_runset_step(&r->stage.set, err, sizeof err);
+    r->stage.app.step = nqm_run_step_count(&r->stage.set.runs[0]);
     return 0;
 }
 
-static void rig_close(rig *r)
+static void rig_close(screen_rig *r)
 {
-    nqm_runset_free(&r->set);
-    nqm_config_free(&r->base);
+    rig_free(&r->stage);
     nqm_demo_free(&r->demo);
 }
 
-static void draw(nqm_canvas *cv, rig *r, nqm_caption *cap, const char *badge)
+static void draw(nqm_canvas *cv, screen_rig *r, nqm_caption *cap, const char *badge)
 {
     nqm_scene sc;
     memset(&sc, 0, sizeof sc);
-    sc.app = &r->app;
-    sc.cfg = &r->base;
-    for (int i = 0; i < r->set.nruns; i++)
-        sc.runs[i] = &r->set.runs[i];
-    sc.nruns = r->set.nruns;
-    sc.theory = r->set.has_theory ? &r->set.theory : NULL;
+    sc.app = &r->stage.app;
+    sc.cfg = &r->stage.base;
+    for (int i = 0; i < r->stage.set.nruns; i++)
+        sc.runs[i] = &r->stage.set.runs[i];
+    sc.nruns = r->stage.set.nruns;
+    sc.theory = r->stage.set.has_theory ? &r->stage.set.theory : NULL;
     nqm_player_caption(&r->player, cap);
     sc.caption = cap;
     sc.badge = badge;
@@ -132,11 +126,11 @@ static void check_caption_whole(const nqm_canvas *cv, const nqm_caption *cap, in
     }
 }
 
-static void test_80x24(rig *r, nqm_glyphs glyphs)
+static void test_80x24(screen_rig *r, nqm_glyphs glyphs)
 {
     nqm_canvas *cv = nqm_canvas_new(80, 24, glyphs);
     nqm_caption cap;
-    r->app.big = 0;
+    r->stage.app.big = 0;
     draw(cv, r, &cap, NULL);
     CHECK(cap.nlines == 2 && strstr(cap.lines[0], "Peak:"), "the peak caption shows");
     int bar = heading_row(cv, &cap);
@@ -148,7 +142,7 @@ static void test_80x24(rig *r, nqm_glyphs glyphs)
     CHECK(row_has(cv, 23, "pause"), "key hints on the last row");
     CHECK(count_in_row(cv, 2, glyphs == NQM_GLYPHS_ASCII ? "+" : "┌") >= 2, "charts in a grid");
 
-    r->app.big = 1;
+    r->stage.app.big = 1;
     draw(cv, r, &cap, NULL);
     bar = heading_row(cv, &cap);
     check_caption_whole(cv, &cap, bar);
@@ -164,12 +158,12 @@ static void test_80x24(rig *r, nqm_glyphs glyphs)
     CHECK(find_row(cv, glyphs == NQM_GLYPHS_ASCII ? "2/eta" : "2/η") > top &&
               find_row(cv, glyphs == NQM_GLYPHS_ASCII ? "4/eta" : "4/η") > top,
           "the edge lines are labelled");
-    r->app.big = 0;
+    r->stage.app.big = 0;
     nqm_canvas_free(cv);
 }
 
 /* The caption bar: inside the screen, below every chart, above the hints. */
-static void test_sizes(rig *r)
+static void test_sizes(screen_rig *r)
 {
     static const int sizes[][2] = {{20, 9},  {20, 14},  {40, 16},  {60, 20},  {80, 24},
                                    {81, 25}, {100, 30}, {133, 41}, {200, 60}, {300, 12},
@@ -180,7 +174,7 @@ static void test_sizes(rig *r)
             int w = sizes[i][0], h = sizes[i][1];
             nqm_canvas_resize(cv, w, h);
             nqm_caption cap;
-            r->app.big = big;
+            r->stage.app.big = big;
             draw(cv, r, &cap, NULL);
             int bar = heading_row(cv, &cap);
             if (bar < 0)
@@ -191,11 +185,11 @@ static void test_sizes(rig *r)
                 CHECK(!row_has(cv, y, "│") && !row_has(cv, y, "└"),
                       "%dx%d big %d: a chart reaches caption row %d", w, h, big, y);
         }
-    r->app.big = 0;
+    r->stage.app.big = 0;
     nqm_canvas_free(cv);
 }
 
-static void test_badge(rig *r)
+static void test_badge(screen_rig *r)
 {
     nqm_canvas *cv = nqm_canvas_new(100, 30, NQM_GLYPHS_UNICODE);
     nqm_caption cap;
@@ -207,7 +201,7 @@ static void test_badge(rig *r)
 int main(void)
 {
     setenv("XDG_CONFIG_HOME", "/nonexistent-nqmtop-test", 1);
-    rig r;
+    screen_rig r;
     if (rig_open(&r) == 0) {
         test_80x24(&r, NQM_GLYPHS_UNICODE);
         test_80x24(&r, NQM_GLYPHS_ASCII);

@@ -1,23 +1,13 @@
 /* test_settings.c: the defaults file parser — every key, the accepted
  * spellings, and one clear FILE:LINE: KEY: message per mistake, leaving
  * the settings untouched on failure; loading from files. */
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/check.h"
 #include "nqmtop/settings.h"
-
-static int failures;
-
-static void expect(int cond, const char *what)
-{
-    if (!cond) {
-        fprintf(stderr, "check failed: %s\n", what);
-        failures++;
-    }
-}
 
 /* text of len bytes (0: up to its NUL) must be refused with want. */
 static void bad_len(const char *text, size_t len, const char *want)
@@ -27,9 +17,9 @@ static void bad_len(const char *text, size_t len, const char *want)
     before = s;
     char err[256] = "";
     int rc = nqm_settings_parse("cfg", text, len ? len : strlen(text), &s, err, sizeof err);
-    expect(rc != 0, text);
-    expect(strstr(err, want) != NULL, want);
-    expect(memcmp(&s, &before, sizeof s) == 0, "failed parse changed the settings");
+    CHECK(rc != 0, "%s", text);
+    CHECK(strstr(err, want) != NULL, "%s", want);
+    CHECK(memcmp(&s, &before, sizeof s) == 0, "failed parse changed the settings");
     if (rc == 0 || !strstr(err, want))
         fprintf(stderr, "  input '%s' gave '%s'\n", text, err);
 }
@@ -43,22 +33,22 @@ static void test_files(void)
     nqm_settings s;
     nqm_settings_defaults(&s);
     char err[256] = "", dir[] = "/tmp/nqmtop-settings-XXXXXX", path[sizeof dir + 16];
-    expect(mkdtemp(dir) != NULL, "mkdtemp");
+    CHECK(mkdtemp(dir) != NULL, "mkdtemp");
     snprintf(path, sizeof path, "%s/config", dir);
-    expect(nqm_settings_load(path, 0, &s, err, sizeof err) == 0, "a missing optional file");
-    expect(nqm_settings_load(path, 1, &s, err, sizeof err) != 0 && strstr(err, "cannot open"),
-           "a missing required file");
-    expect(nqm_settings_load(dir, 0, &s, err, sizeof err) != 0 && strstr(err, "is a directory"),
-           "a directory");
+    CHECK(nqm_settings_load(path, 0, &s, err, sizeof err) == 0, "a missing optional file");
+    CHECK(nqm_settings_load(path, 1, &s, err, sizeof err) != 0 && strstr(err, "cannot open"),
+          "a missing required file");
+    CHECK(nqm_settings_load(dir, 0, &s, err, sizeof err) != 0 && strstr(err, "is a directory"),
+          "a directory");
     FILE *f = fopen(path, "w");
-    expect(f != NULL, "create the file");
+    CHECK(f != NULL, "create the file");
     for (int i = 0; f && i < 70 * 1024 / 16; i++)
         fputs("# 64 KiB at most\n", f);
     if (f)
         fclose(f);
-    expect(nqm_settings_load(path, 0, &s, err, sizeof err) != 0 &&
-               strstr(err, "larger than 65536 bytes"),
-           "a file over 64 KiB");
+    CHECK(nqm_settings_load(path, 0, &s, err, sizeof err) != 0 &&
+              strstr(err, "larger than 65536 bytes"),
+          "a file over 64 KiB");
     remove(path);
     rmdir(dir);
 }
@@ -66,20 +56,15 @@ static void test_files(void)
 /* A speed is read with a '.' even when the process uses a decimal comma. */
 static void test_locale(void)
 {
-    const char *names[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "fr_FR.utf8"};
-    const char *found = NULL;
-    for (size_t i = 0; i < 4 && !found; i++)
-        if (setlocale(LC_NUMERIC, names[i]))
-            found = names[i];
-    if (!found) {
+    if (!check_comma_locale()) {
         printf("locale test skipped: no decimal-comma locale installed\n");
         return;
     }
     nqm_settings s;
     nqm_settings_defaults(&s);
     char err[256] = "";
-    expect(nqm_settings_parse("cfg", "speed = 12.5\n", 13, &s, err, sizeof err) == 0, err);
-    expect(s.speed == 12.5, "speed 12.5 under a decimal-comma locale");
+    CHECK(nqm_settings_parse("cfg", "speed = 12.5\n", 13, &s, err, sizeof err) == 0, "%s", err);
+    CHECK(s.speed == 12.5, "speed 12.5 under a decimal-comma locale");
     setlocale(LC_NUMERIC, "C");
 }
 
@@ -88,16 +73,16 @@ int main(void)
     nqm_settings s;
     char err[256];
     nqm_settings_defaults(&s);
-    expect(s.color == 1 && s.unicode == 1 && s.preset[0] == '\0' && s.speed == 0, "defaults");
+    CHECK(s.color == 1 && s.unicode == 1 && s.preset[0] == '\0' && s.speed == 0, "defaults");
     const char *text = "# my defaults\n color = no\nunicode=off # projector\r\n\n"
                        "preset = tanh-1d\nspeed = 12.5\n";
-    expect(nqm_settings_parse("cfg", text, strlen(text), &s, err, sizeof err) == 0, err);
-    expect(s.color == 0 && s.unicode == 0, "color and unicode off");
-    expect(strcmp(s.preset, "tanh-1d") == 0, "preset");
-    expect(s.speed == 12.5, "speed");
+    CHECK(nqm_settings_parse("cfg", text, strlen(text), &s, err, sizeof err) == 0, "%s", err);
+    CHECK(s.color == 0 && s.unicode == 0, "color and unicode off");
+    CHECK(strcmp(s.preset, "tanh-1d") == 0, "preset");
+    CHECK(s.speed == 12.5, "speed");
     text = "speed = auto\ncolor = yes\n";
-    expect(nqm_settings_parse("cfg", text, strlen(text), &s, err, sizeof err) == 0, err);
-    expect(s.speed == 0 && s.color == 1, "auto speed, colour back on");
+    CHECK(nqm_settings_parse("cfg", text, strlen(text), &s, err, sizeof err) == 0, "%s", err);
+    CHECK(s.speed == 0 && s.color == 1, "auto speed, colour back on");
 
     bad("colour = no\n", "cfg:1: colour: unknown key");
     bad("color = maybe\n", "cfg:1: color: expected yes or no");
@@ -111,7 +96,5 @@ int main(void)
     bad_len("speed = 2\npreset = a\x7f\n", 0, "cfg:2: control character 0x7f at column 11");
     test_files();
     test_locale();
-    if (!failures)
-        printf("test_settings: all checks passed\n");
-    return failures != 0;
+    return check_report("test_settings");
 }

@@ -6,19 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/check.h"
 #include "nqmtop/app.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            failures++;                                                                            \
-            fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);                        \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-        }                                                                                          \
-    } while (0)
 
 static double rel_diff(double a, double b) { return fabs(a - b) / fmax(fabs(a), fabs(b)); }
 
@@ -267,7 +256,5 @@ int main(void)
     test_pacing();
     test_end_of_run();
     test_export_name();
-    if (failures)
-        fprintf(stderr, "%d check(s) failed\n", failures);
-    return failures ? 1 : 0;
+    return check_report("test_app");
 }

@@ -10,20 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/check.h"
 #include "nqmtop/export.h"
 #include "nqmtop/scene.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            failures++;                                                                            \
-            fprintf(stderr, "%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond);                        \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fputc('\n', stderr);                                                                   \
-        }                                                                                          \
-    } while (0)
 
 enum { STEPS = 30 };
 
@@ -333,7 +322,5 @@ int main(void)
     test_bad_plan();
     test_export();
     test_screen();
-    if (failures)
-        fprintf(stderr, "%d check(s) failed\n", failures);
-    return failures ? 1 : 0;
+    return check_report("test_scene");
 }
