@@ -11,16 +11,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "nqmtop/batch.h"
-#include "nqmtop/config.h"
-#include "nqmtop/demo.h"
-#include "nqmtop/keys.h"
-#include "nqmtop/preset.h"
-#include "nqmtop/record.h"
-#include "nqmtop/settings.h"
-#include "nqmtop/sweepout.h"
-#include "nqmtop/ui.h"
+#include "buildinfo.h"
+#include "nqmtop/out/batch.h"
+#include "nqmtop/input/config.h"
+#include "nqmtop/app/demo.h"
+#include "nqmtop/app/keys.h"
+#include "nqmtop/input/preset.h"
+#include "nqmtop/app/record.h"
+#include "nqmtop/app/settings.h"
+#include "nqmtop/out/sweepout.h"
+#include "nqmtop/tui/ui.h"
 
 /* Debian's libopenblas exports these; there is no header for them. */
 char *openblas_get_corename(void);

@@ -1,6 +1,6 @@
 /* canvas.c: the cell grid, braille dots and their ASCII twin, text with
  * transliteration for ASCII terminals (see canvas.h). */
-#include "nqmtop/canvas.h"
+#include "nqmtop/view/canvas.h"
 
 #include <limits.h>
 #include <math.h>

@@ -8,7 +8,7 @@
  * of its steps, extended to the previous column's last value so the curve
  * stays connected. Stretched axes (fewer steps than dot columns) are
  * interpolated linearly between the columns that hold a step. */
-#include "nqmtop/chart.h"
+#include "nqmtop/view/chart.h"
 
 #include <float.h>
 #include <math.h>
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nqmtop/phase.h"
+#include "nqmtop/train/phase.h"
 
 #define Y_PAD_FRACTION      0.05 /* linear axis: padding around the data */
 #define DEFAULT_LOG_DECADES 20.0

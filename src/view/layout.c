@@ -3,7 +3,7 @@
  * The chart area is split into a grid chosen from a few shapes: the most
  * charts that fit at the minimum chart size, and among those the grid
  * whose charts are closest to a pleasant 3:1 cell aspect. */
-#include "nqmtop/layout.h"
+#include "nqmtop/view/layout.h"
 
 #include <math.h>
 #include <string.h>

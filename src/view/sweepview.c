@@ -4,7 +4,7 @@
  * terminal, no threads. Geometry: the panel's frame takes the rows from
  * 2 down, its plot leaves 8 columns of y labels on the left and 2 rows
  * for the x labels and the legend at the bottom. */
-#include "nqmtop/sweepview.h"
+#include "nqmtop/view/sweepview.h"
 
 #include <math.h>
 #include <stdio.h>

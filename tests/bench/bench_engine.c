@@ -25,9 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "nqmtop/blas.h"
-#include "nqmtop/pool.h"
-#include "nqmtop/session.h"
+#include "nqmtop/base/blas.h"
+#include "nqmtop/base/pool.h"
+#include "nqmtop/train/session.h"
 
 typedef struct {
     int n, d;

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "nqmtop/chart.h"
-#include "nqmtop/history.h"
-#include "nqmtop/layout.h"
-#include "nqmtop/phase.h"
+#include "nqmtop/view/chart.h"
+#include "nqmtop/view/history.h"
+#include "nqmtop/view/layout.h"
+#include "nqmtop/train/phase.h"
 
 enum { S_LOSS, S_G, S_L1, S_L2, S_PHASE, NSERIES };
 enum { STEPS = 1000000, FRAMES = 50, COLS = 240, ROWS = 70 };

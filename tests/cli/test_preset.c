@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "../core/check.h"
-#include "nqmtop/config.h"
-#include "nqmtop/preset.h"
+#include "nqmtop/input/config.h"
+#include "nqmtop/input/preset.h"
 
 static char tmpdir[64];
 static char path[128];

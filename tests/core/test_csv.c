@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "nqmtop/csv.h"
+#include "nqmtop/input/csv.h"
 
 static void good(const char *text, const char *label, nqm_csv_header header, int rows, int cols,
                  double first_x, double first_y)

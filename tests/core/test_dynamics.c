@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "nqmtop/session.h"
+#include "nqmtop/train/session.h"
 
 static nqm_session *open_session(const nqm_config *cfg)
 {

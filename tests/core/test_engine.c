@@ -16,11 +16,11 @@
 #include <string.h>
 
 #include "check.h"
-#include "nqmtop/blas.h"
-#include "nqmtop/eigen.h"
-#include "nqmtop/model.h"
-#include "nqmtop/rng.h"
-#include "nqmtop/session.h"
+#include "nqmtop/base/blas.h"
+#include "nqmtop/base/eigen.h"
+#include "nqmtop/model/model.h"
+#include "nqmtop/base/rng.h"
+#include "nqmtop/train/session.h"
 
 /* All eigenvalues of the symmetric A (n, n, destroyed), descending. */
 static int spectrum(int n, double *A, double *lam)

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "nqmtop/model.h"
+#include "nqmtop/model/model.h"
 
 enum { N = 4, M = 5 };
 

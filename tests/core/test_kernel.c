@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "nqmtop/session.h"
+#include "nqmtop/train/session.h"
 
 static void check_rank_two(nqm_model_kind model)
 {

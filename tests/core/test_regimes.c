@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "nqmtop/model.h"
-#include "nqmtop/session.h"
+#include "nqmtop/model/model.h"
+#include "nqmtop/train/session.h"
 
 static nqm_session *run(const nqm_config *cfg, int steps)
 {

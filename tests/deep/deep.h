@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "../core/check.h"
-#include "nqmtop/data.h"
-#include "nqmtop/model.h"
+#include "nqmtop/input/data.h"
+#include "nqmtop/model/model.h"
 
 /* An mlp of the given depth (biases optional) on n Gaussian-mixture
  * examples in d dimensions. */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 #include "deep.h"
-#include "nqmtop/taylor.h"
+#include "nqmtop/model/taylor.h"
 
 enum { N = 4 };
 

@@ -13,10 +13,10 @@
 #include <stdlib.h>
 
 #include "deep.h"
-#include "nqmtop/eigen.h"
-#include "nqmtop/krylov.h"
-#include "nqmtop/rng.h"
-#include "nqmtop/taylor.h"
+#include "nqmtop/base/eigen.h"
+#include "nqmtop/base/krylov.h"
+#include "nqmtop/base/rng.h"
+#include "nqmtop/model/taylor.h"
 
 enum { K = 3 };
 

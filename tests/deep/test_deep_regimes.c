@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "deep.h"
-#include "nqmtop/session.h"
+#include "nqmtop/train/session.h"
 
 static void one_example(nqm_config *cfg, nqm_model_kind model, long width, unsigned long seed,
                         double rel)

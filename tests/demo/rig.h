@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "nqmtop/demo.h"
+#include "nqmtop/app/demo.h"
 
 typedef struct {
     nqm_config base;

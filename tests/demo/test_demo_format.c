@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "../core/check.h"
-#include "nqmtop/demo.h"
+#include "nqmtop/app/demo.h"
 #include "rig.h"
 
 static int parse(const char *text, nqm_demo *d, char *err, size_t errlen)

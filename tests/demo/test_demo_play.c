@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "../core/check.h"
-#include "nqmtop/demo.h"
+#include "nqmtop/app/demo.h"
 #include "rig.h"
 
 static int verbose;

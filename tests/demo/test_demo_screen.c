@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "../core/check.h"
-#include "nqmtop/demo.h"
+#include "nqmtop/app/demo.h"
 #include "rig.h"
 
 enum { ROW_LEN = 4096 };

@@ -14,12 +14,12 @@
 #include <string.h>
 
 #include "../core/check.h"
-#include "config.h"
-#include "nqmtop/app.h"
-#include "nqmtop/keys.h"
-#include "nqmtop/preset.h"
-#include "nqmtop/record.h"
-#include "nqmtop/session.h"
+#include "buildinfo.h"
+#include "nqmtop/app/app.h"
+#include "nqmtop/app/keys.h"
+#include "nqmtop/input/preset.h"
+#include "nqmtop/app/record.h"
+#include "nqmtop/train/session.h"
 
 /* The text a writer produces, in memory. */
 static char *write_session(const nqm_config *start, const nqm_config *loaded, size_t *len)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nqmtop/csv.h"
+#include "nqmtop/input/csv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

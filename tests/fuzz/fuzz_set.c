@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nqmtop/preset.h"
+#include "nqmtop/input/preset.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

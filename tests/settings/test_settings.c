@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "../core/check.h"
-#include "nqmtop/settings.h"
+#include "nqmtop/app/settings.h"
 
 /* text of len bytes (0: up to its NUL) must be refused with want. */
 static void bad_len(const char *text, size_t len, const char *want)

@@ -13,9 +13,9 @@
 #include <string.h>
 
 #include "../core/check.h"
-#include "nqmtop/rng.h"
-#include "nqmtop/session.h"
-#include "nqmtop/sweep.h"
+#include "nqmtop/base/rng.h"
+#include "nqmtop/train/session.h"
+#include "nqmtop/train/sweep.h"
 
 /* lambda1(0) of s*K for the relu two-layer family on the single example
  * x = 1 (d = 1) under half-sum: (1/m) sum over u_k > 0 of u_k^2 + v_k^2,

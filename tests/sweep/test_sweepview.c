@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "../core/check.h"
-#include "nqmtop/sweepview.h"
+#include "nqmtop/view/sweepview.h"
 
 enum { COLS = 12, ROWS = 2, MODELS = 2 };
 

@@ -14,10 +14,10 @@
 #include <unistd.h>
 
 #include "../core/check.h"
-#include "nqmtop/data.h"
-#include "nqmtop/model.h"
-#include "nqmtop/preset.h"
-#include "nqmtop/session.h"
+#include "nqmtop/input/data.h"
+#include "nqmtop/model/model.h"
+#include "nqmtop/input/preset.h"
+#include "nqmtop/train/session.h"
 
 static char dir[] = "/tmp/nqmtop-testset-XXXXXX";
 

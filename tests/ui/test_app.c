@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "../core/check.h"
-#include "nqmtop/app.h"
+#include "nqmtop/app/app.h"
 
 static double rel_diff(double a, double b) { return fabs(a - b) / fmax(fabs(a), fabs(b)); }
 

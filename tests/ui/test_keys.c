@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nqmtop/keys.h"
+#include "nqmtop/app/keys.h"
 
 enum { LINE_MAX_LEN = 1024, MAX_TAGS = 128 };
 

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "../core/check.h"
-#include "nqmtop/export.h"
-#include "nqmtop/scene.h"
+#include "nqmtop/app/export.h"
+#include "nqmtop/app/scene.h"
 
 enum { STEPS = 30 };
 

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "nqmtop/canvas.h"
+#include "nqmtop/view/canvas.h"
 #include "vcheck.h"
 
 /* Unicode numbers braille dots 1-2-3 down the left column, 4-5-6 down the

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nqmtop/chart.h"
-#include "nqmtop/phase.h"
+#include "nqmtop/view/chart.h"
+#include "nqmtop/train/phase.h"
 #include "vcheck.h"
 
 #define SENTINEL '@'

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nqmtop/chart.h"
-#include "nqmtop/layout.h"
-#include "nqmtop/phase.h"
+#include "nqmtop/view/chart.h"
+#include "nqmtop/view/layout.h"
+#include "nqmtop/train/phase.h"
 
 enum { S_LOSS, S_G, S_L1, S_L2, S_PHASE, NSERIES };
 

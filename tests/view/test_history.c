@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nqmtop/history.h"
+#include "nqmtop/view/history.h"
 #include "vcheck.h"
 
 /* min / max of the finite raw[a..b], NaN when none; bits of non-finite ones. */

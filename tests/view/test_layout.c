@@ -2,7 +2,7 @@
  * to 300 x 120, and a few huge ones up to 2048 x 2048: rectangles inside
  * the screen, charts never overlapping each other or the bars, minimum
  * sizes respected, and "too small" exactly below the minimum. */
-#include "nqmtop/layout.h"
+#include "nqmtop/view/layout.h"
 #include "vcheck.h"
 
 static int inside(nqm_rect r, int cols, int rows)

@@ -1,0 +1,92 @@
+/* run.h: one live run as the UI keeps it: a session stepped on demand and
+ * the bounded history of its records, with the run's summary refreshed
+ * when asked. No curses, no I/O. */
+#ifndef NQMTOP_RUN_H
+#define NQMTOP_RUN_H
+
+#include <stddef.h>
+
+#include "nqmtop/input/config.h"
+#include "nqmtop/view/history.h"
+#include "nqmtop/train/session.h"
+
+/* History series of a run; eigenvalue k (0-based) is NQM_SERIES_LAMBDA + k. */
+enum {
+    NQM_SERIES_ETA,
+    NQM_SERIES_LOSS,
+    NQM_SERIES_G,
+    NQM_SERIES_GNORM,
+    NQM_SERIES_PHASE, /* label series of nqm_phase */
+    NQM_SERIES_LAMBDA
+};
+
+/* History buckets per run: plenty of dot columns for any terminal, and
+ * exact per-step rows in an export while the run is shorter. */
+#define NQM_RUN_HISTORY_CAPACITY 8192L
+
+typedef struct {
+    nqm_session *session;
+    nqm_history *hist;
+    int eigs;                /* eigenvalues per record */
+    nqm_run_summary summary; /* as of summary_step */
+    long summary_step;
+} nqm_run;
+
+/* Build the session for cfg and record step 0. 0, or -1 with err set (run
+ * left empty). */
+int nqm_run_open(nqm_run *run, const nqm_config *cfg, char *err, size_t errlen);
+void nqm_run_close(nqm_run *run);
+
+/* One step, recorded. 0: stepped; 1: the run has diverged (nothing more
+ * to do); -1: internal failure (nqm_session_error says what). */
+int nqm_run_step(nqm_run *run);
+/* Learning rate from the next step on (the summary is refreshed). */
+void nqm_run_set_eta(nqm_run *run, double eta);
+/* Bring the summary up to the current step (cost: the run's length). */
+void nqm_run_summarize(nqm_run *run);
+
+const nqm_record *nqm_run_record(const nqm_run *run);
+long nqm_run_step_count(const nqm_run *run);
+nqm_model_kind nqm_run_model(const nqm_run *run);
+int nqm_run_diverged(const nqm_run *run);
+
+/* The runs the UI trains together: the main run, or net, quad and lin in
+ * compare mode, plus the theory overlay when it is on. */
+#define NQM_RUNSET_MAX 3
+
+typedef struct {
+    nqm_run runs[NQM_RUNSET_MAX];
+    int nruns;
+    nqm_run theory;
+    int has_theory;
+} nqm_runset;
+
+/* What a run set is built from (the base configuration and the UI's
+ * choices); eta_rel > 0 asks for eta = eta_rel * eta_crit of the new
+ * runs instead of the absolute eta. */
+typedef struct {
+    nqm_model_kind model;
+    unsigned long seed;
+    double eta, eta_rel;
+    int compare, theory;
+} nqm_runset_plan;
+
+/* Build every run of the plan into set. On failure nothing is left
+ * allocated, set is empty and err says why. A theory overlay that cannot
+ * run is a failure too (the caller decides to go on without it). */
+int nqm_runset_build(nqm_runset *set, const nqm_config *base, const nqm_runset_plan *plan,
+                     char *err, size_t errlen);
+void nqm_runset_free(nqm_runset *set);
+/* One step of every run that has not diverged. Returns the number of
+ * main runs still going (0: all diverged), or -1 on an internal failure
+ * (err set). */
+int nqm_runset_step(nqm_runset *set, char *err, size_t errlen);
+void nqm_runset_set_eta(nqm_runset *set, double eta);
+void nqm_runset_summarize(nqm_runset *set);
+/* The run whose phases and regime stand for the set's: the quadratic
+ * model among several main runs (compare mode), else the first. */
+const nqm_run *nqm_runs_reference(const nqm_run *const *runs, int nruns);
+/* Every run of the set, main runs first then the overlay; returns the count. */
+int nqm_runset_list(const nqm_runset *set, const nqm_run **out);
+
+#endif

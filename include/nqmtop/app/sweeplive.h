@@ -1,0 +1,35 @@
+/* sweeplive.h: a sweep running on a thread of its own while the sweep
+ * view shows what has come in (--sweep without --batch). Results are
+ * copied under a lock into a snapshot the view draws from; nothing here
+ * touches the terminal. */
+#ifndef NQMTOP_SWEEPLIVE_H
+#define NQMTOP_SWEEPLIVE_H
+
+#include <stddef.h>
+
+#include "nqmtop/train/sweep.h"
+#include "nqmtop/view/sweepview.h"
+
+typedef struct nqm_sweep_live nqm_sweep_live;
+
+/* Resolve the grid (a bad value fails here, before any screen) and start
+ * the runs. NULL with err set. */
+nqm_sweep_live *nqm_sweep_live_start(const nqm_config *cfg, const nqm_sweep_spec *spec, char *err,
+                                     size_t errlen);
+/* Take a snapshot and point the view's data at it (results, progress,
+ * whether the sweep is over); the view's own choices stay. Returns
+ * nonzero when something changed since the last snapshot. */
+int nqm_sweep_live_snapshot(nqm_sweep_live *live, nqm_sweep_view *v);
+/* Write the last snapshot's results as CSV to a file of a new name in dir
+ * (nqmtop-sweep-PRESET-YYYYmmdd-HHMMSS[-N].csv), never over an existing
+ * one. 0 with its path, or -1 with err set. */
+int nqm_sweep_live_export(nqm_sweep_live *live, const char *dir, char *path, size_t pathlen,
+                          char *err, size_t errlen);
+/* A run failed: why (the sweep then stops), as of the last snapshot;
+ * NULL while all is well. */
+const char *nqm_sweep_live_error(const nqm_sweep_live *live);
+/* Stop the sweep (runs under way end at their next step), wait for its
+ * thread and release everything. */
+void nqm_sweep_live_free(nqm_sweep_live *live);
+
+#endif

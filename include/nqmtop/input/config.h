@@ -1,0 +1,125 @@
+/* config.h: the resolved run configuration that a preset file plus --set
+ * overrides produce, and the enums every module shares. Plain data: no
+ * parsing here (see preset.h), no allocation beyond the input vector x. */
+#ifndef NQMTOP_CONFIG_H
+#define NQMTOP_CONFIG_H
+
+#include <stddef.h>
+#include "nqmtop/input/csv.h"
+
+enum { NQM_MAX_EIGS = 8, NQM_NAME_LEN = 64, NQM_PATH_LEN = 4096 };
+
+typedef enum {
+    MODEL_NET,
+    MODEL_LIN,
+    MODEL_QUAD,
+    MODEL_GQM,
+    MODEL_THEORY,
+    MODEL_COUNT
+} nqm_model_kind;
+typedef enum { ACT_RELU, ACT_TANH, ACT_SWISH, ACT_LINEAR, ACT_COUNT } nqm_activation;
+typedef enum { LOSS_HALF_SUM, LOSS_MSE, LOSS_HALF_MEAN, LOSS_COUNT } nqm_loss;
+typedef enum {
+    DATA_SINGLE,
+    DATA_MIX1D,
+    DATA_GAUSS,
+    DATA_STRIPES,
+    DATA_CSV,
+    DATA_COUNT
+} nqm_data_kind;
+typedef enum { EIG_ORDER_DIRECTION, EIG_ORDER_SORTED, EIG_ORDER_COUNT } nqm_eig_order;
+/* Architecture of the net / lin / quad models. */
+typedef enum { NETWORK_TWO_LAYER, NETWORK_MLP, NETWORK_CNN, NETWORK_COUNT } nqm_network;
+typedef enum { READOUT_AVERAGE, READOUT_LINEAR, READOUT_COUNT } nqm_readout;
+
+/* How the learning rate was given: absolute, or a multiple of eta_crit. */
+typedef enum { ETA_ABSOLUTE, ETA_RELATIVE } nqm_eta_mode;
+
+typedef struct {
+    char preset[NQM_NAME_LEN]; /* preset name ("" when none) */
+    char description[160];     /* the preset's first comment line */
+
+    nqm_model_kind model;
+    nqm_activation activation;
+    nqm_loss loss;
+    nqm_data_kind data;
+    nqm_eig_order eig_order;
+
+    nqm_network network; /* architecture of net / lin / quad */
+    int depth;           /* mlp: layers, 2..4 */
+    int biases;          /* mlp: 1 to give hidden layers biases */
+    int channels;        /* cnn: convolution filters */
+    int kernel;          /* cnn: filter side (kernel x kernel) */
+    nqm_readout readout; /* cnn: global average or linear readout */
+
+    long width;       /* m: hidden neurons (two-layer family, theory) */
+    int n;            /* training examples (mix1d, gauss) */
+    int d;            /* input dimension (gauss; single: length of x) */
+    double *x;        /* (d) the single example's input, owned */
+    double y;         /* the single example's target */
+    double mu, sigma; /* mix1d / gauss class mean and spread */
+    double gamma;     /* gqm curvature scale */
+    unsigned long seed;
+
+    nqm_eta_mode eta_mode;
+    double eta;     /* absolute learning rate (ETA_ABSOLUTE) */
+    double eta_rel; /* multiple of eta_crit (ETA_RELATIVE) */
+
+    long steps;     /* default step count of a batch run */
+    int batch_size; /* 0: full-batch GD, > 0: SGD with this batch */
+    int eigs;       /* kernel eigenvalues tracked, 1..NQM_MAX_EIGS */
+
+    /* data = csv: n, d and test_n are then those of the files (preset.c
+     * measures them), paths already resolved against the preset's folder */
+    char train_file[NQM_PATH_LEN];
+    char test_file[NQM_PATH_LEN]; /* "" : no test file */
+    char label[NQM_NAME_LEN];     /* label column: name, 1-based number, "" the last */
+    nqm_csv_header header;
+    double test_fraction; /* share of the shuffled rows held out as test set */
+    int train_size;       /* training rows taken (0: all that are left) */
+    int test_n;           /* test examples (synthetic data: drawn anew) */
+
+    /* Models a sweep runs at every grid point, from the same initialisation
+     * (nmodels = 0: only `model`). */
+    int nmodels;
+    nqm_model_kind models[MODEL_COUNT];
+
+    int threads; /* core threads of one run (0: nqm_core_threads()); not a key */
+} nqm_config;
+
+/* Defaults for every key (the catapult-1d example without a preset). */
+void nqm_config_defaults(nqm_config *cfg);
+/* Deep copy (x is duplicated). Returns 0, or -1 when out of memory. */
+int nqm_config_copy(nqm_config *dst, const nqm_config *src);
+void nqm_config_free(nqm_config *cfg);
+
+/* Scale s of the loss convention for n examples: GD is w -= eta*s*J^T r. */
+double nqm_loss_scale(nqm_loss loss, int n);
+
+/* Names used in presets, output and the UI; parse returns -1 if unknown. */
+const char *nqm_model_name(nqm_model_kind k);
+const char *nqm_activation_name(nqm_activation a);
+const char *nqm_loss_name(nqm_loss l);
+const char *nqm_data_name(nqm_data_kind k);
+const char *nqm_eig_order_name(nqm_eig_order o);
+const char *nqm_network_name(nqm_network k);
+const char *nqm_readout_name(nqm_readout r);
+int nqm_model_parse(const char *s);
+int nqm_activation_parse(const char *s);
+int nqm_loss_parse(const char *s);
+int nqm_data_parse(const char *s);
+int nqm_eig_order_parse(const char *s);
+int nqm_network_parse(const char *s);
+int nqm_readout_parse(const char *s);
+
+/* Number of examples, input dimension and test examples the data settings
+ * imply. */
+int nqm_config_n(const nqm_config *cfg);
+int nqm_config_d(const nqm_config *cfg);
+int nqm_config_test_n(const nqm_config *cfg);
+
+/* Cross-key checks that no single key can make (theory needs 1-D data or
+ * one example, ...). Returns 0 or -1 with a message in err. */
+int nqm_config_check(const nqm_config *cfg, char *err, size_t errlen);
+
+#endif

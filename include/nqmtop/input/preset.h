@@ -1,0 +1,63 @@
+/* preset.h: preset files (`key = value` lines, `#` comments, the first
+ * comment line being the description), `--set key=value` overrides and the
+ * preset search path (user directory, source tree, installed directory).
+ *
+ * Every error is one line in err, `FILE:LINE: KEY: what is wrong` for a
+ * file and `--set: KEY: what is wrong` for an override. */
+#ifndef NQMTOP_PRESET_H
+#define NQMTOP_PRESET_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "nqmtop/input/config.h"
+#include "nqmtop/base/textfile.h"
+
+enum {
+    NQM_PRESET_MAX_LINE = NQM_TEXT_MAX_LINE, /* bytes per line, newline excluded */
+    NQM_PRESET_MAX_FILE = 1024 * 1024,       /* bytes per preset file */
+    NQM_PRESET_PATH_LEN = 4096
+};
+
+#define NQM_DEFAULT_PRESET "catapult-1d"
+
+typedef struct {
+    char name[NQM_NAME_LEN]; /* file name without .preset */
+    char description[160];   /* its first comment line */
+    char path[NQM_PRESET_PATH_LEN];
+} nqm_preset_info;
+
+/* The full resolution the command line does: find the preset (a NAME, or
+ * a path when the argument contains '/' or ends in .preset), parse it over
+ * the defaults, apply the nsets "key=value" overrides in order, then run
+ * the cross-key checks. On success cfg holds a config to release with
+ * nqm_config_free; on failure cfg holds nothing to release. */
+int nqm_preset_resolve(const char *name_or_path, const char *const *sets, int nsets,
+                       nqm_config *cfg, char *err, size_t errlen);
+/* nqm_preset_resolve without overrides. */
+int nqm_preset_load(const char *name_or_path, nqm_config *cfg, char *err, size_t errlen);
+/* Parse preset text held in memory (len bytes, NULs allowed and reported)
+ * as if read from the file named label. Same contract as resolve. */
+int nqm_preset_parse(const char *label, const char *text, size_t len, nqm_config *cfg, char *err,
+                     size_t errlen);
+/* Apply one "key=value" to a resolved config and re-check it. On failure
+ * cfg is unchanged. */
+int nqm_preset_apply_set(nqm_config *cfg, const char *assignment, char *err, size_t errlen);
+
+/* What a key's value is (sweeps take the numeric keys). */
+typedef enum { NQM_KEY_UNKNOWN = -1, NQM_KEY_OTHER, NQM_KEY_NUMBER, NQM_KEY_WHOLE } nqm_key_kind;
+nqm_key_kind nqm_preset_key_kind(const char *key);
+
+/* Path of the preset file a NAME (or path) refers to. Unknown names get an
+ * error that suggests up to three close names. */
+int nqm_preset_find(const char *name_or_path, char *path, size_t pathlen, char *err, size_t errlen);
+/* Every preset on the search path, sorted by name; a name found in more
+ * than one directory is listed once, from the first. *out is freed with
+ * free(). 0, or -1 with err set. */
+int nqm_preset_list(nqm_preset_info **out, size_t *count, char *err, size_t errlen);
+
+/* Write cfg as a preset, every key included, in a form that loads back to
+ * the same configuration. Returns 0, or -1 when the stream failed or an x
+ * is too long for one preset line (only reachable through a long d). */
+int nqm_preset_write(FILE *f, const nqm_config *cfg);
+
+#endif

@@ -1,0 +1,53 @@
+/* sweepview.h: the sweep view drawn into a canvas — pure, no terminal.
+ *
+ * Two panels over the results that have come in so far:
+ *   curve  a metric against the learning-rate axis (eta or eta_rel), one
+ *          series per model, with eta_crit and eta_max marked: the best
+ *          test loss when there is a test set, else the final loss
+ *          (log axis; a diverged run sits at the top edge);
+ *   map    the regime of every grid point of one model as a coloured
+ *          grid, the first axis across, the second down.
+ * A title line, a progress line with the keys, and a help overlay. */
+#ifndef NQMTOP_SWEEPVIEW_H
+#define NQMTOP_SWEEPVIEW_H
+
+#include "nqmtop/view/canvas.h"
+#include "nqmtop/train/sweep.h"
+
+typedef enum { NQM_SWEEP_CURVE, NQM_SWEEP_MAP } nqm_sweep_panel;
+
+/* Everything one frame shows. Results are indexed (point, model). */
+typedef struct {
+    const nqm_sweep_spec *spec;
+    const char *preset;
+    int points, models;
+    const nqm_model_kind *model;     /* (models) */
+    const nqm_sweep_result *results; /* (points, models) */
+    const int *have;                 /* (points, models) nonzero: arrived */
+    long done, total;                /* runs finished, in all */
+    double seconds;                  /* since the sweep started */
+    int finished;                    /* no run is left (or the sweep stopped) */
+    const char *message;             /* status note (export, errors); NULL: none */
+    nqm_sweep_panel panel;
+    int model_sel; /* the map's model */
+    int slice;     /* curve with two axes: index on the other one */
+    int help;      /* the help overlay is up */
+} nqm_sweep_view;
+
+/* The learning-rate axis (0 or 1), or -1 when neither axis is eta or
+ * eta_rel (then only the map is drawn). */
+int nqm_sweep_view_eta_axis(const nqm_sweep_spec *spec);
+
+/* Draw the whole view into cv (its full size). */
+void nqm_sweep_view_draw(nqm_canvas *cv, const nqm_sweep_view *v);
+
+/* The view's keys: their lines for the help overlay (NULL-terminated). */
+extern const char *const nqm_sweep_view_keys[];
+
+/* What a key asks of the front end. */
+enum { NQM_SWEEP_REDRAW = 1, NQM_SWEEP_QUIT = 2, NQM_SWEEP_EXPORT = 4 };
+/* Apply key ch (a character) to the view's choices; returns the
+ * reactions. With the help up, any key only closes it. */
+unsigned nqm_sweep_view_key(nqm_sweep_view *v, int ch);
+
+#endif

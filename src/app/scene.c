@@ -1,0 +1,619 @@
+/* scene.c: the interactive screen as a canvas (see scene.h). It decides
+ * what is shown where; the charts themselves are chart.c's, the geometry
+ * layout.c's, and the terminal ui.c's. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "nqmtop/view/chart.h"
+#include "nqmtop/view/layout.h"
+#include "nqmtop/app/scene.h"
+
+enum { SEGMENTS_MAX = 24, SEGMENT_LEN = 96 };
+
+/* Decades the log loss axis spans below its top: enough for a catapult's
+ * rise and fall, while the converged tail rests on the floor. */
+#define LOSS_DECADES 10
+
+/* A piece of a status line in one colour. */
+typedef struct {
+    char text[SEGMENT_LEN];
+    nqm_color color;
+    int drop; /* 0: always shown; higher numbers give way first */
+} segment;
+
+typedef struct {
+    int n;
+    segment seg[SEGMENTS_MAX];
+} segments;
+
+typedef enum { CHART_LOSS, CHART_G, CHART_LAMBDA1, CHART_LAMBDA2, CHART_KINDS } chart_kind;
+
+static const nqm_color run_colors[NQM_SCENE_MAX_RUNS] = {NQM_COLOR_SERIES1, NQM_COLOR_SERIES2,
+                                                         NQM_COLOR_SERIES3};
+static const nqm_line_style run_styles[NQM_SCENE_MAX_RUNS] = {NQM_LINE_SOLID, NQM_LINE_DASHED,
+                                                              NQM_LINE_DOTTED};
+
+static void add(segments *s, int drop, nqm_color color, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void add(segments *s, int drop, nqm_color color, const char *fmt, ...)
+{
+    if (s->n >= SEGMENTS_MAX)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->seg[s->n].text, SEGMENT_LEN, fmt, ap);
+    va_end(ap);
+    s->seg[s->n].color = color;
+    s->seg[s->n].drop = drop;
+    s->n++;
+}
+
+/* The run whose phases and regime the screen reports. */
+static const nqm_run *reference_run(const nqm_scene *sc)
+{
+    return nqm_runs_reference(sc->runs, sc->nruns);
+}
+
+/* A width the way people say it: 1000, 5000, 1e+09. */
+static void format_width(long m, char *buf, size_t len)
+{
+    if (m >= 1000000)
+        snprintf(buf, len, "%.3g", (double)m);
+    else
+        snprintf(buf, len, "%ld", m);
+}
+
+static void model_segment(const nqm_scene *sc, segments *s)
+{
+    const nqm_config *cfg = sc->cfg;
+    const char *act = nqm_activation_name(cfg->activation);
+    char width[32];
+    format_width(cfg->width, width, sizeof width);
+    if (sc->nruns > 1)
+        add(s, 0, NQM_COLOR_STATUS, "net/quad/lin·%s", act);
+    else if (cfg->model == MODEL_GQM)
+        add(s, 0, NQM_COLOR_STATUS, "gqm γ=%g", cfg->gamma);
+    else
+        add(s, 0, NQM_COLOR_STATUS, "%s·%s", nqm_model_name(nqm_run_model(sc->runs[0])), act);
+    if (cfg->network == NETWORK_MLP)
+        add(s, 0, NQM_COLOR_STATUS, "mlp depth %d", cfg->depth);
+    else if (cfg->network == NETWORK_CNN)
+        add(s, 0, NQM_COLOR_STATUS, "cnn");
+    if (sc->theory)
+        add(s, 0, NQM_COLOR_STATUS, "+theory");
+    if (cfg->model != MODEL_GQM || sc->nruns > 1)
+        add(s, 0, NQM_COLOR_STATUS, "m=%s", width);
+    if (nqm_config_n(cfg) > 1)
+        add(s, 3, NQM_COLOR_STATUS, "n=%d", nqm_config_n(cfg));
+    if (nqm_config_d(cfg) > 1)
+        add(s, 3, NQM_COLOR_STATUS, "d=%d", nqm_config_d(cfg));
+    add(s, 3, NQM_COLOR_STATUS, "seed %lu", sc->app->seed);
+}
+
+static void line1_segments(const nqm_scene *sc, segments *s)
+{
+    const nqm_app *app = sc->app;
+    add(s, 0, NQM_COLOR_TITLE, "%s", sc->cfg->preset[0] ? sc->cfg->preset : "nqmtop");
+    model_segment(sc, s);
+    add(s, 0, NQM_COLOR_TITLE, "η=%.4g = %.2f·η_crit", app->eta, app->eta / app->eta_crit);
+    add(s, 1, NQM_COLOR_STATUS, "η_crit=%.4g", app->eta_crit);
+    add(s, 1, NQM_COLOR_STATUS, "η_max=%.4g", nqm_session_eta_max(sc->runs[0]->session));
+    add(s, 2, NQM_COLOR_STATUS, "loss %s", nqm_loss_name(sc->cfg->loss));
+}
+
+static void state_segment(const nqm_scene *sc, segments *s)
+{
+    char diverged[64] = "";
+    if (sc->badge)
+        add(s, 0, NQM_COLOR_WARNING, "%s", sc->badge);
+    size_t used = 0;
+    for (int i = 0; i < sc->nruns; i++)
+        if (nqm_run_diverged(sc->runs[i]) && used < sizeof diverged)
+            used += (size_t)snprintf(diverged + used, sizeof diverged - used, "%s%s",
+                                     used ? "," : "", nqm_model_name(nqm_run_model(sc->runs[i])));
+    if (used && sc->nruns > 1)
+        add(s, 0, NQM_COLOR_WARNING, "DIVERGED: %s", diverged);
+    else if (used)
+        add(s, 0, NQM_COLOR_WARNING, "DIVERGED (r or a lower η restarts)");
+    if (sc->app->paused)
+        add(s, 0, NQM_COLOR_WARNING, "PAUSED");
+    else if (nqm_app_at_end(sc->app) && !sc->app->diverged && sc->app->settled)
+        add(s, 0, NQM_COLOR_WARNING, "END: the catapult has settled (space goes on)");
+    else if (nqm_app_at_end(sc->app) && !sc->app->diverged)
+        add(s, 0, NQM_COLOR_WARNING, "END of %ld steps (space goes on)", sc->app->stop_at);
+}
+
+static void phase_segment(const nqm_scene *sc, segments *s)
+{
+    const nqm_run *ref = reference_run(sc);
+    const nqm_phase_summary *ph = &ref->summary.phases;
+    char regime[32];
+    snprintf(regime, sizeof regime, "%s", nqm_regime_name(ph->regime));
+    for (char *p = regime; *p; p++)
+        *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+    nqm_phase phase = nqm_run_record(ref)->phase;
+    add(s, 0, ph->regime == REGIME_DIVERGENT ? NQM_COLOR_WARNING : NQM_COLOR_TITLE, "%s · %s",
+        regime, nqm_phase_name(phase));
+    if (ph->T1 >= 0) {
+        char t4[24] = "?";
+        if (ph->T4 >= 0)
+            snprintf(t4, sizeof t4, "%ld", ph->T4);
+        add(s, 2, NQM_COLOR_STATUS, "T1 %ld T2 %ld T3 %ld T4 %s", ph->T1, ph->T2, ph->T3, t4);
+    }
+}
+
+static void line2_segments(const nqm_scene *sc, segments *s)
+{
+    const nqm_app *app = sc->app;
+    char rate[32];
+    nqm_chart_format_steps(lround(sc->steps_per_second), rate, sizeof rate);
+    add(s, 0, NQM_COLOR_STATUS, "step %ld", nqm_run_record(sc->runs[0])->step);
+    if (app->speed == NQM_SPEED_AUTO)
+        add(s, 1, NQM_COLOR_STATUS, "%s steps/s (auto)", rate);
+    else if (isinf(nqm_app_rate(app)))
+        add(s, 1, NQM_COLOR_STATUS, "%s steps/s (max)", rate);
+    else
+        add(s, 1, NQM_COLOR_STATUS, "%s steps/s (of %g)", rate, nqm_app_rate(app));
+    state_segment(sc, s);
+    phase_segment(sc, s);
+    if (app->message[0])
+        add(s, 0, NQM_COLOR_WARNING, "%s", app->message);
+}
+
+static int segments_width(const segments *s, nqm_glyphs glyphs)
+{
+    int w = 1;
+    for (int i = 0; i < s->n; i++)
+        w += nqm_text_width(s->seg[i].text, glyphs) + (i ? 2 : 0);
+    return w;
+}
+
+/* Drop the most expendable segment (the last of the highest rank). */
+static int drop_one(segments *s)
+{
+    int worst = -1;
+    for (int i = 0; i < s->n; i++)
+        if (s->seg[i].drop > 0 && (worst < 0 || s->seg[i].drop >= s->seg[worst].drop))
+            worst = i;
+    if (worst < 0)
+        return 0;
+    memmove(&s->seg[worst], &s->seg[worst + 1], (size_t)(s->n - worst - 1) * sizeof s->seg[0]);
+    s->n--;
+    return 1;
+}
+
+/* Draw a line of segments, leaving out expendable ones until it fits. */
+static void draw_segments(nqm_canvas *cv, int y, int width, segments *s)
+{
+    nqm_glyphs glyphs = nqm_canvas_glyphs(cv);
+    while (segments_width(s, glyphs) > width && drop_one(s))
+        ;
+    int x = 1;
+    for (int i = 0; i < s->n; i++)
+        x += nqm_canvas_text(cv, x, y, s->seg[i].text, s->seg[i].color) + 2;
+}
+
+static void draw_status(nqm_canvas *cv, const nqm_layout *lay, const nqm_scene *sc)
+{
+    segments a = {0}, b = {0};
+    line1_segments(sc, &a);
+    line2_segments(sc, &b);
+    nqm_canvas_clip(cv, lay->status);
+    draw_segments(cv, lay->status.y, lay->status.w, &a);
+    draw_segments(cv, lay->status.y + 1, lay->status.w, &b);
+    nqm_canvas_unclip(cv);
+}
+
+/* Key hints: an action's first key (or a pair) and a word. */
+static void draw_keys(nqm_canvas *cv, const nqm_layout *lay)
+{
+    static const struct {
+        nqm_action a, b;
+        const char *word;
+    } hints[] = {
+        {NQM_ACT_PAUSE, NQM_ACT_NONE, "pause"},
+        {NQM_ACT_ETA_UP, NQM_ACT_ETA_DOWN, "η"},
+        {NQM_ACT_ETA_DIGIT, NQM_ACT_NONE, "η=k/4·η_crit"},
+        {NQM_ACT_COMPARE, NQM_ACT_NONE, "compare"},
+        {NQM_ACT_THEORY, NQM_ACT_NONE, "theory"},
+        {NQM_ACT_MODEL, NQM_ACT_NONE, "model"},
+        {NQM_ACT_RESTART, NQM_ACT_NONE, "restart"},
+        {NQM_ACT_HELP, NQM_ACT_NONE, "help"},
+        {NQM_ACT_QUIT, NQM_ACT_NONE, "quit"},
+    };
+    int x = 1, y = lay->keys.y;
+    nqm_canvas_clip(cv, lay->keys);
+    for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
+        char key[32];
+        nqm_key_name(nqm_action_keys(hints[i].a)[0], key, sizeof key);
+        if (hints[i].a == NQM_ACT_ETA_DIGIT)
+            nqm_action_label(hints[i].a, key, sizeof key);
+        if (hints[i].b != NQM_ACT_NONE) {
+            char second[16];
+            nqm_key_name(nqm_action_keys(hints[i].b)[0], second, sizeof second);
+            strncat(key, "/", sizeof key - strlen(key) - 1);
+            strncat(key, second, sizeof key - strlen(key) - 1);
+        }
+        x += nqm_canvas_text(cv, x, y, key, NQM_COLOR_TITLE) + 1;
+        x += nqm_canvas_text(cv, x, y, hints[i].word, NQM_COLOR_STATUS) + 2;
+    }
+    nqm_canvas_unclip(cv);
+}
+
+static const char *model_label(const nqm_run *run) { return nqm_model_name(nqm_run_model(run)); }
+
+/* The series `series` of every run (and of the theory overlay). */
+static void add_runs(nqm_chart_spec *spec, const nqm_scene *sc, int series)
+{
+    int labelled = sc->nruns > 1 || sc->theory;
+    for (int i = 0; i < sc->nruns; i++) {
+        const nqm_run *run = sc->runs[i];
+        if (series >= NQM_SERIES_LAMBDA + run->eigs)
+            continue;
+        nqm_chart_add_series(spec, run->hist, series, run_colors[i],
+                             sc->nruns > 1 ? run_styles[i] : NQM_LINE_SOLID,
+                             labelled ? model_label(run) : NULL);
+    }
+    if (sc->theory && series < NQM_SERIES_LAMBDA + sc->theory->eigs)
+        nqm_chart_add_series(spec, sc->theory->hist, series, NQM_COLOR_SERIES4, NQM_LINE_DOTTED,
+                             "theory");
+}
+
+static void add_phases(nqm_chart_spec *spec, const nqm_scene *sc)
+{
+    const nqm_run *ref = reference_run(sc);
+    const nqm_phase_summary *ph = &ref->summary.phases;
+    spec->phase_hist = ref->hist;
+    spec->phase_series = NQM_SERIES_PHASE;
+    spec->boundary[0] = ph->T1;
+    spec->boundary[1] = ph->T2;
+    spec->boundary[2] = ph->T3;
+    spec->boundary[3] = ph->T4;
+}
+
+static void add_edges(nqm_chart_spec *spec, const nqm_scene *sc)
+{
+    double eta = sc->app->eta;
+    nqm_chart_add_threshold(spec, 2 / eta, "2/η", NQM_COLOR_THRESHOLD2, 1);
+    nqm_chart_add_threshold(spec, 4 / eta, "4/η", NQM_COLOR_THRESHOLD4, 1);
+}
+
+/* Texts a chart's spec points to; they live as long as the drawing. */
+typedef struct {
+    char title[96];
+    char short_title[32]; /* when the legend needs the room */
+    char note[96];
+} chart_texts;
+
+/* A run whose peak is this many times that of the calmest run is running
+ * away (lin above eta_crit): compare charts leave it out of their range. */
+#define RUNAWAY_FACTOR 1e3
+
+/* Peak of a chart series over the whole run (the largest |value|). */
+static double series_peak(const nqm_chart_series *se)
+{
+    nqm_envelope e;
+    if (!nqm_history_envelope(se->hist, se->series, 0, nqm_history_last_step(se->hist), &e))
+        return NAN;
+    return fmax(fabs(e.min), fabs(e.max));
+}
+
+static int series_diverged(const nqm_chart_series *se, const nqm_scene *sc)
+{
+    for (int r = 0; r < sc->nruns; r++)
+        if (sc->runs[r]->hist == se->hist)
+            return nqm_run_diverged(sc->runs[r]);
+    return 0;
+}
+
+/* In compare mode, fix the y range to the runs that neither diverged nor
+ * run away, so the survivors stay readable; the others leave the plot at
+ * its edge (the chart marks where). */
+static void range_of_survivors(nqm_chart_spec *spec, const nqm_scene *sc)
+{
+    if (sc->nruns < 2)
+        return;
+    double peak[NQM_CHART_MAX_SERIES], calmest = INFINITY;
+    for (int i = 0; i < spec->nseries; i++) {
+        peak[i] = series_diverged(&spec->series[i], sc) ? NAN : series_peak(&spec->series[i]);
+        if (peak[i] > 0 && peak[i] < calmest)
+            calmest = peak[i];
+    }
+    double lo = NAN, hi = NAN;
+    int left_out = 0;
+    for (int i = 0; i < spec->nseries; i++) {
+        nqm_envelope e;
+        const nqm_chart_series *se = &spec->series[i];
+        if (!isfinite(peak[i]) || peak[i] > RUNAWAY_FACTOR * calmest ||
+            !nqm_history_envelope(se->hist, se->series, 0, nqm_history_last_step(se->hist), &e)) {
+            left_out = 1;
+            continue;
+        }
+        lo = isnan(lo) || e.min < lo ? e.min : lo;
+        hi = isnan(hi) || e.max > hi ? e.max : hi;
+    }
+    if (!left_out || !isfinite(lo) || !isfinite(hi))
+        return;
+    if (spec->log_y) {
+        spec->y_max = hi * 10;
+        return;
+    }
+    double pad = hi > lo ? 0.1 * (hi - lo) : fmax(fabs(hi), 1.0);
+    spec->y_min = lo - pad;
+    spec->y_max = hi + pad;
+}
+
+static void loss_spec(nqm_chart_spec *spec, chart_texts *tx, const nqm_scene *sc)
+{
+    snprintf(tx->title, sizeof tx->title, "loss (%s, %s)", nqm_loss_name(sc->cfg->loss),
+             sc->app->log_loss ? "log" : "linear");
+    snprintf(tx->short_title, sizeof tx->short_title, "loss");
+    nqm_chart_spec_init(spec, tx->title);
+    spec->log_y = sc->app->log_loss;
+    spec->log_decades = LOSS_DECADES;
+    add_runs(spec, sc, NQM_SERIES_LOSS);
+    range_of_survivors(spec, sc);
+}
+
+static void g_spec(nqm_chart_spec *spec, chart_texts *tx, const nqm_scene *sc)
+{
+    const nqm_run *main_run = sc->runs[0];
+    const nqm_data *data = nqm_session_data(main_run->session);
+    snprintf(tx->short_title, sizeof tx->short_title, "g(t)");
+    if (data->n == 1) {
+        snprintf(tx->title, sizeof tx->title, "g(t)  (target y = %g)", data->y[0]);
+        nqm_chart_spec_init(spec, tx->title);
+        add_runs(spec, sc, NQM_SERIES_G);
+        range_of_survivors(spec, sc);
+        nqm_chart_add_threshold(spec, data->y[0], "y", NQM_COLOR_AXIS, 1);
+        return;
+    }
+    snprintf(tx->title, sizeof tx->title, "g(t) on x1 = %.3g%s", data->X[0],
+             sc->nruns > 1 ? "" : ", and RMS of all outputs");
+    nqm_chart_spec_init(spec, tx->title);
+    add_runs(spec, sc, NQM_SERIES_G);
+    range_of_survivors(spec, sc);
+    if (sc->nruns == 1 && !sc->theory) {
+        spec->series[0].label = "g(x1)";
+        nqm_chart_add_series(spec, main_run->hist, NQM_SERIES_GNORM, NQM_COLOR_SERIES2,
+                             NQM_LINE_DASHED, "rms");
+    }
+}
+
+static void lambda_spec(nqm_chart_spec *spec, chart_texts *tx, const nqm_scene *sc, int k)
+{
+    const char *order =
+        sc->cfg->eig_order == EIG_ORDER_SORTED ? "sorted" : "following eigendirections";
+    snprintf(tx->title, sizeof tx->title, "λ%d(t)  %s", k + 1, order);
+    snprintf(tx->short_title, sizeof tx->short_title, "λ%d(t)", k + 1);
+    nqm_chart_spec_init(spec, tx->title);
+    add_runs(spec, sc, NQM_SERIES_LAMBDA + k);
+    add_edges(spec, sc);
+    if (sc->runs[0]->eigs <= k) {
+        snprintf(tx->note, sizeof tx->note, "n=%d: %d eigenvalue%s only", nqm_config_n(sc->cfg),
+                 sc->runs[0]->eigs, sc->runs[0]->eigs == 1 ? "" : "s");
+        spec->note = tx->note;
+    }
+}
+
+/* Which chart goes in slot i of a layout with n charts: the 2 x 2 grid
+ * reads loss, g / lambda1, lambda2; fewer slots keep the most telling. */
+static chart_kind chart_for_slot(int i, int n)
+{
+    static const chart_kind grid[CHART_KINDS] = {CHART_LOSS, CHART_G, CHART_LAMBDA1, CHART_LAMBDA2};
+    static const chart_kind priority[CHART_KINDS] = {CHART_LOSS, CHART_LAMBDA1, CHART_G,
+                                                     CHART_LAMBDA2};
+    return n == CHART_KINDS ? grid[i] : priority[i];
+}
+
+/* The short title when the full one leaves no room for the legend. */
+static void fit_title(nqm_chart_spec *spec, const chart_texts *tx, int width, nqm_glyphs glyphs)
+{
+    int need = 4 + nqm_text_width(tx->title, glyphs);
+    for (int i = 0; i < spec->nseries; i++)
+        if (spec->series[i].label)
+            need += 6 + nqm_text_width(spec->series[i].label, glyphs);
+    if (need > width && tx->short_title[0])
+        spec->title = tx->short_title;
+}
+
+static int draw_chart(nqm_canvas *cv, nqm_rect r, chart_kind kind, const nqm_scene *sc)
+{
+    nqm_chart_spec spec;
+    chart_texts tx = {"", "", ""};
+    switch (kind) {
+    case CHART_LOSS:
+        loss_spec(&spec, &tx, sc);
+        break;
+    case CHART_G:
+        g_spec(&spec, &tx, sc);
+        break;
+    default:
+        lambda_spec(&spec, &tx, sc, kind == CHART_LAMBDA1 ? 0 : 1);
+        break;
+    }
+    add_phases(&spec, sc);
+    fit_title(&spec, &tx, r.w, nqm_canvas_glyphs(cv));
+    return nqm_chart_draw(cv, r, &spec, NULL);
+}
+
+/* An empty framed box over r with a title; returns the inner rectangle. */
+static nqm_rect overlay_box(nqm_canvas *cv, nqm_rect r, const char *title)
+{
+    nqm_canvas_fill(cv, r, ' ', NQM_COLOR_DEFAULT);
+    nqm_canvas_box(cv, r, NQM_COLOR_AXIS);
+    nqm_canvas_text(cv, r.x + 2, r.y, title, NQM_COLOR_TITLE);
+    nqm_rect inner = {r.x + 2, r.y + 1, r.w - 4, r.h - 2};
+    return inner;
+}
+
+/* Width of the widest key label of the table. */
+static int label_width(void)
+{
+    int w = 0;
+    for (int a = 0; a < NQM_ACT_COUNT; a++) {
+        char label[64];
+        int n = (int)strlen(nqm_action_label((nqm_action)a, label, sizeof label));
+        w = n > w ? n : w;
+    }
+    return w;
+}
+
+/* Every action of the key table: one column when the rows allow it, else
+ * two, each clipped to its own width. */
+static void draw_help(nqm_canvas *cv, const nqm_layout *lay)
+{
+    nqm_rect in = overlay_box(cv, lay->overlay, " keys (any key closes this help) ");
+    int rows = in.h > 0 ? in.h : 1, columns = NQM_ACT_COUNT > rows ? 2 : 1;
+    int per_column = (NQM_ACT_COUNT + columns - 1) / columns, col_w = in.w / columns;
+    int lw = label_width();
+    for (int a = 0; a < NQM_ACT_COUNT; a++) {
+        char label[64], line[192];
+        nqm_action_label((nqm_action)a, label, sizeof label);
+        snprintf(line, sizeof line, "%-*s  %s", lw, label, nqm_action_help((nqm_action)a));
+        nqm_rect cell = {in.x + (a / per_column) * col_w, in.y + a % per_column, col_w - 1, 1};
+        nqm_canvas_clip(cv, cell);
+        nqm_canvas_text(cv, cell.x, cell.y, line, NQM_COLOR_DEFAULT);
+    }
+    nqm_canvas_clip(cv, in);
+    if (per_column + 2 <= in.h)
+        nqm_canvas_text(cv, in.x, in.y + per_column + 1,
+                        "eta_crit = 2/λ1(0); catapults for eta_crit < eta < eta_max = 4/λ1(0)",
+                        NQM_COLOR_STATUS);
+    nqm_canvas_unclip(cv);
+}
+
+static void draw_picker(nqm_canvas *cv, const nqm_layout *lay, const nqm_scene *sc)
+{
+    nqm_rect in = overlay_box(cv, lay->overlay, " presets: ↑/↓ move, Enter loads, Esc closes ");
+    nqm_canvas_clip(cv, in);
+    int sel = sc->app->picker_sel, rows = in.h;
+    int first = rows > 0 && sel >= rows ? sel - rows + 1 : 0;
+    for (int i = 0; i < rows && (size_t)(first + i) < sc->npresets; i++) {
+        const nqm_preset_info *p = &sc->presets[first + i];
+        int chosen = first + i == sel;
+        char line[256];
+        snprintf(line, sizeof line, "%s %-20s %s", chosen ? ">" : " ", p->name, p->description);
+        nqm_canvas_text(cv, in.x, in.y + i, line, chosen ? NQM_COLOR_TITLE : NQM_COLOR_DEFAULT);
+    }
+    nqm_canvas_unclip(cv);
+}
+
+/* "terminal too small", word-wrapped and centred in r. */
+static void draw_too_small(nqm_canvas *cv, nqm_rect r)
+{
+    static const char *const words[] = {"terminal", "too small"};
+    int n = sizeof words / sizeof words[0];
+    int wide = r.w >= 19;
+    int y = r.y + (r.h - (wide ? 1 : n)) / 2;
+    if (wide) {
+        nqm_canvas_text(cv, r.x + (r.w - 18) / 2, y, "terminal too small", NQM_COLOR_WARNING);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        int w = (int)strlen(words[i]);
+        nqm_canvas_text(cv, r.x + (r.w > w ? (r.w - w) / 2 : 0), y + i, words[i],
+                        NQM_COLOR_WARNING);
+    }
+}
+
+/* The layout with the caption bar's rows (heading and the demo's longest
+ * caption) taken above the key hints; without the bar when the rest
+ * would be too small. */
+static nqm_rect layout_with_caption(const nqm_canvas *cv, const nqm_scene *sc, nqm_layout *lay)
+{
+    int w = nqm_canvas_width(cv), h = nqm_canvas_height(cv);
+    int rows = sc->caption ? 1 + sc->caption->rows : 0;
+    nqm_rect bar = {0, 0, 0, 0};
+    nqm_layout_compute(w, h - rows, lay);
+    if (rows == 0 || lay->too_small) {
+        nqm_layout_compute(w, h, lay);
+        return bar;
+    }
+    bar = (nqm_rect){0, lay->keys.y, w, rows};
+    lay->keys.y += rows;
+    return bar;
+}
+
+/* The projector view: the charts' area split between two charts, loss
+ * and lambda1 (side by side when it is wide, else stacked; one chart
+ * when two do not fit). */
+static void big_layout(nqm_layout *lay)
+{
+    int x0 = lay->chart[0].x, y0 = lay->chart[0].y, x1 = x0, y1 = y0;
+    for (int i = 0; i < lay->ncharts; i++) {
+        nqm_rect r = lay->chart[i];
+        x0 = r.x < x0 ? r.x : x0;
+        y0 = r.y < y0 ? r.y : y0;
+        x1 = r.x + r.w > x1 ? r.x + r.w : x1;
+        y1 = r.y + r.h > y1 ? r.y + r.h : y1;
+    }
+    int w = x1 - x0, h = y1 - y0;
+    lay->ncharts = 2;
+    if (w >= 3 * h && w / 2 >= NQM_CHART_MIN_W) {
+        lay->chart[0] = (nqm_rect){x0, y0, w / 2, h};
+        lay->chart[1] = (nqm_rect){x0 + w / 2, y0, w - w / 2, h};
+    } else if (h / 2 >= NQM_CHART_MIN_H) {
+        lay->chart[0] = (nqm_rect){x0, y0, w, h / 2};
+        lay->chart[1] = (nqm_rect){x0, y0 + h / 2, w, h - h / 2};
+    } else {
+        lay->ncharts = 1;
+        lay->chart[0] = (nqm_rect){x0, y0, w, h};
+    }
+}
+
+/* The caption bar: a rule with the scene's heading and the keys that
+ * move between scenes, then the caption's lines (bold in the projector
+ * view). */
+static void draw_caption(nqm_canvas *cv, nqm_rect bar, const nqm_caption *cap, int big)
+{
+    char next[16], back[16], pause[16], hint[96], head[sizeof cap->heading + 2];
+    nqm_key_name(nqm_action_keys(NQM_ACT_NEXT)[0], next, sizeof next);
+    nqm_key_name(nqm_action_keys(NQM_ACT_BACK)[0], back, sizeof back);
+    nqm_key_name(nqm_action_keys(NQM_ACT_PAUSE)[0], pause, sizeof pause);
+    if (cap->last)
+        snprintf(hint, sizeof hint, " last scene · %s back  %s pause ", back, pause);
+    else
+        snprintf(hint, sizeof hint, " %s next · %s back  %s pause ", next, back, pause);
+    nqm_glyphs glyphs = nqm_canvas_glyphs(cv);
+    nqm_canvas_clip(cv, bar);
+    nqm_canvas_fill(cv, (nqm_rect){bar.x, bar.y, bar.w, 1}, 0x2500, NQM_COLOR_AXIS);
+    snprintf(head, sizeof head, " %s ", cap->heading);
+    int used = 1 + nqm_canvas_text(cv, bar.x + 1, bar.y, head, NQM_COLOR_TITLE);
+    int hw = nqm_text_width(hint, glyphs);
+    if (used + 1 + hw < bar.w)
+        nqm_canvas_text(cv, bar.x + bar.w - 1 - hw, bar.y, hint, NQM_COLOR_STATUS);
+    for (int i = 0; i < cap->nlines && i + 1 < bar.h; i++)
+        nqm_canvas_text(cv, bar.x + 2, bar.y + 1 + i, cap->lines[i],
+                        big ? NQM_COLOR_TITLE : NQM_COLOR_DEFAULT);
+    nqm_canvas_unclip(cv);
+}
+
+int nqm_scene_draw(nqm_canvas *cv, const nqm_scene *sc)
+{
+    nqm_layout lay;
+    nqm_canvas_clear(cv);
+    nqm_rect bar = layout_with_caption(cv, sc, &lay);
+    if (lay.too_small) {
+        draw_too_small(cv, lay.message);
+        return 0;
+    }
+    if (sc->app->big)
+        big_layout(&lay);
+    draw_status(cv, &lay, sc);
+    int rc = 0;
+    for (int i = 0; i < lay.ncharts; i++)
+        if (draw_chart(cv, lay.chart[i], chart_for_slot(i, lay.ncharts), sc) != 0)
+            rc = -1;
+    if (bar.h > 0)
+        draw_caption(cv, bar, sc->caption, sc->app->big);
+    draw_keys(cv, &lay);
+    if (sc->app->help)
+        draw_help(cv, &lay);
+    else if (sc->app->picker)
+        draw_picker(cv, &lay, sc);
+    return rc;
+}

@@ -1,0 +1,154 @@
+/* settings.c: the user's defaults file (settings.h). Small on purpose:
+ * four keys, each line checked, errors naming file, line and key. */
+#include "nqmtop/app/settings.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nqmtop/base/cnum.h"
+#include "nqmtop/base/textfile.h"
+
+enum { SETTINGS_MAX_FILE = 64 * 1024 };
+
+void nqm_settings_defaults(nqm_settings *s)
+{
+    memset(s, 0, sizeof *s);
+    s->color = 1;
+    s->unicode = 1;
+}
+
+int nqm_settings_path(char *path, size_t len, int *required)
+{
+    const char *explicit = getenv("NQMTOP_CONFIG");
+    *required = explicit && explicit[0];
+    if (*required)
+        return snprintf(path, len, "%s", explicit) < (int)len ? 0 : -1;
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    int n;
+    if (xdg && xdg[0] == '/')
+        n = snprintf(path, len, "%s/nqmtop/config", xdg);
+    else if (home && home[0])
+        n = snprintf(path, len, "%s/.config/nqmtop/config", home);
+    else
+        return -1;
+    return n >= 0 && (size_t)n < len ? 0 : -1;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    char *end = s + strlen(s);
+    while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
+        *--end = '\0';
+    return s;
+}
+
+static int yes_no(const char *value, int *out)
+{
+    static const char *const yes[] = {"yes", "true", "on", "1"}, *const no[] = {"no", "false",
+                                                                                "off", "0"};
+    for (int i = 0; i < 4; i++) {
+        if (strcmp(value, yes[i]) == 0)
+            return *out = 1, 0;
+        if (strcmp(value, no[i]) == 0)
+            return *out = 0, 0;
+    }
+    return -1;
+}
+
+/* auto, or a positive number of steps per second in the C locale. */
+static int parse_speed(const char *value, double *out)
+{
+    if (strcmp(value, "auto") == 0)
+        return *out = 0, 0;
+    char *end;
+    double v = nqm_c_strtod(value, &end);
+    if (*end != '\0' || !(v > 0) || !isfinite(v) || v > 1e9)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* One `key = value`; msg gets what is wrong. */
+static int set_key(nqm_settings *s, const char *key, const char *value, const char **msg)
+{
+    if (strcmp(key, "color") == 0)
+        return yes_no(value, &s->color) ? (*msg = "expected yes or no", -1) : 0;
+    if (strcmp(key, "unicode") == 0)
+        return yes_no(value, &s->unicode) ? (*msg = "expected yes or no", -1) : 0;
+    if (strcmp(key, "speed") == 0)
+        return parse_speed(value, &s->speed)
+                   ? (*msg = "expected auto or a number of steps per second", -1)
+                   : 0;
+    if (strcmp(key, "preset") == 0) {
+        if (value[0] == '\0' || strlen(value) >= sizeof s->preset)
+            return *msg = "expected a preset name or path", -1;
+        strcpy(s->preset, value);
+        return 0;
+    }
+    *msg = "unknown key (known: color, unicode, preset, speed)";
+    return -1;
+}
+
+static int parse_line(const char *name, int lineno, char *line, nqm_settings *s, unsigned *seen,
+                      char *err, size_t errlen)
+{
+    static const char *const keys[] = {"color", "unicode", "preset", "speed"};
+    char *text = trim(line);
+    if (text[0] == '\0' || text[0] == '#')
+        return 0;
+    char *eq = strchr(text, '=');
+    if (!eq) {
+        snprintf(err, errlen, "%s:%d: expected key = value", name, lineno);
+        return -1;
+    }
+    *eq = '\0';
+    char *key = trim(text), *value = trim(eq + 1);
+    char *hash = strstr(value, " #");
+    if (hash)
+        *hash = '\0', value = trim(value);
+    const char *msg = NULL;
+    for (unsigned k = 0; k < 4; k++)
+        if (strcmp(key, keys[k]) == 0 && (*seen & (1u << k)))
+            msg = "given twice";
+        else if (strcmp(key, keys[k]) == 0)
+            *seen |= 1u << k;
+    if (msg || set_key(s, key, value, &msg) != 0) {
+        snprintf(err, errlen, "%s:%d: %.40s: %s", name, lineno, key, msg);
+        return -1;
+    }
+    return 0;
+}
+
+int nqm_settings_parse(const char *name, const char *text, size_t len, nqm_settings *s, char *err,
+                       size_t errlen)
+{
+    nqm_settings parsed = *s;
+    unsigned seen = 0;
+    char line[NQM_TEXT_MAX_LINE + 1];
+    nqm_lines it;
+    nqm_lines_init(&it, name, text, len);
+    int got;
+    while ((got = nqm_lines_next(&it, line, err, errlen)) > 0)
+        if (parse_line(name, it.lineno, line, &parsed, &seen, err, errlen) != 0)
+            return -1;
+    if (got < 0)
+        return -1;
+    *s = parsed;
+    return 0;
+}
+
+int nqm_settings_load(const char *path, int required, nqm_settings *s, char *err, size_t errlen)
+{
+    char *text;
+    size_t len;
+    if (nqm_text_read(path, "settings file", SETTINGS_MAX_FILE, &text, &len, err, errlen) != 0)
+        return errno == ENOENT && !required ? 0 : -1;
+    int rc = nqm_settings_parse(path, text, len, s, err, errlen);
+    free(text);
+    return rc;
+}

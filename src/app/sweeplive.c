@@ -1,0 +1,212 @@
+/* sweeplive.c: the sweep behind the sweep view, on a thread of its own
+ * (sweeplive.h). The sweep's sink copies each result into the live
+ * arrays under a lock; the view's thread copies those into a snapshot it
+ * draws from, so the drawing never holds the lock. */
+#include "nqmtop/app/sweeplive.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "nqmtop/out/sweepout.h"
+
+struct nqm_sweep_live {
+    nqm_sweep *sw;
+    char preset[NQM_NAME_LEN];
+    nqm_model_kind model[MODEL_COUNT];
+    pthread_t thread;
+    int started; /* the thread runs (set before it starts) */
+    pthread_mutex_t lock;
+    atomic_int stop;
+    size_t results; /* points * models */
+    /* under the lock */
+    nqm_sweep_result *live; /* (points, models) */
+    int *live_have;
+    long done, total;
+    int finished, changed;
+    char err[512];
+    /* the view thread's own */
+    nqm_sweep_result *snap;
+    int *snap_have;
+    char snap_err[512];
+    double start;
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void on_result(void *ctx, const nqm_sweep_result *res)
+{
+    nqm_sweep_live *L = ctx; /* the sweep serialises its sink's calls */
+    size_t at = (size_t)res->point * nqm_sweep_models(L->sw);
+    for (int k = 0; k < nqm_sweep_models(L->sw); k++)
+        if (nqm_sweep_model(L->sw, k) == res->model)
+            at += (size_t)k;
+    pthread_mutex_lock(&L->lock);
+    L->live[at] = *res;
+    L->live_have[at] = 1;
+    L->changed = 1;
+    pthread_mutex_unlock(&L->lock);
+}
+
+static void on_progress(void *ctx, long done, long total)
+{
+    nqm_sweep_live *L = ctx;
+    pthread_mutex_lock(&L->lock);
+    L->done = done;
+    L->total = total;
+    L->changed = 1;
+    pthread_mutex_unlock(&L->lock);
+}
+
+static void *run_thread(void *arg)
+{
+    nqm_sweep_live *L = arg;
+    nqm_sweep_sink sink = {on_result, on_progress, L};
+    char err[512];
+    int rc = nqm_sweep_run(L->sw, &sink, &L->stop, err, sizeof err);
+    pthread_mutex_lock(&L->lock);
+    if (rc < 0)
+        snprintf(L->err, sizeof L->err, "%s", err);
+    L->finished = 1;
+    L->changed = 1;
+    pthread_mutex_unlock(&L->lock);
+    return NULL;
+}
+
+nqm_sweep_live *nqm_sweep_live_start(const nqm_config *cfg, const nqm_sweep_spec *spec, char *err,
+                                     size_t errlen)
+{
+    nqm_sweep_live *L = calloc(1, sizeof *L);
+    if (!L || !(L->sw = nqm_sweep_new(cfg, spec, err, errlen))) {
+        if (!L)
+            snprintf(err, errlen, "out of memory");
+        free(L);
+        return NULL;
+    }
+    snprintf(L->preset, sizeof L->preset, "%s", cfg->preset);
+    for (int k = 0; k < nqm_sweep_models(L->sw); k++)
+        L->model[k] = nqm_sweep_model(L->sw, k);
+    L->results = (size_t)nqm_sweep_points(L->sw) * nqm_sweep_models(L->sw);
+    L->live = calloc(L->results, sizeof *L->live);
+    L->snap = calloc(L->results, sizeof *L->snap);
+    L->live_have = calloc(L->results, sizeof *L->live_have);
+    L->snap_have = calloc(L->results, sizeof *L->snap_have);
+    L->total = (long)L->results * spec->repeats;
+    L->start = now_seconds();
+    L->changed = 1;
+    atomic_store(&L->stop, 0);
+    pthread_mutex_init(&L->lock, NULL);
+    L->started = L->live && L->snap && L->live_have && L->snap_have &&
+                 pthread_create(&L->thread, NULL, run_thread, L) == 0;
+    if (!L->started) {
+        snprintf(err, errlen, "out of memory for the sweep view");
+        nqm_sweep_live_free(L);
+        return NULL;
+    }
+    return L;
+}
+
+int nqm_sweep_live_snapshot(nqm_sweep_live *L, nqm_sweep_view *v)
+{
+    pthread_mutex_lock(&L->lock);
+    int changed = L->changed;
+    if (changed) {
+        memcpy(L->snap, L->live, L->results * sizeof *L->snap);
+        memcpy(L->snap_have, L->live_have, L->results * sizeof *L->snap_have);
+    }
+    L->changed = 0;
+    v->done = L->done;
+    v->total = L->total;
+    v->finished = L->finished;
+    snprintf(L->snap_err, sizeof L->snap_err, "%s", L->err);
+    pthread_mutex_unlock(&L->lock);
+    v->spec = nqm_sweep_spec_of(L->sw);
+    v->preset = L->preset;
+    v->points = nqm_sweep_points(L->sw);
+    v->models = nqm_sweep_models(L->sw);
+    v->model = L->model;
+    v->results = L->snap;
+    v->have = L->snap_have;
+    if (!v->finished)
+        v->seconds = now_seconds() - L->start;
+    return changed;
+}
+
+static void write_snapshot(FILE *f, const void *ctx)
+{
+    const nqm_sweep_live *L = ctx;
+    nqm_sweep_write_table(f, NQM_FORMAT_CSV, L->sw, L->snap, L->snap_have);
+}
+
+static int exists(const char *path)
+{
+    struct stat sb;
+    return lstat(path, &sb) == 0;
+}
+
+int nqm_sweep_live_export(nqm_sweep_live *L, const char *dir, char *path, size_t pathlen, char *err,
+                          size_t errlen)
+{
+    enum { ATTEMPTS = 100 };
+    char stamp[32], msg[700] = "";
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    for (int k = 1; k <= ATTEMPTS; k++) {
+        char suffix[16] = "";
+        if (k > 1)
+            snprintf(suffix, sizeof suffix, "-%d", k);
+        if ((size_t)snprintf(path, pathlen, "%s/nqmtop-sweep-%s-%s%s.csv", dir,
+                             L->preset[0] ? L->preset : "run", stamp, suffix) >= pathlen) {
+            snprintf(err, errlen, "export: the file name is too long");
+            return -1;
+        }
+        if (exists(path))
+            continue;
+        FILE *errs = fmemopen(msg, sizeof msg - 1, "w");
+        int rc = errs ? nqm_write_atomic(path, 0, "export", write_snapshot, L, errs) : 1;
+        if (errs)
+            fclose(errs);
+        if (rc == 0)
+            return 0;
+        if (!exists(path)) {
+            snprintf(err, errlen, "%s", msg[0] ? msg : "export: out of memory");
+            err[strcspn(err, "\n")] = '\0';
+            return -1;
+        }
+    }
+    snprintf(err, errlen, "export: %d names taken in %s", ATTEMPTS, dir);
+    return -1;
+}
+
+const char *nqm_sweep_live_error(const nqm_sweep_live *L)
+{
+    return L->snap_err[0] ? L->snap_err : NULL;
+}
+
+void nqm_sweep_live_free(nqm_sweep_live *L)
+{
+    if (!L)
+        return;
+    if (L->started) {
+        atomic_store(&L->stop, 1);
+        pthread_join(L->thread, NULL);
+    }
+    pthread_mutex_destroy(&L->lock);
+    nqm_sweep_free(L->sw);
+    free(L->live);
+    free(L->snap);
+    free(L->live_have);
+    free(L->snap_have);
+    free(L);
+}

@@ -1,0 +1,193 @@
+/* textfile.c: whole-file reads, the printable-UTF-8 line check and the
+ * checked line iteration shared by every text format nqmtop reads (see
+ * textfile.h). */
+#include "nqmtop/base/textfile.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Grow *buf (capacity *cap) towards limit bytes; 0, or -1 out of memory. */
+static int grow(char **buf, size_t *cap, size_t limit)
+{
+    size_t want = *cap ? 2 * *cap : 64 * 1024;
+    if (want > limit)
+        want = limit;
+    char *bigger = realloc(*buf, want);
+    if (!bigger)
+        return -1;
+    *buf = bigger;
+    *cap = want;
+    return 0;
+}
+
+/* Read f to its end, at most limit bytes; -1 out of memory. */
+static int read_all(FILE *f, size_t limit, char **buf, size_t *len)
+{
+    size_t cap = 0, got;
+    *buf = NULL;
+    *len = 0;
+    do {
+        if (*len == cap && grow(buf, &cap, limit) != 0)
+            return -1;
+        got = fread(*buf + *len, 1, cap - *len, f);
+        *len += got;
+    } while (got > 0 && *len < limit);
+    return 0;
+}
+
+int nqm_text_read(const char *path, const char *what, size_t max_bytes, char **out, size_t *len,
+                  char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        int saved = errno;
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(saved));
+        errno = saved;
+        return -1;
+    }
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(f);
+        snprintf(err, errlen, "%s: is a directory, not a %s", path, what);
+        errno = 0;
+        return -1;
+    }
+    char *buf;
+    size_t n; /* one byte more than allowed tells a file too large, one more holds the NUL */
+    int no_memory = read_all(f, max_bytes + 2, &buf, &n) != 0;
+    int failed = ferror(f), saved = errno;
+    fclose(f);
+    if (no_memory)
+        snprintf(err, errlen, "%s: out of memory", path);
+    else if (failed)
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(saved));
+    else if (n > max_bytes)
+        snprintf(err, errlen, "%s: larger than %zu bytes; not a %s", path, max_bytes, what);
+    if (no_memory || failed || n > max_bytes) {
+        free(buf);
+        errno = 0;
+        return -1;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+/* Bytes of the UTF-8 sequence that lead byte c starts (0: not a lead),
+ * with the smallest code point that length may encode and c's bits. */
+static size_t utf8_lead(unsigned c, unsigned long *min, unsigned long *bits)
+{
+    if ((c & 0xE0) == 0xC0) {
+        *min = 0x80, *bits = c & 0x1F;
+        return 2;
+    }
+    if ((c & 0xF0) == 0xE0) {
+        *min = 0x800, *bits = c & 0x0F;
+        return 3;
+    }
+    if ((c & 0xF8) == 0xF0) {
+        *min = 0x10000, *bits = c & 0x07;
+        return 4;
+    }
+    return 0;
+}
+
+/* The code point at s[0..len) into *cp and its length in bytes; 0 when
+ * the bytes there are not UTF-8. */
+static size_t utf8_decode(const unsigned char *s, size_t len, unsigned long *cp)
+{
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    unsigned long min;
+    size_t n = utf8_lead(s[0], &min, cp);
+    if (n == 0 || len < n)
+        return 0;
+    for (size_t j = 1; j < n; j++) {
+        if ((s[j] & 0xC0) != 0x80)
+            return 0;
+        *cp = *cp << 6 | (s[j] & 0x3F);
+    }
+    if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+size_t nqm_utf8_prefix(const char *s, size_t max)
+{
+    size_t len = strlen(s);
+    if (len <= max)
+        return len;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    return max;
+}
+
+static int is_control(unsigned long cp)
+{
+    return (cp < 0x20 && cp != '\t') || (cp >= 0x7F && cp <= 0x9F);
+}
+
+size_t nqm_text_line_fault(const char *text, size_t len, char *msg, size_t msglen)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    unsigned long cp;
+    for (size_t i = 0, n; i < len; i += n) {
+        n = utf8_decode(s + i, len - i, &cp);
+        if (n == 0) {
+            snprintf(msg, msglen, "invalid UTF-8 byte 0x%02x", s[i]);
+            return i + 1;
+        }
+        if (!is_control(cp))
+            continue;
+        if (cp == 0)
+            snprintf(msg, msglen, "NUL byte");
+        else if (cp < 0x80)
+            snprintf(msg, msglen, "control character 0x%02lx", cp);
+        else
+            snprintf(msg, msglen, "control character U+%04lX", cp);
+        return i + 1;
+    }
+    return 0;
+}
+
+void nqm_lines_init(nqm_lines *it, const char *label, const char *text, size_t len)
+{
+    it->label = label;
+    it->text = text;
+    it->len = len;
+    it->pos = 0;
+    it->lineno = 0;
+}
+
+int nqm_lines_next(nqm_lines *it, char *out, char *err, size_t errlen)
+{
+    if (it->pos >= it->len)
+        return 0;
+    const char *s = it->text + it->pos;
+    const char *nl = memchr(s, '\n', it->len - it->pos);
+    size_t n = nl ? (size_t)(nl - s) : it->len - it->pos;
+    it->pos += n + 1;
+    it->lineno++;
+    if (n > 0 && s[n - 1] == '\r')
+        n--;
+    if (n > NQM_TEXT_MAX_LINE) {
+        snprintf(err, errlen, "%s:%d: line longer than %d bytes", it->label, it->lineno,
+                 NQM_TEXT_MAX_LINE);
+        return -1;
+    }
+    char what[64];
+    size_t column = nqm_text_line_fault(s, n, what, sizeof what);
+    if (column > 0) {
+        snprintf(err, errlen, "%s:%d: %s at column %zu", it->label, it->lineno, what, column);
+        return -1;
+    }
+    memcpy(out, s, n);
+    out[n] = '\0';
+    return 1;
+}

@@ -1,0 +1,272 @@
+/* config.c: defaults, names and cross-key checks of the run configuration
+ * (config.h). Parsing of preset files and --set lives in preset.c; this
+ * file only knows the plain data and what combinations make sense. */
+#include "nqmtop/input/config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const model_names[MODEL_COUNT] = {"net", "lin", "quad", "gqm", "theory"};
+static const char *const activation_names[ACT_COUNT] = {"relu", "tanh", "swish", "linear"};
+static const char *const loss_names[LOSS_COUNT] = {"half-sum", "mse", "half-mean"};
+static const char *const data_names[DATA_COUNT] = {"single", "mix1d", "gauss", "stripes", "csv"};
+static const char *const eig_order_names[EIG_ORDER_COUNT] = {"direction", "sorted"};
+static const char *const network_names[NETWORK_COUNT] = {"two-layer", "mlp", "cnn"};
+static const char *const readout_names[READOUT_COUNT] = {"average", "linear"};
+
+/* Simulated models must fit in this much memory (see nqm_config_check). */
+#define NQM_MEMORY_LIMIT (16.0 * 1024 * 1024 * 1024)
+
+void nqm_config_defaults(nqm_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->model = MODEL_QUAD;
+    cfg->activation = ACT_RELU;
+    cfg->loss = LOSS_HALF_SUM;
+    cfg->data = DATA_SINGLE;
+    cfg->eig_order = EIG_ORDER_DIRECTION;
+    cfg->width = 1000;
+    cfg->n = 128;
+    cfg->d = 1;
+    cfg->x = malloc(sizeof *cfg->x); /* NULL here is reported by nqm_config_check */
+    if (cfg->x)
+        cfg->x[0] = 1.0;
+    cfg->y = 0.0;
+    cfg->mu = 2.0;
+    cfg->sigma = 1.0;
+    cfg->gamma = 1e-3;
+    cfg->seed = 1;
+    cfg->eta_mode = ETA_RELATIVE;
+    cfg->eta = 0.0;
+    cfg->eta_rel = 1.5;
+    cfg->steps = 200;
+    cfg->batch_size = 0;
+    cfg->eigs = 2;
+    cfg->network = NETWORK_TWO_LAYER;
+    cfg->depth = 3;
+    cfg->biases = 0;
+    cfg->channels = 8;
+    cfg->kernel = 3;
+    cfg->readout = READOUT_AVERAGE;
+    cfg->header = CSV_HEADER_AUTO;
+}
+
+/* x is meaningful only with data = single, where it holds d numbers; other
+ * configurations are copied without it. */
+int nqm_config_copy(nqm_config *dst, const nqm_config *src)
+{
+    *dst = *src;
+    dst->x = NULL;
+    if (src->data != DATA_SINGLE || !src->x || src->d < 1)
+        return 0;
+    dst->x = malloc((size_t)src->d * sizeof *dst->x);
+    if (!dst->x)
+        return -1;
+    memcpy(dst->x, src->x, (size_t)src->d * sizeof *dst->x);
+    return 0;
+}
+
+void nqm_config_free(nqm_config *cfg)
+{
+    free(cfg->x);
+    cfg->x = NULL;
+}
+
+double nqm_loss_scale(nqm_loss loss, int n)
+{
+    switch (loss) {
+    case LOSS_MSE:
+        return 2.0 / n;
+    case LOSS_HALF_MEAN:
+        return 1.0 / n;
+    default:
+        return 1.0;
+    }
+}
+
+static const char *name_of(const char *const *names, int count, int k)
+{
+    return k >= 0 && k < count ? names[k] : "?";
+}
+
+static int parse_name(const char *const *names, int count, const char *s)
+{
+    for (int k = 0; k < count; k++)
+        if (strcmp(names[k], s) == 0)
+            return k;
+    return -1;
+}
+
+const char *nqm_model_name(nqm_model_kind k) { return name_of(model_names, MODEL_COUNT, k); }
+const char *nqm_activation_name(nqm_activation a)
+{
+    return name_of(activation_names, ACT_COUNT, a);
+}
+const char *nqm_loss_name(nqm_loss l) { return name_of(loss_names, LOSS_COUNT, l); }
+const char *nqm_data_name(nqm_data_kind k) { return name_of(data_names, DATA_COUNT, k); }
+const char *nqm_eig_order_name(nqm_eig_order o)
+{
+    return name_of(eig_order_names, EIG_ORDER_COUNT, o);
+}
+const char *nqm_network_name(nqm_network k) { return name_of(network_names, NETWORK_COUNT, k); }
+const char *nqm_readout_name(nqm_readout r) { return name_of(readout_names, READOUT_COUNT, r); }
+int nqm_model_parse(const char *s) { return parse_name(model_names, MODEL_COUNT, s); }
+int nqm_activation_parse(const char *s) { return parse_name(activation_names, ACT_COUNT, s); }
+int nqm_loss_parse(const char *s) { return parse_name(loss_names, LOSS_COUNT, s); }
+int nqm_data_parse(const char *s) { return parse_name(data_names, DATA_COUNT, s); }
+int nqm_eig_order_parse(const char *s) { return parse_name(eig_order_names, EIG_ORDER_COUNT, s); }
+int nqm_network_parse(const char *s) { return parse_name(network_names, NETWORK_COUNT, s); }
+int nqm_readout_parse(const char *s) { return parse_name(readout_names, READOUT_COUNT, s); }
+
+int nqm_config_n(const nqm_config *cfg) { return cfg->data == DATA_SINGLE ? 1 : cfg->n; }
+
+int nqm_config_d(const nqm_config *cfg) { return cfg->data == DATA_MIX1D ? 1 : cfg->d; }
+
+int nqm_config_test_n(const nqm_config *cfg) { return cfg->data == DATA_SINGLE ? 0 : cfg->test_n; }
+
+/* The mlp and cnn (taylor.c): parameters, their start values and a
+ * gradient (3 p), ten (n, units) buffers per layer and four adjoint
+ * buffers (counted as 14 per layer), two n x n Gram matrices and lin's
+ * constant kernel (3 n^2), and for the cnn the per-example gradients of
+ * its few parameters (n p). */
+static double deep_doubles(const nqm_config *cfg)
+{
+    double n = nqm_config_n(cfg), d = nqm_config_d(cfg), m = (double)cfg->width;
+    if (cfg->network == NETWORK_MLP) {
+        double hidden = cfg->depth - 1.0;
+        double p = m * d + (hidden - 1.0) * m * m + m + (cfg->biases ? hidden * m : 0.0);
+        return 3.0 * p + 14.0 * n * m * hidden + 3.0 * n * n;
+    }
+    double k = cfg->kernel, q = floor(sqrt(d)) - k + 1.0, units = cfg->channels * q * q;
+    double p = cfg->channels * (k * k + 1.0) + (cfg->readout == READOUT_LINEAR ? units : 0.0);
+    return (3.0 + n) * p + 14.0 * n * units + 3.0 * n * n;
+}
+
+/* Bytes a run of this configuration needs, as an estimate in doubles:
+ * the data and the test set with their outputs, the kernel with its eigen
+ * workspace (about 3 n^2), and the model's parameters (two-layer: U, V, their start values and the
+ * step: about 3 m (d + 1), plus n x m per-example scratch; gqm: 3 d). The dynamics equations keep
+ * O(1) numbers besides the kernel. */
+static double model_doubles(const nqm_config *cfg)
+{
+    double n = nqm_config_n(cfg), d = nqm_config_d(cfg), m = (double)cfg->width;
+    switch (cfg->model) {
+    case MODEL_THEORY:
+        return 0.0;
+    case MODEL_GQM:
+        return 3.0 * d;
+    default:
+        if (cfg->network != NETWORK_TWO_LAYER)
+            return deep_doubles(cfg);
+        return 3.0 * m * (d + 1.0) + 2.0 * n * m + 128.0 * n;
+    }
+}
+
+static double kernel_doubles(const nqm_config *cfg)
+{
+    double n = nqm_config_n(cfg), d = nqm_config_d(cfg), nt = nqm_config_test_n(cfg);
+    return (n + nt) * (d + 2.0) + 3.0 * n * n;
+}
+
+static int check_memory(const nqm_config *cfg, char *err, size_t errlen)
+{
+    double model = model_doubles(cfg) * sizeof(double);
+    double kernel = kernel_doubles(cfg) * sizeof(double);
+    double gib = (model + kernel) / (1024.0 * 1024 * 1024);
+    if (model + kernel <= NQM_MEMORY_LIMIT)
+        return 0;
+    const char *key = kernel >= model ? "n" : cfg->model == MODEL_GQM ? "d" : "width";
+    if (kernel < model && cfg->network == NETWORK_CNN && cfg->model <= MODEL_QUAD)
+        key = "channels";
+    snprintf(err, errlen,
+             "%s: model = %s with width = %ld, n = %d, d = %d would need about %.1f GiB "
+             "(limit %.0f GiB)",
+             key, nqm_model_name(cfg->model), cfg->width, nqm_config_n(cfg), nqm_config_d(cfg), gib,
+             NQM_MEMORY_LIMIT / (1024.0 * 1024 * 1024));
+    return -1;
+}
+
+static int check_theory(const nqm_config *cfg, char *err, size_t errlen)
+{
+    if (nqm_config_n(cfg) != 1 && nqm_config_d(cfg) != 1) {
+        snprintf(err, errlen,
+                 "model: theory needs one example (data = single) or 1-D data "
+                 "(data = mix1d), not data = %s with d = %d",
+                 nqm_data_name(cfg->data), nqm_config_d(cfg));
+        return -1;
+    }
+    if (cfg->activation != ACT_RELU) {
+        snprintf(err, errlen, "activation: model = theory needs relu, not %s",
+                 nqm_activation_name(cfg->activation));
+        return -1;
+    }
+    return 0;
+}
+
+/* The deeper networks: mlp depth, cnn filters and image shape. */
+static int check_network(const nqm_config *cfg, char *err, size_t errlen)
+{
+    if (cfg->model > MODEL_QUAD) {
+        snprintf(err, errlen, "network: %s applies to model = net, lin or quad, not %s",
+                 cfg->network == NETWORK_MLP ? "mlp" : "cnn", nqm_model_name(cfg->model));
+        return -1;
+    }
+    if (cfg->network == NETWORK_MLP) {
+        if (cfg->depth < 2 || cfg->depth > 4) {
+            snprintf(err, errlen, "depth: an mlp has 2 to 4 layers, not %d", cfg->depth);
+            return -1;
+        }
+        return 0;
+    }
+    int d = nqm_config_d(cfg), side = (int)lround(sqrt((double)d));
+    if (cfg->channels < 1 || cfg->channels > 4096) {
+        snprintf(err, errlen, "channels: a cnn has 1 to 4096 filters, not %d", cfg->channels);
+        return -1;
+    }
+    if (side * side != d || cfg->kernel < 1 || cfg->kernel > side) {
+        snprintf(err, errlen,
+                 "kernel: a cnn needs square images (d a perfect square) at least kernel = %d "
+                 "pixels wide, not d = %d",
+                 cfg->kernel, d);
+        return -1;
+    }
+    return 0;
+}
+
+/* Where training and test examples come from. */
+static int check_data(const nqm_config *cfg, char *err, size_t errlen)
+{
+    if (cfg->data != DATA_CSV)
+        return 0;
+    if (cfg->train_file[0] == '\0') {
+        snprintf(err, errlen, "train_file: data = csv needs a training file");
+        return -1;
+    }
+    if (cfg->test_file[0] != '\0' && cfg->test_fraction > 0) {
+        snprintf(err, errlen, "test_fraction: give test_file or test_fraction, not both");
+        return -1;
+    }
+    return 0;
+}
+
+int nqm_config_check(const nqm_config *cfg, char *err, size_t errlen)
+{
+    if (check_data(cfg, err, errlen) != 0)
+        return -1;
+    if (cfg->data == DATA_SINGLE && !cfg->x) {
+        snprintf(err, errlen, "x: data = single needs an input vector (out of memory?)");
+        return -1;
+    }
+    if (cfg->batch_size > nqm_config_n(cfg)) {
+        snprintf(err, errlen, "batch_size: %d exceeds the %d training example%s", cfg->batch_size,
+                 nqm_config_n(cfg), nqm_config_n(cfg) == 1 ? "" : "s");
+        return -1;
+    }
+    if (cfg->model == MODEL_THEORY && check_theory(cfg, err, errlen) != 0)
+        return -1;
+    if (cfg->network != NETWORK_TWO_LAYER && check_network(cfg, err, errlen) != 0)
+        return -1;
+    return check_memory(cfg, err, errlen);
+}

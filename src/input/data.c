@@ -1,0 +1,228 @@
+/* data.c: the training and test sets.
+ *   single: one example (x, y) given in the config;
+ *   mix1d:  App. J.1, label +-1 with equal odds, x ~ N(label * mu, sigma^2);
+ *   gauss:  its d-dimensional twin, x ~ N(label * mu * e / sqrt(d), sigma^2 I)
+ *           with e the all-ones vector (so |class mean| = mu);
+ *   stripes: side x side images (d = side^2, row-major) of alternating
+ *           lines +-mu, horizontal for label +1 and vertical for -1, with a
+ *           random phase, plus N(0, sigma^2) noise on every pixel;
+ *   csv:    rows of a CSV file (csv.h), shuffled with the data stream of
+ *           the seed; the last round(test_fraction * rows) of the shuffle
+ *           are the test set (unless a test file gives one) and the first
+ *           train_size (0: all the others) the training set.
+ * Synthetic test sets (test_n examples) come from the same generator on
+ * the test stream, so they never repeat a training example's numbers. */
+#include "nqmtop/input/data.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nqmtop/input/csv.h"
+#include "nqmtop/base/rng.h"
+
+/* n examples of the mixture into X (n, d) and y (n). */
+static void make_mixture(const nqm_config *cfg, uint64_t stream, int n, int d, double *X, double *y)
+{
+    nqm_rng rng;
+    nqm_rng_seed(&rng, cfg->seed, stream);
+    double shift = cfg->mu / sqrt((double)d);
+    for (int i = 0; i < n; i++) {
+        double label = nqm_rng_uniform(&rng) < 0.5 ? -1.0 : 1.0;
+        y[i] = label;
+        for (int j = 0; j < d; j++)
+            X[(size_t)i * d + j] = label * shift + cfg->sigma * nqm_rng_normal(&rng);
+    }
+}
+
+/* n stripe images of side x side pixels into X (n, side^2) and y (n). */
+static void make_stripes(const nqm_config *cfg, uint64_t stream, int side, int n, double *X,
+                         double *y)
+{
+    nqm_rng rng;
+    nqm_rng_seed(&rng, cfg->seed, stream);
+    const int d = side * side;
+    for (int i = 0; i < n; i++) {
+        double label = nqm_rng_uniform(&rng) < 0.5 ? -1.0 : 1.0;
+        int phase = nqm_rng_uniform(&rng) < 0.5;
+        y[i] = label;
+        for (int row = 0; row < side; row++)
+            for (int col = 0; col < side; col++) {
+                int line = label > 0 ? row : col;
+                double sign = (line + phase) % 2 ? -1.0 : 1.0;
+                X[(size_t)i * d + row * side + col] =
+                    sign * cfg->mu + cfg->sigma * nqm_rng_normal(&rng);
+            }
+    }
+}
+
+/* X (n, d), y (n), X_test (n_test, d) and y_test (n_test) for the sizes
+ * already in out. */
+static int alloc_sets(nqm_data *out, char *err, size_t errlen)
+{
+    out->X = malloc((size_t)out->n * out->d * sizeof *out->X);
+    out->y = malloc((size_t)out->n * sizeof *out->y);
+    if (out->n_test > 0) {
+        out->X_test = malloc((size_t)out->n_test * out->d * sizeof *out->X_test);
+        out->y_test = malloc((size_t)out->n_test * sizeof *out->y_test);
+    }
+    if (!out->X || !out->y || (out->n_test > 0 && (!out->X_test || !out->y_test))) {
+        nqm_data_free(out);
+        snprintf(err, errlen, "out of memory for %d x %d inputs", out->n, out->d);
+        return -1;
+    }
+    return 0;
+}
+
+/* Row `row` of the table into row i of X (., cols) and y. */
+static void copy_row(const nqm_table *t, int row, int i, double *X, double *y)
+{
+    memcpy(X + (size_t)i * t->cols, t->X + (size_t)row * t->cols, (size_t)t->cols * sizeof *X);
+    y[i] = t->y[row];
+}
+
+/* A seeded permutation (rows) of 0..rows-1, NULL when out of memory. */
+static int *shuffled(int rows, unsigned long seed)
+{
+    int *order = malloc((size_t)rows * sizeof *order);
+    if (!order)
+        return NULL;
+    nqm_rng rng;
+    nqm_rng_seed(&rng, seed, NQM_STREAM_DATA);
+    for (int i = 0; i < rows; i++)
+        order[i] = i;
+    for (int i = rows - 1; i > 0; i--) {
+        int j = (int)nqm_rng_below(&rng, (uint64_t)i + 1), tmp = order[i];
+        order[i] = order[j];
+        order[j] = tmp;
+    }
+    return order;
+}
+
+/* Sizes of the split: training rows n and held-out test rows. */
+static int split_sizes(const nqm_config *cfg, int rows, int *n, int *held, char *err, size_t errlen)
+{
+    *held = cfg->test_file[0] ? 0 : (int)lround(cfg->test_fraction * rows);
+    int pool = rows - *held;
+    if (pool < 1) {
+        snprintf(err, errlen,
+                 "test_fraction: %g holds out all %d rows of %s; none are left "
+                 "for training",
+                 cfg->test_fraction, rows, cfg->train_file);
+        return -1;
+    }
+    if (cfg->train_size > pool) {
+        snprintf(err, errlen, "train_size: %d exceeds the %d rows of %s left for training",
+                 cfg->train_size, pool, cfg->train_file);
+        return -1;
+    }
+    *n = cfg->train_size > 0 ? cfg->train_size : pool;
+    return 0;
+}
+
+/* The training table split into out (sizes, allocation, rows). */
+static int split_csv(const nqm_config *cfg, const nqm_table *train, const nqm_table *test,
+                     nqm_data *out, char *err, size_t errlen)
+{
+    int held;
+    if (split_sizes(cfg, train->rows, &out->n, &held, err, errlen) != 0)
+        return -1;
+    out->d = train->cols;
+    out->n_test = test->rows > 0 ? test->rows : held;
+    int *order = shuffled(train->rows, cfg->seed);
+    if (!order || alloc_sets(out, err, errlen) != 0) {
+        free(order);
+        snprintf(err, errlen, "out of memory for %d rows of %s", train->rows, cfg->train_file);
+        return -1;
+    }
+    for (int i = 0; i < out->n; i++)
+        copy_row(train, order[i], i, out->X, out->y);
+    for (int i = 0; i < out->n_test; i++) {
+        if (test->rows > 0)
+            copy_row(test, i, i, out->X_test, out->y_test);
+        else
+            copy_row(train, order[train->rows - held + i], i, out->X_test, out->y_test);
+    }
+    free(order);
+    return 0;
+}
+
+static int make_csv(const nqm_config *cfg, nqm_data *out, char *err, size_t errlen)
+{
+    nqm_table train, test;
+    memset(out, 0, sizeof *out);
+    memset(&test, 0, sizeof test);
+    if (nqm_csv_load(cfg->train_file, cfg->label, cfg->header, &train, err, errlen) != 0)
+        return -1;
+    int rc = 0;
+    if (cfg->test_file[0]) {
+        rc = nqm_csv_load(cfg->test_file, cfg->label, cfg->header, &test, err, errlen);
+        if (rc == 0 && test.cols != train.cols) {
+            snprintf(err, errlen, "test_file: %s has %d feature columns, train_file %s has %d",
+                     cfg->test_file, test.cols, cfg->train_file, train.cols);
+            rc = -1;
+        }
+    }
+    if (rc == 0)
+        rc = split_csv(cfg, &train, &test, out, err, errlen);
+    nqm_table_free(&train);
+    nqm_table_free(&test);
+    return rc;
+}
+
+/* The generated sets: training on the data stream, test on the test stream. */
+static void generate(const nqm_config *cfg, int side, nqm_data *out)
+{
+    if (cfg->data == DATA_SINGLE) {
+        memcpy(out->X, cfg->x, (size_t)out->d * sizeof *out->X);
+        out->y[0] = cfg->y;
+    } else if (cfg->data == DATA_STRIPES) {
+        make_stripes(cfg, NQM_STREAM_DATA, side, out->n, out->X, out->y);
+        make_stripes(cfg, NQM_STREAM_TEST, side, out->n_test, out->X_test, out->y_test);
+    } else {
+        make_mixture(cfg, NQM_STREAM_DATA, out->n, out->d, out->X, out->y);
+        make_mixture(cfg, NQM_STREAM_TEST, out->n_test, out->d, out->X_test, out->y_test);
+    }
+}
+
+int nqm_data_make(const nqm_config *cfg, nqm_data *out, char *err, size_t errlen)
+{
+    int side = (int)lround(sqrt((double)nqm_config_d(cfg)));
+    memset(out, 0, sizeof *out);
+    if (cfg->data == DATA_CSV)
+        return make_csv(cfg, out, err, errlen);
+    if (cfg->data == DATA_STRIPES && side * side != nqm_config_d(cfg)) {
+        snprintf(err, errlen, "d: data = stripes needs square images (d = side^2), not d = %d",
+                 nqm_config_d(cfg));
+        return -1;
+    }
+    out->n = nqm_config_n(cfg);
+    out->d = nqm_config_d(cfg);
+    out->n_test = nqm_config_test_n(cfg);
+    if (alloc_sets(out, err, errlen) != 0)
+        return -1;
+    generate(cfg, side, out);
+    return 0;
+}
+
+int nqm_data_measure_csv(nqm_config *cfg, char *err, size_t errlen)
+{
+    nqm_data data;
+    if (make_csv(cfg, &data, err, errlen) != 0)
+        return -1;
+    cfg->n = data.n;
+    cfg->d = data.d;
+    cfg->test_n = data.n_test;
+    nqm_data_free(&data);
+    return 0;
+}
+
+void nqm_data_free(nqm_data *data)
+{
+    free(data->X);
+    free(data->y);
+    free(data->X_test);
+    free(data->y_test);
+    data->X = data->y = data->X_test = data->y_test = NULL;
+}

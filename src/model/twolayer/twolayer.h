@@ -1,0 +1,101 @@
+/* twolayer.h: internals shared by the files of the two-layer family —
+ * twolayer.c (the model, its modes, lin's fixed kernel), tl_rows.c (one
+ * fused pass per neuron, for inputs of few dimensions, threaded),
+ * tl_gate.c (relu and linear on 1-D inputs: two gate patterns) and
+ * tl_gram.c (inputs of more dimensions than examples: the displacement
+ * kept as combinations of the training inputs). Not a public interface.
+ *
+ * Per-example vectors are padded from n to np (a multiple of
+ * NQM_TL_LANES) with zero inputs, zero residuals and zero directions, so
+ * that every loop over examples runs in whole lanes; the padded entries
+ * of B vanish (sigma(0) = 0 for every activation) and those of C are
+ * always multiplied by a zero input, so they add nothing anywhere. */
+#ifndef NQMTOP_TWOLAYER_H
+#define NQMTOP_TWOLAYER_H
+
+#include "nqmtop/model/model.h"
+#include "nqmtop/base/pool.h"
+
+enum {
+    NQM_TL_LANES = 8,       /* partial sums per reduction, vector friendly */
+    NQM_TL_BLOCK = 64,      /* neurons summed together before a chunk total */
+    NQM_TL_PROBE_MAX_D = 4, /* rows mode probes the kernel up to this d */
+};
+
+/* The hot loops get clones for wider vector units where the compiler can
+ * dispatch on the CPU at load time; without it they stay portable C. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define NQM_TL_HOT __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
+#endif
+#ifndef NQM_TL_HOT
+#define NQM_TL_HOT
+#endif
+/* What a hot loop calls is melted into it (and so into each clone). */
+#if defined(__GNUC__)
+#define NQM_TL_INLINE static inline __attribute__((always_inline))
+#else
+#define NQM_TL_INLINE static inline
+#endif
+
+typedef enum { TL_ROWS, TL_GRAM } tl_mode;
+
+typedef struct tl_rows tl_rows;
+typedef struct tl_gram tl_gram;
+
+typedef struct {
+    nqm_model base;
+    nqm_model_kind variant;
+    nqm_activation act;
+    tl_mode mode;
+    long m;
+    int n, np, d;
+    double in_scale; /* 1 / sqrt(d) */
+    const double *X; /* (n, d) inputs, borrowed from the data while the model is
+                        built; passes read Xt */
+    double *Xt;      /* (d, np) inputs transposed, zero padded */
+    double *gdiag;   /* (np) |x_i|^2 / d, zero padded */
+    double *gram;    /* (n, n) X X^T / d, both triangles */
+    double *w;       /* (p) parameters: U or dU (m, d), then v or dv (m) */
+    double *w0;      /* (p) initial parameters U0 (m, d), v0 (m) */
+    double *f0;      /* (n) f(w0) */
+    double *KB, *KC; /* (n, n) accumulators of B B^T and C C^T, upper triangle */
+    double *Kfixed;  /* (n, n) lin's constant kernel, NULL until computed */
+    int threads;     /* pool threads asked for (0: nqm_core_threads()) */
+    nqm_pool *pool;
+    tl_rows *rows; /* rows mode workspace */
+    tl_gram *gm;   /* gram mode caches, NULL in rows mode */
+} twolayer;
+
+/* What one pass over all neurons does. */
+typedef struct {
+    double eta_s;
+    const double *r;  /* (np) residual, padded; NULL: evaluate only */
+    int init;         /* evaluate the network at w0 into g (for f0) */
+    int dense;        /* accumulate KB, KC (zeroed by the caller) */
+    nqm_probe *probe; /* accumulate H and trace when not NULL */
+    double *g;        /* (np) out: sqrt(m) (g - f0), or sqrt(m) g for net and init */
+} tl_pass;
+
+/* Rows mode (tl_rows.c). */
+tl_rows *nqm_tl_rows_new(const twolayer *t);
+void nqm_tl_rows_free(tl_rows *rows);
+void nqm_tl_rows_pass(twolayer *t, const tl_pass *ps);
+
+/* Relu and linear on 1-D inputs in rows mode (tl_gate.c): two gate
+ * patterns, O(m + n) per pass. */
+void nqm_tl_gate_pass(twolayer *t, const tl_pass *ps);
+
+/* Gram mode (tl_gram.c): NULL when out of memory. */
+tl_gram *nqm_tl_gram_new(const twolayer *t);
+void nqm_tl_gram_free(tl_gram *gm);
+void nqm_tl_gram_pass(twolayer *t, const tl_pass *ps);
+/* Write the displacement kept as coefficients into w (rows mode reads w). */
+void nqm_tl_gram_materialise(twolayer *t);
+
+/* Outputs g (n) on the inputs X (n, d) at the current parameters
+ * (tl_predict.c; the predict op of the family). 0, or -1 out of memory. */
+int nqm_tl_predict(nqm_model *self, const double *X, int n, double *g);
+
+#endif

@@ -1,0 +1,480 @@
+/* sweepout.c: the headless front end of a sweep — records as results
+ * complete, a progress bar, the summary (regime map, scaling fits) and
+ * the signal that stops it. No curses.
+ *
+ * Record columns: point, grid_KEY per axis, model, activation, loss,
+ * width, n, d, n_test, seed, repeats, regime, regime_share, then each
+ * reduced field's mean under its own name (the eta_max_* and bracketed
+ * fields only with --eta-max) and, with more than one repeat, its sample
+ * standard deviation as NAME_sd. Numbers as in batch.c. */
+#include "nqmtop/out/sweepout.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nqmtop/base/cnum.h"
+
+/* Set by the signal handler, read by the sweep: the one global state. */
+static atomic_int stop_signal;
+
+static void on_stop_signal(int sig) { atomic_store(&stop_signal, sig); }
+
+/* What the writer keeps while the sweep runs. */
+typedef struct {
+    const nqm_sweep *sw;
+    const nqm_config *cfg;
+    const nqm_sweep_output *opt;
+    FILE *out, *errs;
+    nqm_sweep_result *results; /* (points, models) */
+    int *have;                 /* (points, models) a result arrived */
+    int delivered;
+    int write_failed;
+    double start;
+    int bar_shown;
+} writer;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The fields a record carries: the bisection's only with --eta-max. */
+static int field_shown(const writer *w, int f)
+{
+    int bisection =
+        f == NQM_SF_ETA_MAX_MEASURED || f == NQM_SF_ETA_MAX_RATIO || f == NQM_SF_BRACKETED;
+    return !bisection || nqm_sweep_spec_of(w->sw)->eta_max;
+}
+
+/* ---- records ------------------------------------------------------------------ */
+
+static const char *const fixed_columns[] = {"model",   "activation", "loss",        "width",
+                                            "n",       "d",          "n_test",      "seed",
+                                            "repeats", "regime",     "regime_share"};
+enum { FIXED_COLUMNS = sizeof fixed_columns / sizeof fixed_columns[0] };
+
+static void write_header(const writer *w)
+{
+    const nqm_sweep_spec *spec = nqm_sweep_spec_of(w->sw);
+    if (w->opt->format == NQM_FORMAT_JSONL)
+        return;
+    char sep = w->opt->format == NQM_FORMAT_CSV ? ',' : '\t';
+    fputs("point", w->out);
+    for (int a = 0; a < spec->naxes; a++)
+        fprintf(w->out, "%cgrid_%s", sep, spec->axis[a].key);
+    for (int i = 0; i < FIXED_COLUMNS; i++)
+        fprintf(w->out, "%c%s", sep, fixed_columns[i]);
+    for (int sd = 0; sd < (spec->repeats > 1 ? 2 : 1); sd++)
+        for (int f = 0; f < NQM_SF_COUNT; f++)
+            if (field_shown(w, f))
+                fprintf(w->out, "%c%s%s", sep, nqm_sweep_field_name((nqm_sweep_field)f),
+                        sd ? "_sd" : "");
+    fputc('\n', w->out);
+}
+
+/* One column: its name (jsonl only) and the separator before it. */
+static void column(const writer *w, const char *name, int first)
+{
+    if (w->opt->format == NQM_FORMAT_JSONL) {
+        fputs(first ? "{" : ",", w->out);
+        nqm_put_json_string(w->out, name);
+        fputc(':', w->out);
+    } else if (!first) {
+        fputc(w->opt->format == NQM_FORMAT_CSV ? ',' : '\t', w->out);
+    }
+}
+
+static void text_value(const writer *w, const char *name, const char *s)
+{
+    column(w, name, 0);
+    if (w->opt->format == NQM_FORMAT_JSONL)
+        nqm_put_json_string(w->out, s);
+    else
+        fputs(s, w->out);
+}
+
+static void long_value(const writer *w, const char *name, long v)
+{
+    column(w, name, 0);
+    fprintf(w->out, "%ld", v);
+}
+
+static void number_value(const writer *w, const char *name, double v)
+{
+    column(w, name, 0);
+    nqm_put_number(w->out, v, w->opt->format == NQM_FORMAT_JSONL);
+}
+
+static void write_fixed(const writer *w, const nqm_sweep_result *r)
+{
+    text_value(w, "model", nqm_model_name(r->model));
+    text_value(w, "activation", nqm_activation_name(r->activation));
+    text_value(w, "loss", nqm_loss_name(r->loss));
+    long_value(w, "width", r->width);
+    long_value(w, "n", r->n);
+    long_value(w, "d", r->d);
+    long_value(w, "n_test", r->n_test);
+    column(w, "seed", 0);
+    fprintf(w->out, "%lu", r->seed);
+    long_value(w, "repeats", r->repeats);
+    text_value(w, "regime", nqm_regime_name(r->regime));
+    number_value(w, "regime_share", (double)r->regimes[r->regime] / r->repeats);
+}
+
+static void write_record(const writer *w, const nqm_sweep_result *r)
+{
+    const nqm_sweep_spec *spec = nqm_sweep_spec_of(w->sw);
+    column(w, "point", 1);
+    fprintf(w->out, "%d", r->point);
+    for (int a = 0; a < spec->naxes; a++) {
+        char name[NQM_NAME_LEN + 8];
+        snprintf(name, sizeof name, "grid_%s", spec->axis[a].key);
+        number_value(w, name, r->coord[a]);
+    }
+    write_fixed(w, r);
+    for (int sd = 0; sd < (spec->repeats > 1 ? 2 : 1); sd++)
+        for (int f = 0; f < NQM_SF_COUNT; f++) {
+            if (!field_shown(w, f))
+                continue;
+            char name[64];
+            snprintf(name, sizeof name, "%s%s", nqm_sweep_field_name((nqm_sweep_field)f),
+                     sd ? "_sd" : "");
+            number_value(w, name, sd ? r->field[f].sd : r->field[f].mean);
+        }
+    fputs(w->opt->format == NQM_FORMAT_JSONL ? "}\n" : "\n", w->out);
+}
+
+/* ---- progress ------------------------------------------------------------------- */
+
+static void clear_bar(writer *w)
+{
+    if (w->bar_shown)
+        fputs("\r\033[K", w->errs);
+    w->bar_shown = 0;
+}
+
+static void show_bar(writer *w, long done, long total)
+{
+    enum { BAR = 30 };
+    char bar[BAR + 1];
+    int filled = total > 0 ? (int)(BAR * done / total) : BAR;
+    for (int i = 0; i < BAR; i++)
+        bar[i] = i < filled ? '#' : '.';
+    bar[BAR] = '\0';
+    fprintf(w->errs, "\r[%s] %ld/%ld runs, %d result%s, %.0f s", bar, done, total, w->delivered,
+            w->delivered == 1 ? "" : "s", now_seconds() - w->start);
+    fflush(w->errs);
+    w->bar_shown = 1;
+}
+
+int nqm_sweep_write_table(FILE *f, nqm_format format, const nqm_sweep *sw,
+                          const nqm_sweep_result *results, const int *have)
+{
+    nqm_sweep_output opt = {format, NULL, 0, 0};
+    writer w;
+    memset(&w, 0, sizeof w);
+    w.sw = sw;
+    w.opt = &opt;
+    w.out = f;
+    nqm_c_numeric scope;
+    nqm_c_numeric_begin(&scope);
+    write_header(&w);
+    for (size_t i = 0; i < (size_t)nqm_sweep_points(sw) * nqm_sweep_models(sw); i++)
+        if (have[i])
+            write_record(&w, &results[i]);
+    nqm_c_numeric_end(&scope);
+    return fflush(f) != 0 || ferror(f) ? -1 : 0;
+}
+
+/* ---- the sink --------------------------------------------------------------------- */
+
+static void on_result(void *ctx, const nqm_sweep_result *res)
+{
+    writer *w = ctx;
+    size_t at = (size_t)res->point * nqm_sweep_models(w->sw);
+    for (int k = 0; k < nqm_sweep_models(w->sw); k++)
+        if (nqm_sweep_model(w->sw, k) == res->model)
+            at += (size_t)k;
+    w->results[at] = *res;
+    w->have[at] = 1;
+    w->delivered++;
+    nqm_c_numeric scope;
+    nqm_c_numeric_begin(&scope);
+    clear_bar(w);
+    write_record(w, res);
+    if (fflush(w->out) != 0 || ferror(w->out))
+        w->write_failed = 1;
+    nqm_c_numeric_end(&scope);
+}
+
+static void on_progress(void *ctx, long done, long total)
+{
+    writer *w = ctx;
+    if (w->opt->progress)
+        show_bar(w, done, total);
+}
+
+/* ---- the summary ------------------------------------------------------------------- */
+
+static void json_key(FILE *f, int *members, const char *key)
+{
+    fputs((*members)++ ? ", " : "", f);
+    nqm_put_json_string(f, key);
+    fputs(": ", f);
+}
+
+static void write_axes(FILE *f, const nqm_sweep_spec *spec)
+{
+    fputc('[', f);
+    for (int a = 0; a < spec->naxes; a++) {
+        const nqm_sweep_axis *ax = &spec->axis[a];
+        fprintf(f, "%s{\"key\": ", a ? ", " : "");
+        nqm_put_json_string(f, ax->key);
+        fputs(", \"from\": ", f);
+        nqm_put_number(f, ax->from, 1);
+        fputs(", \"to\": ", f);
+        nqm_put_number(f, ax->to, 1);
+        fprintf(f, ", \"count\": %d, \"log\": %s}", ax->count, ax->log ? "true" : "false");
+    }
+    fputc(']', f);
+}
+
+/* Per model, one string per value of the second axis (one string
+ * without it), one character per value of the first. */
+static void write_map(FILE *f, const writer *w)
+{
+    const nqm_sweep_spec *spec = nqm_sweep_spec_of(w->sw);
+    const int models = nqm_sweep_models(w->sw);
+    const int cols = spec->naxes > 0 ? spec->axis[0].count : 1;
+    const int rows = spec->naxes > 1 ? spec->axis[1].count : 1;
+    fputs("{\"legend\": \". monotone, c catapult, s silent-catapult, x divergent, "
+          "? undetermined, blank not run\"",
+          f);
+    for (int k = 0; k < models; k++) {
+        fputs(", ", f);
+        nqm_put_json_string(f, nqm_model_name(nqm_sweep_model(w->sw, k)));
+        fputs(": [", f);
+        for (int row = 0; row < rows; row++) {
+            char line[NQM_SWEEP_MAX_COUNT + 1];
+            for (int col = 0; col < cols; col++) {
+                size_t at = (size_t)(col * rows + row) * models + k;
+                line[col] = w->have[at] ? nqm_regime_char(w->results[at].regime) : ' ';
+            }
+            line[cols] = '\0';
+            fputs(row ? ", " : "", f);
+            nqm_put_json_string(f, line);
+        }
+        fputc(']', f);
+    }
+    fputc('}', f);
+}
+
+static void write_fit(FILE *f, const char *key, nqm_fit fit)
+{
+    fprintf(f, ", \"%s\": {\"slope\": ", key);
+    nqm_put_number(f, fit.slope, 1);
+    fputs(", \"intercept\": ", f);
+    nqm_put_number(f, fit.intercept, 1);
+    fputs(", \"r2\": ", f);
+    nqm_put_number(f, fit.r2, 1);
+    fprintf(f, ", \"points\": %d}", fit.count);
+}
+
+/* Theorem 1 over the width axis wa for model k at index j of the other
+ * axis: log peak loss against log width (slope 1 for a peak Theta(m)),
+ * peak loss / width, and the peak step against log width. */
+static void write_scaling_entry(FILE *f, const writer *w, int wa, int k, int j, int first)
+{
+    const nqm_sweep_spec *spec = nqm_sweep_spec_of(w->sw);
+    const int models = nqm_sweep_models(w->sw), n = spec->axis[wa].count;
+    const int stride = spec->naxes > 1 ? spec->axis[1].count : 1;
+    double *lw = malloc(3 * (size_t)n * sizeof *lw);
+    if (!lw) {
+        fputs(first ? "null" : ", null", f);
+        return;
+    }
+    double *lp = lw + n, *st = lp + n;
+    double ratio = 0;
+    int ratios = 0;
+    for (int i = 0; i < n; i++) {
+        int p = wa == 0 ? i * stride + j : j * stride + i;
+        const nqm_sweep_result *r = &w->results[(size_t)p * models + k];
+        int ok = w->have[(size_t)p * models + k] && r->regime == REGIME_CATAPULT;
+        double peak = ok ? r->field[NQM_SF_PEAK_LOSS].mean : NAN;
+        lw[i] = log((double)r->width);
+        lp[i] = peak > 0 ? log(peak) : NAN;
+        st[i] = ok ? r->field[NQM_SF_PEAK_STEP].mean : NAN;
+        if (isfinite(lp[i])) {
+            ratio += peak / (double)r->width;
+            ratios++;
+        }
+    }
+    fprintf(f, "%s{\"model\": \"%s\"", first ? "" : ", ",
+            nqm_model_name(nqm_sweep_model(w->sw, k)));
+    if (spec->naxes > 1) {
+        const nqm_sweep_axis *other = &spec->axis[1 - wa];
+        fprintf(f, ", \"%s\": ", other->key);
+        nqm_put_number(f, nqm_sweep_axis_value(other, j), 1);
+    }
+    fputs(", \"peak_loss_over_width\": ", f);
+    nqm_put_number(f, ratios ? ratio / ratios : NAN, 1);
+    write_fit(f, "log_peak_loss_vs_log_width", nqm_fit_line(lw, lp, n));
+    write_fit(f, "peak_step_vs_log_width", nqm_fit_line(lw, st, n));
+    fputc('}', f);
+    free(lw);
+}
+
+/* The scaling fits when width is one of the axes (catapult runs only). */
+static void write_scaling(FILE *f, const writer *w)
+{
+    const nqm_sweep_spec *spec = nqm_sweep_spec_of(w->sw);
+    int wa = -1;
+    for (int a = 0; a < spec->naxes; a++)
+        if (strcmp(spec->axis[a].key, "width") == 0)
+            wa = a;
+    if (wa < 0) {
+        fputs("null", f);
+        return;
+    }
+    int others = spec->naxes > 1 ? spec->axis[1 - wa].count : 1, first = 1;
+    fputc('[', f);
+    for (int k = 0; k < nqm_sweep_models(w->sw); k++)
+        for (int j = 0; j < others; j++, first = 0)
+            write_scaling_entry(f, w, wa, k, j, first);
+    fputc(']', f);
+}
+
+static void write_summary(FILE *f, const void *ctx)
+{
+    const writer *w = ctx;
+    const nqm_sweep_spec *spec = nqm_sweep_spec_of(w->sw);
+    int m = 0;
+    fputc('{', f);
+    json_key(f, &m, "preset");
+    nqm_put_json_string(f, w->cfg->preset);
+    json_key(f, &m, "models");
+    fputc('[', f);
+    for (int k = 0; k < nqm_sweep_models(w->sw); k++)
+        fprintf(f, "%s\"%s\"", k ? ", " : "", nqm_model_name(nqm_sweep_model(w->sw, k)));
+    fputc(']', f);
+    json_key(f, &m, "axes");
+    write_axes(f, spec);
+    json_key(f, &m, "repeats");
+    fprintf(f, "%d", spec->repeats);
+    json_key(f, &m, "steps");
+    fprintf(f, "%ld", spec->steps);
+    json_key(f, &m, "eta_max_search");
+    fputs(spec->eta_max ? "true" : "false", f);
+    json_key(f, &m, "results");
+    fprintf(f, "%d", w->delivered);
+    json_key(f, &m, "expected");
+    fprintf(f, "%d", nqm_sweep_points(w->sw) * nqm_sweep_models(w->sw));
+    json_key(f, &m, "interrupted");
+    fputs(atomic_load(&stop_signal) ? "true" : "false", f);
+    json_key(f, &m, "seconds");
+    nqm_put_number(f, now_seconds() - w->start, 1);
+    json_key(f, &m, "regime_map");
+    write_map(f, w);
+    json_key(f, &m, "scaling");
+    write_scaling(f, w);
+    fputs("}\n", f);
+}
+
+/* ---- the run ------------------------------------------------------------------------ */
+
+static void catch_signals(int on)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on ? on_stop_signal : SIG_DFL;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static int finish(writer *w, int rc)
+{
+    clear_bar(w);
+    const char *sum = w->opt->summary;
+    if (sum && strcmp(sum, "-") == 0)
+        write_summary(w->out, w);
+    if (fflush(w->out) != 0 || ferror(w->out) || w->write_failed) {
+        fprintf(w->errs, "nqmtop: writing the records failed\n");
+        return 1;
+    }
+    if (sum && strcmp(sum, "-") != 0 &&
+        nqm_write_atomic(sum, w->opt->force, "--summary", write_summary, w, w->errs) != 0)
+        return 1;
+    if (atomic_load(&stop_signal)) {
+        fprintf(w->errs, "nqmtop: interrupted: %d of %d results written\n", w->delivered,
+                nqm_sweep_points(w->sw) * nqm_sweep_models(w->sw));
+        return NQM_SWEEP_INTERRUPTED;
+    }
+    return rc;
+}
+
+static int run_sweep(nqm_sweep *sw, const nqm_config *cfg, const nqm_sweep_output *opt, FILE *out,
+                     FILE *errs)
+{
+    size_t results = (size_t)nqm_sweep_points(sw) * nqm_sweep_models(sw);
+    writer w = {sw,
+                cfg,
+                opt,
+                out,
+                errs,
+                calloc(results, sizeof(nqm_sweep_result)),
+                calloc(results, sizeof(int)),
+                0,
+                0,
+                now_seconds(),
+                0};
+    if (!w.results || !w.have) {
+        free(w.results);
+        free(w.have);
+        fprintf(errs, "nqmtop: out of memory for %zu sweep results\n", results);
+        return 1;
+    }
+    nqm_sweep_sink sink = {on_result, on_progress, &w};
+    char err[512];
+    write_header(&w);
+    atomic_store(&stop_signal, 0);
+    catch_signals(1);
+    int rc = nqm_sweep_run(sw, &sink, &stop_signal, err, sizeof err) < 0 ? 1 : 0;
+    catch_signals(0);
+    if (rc != 0) {
+        clear_bar(&w);
+        fprintf(errs, "nqmtop: %s\n", err);
+    }
+    rc = finish(&w, rc);
+    free(w.results);
+    free(w.have);
+    return rc;
+}
+
+int nqm_sweep_batch(const nqm_config *cfg, const nqm_sweep_spec *spec, const nqm_sweep_output *opt,
+                    FILE *out, FILE *errs)
+{
+    char err[1024];
+    nqm_batch_options check = {opt->format, spec->steps, opt->summary, opt->force};
+    if (nqm_batch_check(&check, err, sizeof err) != 0) {
+        fprintf(errs, "nqmtop: %s\n", err);
+        return 2;
+    }
+    nqm_sweep *sw = nqm_sweep_new(cfg, spec, err, sizeof err);
+    if (!sw) {
+        fprintf(errs, "%s\n", err);
+        return 2;
+    }
+    nqm_c_numeric scope;
+    nqm_c_numeric_begin(&scope);
+    int rc = run_sweep(sw, cfg, opt, out, errs);
+    nqm_c_numeric_end(&scope);
+    nqm_sweep_free(sw);
+    return rc;
+}

@@ -1,0 +1,416 @@
+/* session.c: one training run stepped one iteration at a time — data,
+ * model, kernel eigenvalues and the phase detector, with no I/O.
+ *
+ * Eigenvalues each step: when the model can probe its kernel, the step
+ * asks for H = Omega K Omega^T and tr K on the last step's eigenvectors
+ * and keeps the Ritz values only when eigen.h's certificate holds;
+ * otherwise (and at step 0) the kernel is assembled and solved densely.
+ * After a refused probe the next ones wait 1, 2, 4 ... 64 steps, so a
+ * kernel that is not of low rank costs little more than the dense path. */
+#include "nqmtop/train/session.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nqmtop/base/eigen.h"
+#include "nqmtop/model/model.h"
+#include "nqmtop/base/rng.h"
+
+struct nqm_session {
+    nqm_config cfg;
+    nqm_data data;
+    nqm_model *model;
+    nqm_eigen *eigen;
+    nqm_phase_detector *phases;
+    int n, k;          /* examples, eigenvalues tracked */
+    double loss_scale; /* s of the full-batch loss (eigenvalues, loss) */
+    double step_scale; /* s of the batch loss (the GD step) */
+    double eta, eta_crit;
+    int diverged;
+    nqm_record rec, rec0;
+    double *g;                       /* (n) outputs */
+    double *r;                       /* (n) residual on the batch, 0 elsewhere */
+    double *K;                       /* (n, n) kernel, destroyed by the eigensolver */
+    double *vec, *prev;              /* (k, n) eigenvectors now and at the last step */
+    int vec_ok;                      /* vec holds the eigenvectors of the current kernel */
+    double *omega;                   /* (k, n) probe directions */
+    double *gspare;                  /* (n) outputs of a dense re-evaluation, unused */
+    int probe_off;                   /* the model cannot probe */
+    int probe_wait, probe_next_wait; /* steps to skip probing after refusals */
+    nqm_eigen_stats stats;
+    double *gtest;  /* (n_test) outputs on the test set */
+    int labels_pm1; /* every test label is +1 or -1 (accuracy is defined) */
+    double best_test_loss, best_test_accuracy;
+    int *order; /* (n) example order of the current SGD epoch */
+    int cursor; /* next position in order */
+    nqm_rng batch_rng;
+    char err[256];
+};
+
+static double loss_of(const nqm_session *s, const double *g)
+{
+    double sum = 0;
+    for (int i = 0; i < s->n; i++) {
+        double r = g[i] - s->data.y[i];
+        sum += r * r;
+    }
+    return 0.5 * nqm_loss_scale(s->cfg.loss, s->n) * sum;
+}
+
+/* Test loss and accuracy of the current parameters into the record, and
+ * their best values so far. 0, or -1 when the model cannot predict. */
+static int eval_test(nqm_session *s, nqm_record *rec)
+{
+    const nqm_data *dt = &s->data;
+    rec->test_loss = rec->test_accuracy = NAN;
+    if (dt->n_test == 0)
+        return 0;
+    if (!s->model->ops->predict ||
+        s->model->ops->predict(s->model, dt->X_test, dt->n_test, s->gtest) != 0)
+        return -1;
+    double sum = 0;
+    int right = 0;
+    for (int i = 0; i < dt->n_test; i++) {
+        double r = s->gtest[i] - dt->y_test[i];
+        sum += r * r;
+        right += s->gtest[i] * dt->y_test[i] > 0;
+    }
+    rec->test_loss = 0.5 * nqm_loss_scale(s->cfg.loss, dt->n_test) * sum;
+    if (s->labels_pm1)
+        rec->test_accuracy = (double)right / dt->n_test;
+    s->best_test_loss = fmin(s->best_test_loss, rec->test_loss);
+    s->best_test_accuracy = fmax(s->best_test_accuracy, rec->test_accuracy);
+    return 0;
+}
+
+/* Eigenvalues lam (k) and vectors (s->vec) of the assembled kernel s->K. */
+static int dense_eigs(nqm_session *s, double *lam)
+{
+    s->stats.dense++;
+    return nqm_eigen_top(s->eigen, s->K, lam, s->vec);
+}
+
+/* Eigenvalues of s K into the record (following directions if asked). */
+static void record_eigs(nqm_session *s, nqm_record *rec, int first, double *lam)
+{
+    rec->lambda_max = s->loss_scale * lam[0];
+    if (!first && s->cfg.eig_order == EIG_ORDER_DIRECTION)
+        nqm_eigen_follow(s->eigen, s->prev, lam, s->vec);
+    memcpy(s->prev, s->vec, (size_t)s->k * s->n * sizeof *s->vec);
+    s->vec_ok = 1;
+    for (int j = 0; j < s->k; j++)
+        rec->lambda[j] = s->loss_scale * lam[j];
+}
+
+static void fill_outputs(nqm_session *s, nqm_record *rec)
+{
+    double sq = 0;
+    for (int i = 0; i < s->n; i++)
+        sq += s->g[i] * s->g[i];
+    rec->g = s->g[0];
+    rec->gnorm = sqrt(sq / s->n);
+    rec->loss = loss_of(s, s->g);
+}
+
+/* The kernel could not be measured (non-finite entries): no eigenvalues. */
+static void forget_kernel(nqm_session *s, nqm_record *rec)
+{
+    s->vec_ok = 0;
+    for (int j = 0; j < s->k; j++)
+        rec->lambda[j] = NAN;
+    rec->lambda_max = NAN;
+}
+
+/* The residual of the next batch (all examples for full-batch GD). */
+static void batch_residual(nqm_session *s)
+{
+    int bs = s->cfg.batch_size;
+    if (bs <= 0 || bs >= s->n) {
+        for (int i = 0; i < s->n; i++)
+            s->r[i] = s->g[i] - s->data.y[i];
+        return;
+    }
+    memset(s->r, 0, (size_t)s->n * sizeof *s->r);
+    for (int b = 0; b < bs; b++) {
+        if (s->cursor == s->n) {
+            for (int i = s->n - 1; i > 0; i--) {
+                int j = (int)nqm_rng_below(&s->batch_rng, (uint64_t)i + 1), tmp = s->order[i];
+                s->order[i] = s->order[j];
+                s->order[j] = tmp;
+            }
+            s->cursor = 0;
+        }
+        int i = s->order[s->cursor++];
+        s->r[i] = s->g[i] - s->data.y[i];
+    }
+}
+
+static int alloc_buffers(nqm_session *s)
+{
+    const int n = s->n;
+    s->g = malloc((size_t)n * sizeof *s->g);
+    s->r = malloc((size_t)n * sizeof *s->r);
+    s->K = malloc((size_t)n * n * sizeof *s->K);
+    s->vec = malloc((size_t)n * s->k * sizeof *s->vec);
+    s->prev = malloc((size_t)n * s->k * sizeof *s->prev);
+    s->order = malloc((size_t)n * sizeof *s->order);
+    s->omega = malloc((size_t)n * s->k * sizeof *s->omega);
+    s->gspare = malloc((size_t)n * sizeof *s->gspare);
+    s->gtest = malloc((size_t)(s->data.n_test + 1) * sizeof *s->gtest);
+    s->phases = nqm_phase_new();
+    if (!s->g || !s->r || !s->K || !s->vec || !s->prev || !s->order || !s->omega || !s->gspare ||
+        !s->gtest || !s->phases)
+        return -1;
+    s->labels_pm1 = 1;
+    for (int i = 0; i < s->data.n_test; i++)
+        s->labels_pm1 &= s->data.y_test[i] == 1 || s->data.y_test[i] == -1;
+    s->best_test_loss = s->best_test_accuracy = NAN;
+    for (int i = 0; i < n; i++)
+        s->order[i] = i;
+    s->cursor = n;
+    return 0;
+}
+
+/* Step 0's eigenpairs without assembling the kernel, by subspace
+ * iteration from fixed directions: probe K on Omega (H, tr K and K Omega),
+ * keep the Ritz values when certified, else continue from the basis of
+ * K Omega. A kernel of rank <= k certifies on the second probe; others
+ * give up after COLD_PROBES. Each probe also evaluates g. 0: lam and
+ * s->vec certified; 1: not (assemble K); -1: the model failed. */
+static int cold_start(nqm_session *s, double *lam)
+{
+    enum { COLD_PROBES = 3 };
+    const int n = s->n, k = s->k;
+    if (!s->model->ops->probe || nqm_eigen_start(n, k, s->omega) != k)
+        return 1;
+    for (int it = 0; it < COLD_PROBES; it++) {
+        nqm_probe pr = {.b = k, .Omega = s->omega, .Y = s->vec};
+        int rc = s->model->ops->probe(s->model, 0, NULL, s->g, &pr);
+        if (rc != 0)
+            return rc < 0 ? -1 : 1;
+        if (nqm_eigen_ritz(s->eigen, s->omega, pr.H, pr.trace, lam, s->prev, NULL) == 0) {
+            memcpy(s->vec, s->prev, (size_t)k * n * sizeof *s->vec);
+            s->stats.probed++;
+            return 0;
+        }
+        if (nqm_eigen_basis(n, k, s->vec, s->omega) != k)
+            return 1;
+    }
+    return 1;
+}
+
+/* Step 0: evaluate at w0, fix eta_crit and resolve a relative eta. */
+static int start(nqm_session *s, char *err, size_t errlen)
+{
+    nqm_record *rec = &s->rec;
+    double lam[NQM_MAX_EIGS];
+    memset(rec, 0, sizeof *rec);
+    s->probe_next_wait = 1;
+    int cold = cold_start(s, lam);
+    if (cold < 0 ||
+        (cold == 1 &&
+         (s->model->ops->advance(s->model, 0, NULL, s->g, s->K) != 0 || dense_eigs(s, lam) != 0)) ||
+        (record_eigs(s, rec, 1, lam), !(rec->lambda_max > 0))) {
+        snprintf(err, errlen,
+                 "the tangent kernel at initialisation is not positive and finite "
+                 "(lambda1(0) = %g)",
+                 rec->lambda_max);
+        return -1;
+    }
+    s->eta_crit = 2 / rec->lambda_max;
+    s->eta = s->cfg.eta_mode == ETA_RELATIVE ? s->cfg.eta_rel * s->eta_crit : s->cfg.eta;
+    if (!(s->eta > 0) || !isfinite(s->eta)) {
+        snprintf(err, errlen, "the learning rate resolves to %g", s->eta);
+        return -1;
+    }
+    fill_outputs(s, rec);
+    if (eval_test(s, rec) != 0) {
+        snprintf(err, errlen,
+                 "test set: model = %s cannot evaluate inputs outside its training "
+                 "set%s",
+                 nqm_model_name(s->cfg.model),
+                 s->cfg.model == MODEL_THEORY ? " unless they are 1-D" : "");
+        return -1;
+    }
+    rec->eta = s->eta;
+    rec->phase = nqm_phase_push(s->phases, 0, s->eta, rec->loss, rec->lambda_max);
+    s->diverged = rec->phase == PHASE_DIVERGENT;
+    s->rec0 = *rec;
+    return 0;
+}
+
+nqm_session *nqm_session_new(const nqm_config *cfg, char *err, size_t errlen)
+{
+    nqm_session *s = calloc(1, sizeof *s);
+    if (!s || nqm_config_copy(&s->cfg, cfg) != 0) {
+        free(s);
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    if (nqm_config_check(&s->cfg, err, errlen) != 0 ||
+        nqm_data_make(&s->cfg, &s->data, err, errlen) != 0 ||
+        nqm_model_new(&s->cfg, &s->data, &s->model, err, errlen) != 0) {
+        nqm_session_free(s);
+        return NULL;
+    }
+    s->n = s->data.n;
+    s->k = s->cfg.eigs < s->n ? s->cfg.eigs : s->n;
+    s->loss_scale = nqm_loss_scale(s->cfg.loss, s->n);
+    int bs = s->cfg.batch_size > 0 && s->cfg.batch_size < s->n ? s->cfg.batch_size : s->n;
+    s->step_scale = nqm_loss_scale(s->cfg.loss, bs);
+    nqm_rng_seed(&s->batch_rng, s->cfg.seed, NQM_STREAM_BATCH);
+    s->eigen = nqm_eigen_new(s->n, s->k);
+    if (!s->eigen || alloc_buffers(s) != 0) {
+        snprintf(err, errlen, "out of memory for %d examples", s->n);
+        nqm_session_free(s);
+        return NULL;
+    }
+    if (start(s, err, errlen) != 0) {
+        nqm_session_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void nqm_session_free(nqm_session *s)
+{
+    if (!s)
+        return;
+    nqm_model_free(s->model);
+    nqm_eigen_free(s->eigen);
+    nqm_phase_free(s->phases);
+    nqm_data_free(&s->data);
+    nqm_config_free(&s->cfg);
+    free(s->g);
+    free(s->r);
+    free(s->K);
+    free(s->vec);
+    free(s->prev);
+    free(s->order);
+    free(s->omega);
+    free(s->gspare);
+    free(s->gtest);
+    free(s);
+}
+
+/* Step with a probe of the kernel. 1: stepped, lam and s->vec certified;
+ * 0: stepped, the kernel still to be measured; -1: not stepped (no probe
+ * this step); -2: the model failed. */
+static int probe_step(nqm_session *s, double eta_s, double *lam)
+{
+    if (!s->model->ops->probe || s->probe_off || !s->vec_ok)
+        return -1;
+    if (s->probe_wait > 0) {
+        s->probe_wait--;
+        return -1;
+    }
+    if (nqm_eigen_basis(s->n, s->k, s->vec, s->omega) != s->k)
+        return -1;
+    nqm_probe pr = {.b = s->k, .Omega = s->omega};
+    int rc = s->model->ops->probe(s->model, eta_s, s->r, s->g, &pr);
+    if (rc == 1)
+        s->probe_off = 1;
+    if (rc != 0)
+        return rc == 1 ? -1 : -2;
+    double bound;
+    if (nqm_eigen_ritz(s->eigen, s->omega, pr.H, pr.trace, lam, s->vec, &bound) == 0) {
+        s->stats.probed++;
+        s->stats.worst_bound = fmax(s->stats.worst_bound, bound);
+        s->probe_next_wait = 1;
+        return 1;
+    }
+    s->stats.refused++;
+    s->probe_wait = s->probe_next_wait;
+    s->probe_next_wait = s->probe_next_wait < 64 ? 2 * s->probe_next_wait : 64;
+    return 0;
+}
+
+int nqm_session_step(nqm_session *s)
+{
+    if (s->diverged)
+        return 1;
+    nqm_record *rec = &s->rec;
+    double lam[NQM_MAX_EIGS], eta_s = s->eta * s->step_scale;
+    batch_residual(s);
+    int got = probe_step(s, eta_s, lam);
+    if (got == -2 ||
+        (got == -1 && s->model->ops->advance(s->model, eta_s, s->r, s->g, s->K) != 0)) {
+        snprintf(s->err, sizeof s->err, "out of memory while stepping");
+        return -1;
+    }
+    rec->step++;
+    rec->eta = s->eta;
+    fill_outputs(s, rec);
+    if (eval_test(s, rec) != 0) {
+        snprintf(s->err, sizeof s->err, "out of memory while evaluating the test set");
+        return -1;
+    }
+    int measured = got == 1;
+    if (!measured && isfinite(rec->loss)) {
+        if (got == 0 && s->model->ops->advance(s->model, 0, NULL, s->gspare, s->K) != 0) {
+            snprintf(s->err, sizeof s->err, "out of memory while stepping");
+            return -1;
+        }
+        measured = dense_eigs(s, lam) == 0;
+    }
+    if (measured)
+        record_eigs(s, rec, 0, lam);
+    else
+        forget_kernel(s, rec);
+    rec->phase = nqm_phase_push(s->phases, rec->step, s->eta, rec->loss, rec->lambda_max);
+    s->diverged = rec->phase == PHASE_DIVERGENT;
+    return s->diverged;
+}
+
+const nqm_record *nqm_session_record(const nqm_session *s) { return &s->rec; }
+
+int nqm_session_diverged(const nqm_session *s) { return s->diverged; }
+
+void nqm_session_set_eta(nqm_session *s, double eta)
+{
+    if (!(eta > 0) || !isfinite(eta) || eta == s->eta)
+        return;
+    s->eta = eta;
+    if (s->diverged)
+        return;
+    nqm_phase_reset(s->phases, s->rec.step);
+    nqm_phase_push(s->phases, s->rec.step, eta, s->rec.loss, s->rec.lambda_max);
+}
+
+double nqm_session_eta(const nqm_session *s) { return s->eta; }
+
+double nqm_session_eta_crit(const nqm_session *s) { return s->eta_crit; }
+
+double nqm_session_eta_max(const nqm_session *s) { return 2 * s->eta_crit; }
+
+const nqm_config *nqm_session_config(const nqm_session *s) { return &s->cfg; }
+
+const nqm_data *nqm_session_data(const nqm_session *s) { return &s->data; }
+
+int nqm_session_eigs(const nqm_session *s) { return s->k; }
+
+const char *nqm_session_error(const nqm_session *s) { return s->err; }
+
+void nqm_session_eigen_stats(const nqm_session *s, nqm_eigen_stats *out) { *out = s->stats; }
+
+nqm_model *nqm_session_model(nqm_session *s) { return s->model; }
+
+void nqm_session_summarize(const nqm_session *s, nqm_run_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    out->eta = s->eta;
+    out->eta_crit = s->eta_crit;
+    out->eta_max = 2 * s->eta_crit;
+    for (int j = 0; j < s->k; j++) {
+        out->lambda0[j] = s->rec0.lambda[j];
+        out->lambda_final[j] = s->rec.lambda[j];
+    }
+    out->final_loss = s->rec.loss;
+    out->n_test = s->data.n_test;
+    out->best_test_loss = s->best_test_loss;
+    out->best_test_accuracy = s->best_test_accuracy;
+    out->steps = s->rec.step;
+    nqm_phase_summarize(s->phases, &out->phases);
+}
