@@ -19,6 +19,9 @@
 #include "nqmtop/input/preset.h"
 #include "nqmtop/app/record.h"
 #include "nqmtop/app/settings.h"
+#include "nqmtop/base/clock.h"
+#include "nqmtop/base/pool.h"
+#include "nqmtop/base/search.h"
 #include "nqmtop/out/sweepout.h"
 #include "nqmtop/tui/ui.h"
 
@@ -28,6 +31,15 @@ char *openblas_get_config(void);
 
 enum { EXIT_USAGE = 2, OPT_SHOW_PRESET = 256, OPT_FORCE, OPT_SWEEP, OPT_REPEATS, OPT_ETA_MAX };
 enum { OPT_BIG = 300, OPT_DEMO, OPT_DEMO_AUTO, OPT_RECORD, OPT_REPLAY, OPT_REPLAY_SPEED };
+
+/* What nqmtop takes from the environment, read here once and handed on:
+ * the library never calls getenv. */
+typedef struct {
+    char user_dir[NQM_SEARCH_PATH_LEN]; /* ~/.config/nqmtop, "" without a home */
+    nqm_places places;                  /* where presets and demos are found */
+    int cores;                          /* online CPUs */
+    int threads;                        /* core threads of one run */
+} environment;
 
 typedef struct {
     const char *preset;
@@ -46,6 +58,7 @@ typedef struct {
     const char *demo;      /* --demo NAME|FILE, or NULL */
     const char *record;    /* --record FILE, or NULL */
     const char *replay;    /* --replay FILE, or NULL */
+    environment env;
 } cli_options;
 
 static const struct option long_options[] = {
@@ -279,13 +292,30 @@ static int take_option(int c, cli_options *o)
     }
 }
 
+/* The folders, CPUs and threads of this process: NQMTOP_THREADS caps a
+ * run's core threads (default: one per online CPU, at most the pool's). */
+static void read_environment(environment *env)
+{
+    nqm_user_dir(getenv("XDG_CONFIG_HOME"), getenv("HOME"), env->user_dir, sizeof env->user_dir);
+    const char *const shipped[] = {NQMTOP_SOURCE_PRESET_DIR, NQMTOP_PRESET_DIR};
+    nqm_places_make(&env->places, env->user_dir, shipped, 2);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    env->cores = cpus < 1 ? 1 : cpus > NQM_SWEEP_MAX_JOBS ? NQM_SWEEP_MAX_JOBS : (int)cpus;
+    const char *asked = getenv("NQMTOP_THREADS");
+    long threads = asked && *asked ? strtol(asked, NULL, 10) : env->cores;
+    env->threads = threads < 1                      ? 1
+                   : threads > NQM_POOL_MAX_THREADS ? NQM_POOL_MAX_THREADS
+                                                    : (int)threads;
+}
+
 /* The user's defaults file (settings.h); a broken one is a usage error. */
-static int load_settings(nqm_settings *settings)
+static int load_settings(const environment *env, nqm_settings *settings)
 {
     char path[NQM_SETTINGS_PATH_LEN], err[NQM_SETTINGS_PATH_LEN + 128];
     int required;
     nqm_settings_defaults(settings);
-    if (nqm_settings_path(path, sizeof path, &required) != 0)
+    if (nqm_settings_path(getenv("NQMTOP_CONFIG"), env->user_dir, path, sizeof path, &required) !=
+        0)
         return 0;
     if (nqm_settings_load(path, required, settings, err, sizeof err) != 0) {
         fprintf(stderr, "nqmtop: %s\n", err);
@@ -325,7 +355,10 @@ static int check_teaching(const cli_options *o)
 /* Defaults from the settings file, NO_COLOR over it, the options over both. */
 static int parse_args(int argc, char **argv, cli_options *o)
 {
-    if (load_settings(&o->settings) != 0)
+    read_environment(&o->env);
+    o->ui.places = &o->env.places;
+    o->ui.threads = o->env.threads;
+    if (load_settings(&o->env, &o->settings) != 0)
         return -1;
     const char *no_color = getenv("NO_COLOR");
     o->ui.color = o->settings.color && !(no_color && no_color[0]);
@@ -352,12 +385,12 @@ static int parse_args(int argc, char **argv, cli_options *o)
     return check_teaching(o);
 }
 
-static int list_presets(void)
+static int list_presets(const cli_options *o)
 {
     nqm_preset_info *list;
     size_t count;
     char err[512];
-    if (nqm_preset_list(&list, &count, err, sizeof err) != 0) {
+    if (nqm_preset_list(&o->env.places.presets, &list, &count, err, sizeof err) != 0) {
         fprintf(stderr, "nqmtop: %s\n", err);
         return 1;
     }
@@ -375,12 +408,14 @@ static int list_presets(void)
 static int resolve(const cli_options *o, const char *name, nqm_config *cfg)
 {
     char err[1024];
-    if (nqm_preset_resolve(name, o->sets, o->nsets, cfg, err, sizeof err) != 0) {
+    if (nqm_preset_resolve(&o->env.places.presets, name, o->sets, o->nsets, cfg, err, sizeof err) !=
+        0) {
         fprintf(stderr, "%s\n", err);
         return EXIT_USAGE;
     }
     if (o->steps >= 0)
         cfg->steps = o->steps;
+    cfg->threads = o->env.threads;
     return 0;
 }
 
@@ -421,10 +456,10 @@ static nqm_sweep_spec sweep_spec(const cli_options *o, const nqm_config *cfg)
     nqm_sweep_spec spec = o->sweep;
     spec.repeats = spec.repeats ? spec.repeats : 1;
     spec.steps = cfg->steps;
-    if (spec.jobs == 0) {
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        spec.jobs = cores < 1 ? 1 : cores > NQM_SWEEP_MAX_JOBS ? NQM_SWEEP_MAX_JOBS : (int)cores;
-    }
+    spec.cores = o->env.cores;
+    spec.clock = nqm_clock_seconds;
+    if (spec.jobs == 0)
+        spec.jobs = o->env.cores;
     return spec;
 }
 
@@ -492,12 +527,16 @@ static int run_teaching(const cli_options *o)
     nqm_demo demo;
     nqm_recording rec;
     nqm_ui_options ui = o->ui;
-    int bad = o->demo ? nqm_demo_load(o->demo, &demo, err, sizeof err)
+    int bad = o->demo ? nqm_demo_load(&o->env.places, o->demo, &demo, err, sizeof err)
                       : nqm_recording_load(o->replay, &rec, err, sizeof err);
     if (bad) {
         fprintf(stderr, "%s\n", err);
         return EXIT_USAGE;
     }
+    for (int i = 0; o->demo && i < demo.nscenes; i++)
+        demo.scenes[i].cfg.threads = o->env.threads;
+    for (int i = 0; !o->demo && i < rec.nconfigs; i++)
+        rec.configs[i].threads = o->env.threads;
     ui.demo = o->demo ? &demo : NULL;
     ui.replay = o->demo ? NULL : &rec;
     int rc = need_terminal();
@@ -545,7 +584,7 @@ static int dispatch(const cli_options *o)
         return 0;
     }
     if (o->list)
-        return list_presets();
+        return list_presets(o);
     if (o->show)
         return show_preset(o);
     return run(o);

@@ -4,15 +4,12 @@
  * measured, every condition checked against the runs of its scene. The
  * player only builds runs and changes the app's state; it never draws
  * and never reads a clock. */
-#include <dirent.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "buildinfo.h"
 #include "nqmtop/app/demo.h"
 #include "nqmtop/input/preset.h"
 #include "nqmtop/base/textfile.h"
@@ -90,8 +87,9 @@ static int text_cells(const char *text)
 /* ---- the parser ------------------------------------------------------------ */
 
 typedef struct {
-    const char *label;           /* the file, for messages */
-    char dir[NQM_DEMO_PATH_LEN]; /* its folder with a trailing '/', or "" */
+    const char *label;              /* the file, for messages */
+    const nqm_search_path *presets; /* where a scene's preset NAME is found */
+    char dir[NQM_DEMO_PATH_LEN];    /* its folder with a trailing '/', or "" */
     nqm_demo *demo;
     nqm_demo_scene *sc; /* the scene being read, NULL before the first */
     int started;        /* sc's first until has been read */
@@ -240,7 +238,7 @@ static int do_preset(parser *ps, char *rest)
     char where[NQM_DEMO_PATH_LEN + NQM_PRESET_PATH_LEN], msg[1024];
     preset_location(ps, rest, where, sizeof where);
     nqm_config cfg;
-    if (nqm_preset_load(where, &cfg, msg, sizeof msg) != 0)
+    if (nqm_preset_load(ps->presets, where, &cfg, msg, sizeof msg) != 0)
         return fail(ps, "preset: %s", msg);
     nqm_config_free(&ps->sc->cfg);
     ps->sc->cfg = cfg;
@@ -657,13 +655,14 @@ static int parse_all(parser *ps, const char *text, size_t len)
     return 0;
 }
 
-int nqm_demo_parse(const char *label, const char *text, size_t len, nqm_demo *demo, char *err,
-                   size_t errlen)
+int nqm_demo_parse(const nqm_places *places, const char *label, const char *text, size_t len,
+                   nqm_demo *demo, char *err, size_t errlen)
 {
     parser ps;
     memset(&ps, 0, sizeof ps);
     memset(demo, 0, sizeof *demo);
     ps.label = label;
+    ps.presets = &places->presets;
     ps.demo = demo;
     ps.err = err;
     ps.errlen = errlen;
@@ -690,58 +689,24 @@ void nqm_demo_free(nqm_demo *demo)
 
 /* ---- finding demos ---------------------------------------------------------- */
 
-enum { DEMO_DIRS = 3 };
+/* The ", "-separated list of demo names nqm_demo_find suggests. */
+typedef struct {
+    char *list;
+    size_t len;
+} name_list;
 
-/* The folders searched for NAME.demo, in order: the user's, then the
- * demos/ of the source tree's and the installed presets. */
-static int demo_dirs(char dirs[DEMO_DIRS][NQM_DEMO_PATH_LEN])
+static int add_name(void *ctx, const char *name, const char *path)
 {
-    int n = 0;
-    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-    if (xdg && xdg[0] == '/')
-        snprintf(dirs[n++], NQM_DEMO_PATH_LEN, "%s/nqmtop/demos", xdg);
-    else if (home && home[0])
-        snprintf(dirs[n++], NQM_DEMO_PATH_LEN, "%s/.config/nqmtop/demos", home);
-    snprintf(dirs[n++], NQM_DEMO_PATH_LEN, "%s/demos", NQMTOP_SOURCE_PRESET_DIR);
-    snprintf(dirs[n++], NQM_DEMO_PATH_LEN, "%s/demos", NQMTOP_PRESET_DIR);
-    return n;
-}
-
-static int is_regular(const char *path)
-{
-    struct stat sb;
-    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
-}
-
-/* Whether name is an item of the ", "-separated list. */
-static int listed(const char *list, const char *name)
-{
-    size_t n = strlen(name);
-    for (const char *p = list; (p = strstr(p, name)) != NULL; p += n)
-        if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
-            return 1;
+    (void)path;
+    name_list *nl = ctx;
+    size_t used = strlen(nl->list);
+    if (used < nl->len)
+        snprintf(nl->list + used, nl->len - used, "%s%s", used ? ", " : "", name);
     return 0;
 }
 
-/* Append the names of dir's demos not yet in list (", "-separated). */
-static void list_dir(const char *dir, char *list, size_t len)
-{
-    DIR *dp = opendir(dir);
-    struct dirent *de;
-    while (dp && (de = readdir(dp)) != NULL) {
-        char name[NQM_NAME_LEN];
-        if (!ends_with(de->d_name, ".demo") || strlen(de->d_name) <= 5)
-            continue;
-        demo_name_of(de->d_name, name, sizeof name);
-        size_t used = strlen(list);
-        if (!listed(list, name) && used < len)
-            snprintf(list + used, len - used, "%s%s", used ? ", " : "", name);
-    }
-    if (dp)
-        closedir(dp);
-}
-
-int nqm_demo_find(const char *name_or_path, char *path, size_t pathlen, char *err, size_t errlen)
+int nqm_demo_find(const nqm_places *places, const char *name_or_path, char *path, size_t pathlen,
+                  char *err, size_t errlen)
 {
     if (strchr(name_or_path, '/') || ends_with(name_or_path, ".demo")) {
         if ((size_t)snprintf(path, pathlen, "%s", name_or_path) < pathlen)
@@ -749,32 +714,26 @@ int nqm_demo_find(const char *name_or_path, char *path, size_t pathlen, char *er
         snprintf(err, errlen, "demo path too long");
         return -1;
     }
-    char dirs[DEMO_DIRS][NQM_DEMO_PATH_LEN], known[1024] = "";
-    int ndirs = demo_dirs(dirs);
-    for (int i = 0; name_or_path[0] && i < ndirs; i++) {
-        char candidate[NQM_DEMO_PATH_LEN + NQM_NAME_LEN];
-        int need = snprintf(candidate, sizeof candidate, "%s/%s.demo", dirs[i], name_or_path);
-        if (need > 0 && (size_t)need < pathlen && is_regular(candidate)) {
-            memcpy(path, candidate, (size_t)need + 1);
-            return 0;
-        }
-    }
-    for (int i = 0; i < ndirs; i++)
-        list_dir(dirs[i], known, sizeof known);
+    if (nqm_search_find(&places->demos, name_or_path, ".demo", path, pathlen) == 0)
+        return 0;
+    char known[1024] = "";
+    name_list nl = {known, sizeof known};
+    nqm_search_each(&places->demos, ".demo", add_name, &nl);
     snprintf(err, errlen, "unknown demo '%.64s' (demos: %s)", name_or_path,
              known[0] ? known : "none found");
     return -1;
 }
 
-int nqm_demo_load(const char *name_or_path, nqm_demo *demo, char *err, size_t errlen)
+int nqm_demo_load(const nqm_places *places, const char *name_or_path, nqm_demo *demo, char *err,
+                  size_t errlen)
 {
     char path[NQM_DEMO_PATH_LEN], *text;
     size_t len;
     memset(demo, 0, sizeof *demo);
-    if (nqm_demo_find(name_or_path, path, sizeof path, err, errlen) != 0 ||
+    if (nqm_demo_find(places, name_or_path, path, sizeof path, err, errlen) != 0 ||
         nqm_text_read(path, "demo", NQM_TEXT_MAX_FILE, &text, &len, err, errlen) != 0)
         return -1;
-    int rc = nqm_demo_parse(path, text, len, demo, err, errlen);
+    int rc = nqm_demo_parse(places, path, text, len, demo, err, errlen);
     free(text);
     return rc;
 }

@@ -20,20 +20,13 @@ void nqm_settings_defaults(nqm_settings *s)
     s->unicode = 1;
 }
 
-int nqm_settings_path(char *path, size_t len, int *required)
+int nqm_settings_path(const char *explicit, const char *user_dir, char *path, size_t len,
+                      int *required)
 {
-    const char *explicit = getenv("NQMTOP_CONFIG");
     *required = explicit && explicit[0];
-    if (*required)
-        return snprintf(path, len, "%s", explicit) < (int)len ? 0 : -1;
-    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-    int n;
-    if (xdg && xdg[0] == '/')
-        n = snprintf(path, len, "%s/nqmtop/config", xdg);
-    else if (home && home[0])
-        n = snprintf(path, len, "%s/.config/nqmtop/config", home);
-    else
-        return -1;
+    int n = *required                 ? snprintf(path, len, "%s", explicit)
+            : user_dir && user_dir[0] ? snprintf(path, len, "%s/config", user_dir)
+                                      : -1;
     return n >= 0 && (size_t)n < len ? 0 : -1;
 }
 

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "nqmtop/out/sweepout.h"
+#include "nqmtop/base/clock.h"
 
 struct nqm_sweep_live {
     nqm_sweep *sw;
@@ -35,13 +36,6 @@ struct nqm_sweep_live {
     char snap_err[512];
     double start;
 };
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static void on_result(void *ctx, const nqm_sweep_result *res)
 {
@@ -101,7 +95,7 @@ nqm_sweep_live *nqm_sweep_live_start(const nqm_config *cfg, const nqm_sweep_spec
     L->live_have = calloc(L->results, sizeof *L->live_have);
     L->snap_have = calloc(L->results, sizeof *L->snap_have);
     L->total = (long)L->results * spec->repeats;
-    L->start = now_seconds();
+    L->start = nqm_clock_seconds();
     L->changed = 1;
     atomic_store(&L->stop, 0);
     pthread_mutex_init(&L->lock, NULL);
@@ -137,7 +131,7 @@ int nqm_sweep_live_snapshot(nqm_sweep_live *L, nqm_sweep_view *v)
     v->results = L->snap;
     v->have = L->snap_have;
     if (!v->finished)
-        v->seconds = now_seconds() - L->start;
+        v->seconds = nqm_clock_seconds() - L->start;
     return changed;
 }
 

@@ -5,9 +5,6 @@
 
 #include <pthread.h>
 #include <stdlib.h>
-#include <unistd.h>
-
-enum { NQM_POOL_MAX_THREADS = 8 };
 
 typedef struct {
     nqm_pool *pool;
@@ -123,13 +120,4 @@ void nqm_pool_run(nqm_pool *p, nqm_pool_fn fn, void *ctx, int tasks)
     while (p->pending > 0)
         pthread_cond_wait(&p->finished, &p->lock);
     pthread_mutex_unlock(&p->lock);
-}
-
-int nqm_core_threads(void)
-{
-    const char *env = getenv("NQMTOP_THREADS");
-    long cpus = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
-    if (cpus < 1)
-        return 1;
-    return cpus > NQM_POOL_MAX_THREADS ? NQM_POOL_MAX_THREADS : (int)cpus;
 }

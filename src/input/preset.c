@@ -11,17 +11,15 @@
  * written in the C locale whatever the process locale is. */
 #include "nqmtop/input/preset.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "buildinfo.h"
 #include "nqmtop/base/cnum.h"
+#include "nqmtop/base/search.h"
 #include "nqmtop/input/data.h"
 #include "nqmtop/base/textfile.h"
 
@@ -968,33 +966,24 @@ int nqm_preset_parse(const char *label, const char *text, size_t len, nqm_config
 
 /* ---- files and the search path --------------------------------------------- */
 
-enum { MAX_DIRS = 3 };
-
-/* The directories searched for NAME.preset, in order. */
-static int search_dirs(char dirs[MAX_DIRS][NQM_PRESET_PATH_LEN])
+void nqm_places_make(nqm_places *pl, const char *user, const char *const *shipped, int nshipped)
 {
-    int count = 0;
-    const char *xdg = getenv("XDG_CONFIG_HOME");
-    const char *home = getenv("HOME");
-    if (xdg && xdg[0] == '/')
-        snprintf(dirs[count++], NQM_PRESET_PATH_LEN, "%s/nqmtop/presets", xdg);
-    else if (home && home[0] != '\0')
-        snprintf(dirs[count++], NQM_PRESET_PATH_LEN, "%s/.config/nqmtop/presets", home);
-    snprintf(dirs[count++], NQM_PRESET_PATH_LEN, "%s", NQMTOP_SOURCE_PRESET_DIR);
-    snprintf(dirs[count++], NQM_PRESET_PATH_LEN, "%s", NQMTOP_PRESET_DIR);
-    return count;
+    nqm_search_init(&pl->presets);
+    nqm_search_init(&pl->demos);
+    if (user && user[0]) {
+        nqm_search_add(&pl->presets, user, "presets");
+        nqm_search_add(&pl->demos, user, "demos");
+    }
+    for (int i = 0; i < nshipped; i++) {
+        nqm_search_add(&pl->presets, shipped[i], NULL);
+        nqm_search_add(&pl->demos, shipped[i], "demos");
+    }
 }
 
 static int is_path(const char *arg)
 {
     size_t len = strlen(arg);
     return strchr(arg, '/') != NULL || (len >= 7 && strcmp(arg + len - 7, ".preset") == 0);
-}
-
-static int is_regular(const char *path)
-{
-    struct stat sb;
-    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
 /* Up to three names of the list close to name, as ", "-separated text. */
@@ -1024,13 +1013,14 @@ static void suggest_names(const char *name, const nqm_preset_info *list, size_t 
     }
 }
 
-static int fail_unknown_preset(const char *name, char *err, size_t errlen)
+static int fail_unknown_preset(const nqm_search_path *dirs, const char *name, char *err,
+                               size_t errlen)
 {
     nqm_preset_info *list = NULL;
     size_t count = 0;
     char near[256] = "";
     char ignored[256];
-    if (nqm_preset_list(&list, &count, ignored, sizeof ignored) == 0)
+    if (nqm_preset_list(dirs, &list, &count, ignored, sizeof ignored) == 0)
         suggest_names(name, list, count, near, sizeof near);
     free(list);
     if (near[0])
@@ -1040,7 +1030,8 @@ static int fail_unknown_preset(const char *name, char *err, size_t errlen)
     return -1;
 }
 
-int nqm_preset_find(const char *name_or_path, char *path, size_t pathlen, char *err, size_t errlen)
+int nqm_preset_find(const nqm_search_path *dirs, const char *name_or_path, char *path,
+                    size_t pathlen, char *err, size_t errlen)
 {
     if (is_path(name_or_path)) {
         if ((size_t)snprintf(path, pathlen, "%s", name_or_path) >= pathlen) {
@@ -1049,28 +1040,20 @@ int nqm_preset_find(const char *name_or_path, char *path, size_t pathlen, char *
         }
         return 0;
     }
-    char dirs[MAX_DIRS][NQM_PRESET_PATH_LEN];
-    int ndirs = search_dirs(dirs);
-    for (int i = 0; name_or_path[0] && i < ndirs; i++) {
-        char candidate[NQM_PRESET_PATH_LEN];
-        int need = snprintf(candidate, sizeof candidate, "%s/%s.preset", dirs[i], name_or_path);
-        if (need > 0 && (size_t)need < sizeof candidate && (size_t)need < pathlen &&
-            is_regular(candidate)) {
-            memcpy(path, candidate, (size_t)need + 1);
-            return 0;
-        }
-    }
-    return fail_unknown_preset(name_or_path, err, errlen);
+    if (nqm_search_find(dirs, name_or_path, ".preset", path, pathlen) == 0)
+        return 0;
+    return fail_unknown_preset(dirs, name_or_path, err, errlen);
 }
 
-int nqm_preset_resolve(const char *name_or_path, const char *const *sets, int nsets,
-                       nqm_config *cfg, char *err, size_t errlen)
+int nqm_preset_resolve(const nqm_search_path *dirs, const char *name_or_path,
+                       const char *const *sets, int nsets, nqm_config *cfg, char *err,
+                       size_t errlen)
 {
     char path[NQM_PRESET_PATH_LEN];
     char *text;
     size_t len;
     memset(cfg, 0, sizeof *cfg);
-    if (nqm_preset_find(name_or_path, path, sizeof path, err, errlen) != 0 ||
+    if (nqm_preset_find(dirs, name_or_path, path, sizeof path, err, errlen) != 0 ||
         nqm_text_read(path, "preset", NQM_PRESET_MAX_FILE, &text, &len, err, errlen) != 0)
         return -1;
     int rc = resolve_text(path, text, len, sets, nsets, cfg, err, errlen);
@@ -1078,9 +1061,10 @@ int nqm_preset_resolve(const char *name_or_path, const char *const *sets, int ns
     return rc;
 }
 
-int nqm_preset_load(const char *name_or_path, nqm_config *cfg, char *err, size_t errlen)
+int nqm_preset_load(const nqm_search_path *dirs, const char *name_or_path, nqm_config *cfg,
+                    char *err, size_t errlen)
 {
-    return nqm_preset_resolve(name_or_path, NULL, 0, cfg, err, errlen);
+    return nqm_preset_resolve(dirs, name_or_path, NULL, 0, cfg, err, errlen);
 }
 
 int nqm_preset_apply_set(nqm_config *cfg, const char *assignment, char *err, size_t errlen)
@@ -1133,47 +1117,30 @@ static void read_description(const char *path, char *out, size_t outlen)
     free(text);
 }
 
-static int has_name(const nqm_preset_info *list, size_t count, const char *name)
-{
-    for (size_t i = 0; i < count; i++)
-        if (strcmp(list[i].name, name) == 0)
-            return 1;
-    return 0;
-}
+/* The growing list nqm_preset_list fills. */
+typedef struct {
+    nqm_preset_info *list;
+    size_t count, cap;
+} preset_list;
 
-static int add_dir(const char *dir, nqm_preset_info **list, size_t *count, size_t *cap)
+static int add_preset(void *ctx, const char *name, const char *path)
 {
-    DIR *dp = opendir(dir);
-    if (!dp)
-        return 0;
-    struct dirent *de;
-    while ((de = readdir(dp)) != NULL) {
-        size_t len = strlen(de->d_name);
-        if (len <= 7 || strcmp(de->d_name + len - 7, ".preset") != 0)
-            continue;
-        char fault[64];
-        if (nqm_text_line_fault(de->d_name, len, fault, sizeof fault) > 0)
-            continue; /* a name that cannot be shown or loaded */
-        nqm_preset_info info;
-        preset_name_of(de->d_name, info.name, sizeof info.name);
-        if ((size_t)snprintf(info.path, sizeof info.path, "%s/%s", dir, de->d_name) >=
-                sizeof info.path ||
-            !is_regular(info.path) || has_name(*list, *count, info.name))
-            continue;
-        if (*count == *cap) {
-            size_t grown = *cap ? 2 * *cap : 16;
-            nqm_preset_info *more = realloc(*list, grown * sizeof *more);
-            if (!more) {
-                closedir(dp);
-                return -1;
-            }
-            *list = more;
-            *cap = grown;
-        }
-        read_description(info.path, info.description, sizeof info.description);
-        (*list)[(*count)++] = info;
+    preset_list *pl = ctx;
+    nqm_preset_info info;
+    if (strlen(name) >= sizeof info.name || strlen(path) >= sizeof info.path)
+        return 0; /* a name or path that would not survive being cut */
+    if (pl->count == pl->cap) {
+        size_t grown = pl->cap ? 2 * pl->cap : 16;
+        nqm_preset_info *more = realloc(pl->list, grown * sizeof *more);
+        if (!more)
+            return -1;
+        pl->list = more;
+        pl->cap = grown;
     }
-    closedir(dp);
+    snprintf(info.name, sizeof info.name, "%s", name);
+    snprintf(info.path, sizeof info.path, "%s", path);
+    read_description(info.path, info.description, sizeof info.description);
+    pl->list[pl->count++] = info;
     return 0;
 }
 
@@ -1182,23 +1149,19 @@ static int by_name(const void *a, const void *b)
     return strcmp(((const nqm_preset_info *)a)->name, ((const nqm_preset_info *)b)->name);
 }
 
-int nqm_preset_list(nqm_preset_info **out, size_t *count, char *err, size_t errlen)
+int nqm_preset_list(const nqm_search_path *dirs, nqm_preset_info **out, size_t *count, char *err,
+                    size_t errlen)
 {
-    char dirs[MAX_DIRS][NQM_PRESET_PATH_LEN];
-    int ndirs = search_dirs(dirs);
-    nqm_preset_info *list = NULL;
-    size_t n = 0, cap = 0;
-    for (int i = 0; i < ndirs; i++) {
-        if (add_dir(dirs[i], &list, &n, &cap) != 0) {
-            free(list);
-            snprintf(err, errlen, "out of memory listing presets");
-            return -1;
-        }
+    preset_list pl = {NULL, 0, 0};
+    if (nqm_search_each(dirs, ".preset", add_preset, &pl) != 0) {
+        free(pl.list);
+        snprintf(err, errlen, "out of memory listing presets");
+        return -1;
     }
-    if (n > 0)
-        qsort(list, n, sizeof *list, by_name);
-    *out = list;
-    *count = n;
+    if (pl.count > 0)
+        qsort(pl.list, pl.count, sizeof *pl.list, by_name);
+    *out = pl.list;
+    *count = pl.count;
     return 0;
 }
 

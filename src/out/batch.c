@@ -20,6 +20,7 @@
 #include "nqmtop/base/cnum.h"
 #include "nqmtop/train/phase.h"
 #include "nqmtop/train/session.h"
+#include "nqmtop/base/clock.h"
 
 static const char *const format_names[NQM_FORMAT_COUNT] = {"tsv", "csv", "jsonl"};
 
@@ -384,13 +385,6 @@ static int write_summary_file(const nqm_config *cfg, const batch_result *res,
 
 /* ---- the run --------------------------------------------------------------------- */
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* Step the session, one record per step. 0, or 1 on an internal failure. */
 static int run_loop(nqm_session *s, const record_layout *lay, long steps, FILE *out, FILE *errs)
 {
@@ -415,9 +409,9 @@ static int run_session(nqm_session *s, const nqm_config *cfg, const nqm_batch_op
     record_layout lay = {opt->format, eigs > 2 ? eigs : 2, eigs, nqm_session_data(s)->n_test > 0};
     batch_result res;
     res.eigs = eigs;
-    double start = now_seconds();
+    double start = nqm_clock_seconds();
     int rc = run_loop(s, &lay, opt->steps, out, errs);
-    res.seconds = now_seconds() - start;
+    res.seconds = nqm_clock_seconds() - start;
     if (rc != 0)
         return rc;
     nqm_session_summarize(s, &res.run);

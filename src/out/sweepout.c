@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "nqmtop/base/cnum.h"
+#include "nqmtop/base/clock.h"
 
 /* Set by the signal handler, read by the sweep: the one global state. */
 static atomic_int stop_signal;
@@ -36,13 +37,6 @@ typedef struct {
     double start;
     int bar_shown;
 } writer;
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* The fields a record carries: the bisection's only with --eta-max. */
 static int field_shown(const writer *w, int f)
@@ -168,7 +162,7 @@ static void show_bar(writer *w, long done, long total)
         bar[i] = i < filled ? '#' : '.';
     bar[BAR] = '\0';
     fprintf(w->errs, "\r[%s] %ld/%ld runs, %d result%s, %.0f s", bar, done, total, w->delivered,
-            w->delivered == 1 ? "" : "s", now_seconds() - w->start);
+            w->delivered == 1 ? "" : "s", nqm_clock_seconds() - w->start);
     fflush(w->errs);
     w->bar_shown = 1;
 }
@@ -378,7 +372,7 @@ static void write_summary(FILE *f, const void *ctx)
     json_key(f, &m, "interrupted");
     fputs(atomic_load(&stop_signal) ? "true" : "false", f);
     json_key(f, &m, "seconds");
-    nqm_put_number(f, now_seconds() - w->start, 1);
+    nqm_put_number(f, nqm_clock_seconds() - w->start, 1);
     json_key(f, &m, "regime_map");
     write_map(f, w);
     json_key(f, &m, "scaling");
@@ -432,7 +426,7 @@ static int run_sweep(nqm_sweep *sw, const nqm_config *cfg, const nqm_sweep_outpu
                 calloc(results, sizeof(int)),
                 0,
                 0,
-                now_seconds(),
+                nqm_clock_seconds(),
                 0};
     if (!w.results || !w.have) {
         free(w.results);

@@ -14,8 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "nqmtop/base/blas.h"
 #include "nqmtop/base/cnum.h"
@@ -198,12 +196,6 @@ fail:
     return -1;
 }
 
-static int online_cores(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > NQM_SWEEP_MAX_JOBS ? NQM_SWEEP_MAX_JOBS : (int)n;
-}
-
 /* Every point's configuration for every model resolves (then each run
  * resolves its own again when it starts: configurations are large). */
 static int check_grid(const nqm_sweep *sw, char *err, size_t errlen)
@@ -311,20 +303,13 @@ const nqm_sweep_spec *nqm_sweep_spec_of(const nqm_sweep *sw) { return &sw->spec;
 
 /* ---- one run ------------------------------------------------------------------- */
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* The caller asked to stop, or a run failed. */
 static int stopping(nqm_sweep *sw) { return atomic_load(sw->stop) || atomic_load(&sw->halt); }
 
 /* Run cfg for its steps. 0: done; 1: stopped; -1: failed (err). */
 static int run_one(nqm_sweep *sw, const nqm_config *cfg, run_out *out, char *err, size_t errlen)
 {
-    double start = now_seconds();
+    double start = sw->spec.clock ? sw->spec.clock() : NAN;
     nqm_session *s = nqm_session_new(cfg, err, errlen);
     if (!s)
         return -1;
@@ -338,7 +323,7 @@ static int run_one(nqm_sweep *sw, const nqm_config *cfg, run_out *out, char *err
     if (rc == 0) {
         nqm_session_summarize(s, &out->sum);
         out->eigs = nqm_session_eigs(s);
-        out->seconds = now_seconds() - start;
+        out->seconds = sw->spec.clock ? sw->spec.clock() - start : NAN;
         out->eta_max_rel = NAN;
     }
     nqm_session_free(s);
@@ -563,7 +548,7 @@ static int run_task(nqm_sweep *sw, long task, char *err, size_t errlen)
     nqm_config cfg;
     if (resolve_point(sw, pk / sw->models, pk % sw->models, &cfg, err, errlen) != 0)
         return -1;
-    int threads = online_cores() / sw->spec.jobs;
+    int threads = sw->spec.cores / sw->spec.jobs;
     cfg.threads = threads > 1 ? threads : 1;
     cfg.seed += (unsigned long)(task % R);
     run_out *out = &sw->runs[task];

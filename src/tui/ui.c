@@ -27,6 +27,7 @@
 #include "nqmtop/app/scene.h"
 #include "nqmtop/app/sweeplive.h"
 #include "nqmtop/tui/ui.h"
+#include "nqmtop/base/clock.h"
 
 /* Frame period. Training fills it, less the time drawing takes and a
  * margin, but never less than MIN_TRAIN_SECONDS. */
@@ -56,6 +57,8 @@ typedef struct {
     nqm_app app;
     nqm_preset_info *presets;
     size_t npresets;
+    const nqm_places *places; /* where presets are found */
+    int threads;              /* core threads of a run the picker loads */
     nqm_canvas *cv;
     int color;        /* colour pairs in use */
     double last_tick; /* when steps were last counted due */
@@ -81,13 +84,6 @@ typedef struct {
     int replay_hold;
     char badge[96]; /* what the replay is doing, on the status line */
 } ui_state;
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 /* ------------------------------------------------------------ signals */
 
@@ -317,7 +313,7 @@ static void draw(ui_state *ui)
     ui->dirty = 0;
     if (COLS < DRAW_MIN_COLS)
         return;
-    double start = now_seconds();
+    double start = nqm_clock_seconds();
     if (fit_canvas(ui) != 0) {
         ui->dirty = 1;
         return;
@@ -334,7 +330,7 @@ static void draw(ui_state *ui)
     blit(ui->cv, ui->color, ui->app.big);
     wnoutrefresh(stdscr);
     doupdate();
-    ui->draw_cost += 0.2 * (now_seconds() - start - ui->draw_cost);
+    ui->draw_cost += 0.2 * (nqm_clock_seconds() - start - ui->draw_cost);
 }
 
 /* Full repaint: forget what curses believes is on the terminal. */
@@ -442,7 +438,7 @@ static int demo_poll(ui_state *ui)
     while (nqm_player_poll(&ui->player, &st))
         held = 1;
     if (held) {
-        ui->demo_mark = now_seconds();
+        ui->demo_mark = nqm_clock_seconds();
         ui->last_summary = 0;
         ui->dirty = 1;
     }
@@ -460,7 +456,7 @@ static void start_scene(ui_state *ui, int k)
     }
     sync_app(ui);
     ui->last_summary = 0;
-    ui->demo_mark = now_seconds();
+    ui->demo_mark = nqm_clock_seconds();
     ui->demo_hold = 0;
     demo_poll(ui);
     redraw(ui);
@@ -502,7 +498,7 @@ static void record_event(ui_state *ui, nqm_event_kind kind, long step, int key, 
 {
     if (!ui->record)
         return;
-    nqm_event ev = {kind, step, now_seconds() - ui->start, key, T4, 0, 0};
+    nqm_event ev = {kind, step, nqm_clock_seconds() - ui->start, key, T4, 0, 0};
     if (nqm_record_event(ui->record, &ev, loaded) != 0) {
         note(ui, "", "writing the recording failed; recording stopped");
         ui->record = NULL;
@@ -534,7 +530,7 @@ static void train(ui_state *ui, double t)
             note(ui, "", err);
             ui->app.paused = 1;
         }
-        if (rc <= 0 || demo_poll(ui) || now_seconds() - t > budget)
+        if (rc <= 0 || demo_poll(ui) || nqm_clock_seconds() - t > budget)
             break;
     }
     if (due > 0) {
@@ -562,7 +558,7 @@ static void summarize(ui_state *ui, double t)
     if (t - ui->last_summary < wait && !ui->app.paused)
         return;
     nqm_runset_summarize(&ui->set);
-    ui->last_summary = now_seconds();
+    ui->last_summary = nqm_clock_seconds();
     ui->summary_cost = ui->last_summary - t;
     const nqm_run *runs[NQM_RUNSET_MAX + 1];
     nqm_runset_list(&ui->set, runs);
@@ -631,10 +627,11 @@ static void pick_preset(ui_state *ui)
     const nqm_preset_info *p = &ui->presets[ui->app.picker_sel];
     nqm_config cfg;
     char err[NQM_MESSAGE_LEN - 16];
-    if (nqm_preset_load(p->path, &cfg, err, sizeof err) != 0) {
+    if (nqm_preset_load(&ui->places->presets, p->path, &cfg, err, sizeof err) != 0) {
         note(ui, "", err);
         return;
     }
+    cfg.threads = ui->threads;
     snprintf(cfg.preset, sizeof cfg.preset, "%s", p->name);
     long step = ui->app.step; /* the step it took effect at, before the new run's 0 */
     if (adopt_config(ui, &cfg) == 0)
@@ -811,7 +808,7 @@ static void replay_tick(ui_state *ui, double t)
 /* Wait for keys until the next frame is due; returns nonzero to quit. */
 static int read_keys(ui_state *ui, double frame_end)
 {
-    int wait_ms = (int)((frame_end - now_seconds()) * 1000);
+    int wait_ms = (int)((frame_end - nqm_clock_seconds()) * 1000);
     timeout(wait_ms > 1 ? wait_ms : 1);
     int ch = getch();
     while (ch != ERR) {
@@ -834,13 +831,13 @@ static int idle(const ui_state *ui)
 
 static int event_loop(ui_state *ui)
 {
-    double t = now_seconds();
+    double t = nqm_clock_seconds();
     ui->last_tick = ui->rate_start = t;
     ui->dirty = 1;
     while (!quit_signal) {
         if (suspended)
             suspend_ui();
-        t = now_seconds();
+        t = nqm_clock_seconds();
         if (continued) {
             continued = 0;
             redraw(ui);
@@ -894,10 +891,12 @@ static int start_screen(ui_state *ui, const nqm_ui_options *opt)
     return 0;
 }
 
-static void load_presets(ui_state *ui)
+static void load_presets(ui_state *ui, const nqm_ui_options *opt)
 {
     char err[256];
-    if (nqm_preset_list(&ui->presets, &ui->npresets, err, sizeof err) != 0) {
+    ui->places = opt->places;
+    ui->threads = opt->threads;
+    if (nqm_preset_list(&ui->places->presets, &ui->presets, &ui->npresets, err, sizeof err) != 0) {
         ui->presets = NULL;
         ui->npresets = 0;
     }
@@ -1051,7 +1050,7 @@ int nqm_ui_run(const nqm_config *cfg, const nqm_ui_options *opt)
         close_all(&ui);
         return 1;
     }
-    load_presets(&ui);
+    load_presets(&ui, opt);
     ui.app.picker_count = (int)ui.npresets;
     ui.app.speed = nqm_app_speed_nearest(opt->speed);
     if (start_teaching(&ui, opt) != 0) {
@@ -1069,7 +1068,7 @@ int nqm_ui_run(const nqm_config *cfg, const nqm_ui_options *opt)
     }
     if (ui.demo)
         start_scene(&ui, 0);
-    ui.start = ui.replay_tick = now_seconds();
+    ui.start = ui.replay_tick = nqm_clock_seconds();
     int rc = event_loop(&ui);
     record_event(&ui, NQM_EVENT_QUIT, ui.app.step, 0, 0, NULL);
     stop_screen(&ui);

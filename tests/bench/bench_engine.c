@@ -9,8 +9,8 @@
  * run: steps per second, seconds per step (wall clock, and CPU time of
  * all threads), peak RSS, at how many steps the eigenvalues came from the
  * certified probe rather than the dense kernel, and the final loss and
- * eigenvalues (to compare with the peer). $NQMTOP_THREADS caps the
- * core's threads.
+ * eigenvalues (to compare with the peer). $NQMTOP_THREADS sets the
+ * core's threads (default: the online CPUs, as nqmtop does).
  *
  *     bench_engine                      all workloads
  *     bench_engine paper wide           some of them (--list names them)
@@ -79,9 +79,19 @@ static double clock_s(clockid_t id)
 
 static double now_s(void) { return clock_s(CLOCK_MONOTONIC); }
 
+/* Core threads of a run: $NQMTOP_THREADS, else the online CPUs, at most
+ * the pool's. */
+static int core_threads(void)
+{
+    const char *asked = getenv("NQMTOP_THREADS");
+    long t = asked && *asked ? strtol(asked, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+    return t < 1 ? 1 : t > NQM_POOL_MAX_THREADS ? NQM_POOL_MAX_THREADS : (int)t;
+}
+
 static void configure(nqm_config *cfg, size3 sz, double eta, nqm_activation act)
 {
     nqm_config_defaults(cfg);
+    cfg->threads = core_threads();
     cfg->model = MODEL_QUAD;
     cfg->activation = act;
     cfg->loss = LOSS_MSE;
@@ -157,7 +167,7 @@ static int run_child(const char *name, size3 sz, nqm_activation act, const limit
 static void header(void)
 {
     printf("# OpenBLAS core %s, %d thread(s); nqmtop core threads %d\n", nqm_blas_core(),
-           nqm_blas_threads(), nqm_core_threads());
+           nqm_blas_threads(), core_threads());
     printf("# %-6s %4s %5s %8s %6s %9s %10s %11s %11s %8s %13s %s\n", "run", "n", "d", "m", "steps",
            "seconds", "steps/s", "s/step", "cpu_s/step", "rss_MB", "probed",
            "loss lambda1 lambda2");

@@ -35,7 +35,7 @@ static int resolve_sets(const char *text, const char *const *sets, int nsets, nq
 {
     write_preset(text, strlen(text));
     err[0] = '\0';
-    return nqm_preset_resolve(path, sets, nsets, cfg, err, sizeof err);
+    return nqm_preset_resolve(&test_places()->presets, path, sets, nsets, cfg, err, sizeof err);
 }
 
 static int resolve(const char *text, nqm_config *cfg) { return resolve_sets(text, NULL, 0, cfg); }
@@ -254,7 +254,7 @@ static void test_round_trip(void)
         CHECK(nqm_preset_write(mem, &a) == 0, "write");
         fclose(mem);
         write_preset(text, len);
-        int rc = nqm_preset_resolve(path, NULL, 0, &b, err, sizeof err);
+        int rc = nqm_preset_resolve(&test_places()->presets, path, NULL, 0, &b, err, sizeof err);
         CHECK(rc == 0, "trial %d: written config does not load: %s\n%s", trial, err, text);
         if (rc == 0) {
             CHECK(same_config(&a, &b), "trial %d: config changed on the round trip\n%s", trial,
@@ -353,7 +353,7 @@ static void test_bad_presets(void)
         write_preset(b->text, b->len ? b->len : strlen(b->text));
         nqm_config c;
         err[0] = '\0';
-        int rc = nqm_preset_resolve(path, NULL, 0, &c, err, sizeof err);
+        int rc = nqm_preset_resolve(&test_places()->presets, path, NULL, 0, &c, err, sizeof err);
         char prefix[256];
         snprintf(prefix, sizeof prefix, "%s%s", path, b->where);
         CHECK(rc == -1, "%s: accepted", b->what);
@@ -373,11 +373,14 @@ static void test_missing_file(void)
     nqm_config c;
     char missing[160];
     snprintf(missing, sizeof missing, "%s/absent.preset", tmpdir);
-    CHECK(nqm_preset_load(missing, &c, err, sizeof err) == -1, "missing file accepted");
+    CHECK(nqm_preset_load(&test_places()->presets, missing, &c, err, sizeof err) == -1,
+          "missing file accepted");
     CHECK(strstr(err, "absent.preset: cannot open") != NULL, "message '%s'", err);
-    CHECK(nqm_preset_load(tmpdir, &c, err, sizeof err) == -1, "a directory accepted");
+    CHECK(nqm_preset_load(&test_places()->presets, tmpdir, &c, err, sizeof err) == -1,
+          "a directory accepted");
     CHECK(strstr(err, "is a directory") != NULL, "message '%s'", err);
-    CHECK(nqm_preset_load("no-such-preset-anywhere", &c, err, sizeof err) == -1,
+    CHECK(nqm_preset_load(&test_places()->presets, "no-such-preset-anywhere", &c, err,
+                          sizeof err) == -1,
           "unknown name accepted");
     CHECK(strstr(err, "unknown preset 'no-such-preset-anywhere'") != NULL, "message '%s'", err);
     /* A path with a control character is refused without being echoed:

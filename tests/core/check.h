@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "nqmtop/input/preset.h"
+
 static int check_failures;
 
 #define CHECK(cond, ...)                                                                           \
@@ -28,6 +30,20 @@ static int check_failures;
         CHECK(fabs(a_ - b_) <= (tol)*scale_, "%s: %.17g vs %.17g (rel diff %.3g)", what, a_, b_,   \
               fabs(a_ - b_) / scale_);                                                             \
     } while (0)
+
+/* The presets and demos of the source tree (NQM_TEST_PRESET_DIR, which
+ * the build defines), with no user folder: what the tests find by name. */
+static inline const nqm_places *test_places(void)
+{
+    static nqm_places places;
+    static int made;
+    if (!made) {
+        const char *const shipped[] = {NQM_TEST_PRESET_DIR};
+        nqm_places_make(&places, NULL, shipped, 1);
+        made = 1;
+    }
+    return &places;
+}
 
 /* Switch LC_NUMERIC to an installed locale with a decimal comma and
  * return its name; NULL (and nothing switched) when there is none. */

@@ -290,11 +290,9 @@ static void check_threads(void)
     cfg.width = 9000;
     cfg.loss = LOSS_MSE;
     cfg.eta_rel = 1.9;
-    const char *saved = getenv("NQMTOP_THREADS");
-    char *keep = saved ? strdup(saved) : NULL;
     nqm_record recs[2][40];
     for (int run = 0; run < 2; run++) {
-        setenv("NQMTOP_THREADS", run ? "3" : "1", 1);
+        cfg.threads = run ? 3 : 1;
         char err[256];
         nqm_session *s = nqm_session_new(&cfg, err, sizeof err);
         CHECK(s != NULL, "%s", err);
@@ -304,11 +302,6 @@ static void check_threads(void)
         }
         nqm_session_free(s);
     }
-    if (keep)
-        setenv("NQMTOP_THREADS", keep, 1);
-    else
-        unsetenv("NQMTOP_THREADS");
-    free(keep);
     int same = 1;
     for (int t = 0; t < 40; t++)
         same &= recs[0][t].loss == recs[1][t].loss && recs[0][t].g == recs[1][t].g &&

@@ -19,7 +19,7 @@
 
 static int parse(const char *text, nqm_demo *d, char *err, size_t errlen)
 {
-    return nqm_demo_parse("t.demo", text, strlen(text), d, err, errlen);
+    return nqm_demo_parse(test_places(), "t.demo", text, strlen(text), d, err, errlen);
 }
 
 /* The script fails with a message that starts with `where` and contains
@@ -102,7 +102,7 @@ static void test_errors(void)
     static const char nul[] = "scene A\ncap\0tion\n";
     nqm_demo d;
     char err[512];
-    CHECK(nqm_demo_parse("t.demo", nul, sizeof nul - 1, &d, err, sizeof err) != 0 &&
+    CHECK(nqm_demo_parse(test_places(), "t.demo", nul, sizeof nul - 1, &d, err, sizeof err) != 0 &&
               strstr(err, "t.demo:2: NUL byte at column 4"),
           "NUL: %s", err);
 }
@@ -168,7 +168,7 @@ static void test_relative_preset(void)
         fclose(f);
     }
     nqm_demo d;
-    CHECK(nqm_demo_load(demo, &d, err, sizeof err) == 0, "%s", err);
+    CHECK(nqm_demo_load(test_places(), demo, &d, err, sizeof err) == 0, "%s", err);
     if (d.nscenes == 1) {
         CHECK(d.scenes[0].cfg.width == 77, "width %ld", d.scenes[0].cfg.width);
         nqm_demo_free(&d);
@@ -182,17 +182,19 @@ static void test_find(void)
 {
     char path[4096], err[1024];
     setenv("XDG_CONFIG_HOME", "/nonexistent-nqmtop-test", 1);
-    CHECK(nqm_demo_find("catapult-tour", path, sizeof path, err, sizeof err) == 0, "%s", err);
+    CHECK(nqm_demo_find(test_places(), "catapult-tour", path, sizeof path, err, sizeof err) == 0,
+          "%s", err);
     CHECK(strstr(path, "demos/catapult-tour.demo") != NULL, "found %s", path);
-    CHECK(nqm_demo_find("catapult-tuor", path, sizeof path, err, sizeof err) != 0, "found a typo");
+    CHECK(nqm_demo_find(test_places(), "catapult-tuor", path, sizeof path, err, sizeof err) != 0,
+          "found a typo");
     CHECK(strstr(err, "unknown demo 'catapult-tuor' (demos: ") && strstr(err, "catapult-tour") &&
               strstr(err, "two-directions"),
           "%s", err);
-    CHECK(nqm_demo_find("x/y.demo", path, sizeof path, err, sizeof err) == 0 &&
+    CHECK(nqm_demo_find(test_places(), "x/y.demo", path, sizeof path, err, sizeof err) == 0 &&
               strcmp(path, "x/y.demo") == 0,
           "a path is taken as it is: %s", path);
     nqm_demo d;
-    CHECK(nqm_demo_load("/nonexistent/z.demo", &d, err, sizeof err) != 0 &&
+    CHECK(nqm_demo_load(test_places(), "/nonexistent/z.demo", &d, err, sizeof err) != 0 &&
               strstr(err, "/nonexistent/z.demo: cannot open"),
           "%s", err);
 }

@@ -286,7 +286,7 @@ static int play_demo(const char *path)
 {
     nqm_demo d;
     char err[1024];
-    if (nqm_demo_load(path, &d, err, sizeof err) != 0) {
+    if (nqm_demo_load(test_places(), path, &d, err, sizeof err) != 0) {
         CHECK(0, "%s", err);
         return 0;
     }

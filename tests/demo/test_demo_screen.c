@@ -30,7 +30,7 @@ static int rig_open(screen_rig *r)
     char err[1024];
     memset(r, 0, sizeof *r);
     rig_init(&r->stage, 1);
-    if (nqm_demo_load("catapult-tour", &r->demo, err, sizeof err) != 0 ||
+    if (nqm_demo_load(test_places(), "catapult-tour", &r->demo, err, sizeof err) != 0 ||
         nqm_player_start(&r->player, &r->demo, 1, &r->stage.st, err, sizeof err) != 0) {
         CHECK(0, "%s", err);
         return -1;

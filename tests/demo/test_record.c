@@ -68,10 +68,12 @@ static void test_round_trip(void)
 {
     nqm_config start, loaded;
     char err[1024];
-    CHECK(nqm_preset_resolve("catapult-1d", (const char *[]){"width=321", "seed=9", "eta=2.718"}, 3,
-                             &start, err, sizeof err) == 0,
+    CHECK(nqm_preset_resolve(&test_places()->presets, "catapult-1d",
+                             (const char *[]){"width=321", "seed=9", "eta=2.718"}, 3, &start, err,
+                             sizeof err) == 0,
           "%s", err);
-    CHECK(nqm_preset_load("subcritical-1d", &loaded, err, sizeof err) == 0, "%s", err);
+    CHECK(nqm_preset_load(&test_places()->presets, "subcritical-1d", &loaded, err, sizeof err) == 0,
+          "%s", err);
     size_t len;
     char *text = write_session(&start, &loaded, &len);
     nqm_recording rec;

@@ -5,12 +5,19 @@ between its "rule:begin" and "rule:end" marks): a file of an area includes
 headers of its own area and of the areas the rule lists for it, and
 nothing else. Also: the rule has no cycle (no two areas use each other,
 however indirectly), a quoted include that is not "nqmtop/AREA/x.h" names
-a file of the same folder, and only the tui area includes curses."""
+a file of the same folder, only the tui area includes curses, and the
+areas the rule marks pure never read the environment or the clock (those
+belong to the front ends, which pass them in)."""
 import os
 import re
 import sys
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
+# What a pure area may not call: the environment, the clock, the machine.
+IMPURE = re.compile(r"\b(getenv|secure_getenv|clock_gettime|gettimeofday|time|localtime_r|"
+                    r"localtime|sysconf|sched_getaffinity)\s*\(")
+# The one file that reads the clock for the front ends.
+CLOCK_FILE = os.path.join("src", "base", "clock.c")
 
 
 def read_rule(hacking):
@@ -19,7 +26,10 @@ def read_rule(hacking):
         block = text.split("rule:begin")[1].split("rule:end")[0]
     except IndexError:
         sys.exit(f"{hacking}: no rule:begin ... rule:end block")
-    rule = {}
+    rule, pure = {}, set()
+    m = re.search(r"^\s*pure:\s*(.*?)\s*$", block, re.M)
+    if m:
+        pure = set(m.group(1).replace(",", " ").split())
     for line in block.splitlines():
         m = re.match(r"^\s*([a-z]+)\s+may use\s+(.*?)\s*$", line)
         if m:
@@ -27,7 +37,7 @@ def read_rule(hacking):
             rule[m.group(1)] = set() if uses == "nothing" else set(uses.replace(",", " ").split())
     if not rule:
         sys.exit(f"{hacking}: the rule block names no area")
-    return rule
+    return rule, pure
 
 
 def check_acyclic(rule):
@@ -68,7 +78,7 @@ def area_of(path):
 
 def main():
     root = sys.argv[1]
-    rule = read_rule(os.path.join(root, "HACKING.md"))
+    rule, pure = read_rule(os.path.join(root, "HACKING.md"))
     cycle = check_acyclic(rule)
     if cycle:
         print("HACKING.md: the rule has a cycle: " + " -> ".join(cycle))
@@ -86,6 +96,13 @@ def main():
                     continue
                 files += 1
                 text = open(os.path.join(root, path), encoding="utf-8").read()
+                if area in pure and path != CLOCK_FILE:
+                    code = re.sub(r"/\*.*?\*/", lambda c: "\n" * c.group(0).count("\n"),
+                                  text, flags=re.S)
+                    for m in IMPURE.finditer(code):
+                        line = code.count("\n", 0, m.start()) + 1
+                        faults.append(f"{path}:{line}: {m.group(1)}() in {area}/, which the "
+                                      "rule keeps pure")
                 for m in INCLUDE.finditer(text):
                     line = text.count("\n", 0, m.start()) + 1
                     where = f"{path}:{line}"
@@ -110,7 +127,7 @@ def main():
     for f in faults:
         print(f)
     if faults:
-        print(f"{len(faults)} include(s) break the rule in HACKING.md")
+        print(f"{len(faults)} place(s) break the rule in HACKING.md")
         return 1
     print(f"{files} files keep the dependency rule of {len(rule)} areas")
     return 0

@@ -50,7 +50,7 @@ static int resolve(const char *name, const char *text, nqm_config *cfg, char *er
     char path[256];
     snprintf(path, sizeof path, "%s/%s.preset", dir, name);
     write_file(strrchr(path, '/') + 1, text);
-    return nqm_preset_resolve(path, NULL, 0, cfg, err, errlen);
+    return nqm_preset_resolve(&test_places()->presets, path, NULL, 0, cfg, err, errlen);
 }
 
 static void check_split(void)

@@ -14,6 +14,7 @@
 
 #include "nqmtop/app/app.h"
 #include "nqmtop/input/config.h"
+#include "nqmtop/input/preset.h"
 #include "nqmtop/app/run.h"
 #include "nqmtop/app/scene.h"
 
@@ -83,15 +84,17 @@ typedef struct nqm_demo {
 } nqm_demo;
 
 /* Path of the demo a NAME (or a path: it contains '/' or ends in .demo)
- * refers to; names are looked up in the demos/ folder of each preset
- * directory (user, source tree, installed), in that order. */
-int nqm_demo_find(const char *name_or_path, char *path, size_t pathlen, char *err, size_t errlen);
+ * refers to; names are looked up on places->demos, in order. */
+int nqm_demo_find(const nqm_places *places, const char *name_or_path, char *path, size_t pathlen,
+                  char *err, size_t errlen);
 /* Find, read and parse a demo. 0, or -1 with err set (nothing to free). */
-int nqm_demo_load(const char *name_or_path, nqm_demo *demo, char *err, size_t errlen);
-/* Parse script text (len bytes) read from the file named label. Relative
- * preset paths in it start from label's folder. Same contract as load. */
-int nqm_demo_parse(const char *label, const char *text, size_t len, nqm_demo *demo, char *err,
-                   size_t errlen);
+int nqm_demo_load(const nqm_places *places, const char *name_or_path, nqm_demo *demo, char *err,
+                  size_t errlen);
+/* Parse script text (len bytes) read from the file named label. A scene's
+ * preset NAME is looked up on places->presets; relative preset paths start
+ * from label's folder. Same contract as load. */
+int nqm_demo_parse(const nqm_places *places, const char *label, const char *text, size_t len,
+                   nqm_demo *demo, char *err, size_t errlen);
 void nqm_demo_free(nqm_demo *demo);
 
 /* What the player acts on: the UI's configuration, runs and state. */

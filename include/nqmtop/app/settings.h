@@ -18,10 +18,12 @@ typedef struct {
 } nqm_settings;
 
 void nqm_settings_defaults(nqm_settings *s);
-/* Where the settings file is: NQMTOP_CONFIG, else the XDG location.
- * *required is 1 when NQMTOP_CONFIG named it (a missing file is then an
- * error). Returns -1 when no location can be made (no HOME). */
-int nqm_settings_path(char *path, size_t len, int *required);
+/* Where the settings file is: explicit (the value of NQMTOP_CONFIG) when
+ * set, else user_dir/config (user_dir from nqm_user_dir). *required is 1
+ * when explicit named it (a missing file is then an error). Returns -1
+ * when there is no location (no home). */
+int nqm_settings_path(const char *explicit, const char *user_dir, char *path, size_t len,
+                      int *required);
 /* Read path over s. A missing file that is not required leaves s as it
  * is. 0, or -1 with "FILE:LINE: KEY: what is wrong" in err. */
 int nqm_settings_load(const char *path, int required, nqm_settings *s, char *err, size_t errlen);

@@ -84,7 +84,8 @@ typedef struct {
     int nmodels;
     nqm_model_kind models[MODEL_COUNT];
 
-    int threads; /* core threads of one run (0: nqm_core_threads()); not a key */
+    int threads; /* core threads of one run (0: one); not a key: the front end
+                    sets it from the CPUs it was given */
 } nqm_config;
 
 /* Defaults for every key (the catapult-1d example without a preset). */

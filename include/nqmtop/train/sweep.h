@@ -51,10 +51,13 @@ double nqm_sweep_axis_value(const nqm_sweep_axis *axis, int i);
 typedef struct {
     int naxes;
     nqm_sweep_axis axis[NQM_SWEEP_MAX_AXES];
-    int repeats; /* seeds seed, seed + 1, ... per point */
-    long steps;  /* steps of every run (unless steps is an axis) */
-    int jobs;    /* runs at once (threads) */
-    int eta_max; /* measure eta_max by bisection instead of running eta */
+    int repeats;           /* seeds seed, seed + 1, ... per point */
+    long steps;            /* steps of every run (unless steps is an axis) */
+    int jobs;              /* runs at once (threads) */
+    int cores;             /* CPUs the runs share: each gets cores / jobs core threads
+                              (at least one) */
+    int eta_max;           /* measure eta_max by bisection instead of running eta */
+    double (*clock)(void); /* times each run's `seconds`; NULL: NaN */
 } nqm_sweep_spec;
 
 /* The fields of a result, each reduced over the repeats. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "nqmtop/input/config.h"
+#include "nqmtop/input/preset.h"
 #include "nqmtop/train/sweep.h"
 
 typedef struct {
@@ -18,6 +19,8 @@ typedef struct {
     FILE *record;                       /* write the session here (--record), or NULL */
     const struct nqm_recording *replay; /* replay this session (--replay), or NULL */
     double replay_speed;                /* replay time runs this many times faster */
+    const nqm_places *places;           /* where the preset picker looks */
+    int threads;                        /* core threads of a run the picker loads */
 } nqm_ui_options;
 
 /* Run the UI on this configuration until the user quits. Returns the

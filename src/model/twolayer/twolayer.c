@@ -264,9 +264,7 @@ static int alloc_model(twolayer_model *tm, size_t p)
     tm->gpad = calloc(np, sizeof *tm->gpad);
     tm->omega = calloc(NQM_PROBE_MAX * np, sizeof *tm->omega);
     tm->ypad = calloc(NQM_PROBE_MAX * np, sizeof *tm->ypad);
-    int threads = (double)t->n * (double)t->m < MIN_THREADED ? 1
-                  : t->threads > 0                           ? t->threads
-                                                             : nqm_core_threads();
+    int threads = (double)t->n * (double)t->m < MIN_THREADED || t->threads < 1 ? 1 : t->threads;
     t->pool = nqm_pool_new(threads);
     if (!t->w || !t->w0 || !t->f0 || !t->Xt || !t->gdiag || !t->gram || !t->KB || !t->KC ||
         !tm->rpad || !tm->gpad || !tm->omega || !tm->ypad || !t->pool)

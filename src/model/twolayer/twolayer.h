@@ -62,7 +62,7 @@ typedef struct {
     double *f0;      /* (n) f(w0) */
     double *KB, *KC; /* (n, n) accumulators of B B^T and C C^T, upper triangle */
     double *Kfixed;  /* (n, n) lin's constant kernel, NULL until computed */
-    int threads;     /* pool threads asked for (0: nqm_core_threads()) */
+    int threads;     /* pool threads asked for (0: one) */
     nqm_pool *pool;
     tl_rows *rows; /* rows mode workspace */
     tl_gram *gm;   /* gram mode caches, NULL in rows mode */
