@@ -20,6 +20,7 @@
 #include "nqmtop/app/record.h"
 #include "nqmtop/app/settings.h"
 #include "nqmtop/base/clock.h"
+#include "nqmtop/base/cnum.h"
 #include "nqmtop/base/pool.h"
 #include "nqmtop/base/search.h"
 #include "nqmtop/out/sweepout.h"
@@ -196,9 +197,9 @@ static int take_sweep_option(int c, cli_options *o)
 /* A number above 0 and at most max for option name. */
 static int parse_positive(const char *name, const char *arg, double max, double *out)
 {
-    char *end;
-    double v = strtod(arg, &end);
-    if (end == arg || *end != '\0' || !(v > 0) || v > max) {
+    double v;
+    char ignored[128];
+    if (nqm_parse_number(arg, &v, ignored, sizeof ignored) != 0 || !(v > 0) || v > max) {
         fprintf(stderr,
                 "nqmtop: %s: '%s' is not a number above 0 and at most %g (see nqmtop --help)\n",
                 name, arg, max);

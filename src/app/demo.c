@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "nqmtop/app/demo.h"
+#include "nqmtop/base/cnum.h"
 #include "nqmtop/input/preset.h"
 #include "nqmtop/base/textfile.h"
 
@@ -51,29 +52,11 @@ static int ends_with(const char *s, const char *suffix)
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-/* A decimal number and nothing else (no inf, nan or hex). */
+/* A number of the shared grammar (cnum.h) and nothing else. */
 static int parse_number(const char *s, double *out)
 {
-    size_t i = 0, digits = 0;
-    if (s[i] == '+' || s[i] == '-')
-        i++;
-    for (; s[i] >= '0' && s[i] <= '9'; i++)
-        digits++;
-    if (s[i] == '.')
-        for (i++; s[i] >= '0' && s[i] <= '9'; i++)
-            digits++;
-    if (digits && (s[i] == 'e' || s[i] == 'E')) {
-        size_t j = i + 1 + (s[i + 1] == '+' || s[i + 1] == '-');
-        if (s[j] >= '0' && s[j] <= '9') {
-            while (s[j] >= '0' && s[j] <= '9')
-                j++;
-            i = j;
-        }
-    }
-    if (!digits || s[i] != '\0')
-        return -1;
-    *out = strtod(s, NULL);
-    return isfinite(*out) ? 0 : -1;
+    char ignored[128];
+    return nqm_parse_number(s, out, ignored, sizeof ignored);
 }
 
 /* Text fits a caption (or title) of cols cells with braille and in ASCII,

@@ -12,6 +12,8 @@
 #include "nqmtop/app/keys.h"
 #include "nqmtop/input/preset.h"
 #include "nqmtop/app/record.h"
+#include "nqmtop/base/cnum.h"
+#include "nqmtop/base/cnum.h"
 #include "nqmtop/base/textfile.h"
 
 #define MAGIC      "nqmtop-recording"
@@ -184,14 +186,16 @@ static int read_when(reader *rd, const char *s, nqm_event *ev, const char **end)
     if (p == s || *p != ' ' || ev->step < 0)
         return fail(rd, ev->line, "expected a step (a whole number >= 0), not '%.20s'", s);
     s = p + 1;
-    ev->seconds = strtod(s, &p);
-    if (p == s || (*p != ' ' && *p != '\0') || !(ev->seconds >= 0) || !isfinite(ev->seconds))
+    const char *after = s;
+    char ignored[128];
+    if (nqm_scan_number(&after, &ev->seconds, ignored, sizeof ignored) != 0 ||
+        (*after != ' ' && *after != '\0') || !(ev->seconds >= 0))
         return fail(rd, ev->line, "expected seconds (a number >= 0), not '%.20s'", s);
     const nqm_recording *rec = rd->rec;
     if (rec->nevents > 0 && ev->seconds < rec->events[rec->nevents - 1].seconds)
         return fail(rd, ev->line, "time goes backwards (%.3f after %.3f)", ev->seconds,
                     rec->events[rec->nevents - 1].seconds);
-    *end = *p ? p + 1 : p;
+    *end = *after ? after + 1 : after;
     return 0;
 }
 

@@ -58,9 +58,9 @@ static int parse_speed(const char *value, double *out)
 {
     if (strcmp(value, "auto") == 0)
         return *out = 0, 0;
-    char *end;
-    double v = nqm_c_strtod(value, &end);
-    if (*end != '\0' || !(v > 0) || !isfinite(v) || v > 1e9)
+    double v;
+    char ignored[128];
+    if (nqm_parse_number(value, &v, ignored, sizeof ignored) != 0 || !(v > 0) || v > 1e9)
         return -1;
     *out = v;
     return 0;

@@ -81,14 +81,11 @@ static int split(reader *r, char *line)
     return 0;
 }
 
-/* A finite number filling the whole field (C locale). */
+/* A number of the shared grammar (cnum.h) filling the whole field. */
 static int parse_number(const char *s, double *v)
 {
-    if (*s == '\0')
-        return -1;
-    char *end;
-    *v = strtod(s, &end);
-    return *end == '\0' && isfinite(*v) ? 0 : -1;
+    char ignored[128];
+    return nqm_parse_number(s, v, ignored, sizeof ignored);
 }
 
 static int is_number(const char *s)

@@ -37,15 +37,11 @@ char nqm_regime_char(nqm_regime r)
 
 /* ---- axes ------------------------------------------------------------------ */
 
-/* A finite number in the C locale spanning all of s. */
+/* A number of the shared grammar (cnum.h) spanning all of s. */
 static int parse_number(const char *s, double *out)
 {
-    char *end;
-    double v = nqm_c_strtod(s, &end);
-    if (end == s || *end != '\0' || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
+    char ignored[128];
+    return nqm_parse_number(s, out, ignored, sizeof ignored);
 }
 
 /* The fields of "FROM:TO:N[:log]" (spec is modified). */
@@ -94,13 +90,13 @@ int nqm_sweep_axis_parse(const char *arg, nqm_sweep_axis *axis, char *err, size_
         return -1;
     }
     memcpy(axis->key, arg, (size_t)(eq - arg));
-    nqm_key_kind kind = nqm_preset_key_kind(axis->key);
-    if (kind != NQM_KEY_NUMBER && kind != NQM_KEY_WHOLE) {
+    nqm_value_kind kind = nqm_preset_key_kind(axis->key);
+    if (kind != NQM_VALUE_NUMBER && kind != NQM_VALUE_WHOLE) {
         snprintf(err, errlen, "--sweep: %s: %s", axis->key,
-                 kind == NQM_KEY_UNKNOWN ? "unknown key" : "not a numeric key");
+                 kind == NQM_VALUE_UNKNOWN ? "unknown key" : "not a numeric key");
         return -1;
     }
-    axis->whole = kind == NQM_KEY_WHOLE;
+    axis->whole = kind == NQM_VALUE_WHOLE;
     snprintf(buf, sizeof buf, "%s", eq + 1);
     return axis_fields(buf, axis, err, errlen);
 }

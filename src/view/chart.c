@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nqmtop/base/cnum.h"
 #include "nqmtop/train/phase.h"
 
 #define Y_PAD_FRACTION      0.05 /* linear axis: padding around the data */
@@ -100,26 +101,6 @@ int nqm_chart_add_threshold(nqm_chart_spec *spec, double value, const char *labe
 
 /* ---------------------------------------------------------- formatting */
 
-/* "2.5e+06" -> "2.5e6": drop trailing mantissa zeros, the '+' and
- * leading exponent zeros. */
-static void compact_exponent(char *s)
-{
-    char *e = strchr(s, 'e');
-    if (!e)
-        return;
-    char exp[16];
-    snprintf(exp, sizeof exp, "%s", e + 1);
-    char *m = e;
-    if (memchr(s, '.', (size_t)(e - s))) {
-        while (m[-1] == '0')
-            m--;
-        if (m[-1] == '.')
-            m--;
-    }
-    int x = atoi(exp);
-    snprintf(m, 16, "e%d", x);
-}
-
 int nqm_chart_format_tick(double value, double step, char *buf, size_t len)
 {
     if (!isfinite(value))
@@ -135,7 +116,7 @@ int nqm_chart_format_tick(double value, double step, char *buf, size_t len)
         int digits = value_mag - step_mag;
         char tmp[64];
         snprintf(tmp, sizeof tmp, "%.*e", digits > 0 ? digits : 0, value);
-        compact_exponent(tmp);
+        nqm_compact_exponent(tmp);
         return snprintf(buf, len, "%s", tmp);
     }
     return snprintf(buf, len, "%.*f", decimals, value);

@@ -1,10 +1,15 @@
-/* cnum.h: numbers in the C locale ('.' for the decimal point), whatever
- * the user's locale says: presets, settings, sweep axes, CSV tables and
- * every output nqmtop writes read and write numbers this way. */
+/* cnum.h: numbers as nqmtop reads and writes them, whatever the user's
+ * locale says: one decimal grammar for every reader (presets, settings,
+ * sweep axes, CSV tables, demo scripts, recordings, options), '.' for the
+ * decimal point, and the shortest text that reads back to the same double.
+ *
+ * The grammar: [+-]digits[.digits][(e|E)[+-]digits], with at least one
+ * digit before any exponent. No blanks, no hex, no inf or nan words. */
 #ifndef NQMTOP_CNUM_H
 #define NQMTOP_CNUM_H
 
 #include <locale.h>
+#include <stddef.h>
 
 typedef struct {
     locale_t c, saved; /* (locale_t)0 when the C locale could not be made */
@@ -17,5 +22,25 @@ void nqm_c_numeric_end(nqm_c_numeric *scope);
 
 /* strtod in the C locale. */
 double nqm_c_strtod(const char *s, char **end);
+
+enum { NQM_NUMBER_MAX_LEN = 127 }; /* characters of one number, at most */
+
+/* Length of the number of the grammar at s, 0 when none starts there. */
+size_t nqm_number_span(const char *s);
+
+/* The number at *s into out, *s moved past it. 0, or -1 with what is
+ * wrong in msg: not a number ("'abc' is not a number"), a word for a
+ * non-finite value, too long, beyond the range of a double, or nonzero
+ * but so small that it would read as 0. */
+int nqm_scan_number(const char **s, double *out, char *msg, size_t msglen);
+/* A number filling all of s (nothing before or after it). */
+int nqm_parse_number(const char *s, double *out, char *msg, size_t msglen);
+
+/* "2.5e+06" -> "2.5e6": trailing zeros of the mantissa, the exponent's
+ * '+' and its leading zeros dropped, in place. */
+void nqm_compact_exponent(char *s);
+/* The shortest %.Ng of v (N = 1..17), exponent compacted, that reads back
+ * as exactly v (C locale). */
+void nqm_format_exact(char *buf, size_t len, double v);
 
 #endif

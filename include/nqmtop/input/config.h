@@ -5,9 +5,23 @@
 #define NQMTOP_CONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "nqmtop/input/csv.h"
 
 enum { NQM_MAX_EIGS = 8, NQM_NAME_LEN = 64, NQM_PATH_LEN = 4096 };
+
+/* The range of each numeric key (the preset parser enforces them; the
+ * cross-key checks of nqm_config_check use them too). */
+#define NQM_WIDTH_MAX     1000000000000L /* m of the two-layer family and theory */
+#define NQM_MLP_WIDTH_MAX 1000000L       /* neurons per hidden layer of an mlp */
+#define NQM_N_MAX         1000000L
+#define NQM_D_MAX         100000L
+#define NQM_STEPS_MAX     1000000000L
+#define NQM_DEPTH_MIN     2
+#define NQM_DEPTH_MAX     4
+#define NQM_CHANNELS_MAX  4096L
+#define NQM_KERNEL_MAX    316L /* the side of the largest square image, d <= 10^5 */
+#define NQM_SEED_MAX      (UINT64_C(1) << 63)
 
 typedef enum {
     MODEL_NET,

@@ -58,8 +58,13 @@ int nqm_preset_parse(const char *label, const char *text, size_t len, nqm_config
 int nqm_preset_apply_set(nqm_config *cfg, const char *assignment, char *err, size_t errlen);
 
 /* What a key's value is (sweeps take the numeric keys). */
-typedef enum { NQM_KEY_UNKNOWN = -1, NQM_KEY_OTHER, NQM_KEY_NUMBER, NQM_KEY_WHOLE } nqm_key_kind;
-nqm_key_kind nqm_preset_key_kind(const char *key);
+typedef enum {
+    NQM_VALUE_UNKNOWN = -1, /* no such key */
+    NQM_VALUE_OTHER,        /* a word, a path, a list */
+    NQM_VALUE_NUMBER,       /* a real number */
+    NQM_VALUE_WHOLE         /* a whole number */
+} nqm_value_kind;
+nqm_value_kind nqm_preset_key_kind(const char *key);
 
 /* Path of the preset file a NAME (or path) refers to. Unknown names get an
  * error that suggests up to three close names. */
