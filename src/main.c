@@ -273,13 +273,13 @@ static int take_option(int c, cli_options *o)
         o->version = 1;
         return 0;
     case OPT_BIG:
-        o->ui.big = 1;
+        o->ui.session.big = 1;
         return 0;
     case OPT_DEMO:
         o->demo = optarg;
         return 0;
     case OPT_DEMO_AUTO:
-        return parse_positive("--demo-auto", optarg, 86400, &o->ui.demo_auto);
+        return parse_positive("--demo-auto", optarg, 86400, &o->ui.session.demo_auto);
     case OPT_RECORD:
         o->record = optarg;
         return 0;
@@ -287,7 +287,7 @@ static int take_option(int c, cli_options *o)
         o->replay = optarg;
         return 0;
     case OPT_REPLAY_SPEED:
-        return parse_positive("--replay-speed", optarg, 1000, &o->ui.replay_speed);
+        return parse_positive("--replay-speed", optarg, 1000, &o->ui.session.replay_speed);
     default:
         return take_sweep_option(c, o) == 0 ? 0 : -1;
     }
@@ -329,16 +329,16 @@ static int load_settings(const environment *env, nqm_settings *settings)
  * only in some ways. */
 static int check_teaching(const cli_options *o)
 {
-    const char *ui_only = o->demo     ? "--demo"
-                          : o->record ? "--record"
-                          : o->replay ? "--replay"
-                          : o->ui.big ? "--big"
-                                      : NULL;
+    const char *ui_only = o->demo             ? "--demo"
+                          : o->record         ? "--record"
+                          : o->replay         ? "--replay"
+                          : o->ui.session.big ? "--big"
+                                              : NULL;
     if (o->batch && ui_only)
         return usage_error("%s applies to the interactive UI, not to --batch", ui_only);
-    if (o->ui.demo_auto > 0 && !o->demo)
+    if (o->ui.session.demo_auto > 0 && !o->demo)
         return usage_error("%s only applies with --demo", "--demo-auto");
-    if (o->ui.replay_speed > 0 && !o->replay)
+    if (o->ui.session.replay_speed > 0 && !o->replay)
         return usage_error("%s only applies with --replay", "--replay-speed");
     if (o->replay && (o->demo || o->record))
         return usage_error("--replay plays a recording; %s does not go with it",
@@ -357,14 +357,15 @@ static int check_teaching(const cli_options *o)
 static int parse_args(int argc, char **argv, cli_options *o)
 {
     read_environment(&o->env);
-    o->ui.places = &o->env.places;
-    o->ui.threads = o->env.threads;
+    o->ui.session.places = &o->env.places;
+    o->ui.session.threads = o->env.threads;
+    o->ui.session.clock = nqm_clock_seconds;
     if (load_settings(&o->env, &o->settings) != 0)
         return -1;
     const char *no_color = getenv("NO_COLOR");
     o->ui.color = o->settings.color && !(no_color && no_color[0]);
     o->ui.ascii = !o->settings.unicode;
-    o->ui.speed = o->settings.speed;
+    o->ui.session.speed = o->settings.speed;
     o->steps = -1;
     o->preset = o->settings.preset[0] ? o->settings.preset : NQM_DEFAULT_PRESET;
     opterr = 0;
@@ -508,11 +509,11 @@ static FILE *open_record(const char *path, int force)
 /* The interactive UI, recording the session when asked to. */
 static int run_ui(const cli_options *o, const nqm_config *cfg, nqm_ui_options ui)
 {
-    if (o->record && !(ui.record = open_record(o->record, o->force)))
+    if (o->record && !(ui.session.record = open_record(o->record, o->force)))
         return EXIT_USAGE;
     setlocale(LC_CTYPE, "");
     int rc = nqm_ui_run(cfg, &ui);
-    if (ui.record && fclose(ui.record) != 0 && rc == 0) {
+    if (ui.session.record && fclose(ui.session.record) != 0 && rc == 0) {
         fputs("nqmtop: writing the recording failed\n", stderr);
         rc = 1;
     }
@@ -538,8 +539,8 @@ static int run_teaching(const cli_options *o)
         demo.scenes[i].cfg.threads = o->env.threads;
     for (int i = 0; !o->demo && i < rec.nconfigs; i++)
         rec.configs[i].threads = o->env.threads;
-    ui.demo = o->demo ? &demo : NULL;
-    ui.replay = o->demo ? NULL : &rec;
+    ui.session.demo = o->demo ? &demo : NULL;
+    ui.session.replay = o->demo ? NULL : &rec;
     int rc = need_terminal();
     if (rc == 0)
         rc = run_ui(o, o->demo ? &demo.scenes[0].cfg : &rec.configs[0], ui);

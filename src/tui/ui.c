@@ -1,49 +1,23 @@
 /* ui.c: the interactive terminal front end, and the only file that talks
- * to curses. It runs the event loop (keys, pacing, signals, resizes),
- * trains the runs between frames, and copies the canvas that scene.c
- * draws onto the screen with the colour palette. What a key means lives
- * in app.c, what the screen shows in scene.c. */
+ * to curses. It runs the event loop (keys, frames, signals, resizes) and
+ * copies the canvas the session draws onto the screen with the colour
+ * palette. What the session does with keys and time is controller.c's,
+ * what the screen shows scene.c's. */
 #define NCURSES_WIDECHAR 1
 
 #include <curses.h>
-#include <errno.h>
 #include <locale.h>
-#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <wchar.h>
 
-#include "buildinfo.h"
-#include "nqmtop/app/app.h"
-#include "nqmtop/app/demo.h"
-#include "nqmtop/app/export.h"
-#include "nqmtop/input/preset.h"
-#include "nqmtop/app/record.h"
-#include "nqmtop/app/run.h"
-#include "nqmtop/app/scene.h"
+#include "nqmtop/app/controller.h"
 #include "nqmtop/app/sweeplive.h"
-#include "nqmtop/tui/ui.h"
 #include "nqmtop/base/clock.h"
-
-/* Frame period. Training fills it, less the time drawing takes and a
- * margin, but never less than MIN_TRAIN_SECONDS. */
-#define FRAME_SECONDS        (1.0 / 30)
-#define FRAME_MARGIN_SECONDS 0.002
-#define MIN_TRAIN_SECONDS    0.005
-/* How long the loop sleeps between frames while nothing trains (keys,
- * resizes and signals still wake it at once). */
-#define IDLE_SECONDS 0.25
-/* How often the run summaries (regime, T1..T4) are recomputed at least;
- * long runs, whose summaries cost more, wait so that summaries stay
- * below SUMMARY_SHARE of the time. */
-#define SUMMARY_SECONDS 0.25
-#define SUMMARY_SHARE   0.05
-/* Window over which steps per second are measured. */
-#define RATE_WINDOW_SECONDS 0.5
+#include "nqmtop/tui/ui.h"
 
 /* Set by the signal handlers, read by the loop: the one global state. */
 static volatile sig_atomic_t quit_signal;
@@ -51,38 +25,9 @@ static volatile sig_atomic_t continued;
 static volatile sig_atomic_t suspended; /* Ctrl-Z */
 
 typedef struct {
-    SCREEN *screen;  /* the curses screen (NULL before and after) */
-    nqm_config base; /* configuration of the current preset */
-    nqm_runset set;
-    nqm_app app;
-    nqm_preset_info *presets;
-    size_t npresets;
-    const nqm_places *places; /* where presets are found */
-    int threads;              /* core threads of a run the picker loads */
+    SCREEN *screen; /* the curses screen (NULL before and after) */
     nqm_canvas *cv;
-    int color;        /* colour pairs in use */
-    double last_tick; /* when steps were last counted due */
-    double last_summary;
-    double summary_cost; /* seconds the last summary took */
-    double rate_start;   /* measuring window start */
-    long rate_steps;     /* steps in the window */
-    double steps_per_second;
-    double draw_cost; /* seconds a frame takes to draw (average) */
-    int dirty;        /* the screen needs drawing */
-    /* a demo (--demo): its player, and the pace of --demo-auto */
-    const nqm_demo *demo;
-    nqm_player player;
-    double demo_auto; /* > 0: seconds a finished scene stays */
-    double demo_mark; /* when the scene began or an until last held */
-    int demo_hold;    /* the viewer paused: no scene changes by the clock */
-    /* a recording being written (--record) or replayed (--replay) */
-    FILE *record;
-    double start; /* when the session began */
-    const nqm_recording *replay;
-    nqm_replay cursor;
-    double replay_speed, replay_clock, replay_tick;
-    int replay_hold;
-    char badge[96]; /* what the replay is doing, on the status line */
+    int color; /* colour pairs in use */
 } ui_state;
 
 /* ------------------------------------------------------------ signals */
@@ -272,20 +217,6 @@ static void blit(const nqm_canvas *cv, int use_color, int big)
     }
 }
 
-static void fill_scene(const ui_state *ui, nqm_scene *sc)
-{
-    memset(sc, 0, sizeof *sc);
-    sc->app = &ui->app;
-    sc->cfg = &ui->base;
-    for (int i = 0; i < ui->set.nruns; i++)
-        sc->runs[i] = &ui->set.runs[i];
-    sc->nruns = ui->set.nruns;
-    sc->theory = ui->set.has_theory ? &ui->set.theory : NULL;
-    sc->steps_per_second = ui->steps_per_second;
-    sc->presets = ui->presets;
-    sc->npresets = ui->npresets;
-}
-
 /* Below this many columns nothing is drawn and the screen is left blank:
  * there is no room for a word, and ncurses 6.4 reads outside its line
  * buffers when it refreshes old content onto a one-column screen
@@ -308,360 +239,28 @@ static int fit_canvas(ui_state *ui)
     return -1;
 }
 
-static void draw(ui_state *ui)
+/* Forget what curses believes is on the terminal: the next frame paints
+ * every cell. */
+static void repaint(void) { clearok(curscr, TRUE); }
+
+static void draw(ui_state *ui, nqm_controller *c)
 {
-    ui->dirty = 0;
-    if (COLS < DRAW_MIN_COLS)
+    if (c->repaint) {
+        repaint();
+        c->repaint = 0;
+    }
+    if (COLS < DRAW_MIN_COLS) {
+        c->dirty = 0;
         return;
+    }
     double start = nqm_clock_seconds();
-    if (fit_canvas(ui) != 0) {
-        ui->dirty = 1;
-        return;
-    }
-    nqm_scene sc;
-    nqm_caption caption;
-    fill_scene(ui, &sc);
-    if (ui->demo) {
-        nqm_player_caption(&ui->player, &caption);
-        sc.caption = &caption;
-    }
-    sc.badge = ui->replay ? ui->badge : NULL;
-    nqm_scene_draw(ui->cv, &sc);
-    blit(ui->cv, ui->color, ui->app.big);
+    if (fit_canvas(ui) != 0)
+        return; /* dirty stays: the next frame tries again */
+    nqm_controller_draw(c, ui->cv);
+    blit(ui->cv, ui->color, c->app.big);
     wnoutrefresh(stdscr);
     doupdate();
-    ui->draw_cost += 0.2 * (nqm_clock_seconds() - start - ui->draw_cost);
-}
-
-/* Full repaint: forget what curses believes is on the terminal. */
-static void redraw(ui_state *ui)
-{
-    clearok(curscr, TRUE);
-    ui->dirty = 1;
-}
-
-/* ------------------------------------------------------------ the runs */
-
-/* The status line's note: prefix and what, cut to fit. */
-static void note(ui_state *ui, const char *prefix, const char *what)
-{
-    char *m = ui->app.message;
-    size_t cap = sizeof ui->app.message, used = 0;
-    for (const char *p = prefix; *p && used + 1 < cap; p++)
-        m[used++] = *p;
-    for (const char *p = what; *p && used + 1 < cap; p++)
-        m[used++] = *p;
-    m[used] = '\0';
-}
-
-static void sync_app(ui_state *ui)
-{
-    int going = 0;
-    for (int i = 0; i < ui->set.nruns; i++)
-        going += !nqm_run_diverged(&ui->set.runs[i]);
-    ui->app.diverged = going == 0;
-    ui->app.step = nqm_run_step_count(&ui->set.runs[0]);
-}
-
-/* Build the runs of plan on base and put them in place of the current
- * ones. A theory overlay that cannot run is left out (and the note says
- * why); when nothing can be built the current runs stay. 0 or -1. */
-static int install(ui_state *ui, const nqm_config *base, nqm_runset_plan plan)
-{
-    nqm_runset fresh;
-    char err[NQM_MESSAGE_LEN - 32];
-    if (nqm_runset_build(&fresh, base, &plan, err, sizeof err) != 0 && plan.theory) {
-        plan.theory = 0;
-        if (nqm_runset_build(&fresh, base, &plan, err, sizeof err) == 0)
-            note(ui, "theory overlay off: ", err);
-    }
-    if (fresh.nruns == 0) {
-        note(ui, "", err);
-        return -1;
-    }
-    nqm_runset_free(&ui->set);
-    ui->set = fresh;
-    ui->last_summary = 0;
-    ui->dirty = 1;
-    return 0;
-}
-
-/* The app's choices as the runs in place have them: model, modes, seed,
- * eta (after a failed rebuild they go back to what still runs). */
-static void adopt_runs(ui_state *ui)
-{
-    nqm_app *app = &ui->app;
-    nqm_session *main_session = ui->set.runs[0].session;
-    app->compare = ui->set.nruns > 1;
-    app->theory = ui->set.has_theory;
-    if (!app->compare)
-        app->model = nqm_run_model(&ui->set.runs[0]);
-    app->seed = nqm_session_config(main_session)->seed;
-    app->eta = nqm_session_eta(main_session);
-    app->eta_crit = nqm_session_eta_crit(main_session);
-    app->eta_rel_next = 0;
-    sync_app(ui);
-}
-
-/* Rebuild the runs from the app's choices; they start at step 0. */
-static void rebuild(ui_state *ui)
-{
-    nqm_app *app = &ui->app;
-    nqm_runset_plan plan = {app->compare ? MODEL_QUAD : app->model,
-                            app->seed,
-                            app->eta,
-                            app->eta_rel_next,
-                            app->compare,
-                            app->theory};
-    int ok = install(ui, &ui->base, plan) == 0;
-    adopt_runs(ui);
-    if (ok)
-        nqm_app_restarted(app, app->eta, app->eta_crit, ui->base.steps);
-}
-
-/* ---------------------------------------- demos, recordings, replays */
-
-static nqm_stage stage_of(ui_state *ui)
-{
-    nqm_stage st = {&ui->base, &ui->set, &ui->app};
-    return st;
-}
-
-/* Let the demo's awaited conditions hold at this step; nonzero when one
- * did (the frame then ends here, so its caption shows at this step). */
-static int demo_poll(ui_state *ui)
-{
-    if (!ui->demo)
-        return 0;
-    nqm_stage st = stage_of(ui);
-    int held = 0;
-    while (nqm_player_poll(&ui->player, &st))
-        held = 1;
-    if (held) {
-        ui->demo_mark = nqm_clock_seconds();
-        ui->last_summary = 0;
-        ui->dirty = 1;
-    }
-    return held;
-}
-
-/* Play scene k of the demo (the current runs stay when it cannot start). */
-static void start_scene(ui_state *ui, int k)
-{
-    char err[NQM_MESSAGE_LEN - 16];
-    nqm_stage st = stage_of(ui);
-    if (nqm_player_start(&ui->player, ui->demo, k, &st, err, sizeof err) != 0) {
-        note(ui, "", err);
-        return;
-    }
-    sync_app(ui);
-    ui->last_summary = 0;
-    ui->demo_mark = nqm_clock_seconds();
-    ui->demo_hold = 0;
-    demo_poll(ui);
-    redraw(ui);
-}
-
-/* n and b: the next or the previous scene. */
-static void scene_key(ui_state *ui, int forward)
-{
-    int k = ui->player.scene + (forward ? 1 : -1), last = ui->demo->nscenes - 1;
-    if (k > last && ui->demo_auto <= 0) {
-        note(ui, "", "that was the last scene (b goes back, q quits)");
-        return;
-    }
-    start_scene(ui, k < 0 ? 0 : k > last ? 0 : k);
-}
-
-/* --demo-auto: after the set time a pause the script made goes on (as
- * the viewer's space would), and a scene whose commands have all run (or
- * whose run cannot go on) moves on, the last back to the first. */
-static void demo_auto_advance(ui_state *ui, double t)
-{
-    if (!ui->demo || ui->demo_auto <= 0 || ui->demo_hold || t - ui->demo_mark < ui->demo_auto)
-        return;
-    int done = nqm_player_done(&ui->player);
-    if (ui->app.paused && !done) {
-        ui->app.paused = 0;
-        ui->app.rate_carry = 0;
-        ui->demo_mark = t;
-        ui->dirty = 1;
-    } else if (done || ui->app.paused || ui->app.diverged || nqm_app_at_end(&ui->app)) {
-        scene_key(ui, 1);
-    }
-}
-
-/* Write one event of the session, at this step of the main run, to the
- * recording (a failed write ends the recording and says so). */
-static void record_event(ui_state *ui, nqm_event_kind kind, long step, int key, long T4,
-                         const nqm_config *loaded)
-{
-    if (!ui->record)
-        return;
-    nqm_event ev = {kind, step, nqm_clock_seconds() - ui->start, key, T4, 0, 0};
-    if (nqm_record_event(ui->record, &ev, loaded) != 0) {
-        note(ui, "", "writing the recording failed; recording stopped");
-        ui->record = NULL;
-    }
-}
-
-/* Steps the replay lets the runs take now (any when not replaying). */
-static long replay_allows(const ui_state *ui, long due)
-{
-    if (!ui->replay)
-        return due;
-    long left = nqm_replay_steps_left(&ui->cursor, ui->app.step);
-    return due < left ? due : left;
-}
-
-/* Train for the steps due since the last frame, within the frame's time
- * that drawing leaves. */
-static void train(ui_state *ui, double t)
-{
-    double budget = fmax(MIN_TRAIN_SECONDS, FRAME_SECONDS - ui->draw_cost - FRAME_MARGIN_SECONDS);
-    double pace = ui->replay ? ui->replay_speed : 1;
-    long due = replay_allows(ui, nqm_app_steps_due(&ui->app, (t - ui->last_tick) * pace));
-    ui->last_tick = t;
-    char err[NQM_MESSAGE_LEN - 16];
-    for (long i = 0; i < due; i++) {
-        int rc = nqm_runset_step(&ui->set, err, sizeof err);
-        ui->rate_steps++;
-        if (rc < 0) {
-            note(ui, "", err);
-            ui->app.paused = 1;
-        }
-        if (rc <= 0 || demo_poll(ui) || nqm_clock_seconds() - t > budget)
-            break;
-    }
-    if (due > 0) {
-        sync_app(ui);
-        ui->dirty = 1;
-    }
-}
-
-static void measure_rate(ui_state *ui, double t)
-{
-    double span = t - ui->rate_start;
-    if (span < RATE_WINDOW_SECONDS)
-        return;
-    double rate = ui->rate_steps / span;
-    if (rate != ui->steps_per_second)
-        ui->dirty = 1;
-    ui->steps_per_second = rate;
-    ui->rate_start = t;
-    ui->rate_steps = 0;
-}
-
-static void summarize(ui_state *ui, double t)
-{
-    double wait = fmax(SUMMARY_SECONDS, ui->summary_cost / SUMMARY_SHARE);
-    if (t - ui->last_summary < wait && !ui->app.paused)
-        return;
-    nqm_runset_summarize(&ui->set);
-    ui->last_summary = nqm_clock_seconds();
-    ui->summary_cost = ui->last_summary - t;
-    const nqm_run *runs[NQM_RUNSET_MAX + 1];
-    nqm_runset_list(&ui->set, runs);
-    const nqm_phase_summary *ph = &nqm_runs_reference(runs, ui->set.nruns)->summary.phases;
-    /* a demo waiting for an event lets its run go on; a replay takes the
-     * settles it recorded */
-    int waiting = ui->demo && !nqm_player_done(&ui->player);
-    if (ph->regime != REGIME_CATAPULT || waiting || ui->replay)
-        return;
-    long stop_at = ui->app.stop_at;
-    nqm_app_settled(&ui->app, ph->T4);
-    if (ui->app.stop_at != stop_at)
-        record_event(ui, NQM_EVENT_SETTLE, ui->app.step, 0, ph->T4, NULL);
-}
-
-/* ------------------------------------------------------------ actions */
-
-static void export_history(ui_state *ui)
-{
-    const nqm_run *runs[NQM_RUNSET_MAX + 1];
-    int n = nqm_runset_list(&ui->set, runs);
-    time_t t = time(NULL);
-    struct tm tm;
-    char path[4096], err[NQM_MESSAGE_LEN - 16];
-    localtime_r(&t, &tm);
-    if (nqm_export_file(".", ui->base.preset, &tm, runs, n, path, sizeof path, err, sizeof err) ==
-        0)
-        note(ui, "exported ", path + 2); /* past "./" */
-    else
-        note(ui, "", err);
-}
-
-/* The plan a configuration asks for by itself: its model, seed and eta. */
-static nqm_runset_plan plan_of(const nqm_config *cfg)
-{
-    nqm_runset_plan plan = {
-        cfg->model, cfg->seed, cfg->eta, cfg->eta_mode == ETA_RELATIVE ? cfg->eta_rel : 0, 0, 0};
-    return plan;
-}
-
-/* Start cfg (taken over, freed when it cannot run) in place of the
- * current runs. 0, or -1 with the current runs kept. */
-static int adopt_config(ui_state *ui, nqm_config *cfg)
-{
-    if (install(ui, cfg, plan_of(cfg)) != 0) {
-        nqm_config_free(cfg);
-        return -1;
-    }
-    nqm_config_free(&ui->base);
-    ui->base = *cfg;
-    nqm_app keep = ui->app;
-    nqm_app_init(&ui->app, cfg, 0, 0, (int)ui->npresets);
-    ui->app.speed = keep.speed;
-    ui->app.log_loss = keep.log_loss;
-    ui->app.picker_sel = keep.picker_sel;
-    ui->app.big = keep.big;
-    ui->app.demo = keep.demo;
-    adopt_runs(ui);
-    return 0;
-}
-
-/* Load the preset chosen in the picker and start it; the current run
- * stays when the preset cannot be loaded or run. */
-static void pick_preset(ui_state *ui)
-{
-    const nqm_preset_info *p = &ui->presets[ui->app.picker_sel];
-    nqm_config cfg;
-    char err[NQM_MESSAGE_LEN - 16];
-    if (nqm_preset_load(&ui->places->presets, p->path, &cfg, err, sizeof err) != 0) {
-        note(ui, "", err);
-        return;
-    }
-    cfg.threads = ui->threads;
-    snprintf(cfg.preset, sizeof cfg.preset, "%s", p->name);
-    long step = ui->app.step; /* the step it took effect at, before the new run's 0 */
-    if (adopt_config(ui, &cfg) == 0)
-        record_event(ui, NQM_EVENT_LOAD, step, 0, 0, &ui->base);
-}
-
-static void apply_reactions(ui_state *ui, unsigned r)
-{
-    if (r & NQM_REACT_PICK && !ui->replay) /* a replay loads what was recorded */
-        pick_preset(ui);
-    if (r & (NQM_REACT_NEXT | NQM_REACT_BACK) && ui->demo)
-        scene_key(ui, (r & NQM_REACT_NEXT) != 0);
-    if (r & NQM_REACT_RESTART)
-        rebuild(ui);
-    else if (r & NQM_REACT_ETA)
-        nqm_runset_set_eta(&ui->set, ui->app.eta);
-    if (r & NQM_REACT_STEP && !ui->app.diverged) {
-        char err[NQM_MESSAGE_LEN - 16];
-        if (nqm_runset_step(&ui->set, err, sizeof err) < 0)
-            note(ui, "", err);
-        sync_app(ui);
-        demo_poll(ui);
-        ui->last_summary = 0;
-    }
-    if (r & NQM_REACT_EXPORT)
-        export_history(ui);
-    if (r & NQM_REACT_REDRAW)
-        redraw(ui);
-    if (r)
-        ui->dirty = 1;
+    nqm_controller_drawn(c, nqm_clock_seconds() - start);
 }
 
 /* Curses key codes to the key table's codes. */
@@ -696,163 +295,46 @@ static int translate_key(int ch)
     }
 }
 
-/* What a key (of the table's codes) does to the app and the runs, as
- * recorded; nonzero when it quits. */
-static int perform_key(ui_state *ui, int key)
-{
-    unsigned r = nqm_app_key(&ui->app, &ui->base, key);
-    if (r & NQM_REACT_QUIT)
-        return 1;
-    if (r)
-        record_event(ui, NQM_EVENT_KEY, ui->app.step, key, 0, NULL);
-    if (ui->demo && r && nqm_key_action(key) == NQM_ACT_PAUSE)
-        ui->demo_hold = ui->app.paused;
-    apply_reactions(ui, r);
-    return 0;
-}
-
-/* During a replay the recording plays the keys; the viewer's keys only
- * hold it (space), redraw or quit. */
-static int replay_viewer_key(ui_state *ui, int key)
-{
-    switch (nqm_key_action(key)) {
-    case NQM_ACT_QUIT:
-        return 1;
-    case NQM_ACT_PAUSE:
-        ui->replay_hold = !ui->replay_hold;
-        break;
-    case NQM_ACT_REDRAW:
-        redraw(ui);
-        break;
-    default:
-        note(ui, "", "replaying: space holds, q quits; the recording plays the other keys");
-        break;
-    }
-    ui->dirty = 1;
-    return 0;
-}
-
-/* Handle one key; returns nonzero to quit. */
-static int handle_key(ui_state *ui, int ch)
-{
-    if (ch == KEY_RESIZE) {
-        if (COLS < DRAW_MIN_COLS)
-            werase(stdscr);
-        redraw(ui);
-        return 0;
-    }
-    if (ui->replay)
-        return replay_viewer_key(ui, translate_key(ch));
-    return perform_key(ui, translate_key(ch));
-}
-
-/* One recorded event, done as it was. */
-static void replay_apply(ui_state *ui, const nqm_event *ev)
-{
-    nqm_config cfg;
-    switch (ev->kind) {
-    case NQM_EVENT_KEY:
-        perform_key(ui, ev->key);
-        break;
-    case NQM_EVENT_SETTLE:
-        nqm_app_settled(&ui->app, ev->T4);
-        break;
-    case NQM_EVENT_LOAD:
-        if (nqm_config_copy(&cfg, &ui->replay->configs[ev->config]) == 0)
-            adopt_config(ui, &cfg);
-        break;
-    default:
-        break;
-    }
-    ui->dirty = 1;
-}
-
-/* The badge: where the replay is. */
-static void replay_badge(ui_state *ui, nqm_replay_state state)
-{
-    const nqm_recording *rec = ui->replay;
-    char *b = ui->badge;
-    size_t len = sizeof ui->badge;
-    if (state == NQM_REPLAY_END)
-        snprintf(b, len, "REPLAY END (q quits)");
-    else if (state == NQM_REPLAY_LOST)
-        snprintf(b, len, "REPLAY LOST before line %d", rec->events[ui->cursor.next].line);
-    else
-        snprintf(b, len, "REPLAY %d/%d%s", ui->cursor.next, rec->nevents,
-                 ui->replay_hold ? " HELD (space goes on)" : "");
-}
-
-/* Advance the replay clock and apply every event that is due. */
-static void replay_tick(ui_state *ui, double t)
-{
-    if (!ui->replay)
-        return;
-    if (!ui->replay_hold)
-        ui->replay_clock += (t - ui->replay_tick) * ui->replay_speed;
-    ui->replay_tick = t;
-    nqm_replay_state state;
-    for (;;) {
-        int can_train = !ui->app.paused && !ui->app.diverged && !nqm_app_at_end(&ui->app);
-        state = nqm_replay_state_at(&ui->cursor, ui->app.step, ui->replay_clock, can_train);
-        if (state != NQM_REPLAY_APPLY || ui->replay_hold)
-            break;
-        replay_apply(ui, &ui->replay->events[ui->cursor.next++]);
-    }
-    char before[sizeof ui->badge];
-    memcpy(before, ui->badge, sizeof before);
-    replay_badge(ui, state);
-    if (strcmp(before, ui->badge) != 0)
-        ui->dirty = 1;
-}
+/* ----------------------------------------------------------- the loop */
 
 /* Wait for keys until the next frame is due; returns nonzero to quit. */
-static int read_keys(ui_state *ui, double frame_end)
+static int read_keys(nqm_controller *c, double frame_end)
 {
     int wait_ms = (int)((frame_end - nqm_clock_seconds()) * 1000);
     timeout(wait_ms > 1 ? wait_ms : 1);
     int ch = getch();
     while (ch != ERR) {
-        if (handle_key(ui, ch))
+        if (ch == KEY_RESIZE) {
+            if (COLS < DRAW_MIN_COLS)
+                werase(stdscr);
+            c->repaint = c->dirty = 1;
+        } else if (nqm_controller_key(c, translate_key(ch))) {
             return 1;
+        }
         timeout(0);
         ch = getch();
     }
     return 0;
 }
 
-/* Nothing will train until a key is pressed (nor will a replay or a
- * demo's clock move anything). */
-static int idle(const ui_state *ui)
+static int event_loop(ui_state *ui, nqm_controller *c)
 {
-    if (ui->replay || (ui->demo && ui->demo_auto > 0))
-        return 0;
-    return ui->app.paused || ui->app.diverged || nqm_app_at_end(&ui->app);
-}
-
-static int event_loop(ui_state *ui)
-{
-    double t = nqm_clock_seconds();
-    ui->last_tick = ui->rate_start = t;
-    ui->dirty = 1;
     while (!quit_signal) {
         if (suspended)
             suspend_ui();
-        t = nqm_clock_seconds();
         if (continued) {
             continued = 0;
-            redraw(ui);
+            c->repaint = c->dirty = 1;
         }
-        replay_tick(ui, t);
-        demo_auto_advance(ui, t);
-        train(ui, t);
-        measure_rate(ui, t);
-        summarize(ui, t);
-        if (ui->dirty)
-            draw(ui);
-        if (read_keys(ui, t + (idle(ui) ? IDLE_SECONDS : FRAME_SECONDS)))
+        double t = nqm_clock_seconds();
+        nqm_controller_tick(c);
+        if (c->dirty)
+            draw(ui, c);
+        double wait = nqm_controller_idle(c) ? NQM_IDLE_SECONDS : NQM_FRAME_SECONDS;
+        if (read_keys(c, t + wait))
             return 0;
-        if (ui->dirty)
-            draw(ui); /* show what the keys did before training on */
+        if (c->dirty)
+            draw(ui, c); /* show what the keys did before training on */
     }
     return 128 + quit_signal;
 }
@@ -889,72 +371,6 @@ static int start_screen(ui_state *ui, const nqm_ui_options *opt)
         return -1;
     }
     return 0;
-}
-
-static void load_presets(ui_state *ui, const nqm_ui_options *opt)
-{
-    char err[256];
-    ui->places = opt->places;
-    ui->threads = opt->threads;
-    if (nqm_preset_list(&ui->places->presets, &ui->presets, &ui->npresets, err, sizeof err) != 0) {
-        ui->presets = NULL;
-        ui->npresets = 0;
-    }
-    for (size_t i = 0; i < ui->npresets; i++)
-        if (strcmp(ui->presets[i].name, ui->base.preset) == 0)
-            ui->app.picker_sel = (int)i;
-}
-
-static int open_runs(ui_state *ui, const nqm_config *cfg)
-{
-    char err[512];
-    if (nqm_config_copy(&ui->base, cfg) != 0) {
-        fputs("nqmtop: out of memory\n", stderr);
-        return -1;
-    }
-    nqm_runset_plan plan = plan_of(cfg);
-    if (nqm_runset_build(&ui->set, &ui->base, &plan, err, sizeof err) != 0) {
-        fprintf(stderr, "nqmtop: %s\n", err);
-        return -1;
-    }
-    nqm_session *s = ui->set.runs[0].session;
-    nqm_app_init(&ui->app, cfg, nqm_session_eta(s), nqm_session_eta_crit(s), 0);
-    return 0;
-}
-
-/* What --big, --demo, --record and --replay ask of the session before
- * the screen starts. 0, or -1 when the recording cannot be written. */
-static int start_teaching(ui_state *ui, const nqm_ui_options *opt)
-{
-    ui->app.big = opt->big;
-    ui->demo = opt->demo;
-    ui->demo_auto = opt->demo_auto;
-    ui->app.demo = opt->demo != NULL;
-    ui->replay = opt->replay;
-    if (ui->replay) {
-        ui->cursor.rec = ui->replay;
-        ui->replay_speed = opt->replay_speed > 0 ? opt->replay_speed : 1;
-        ui->app.big = ui->replay->big || opt->big;
-        ui->app.speed = ui->replay->speed;
-        if (strcmp(ui->replay->version, NQMTOP_VERSION) != 0)
-            snprintf(ui->app.message, sizeof ui->app.message,
-                     "recorded by nqmtop %.32s, replayed by %s: the numbers may differ",
-                     ui->replay->version, NQMTOP_VERSION);
-    }
-    ui->record = opt->record;
-    if (ui->record && nqm_record_start(ui->record, &ui->base, ui->app.big, ui->app.speed) != 0) {
-        fputs("nqmtop: writing the recording failed\n", stderr);
-        return -1;
-    }
-    return 0;
-}
-
-static void close_all(ui_state *ui)
-{
-    nqm_runset_free(&ui->set);
-    nqm_canvas_free(ui->cv);
-    free(ui->presets);
-    nqm_config_free(&ui->base);
 }
 
 /* ------------------------------------------------------- the sweep view */
@@ -995,13 +411,13 @@ static int sweep_loop(ui_state *ui, nqm_sweep_live *live)
             suspend_ui();
         if (continued) {
             continued = 0;
-            redraw(ui);
+            repaint();
             dirty = 1;
         }
         dirty |= nqm_sweep_live_snapshot(live, &v);
         v.message = message[0] ? message : nqm_sweep_live_error(live);
         int retry = (dirty || !v.finished) && sweep_draw(ui, &v) != 0;
-        timeout((int)(1000 * IDLE_SECONDS));
+        timeout((int)(1000 * NQM_IDLE_SECONDS));
         int ch = getch();
         unsigned r = ch == KEY_RESIZE ? NQM_SWEEP_REDRAW
                      : ch == ERR      ? 0
@@ -1046,15 +462,10 @@ int nqm_ui_run(const nqm_config *cfg, const nqm_ui_options *opt)
     ui_state ui;
     memset(&ui, 0, sizeof ui);
     setlocale(LC_CTYPE, "");
-    if (open_runs(&ui, cfg) != 0) {
-        close_all(&ui);
-        return 1;
-    }
-    load_presets(&ui, opt);
-    ui.app.picker_count = (int)ui.npresets;
-    ui.app.speed = nqm_app_speed_nearest(opt->speed);
-    if (start_teaching(&ui, opt) != 0) {
-        close_all(&ui);
+    nqm_controller c;
+    char err[512];
+    if (nqm_controller_open(&c, cfg, &opt->session, err, sizeof err) != 0) {
+        fprintf(stderr, "nqmtop: %s\n", err);
         return 1;
     }
     quit_signal = 0;
@@ -1063,16 +474,14 @@ int nqm_ui_run(const nqm_config *cfg, const nqm_ui_options *opt)
     install_handlers();
     if (start_screen(&ui, opt) != 0) {
         restore_handlers();
-        close_all(&ui);
+        nqm_controller_close(&c);
         return 1;
     }
-    if (ui.demo)
-        start_scene(&ui, 0);
-    ui.start = ui.replay_tick = nqm_clock_seconds();
-    int rc = event_loop(&ui);
-    record_event(&ui, NQM_EVENT_QUIT, ui.app.step, 0, 0, NULL);
+    nqm_controller_begin(&c);
+    int rc = event_loop(&ui, &c);
+    nqm_controller_close(&c);
     stop_screen(&ui);
     restore_handlers();
-    close_all(&ui);
+    nqm_canvas_free(ui.cv);
     return rc;
 }

@@ -15,7 +15,7 @@
 
 #include "../core/check.h"
 #include "nqmtop/app/demo.h"
-#include "rig.h"
+#include "session.h"
 
 static int parse(const char *text, nqm_demo *d, char *err, size_t errlen)
 {
@@ -202,11 +202,12 @@ static void test_find(void)
 /* ---- the player's commands ------------------------------------------------ */
 
 /* Step until the player fires; returns the step it fired at (-1: never). */
-static long step_until_fired(nqm_player *p, rig *r, long limit)
+static long step_until_fired(nqm_player *p, nqm_controller *r, long limit)
 {
     char err[256];
+    nqm_stage st = nqm_controller_stage(r);
     for (long t = 0; t <= limit; t++) {
-        if (nqm_player_poll(p, &r->st))
+        if (nqm_player_poll(p, &st))
             return p->held_step;
         if (nqm_runset_step(&r->set, err, sizeof err) < 0)
             return -1;
@@ -238,11 +239,13 @@ static void test_commands(void)
         CHECK(0, "%s", err);
         return;
     }
-    rig r;
-    rig_init(&r, 0);
+    nqm_controller r;
+    if (test_session(&r, &d.scenes[0].cfg, NULL) != 0)
+        return;
+    nqm_stage st = nqm_controller_stage(&r);
     nqm_player p;
     nqm_caption cap;
-    CHECK(nqm_player_start(&p, &d, 0, &r.st, err, sizeof err) == 0, "%s", err);
+    CHECK(nqm_player_start(&p, &d, 0, &st, err, sizeof err) == 0, "%s", err);
     CHECK(r.base.width == 300 && r.app.log_loss && !r.app.paused, "fresh scene");
     CHECK(nqm_app_rate(&r.app) == 5, "speed 5: rate %g", nqm_app_rate(&r.app));
     nqm_player_caption(&p, &cap);
@@ -264,7 +267,7 @@ static void test_commands(void)
     long t = step_until_fired(&p, &r, 200);
     CHECK(t > 9 && nqm_run_record(&r.set.runs[0])->loss < 1e-6, "loss < 1e-6 at %ld", t);
     CHECK(nqm_player_done(&p), "the scene ran to its end");
-    rig_free(&r);
+    nqm_controller_close(&r);
     nqm_demo_free(&d);
 }
 
@@ -282,10 +285,12 @@ static void test_model_condition(void)
         CHECK(0, "%s", err);
         return;
     }
-    rig r;
-    rig_init(&r, 0);
+    nqm_controller r;
+    if (test_session(&r, &d.scenes[0].cfg, NULL) != 0)
+        return;
+    nqm_stage st = nqm_controller_stage(&r);
     nqm_player p;
-    CHECK(nqm_player_start(&p, &d, 0, &r.st, err, sizeof err) == 0, "%s", err);
+    CHECK(nqm_player_start(&p, &d, 0, &st, err, sizeof err) == 0, "%s", err);
     CHECK(r.set.nruns == 3 && r.app.compare, "three runs");
     long t = step_until_fired(&p, &r, 200);
     const nqm_run *lin = NULL, *quad = NULL;
@@ -298,7 +303,7 @@ static void test_model_condition(void)
     CHECK(t > 0 && lin && quad && nqm_run_record(lin)->loss > 1e6 &&
               nqm_run_record(quad)->loss < 1e6,
           "fired at %ld on lin's loss, while quad's is small", t);
-    rig_free(&r);
+    nqm_controller_close(&r);
     nqm_demo_free(&d);
 }
 

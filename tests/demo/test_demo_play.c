@@ -16,9 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/check.h"
 #include "nqmtop/app/demo.h"
-#include "rig.h"
+#include "session.h"
 
 static int verbose;
 
@@ -37,7 +36,7 @@ typedef struct {
 
 /* ---- this test's own reading of a condition ---------------------------- */
 
-static nqm_run *run_of(rig *r, int model)
+static nqm_run *run_of(nqm_controller *r, int model)
 {
     if (model < 0) {
         for (int i = 0; r->set.nruns > 1 && i < r->set.nruns; i++)
@@ -73,7 +72,7 @@ static double quantity(nqm_run *run, nqm_demo_qty q)
     }
 }
 
-static int holds(rig *r, const nqm_demo_cond *c)
+static int holds(nqm_controller *r, const nqm_demo_cond *c)
 {
     nqm_run *run = run_of(r, c->model);
     if (!run)
@@ -100,7 +99,7 @@ static int holds(rig *r, const nqm_demo_cond *c)
 
 /* ---- playing ------------------------------------------------------------- */
 
-static int all_diverged(const rig *r)
+static int all_diverged(const nqm_controller *r)
 {
     for (int i = 0; i < r->set.nruns; i++)
         if (!nqm_run_diverged(&r->set.runs[i]))
@@ -108,7 +107,7 @@ static int all_diverged(const rig *r)
     return 1;
 }
 
-static void show_event(const nqm_demo *d, int k, const nqm_player *p, rig *r)
+static void show_event(const nqm_demo *d, int k, const nqm_player *p, nqm_controller *r)
 {
     const nqm_demo_cmd *c = &d->scenes[k].cmds[p->held];
     nqm_run *ref = run_of(r, -1);
@@ -123,13 +122,15 @@ static void show_event(const nqm_demo *d, int k, const nqm_player *p, rig *r)
 
 /* Poll after a step: the player fires exactly when this test's reading
  * of the awaited condition says it holds. */
-static void poll_checked(const nqm_demo *d, int k, nqm_player *p, rig *r, scene_result *res)
+static void poll_checked(const nqm_demo *d, int k, nqm_player *p, nqm_controller *r,
+                         scene_result *res)
 {
+    nqm_stage st = nqm_controller_stage(r);
     for (;;) {
         const nqm_demo_scene *sc = &d->scenes[k];
         int line = p->waiting ? sc->cmds[p->pc].line : 0;
         int expect = p->waiting && holds(r, &sc->cmds[p->pc].cond);
-        int fired = nqm_player_poll(p, &r->st);
+        int fired = nqm_player_poll(p, &st);
         long step = nqm_run_step_count(&r->set.runs[0]);
         CHECK(fired == expect, "%s scene %d line %d at step %ld: player %s, condition %s", d->name,
               k + 1, line, step, fired ? "fired" : "waits", expect ? "holds" : "does not hold");
@@ -142,7 +143,7 @@ static void poll_checked(const nqm_demo *d, int k, nqm_player *p, rig *r, scene_
     }
 }
 
-static void summarize_scene(rig *r, scene_result *res)
+static void summarize_scene(nqm_controller *r, scene_result *res)
 {
     nqm_run *ref = run_of(r, -1);
     nqm_run_summarize(ref);
@@ -165,7 +166,7 @@ static void summarize_scene(rig *r, scene_result *res)
     res->width = r->base.width;
 }
 
-static void play_scene(const nqm_demo *d, int k, rig *r, scene_result *res)
+static void play_scene(const nqm_demo *d, int k, nqm_controller *r, scene_result *res)
 {
     nqm_player p;
     char err[512];
@@ -173,7 +174,8 @@ static void play_scene(const nqm_demo *d, int k, rig *r, scene_result *res)
     const nqm_demo_scene *sc = &d->scenes[k];
     for (int i = 0; i < sc->ncmds; i++)
         res->untils += sc->cmds[i].op == NQM_DEMO_UNTIL;
-    if (nqm_player_start(&p, d, k, &r->st, err, sizeof err) != 0) {
+    nqm_stage st = nqm_controller_stage(r);
+    if (nqm_player_start(&p, d, k, &st, err, sizeof err) != 0) {
         CHECK(0, "%s scene %d: %s", d->name, k + 1, err);
         return;
     }
@@ -292,8 +294,11 @@ static int play_demo(const char *path)
     }
     CHECK(d.description[0] != '\0', "%s has no description", d.name);
     check_captions(&d);
-    rig r;
-    rig_init(&r, 1);
+    nqm_controller r;
+    if (test_session(&r, &d.scenes[0].cfg, &d) != 0) {
+        nqm_demo_free(&d);
+        return 0;
+    }
     static scene_result res[MAX_SCENES];
     int n = d.nscenes < MAX_SCENES ? d.nscenes : MAX_SCENES;
     for (int k = 0; k < n; k++) {
@@ -307,7 +312,7 @@ static int play_demo(const char *path)
         story_two_directions(res, n);
     else if (strcmp(d.name, "width-and-the-peak") == 0)
         story_width(res, n);
-    rig_free(&r);
+    nqm_controller_close(&r);
     nqm_demo_free(&d);
     return 1;
 }

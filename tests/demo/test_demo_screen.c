@@ -12,53 +12,46 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/check.h"
 #include "nqmtop/app/demo.h"
-#include "rig.h"
+#include "session.h"
 
 enum { ROW_LEN = 4096 };
 
 typedef struct {
-    rig stage;
-    nqm_player player;
+    nqm_controller session;
     nqm_demo demo;
 } screen_rig;
 
-/* The catapult-tour's second scene, played up to its first until. */
+/* The catapult-tour's second scene (the session's n key), played up to
+ * its first until. */
 static int rig_open(screen_rig *r)
 {
     char err[1024];
     memset(r, 0, sizeof *r);
-    rig_init(&r->stage, 1);
-    if (nqm_demo_load(test_places(), "catapult-tour", &r->demo, err, sizeof err) != 0 ||
-        nqm_player_start(&r->player, &r->demo, 1, &r->stage.st, err, sizeof err) != 0) {
+    if (nqm_demo_load(test_places(), "catapult-tour", &r->demo, err, sizeof err) != 0) {
         CHECK(0, "%s", err);
         return -1;
     }
-    for (int t = 0; t < 100 && !nqm_player_poll(&r->player, &r->stage.st); t++)
-        nqm_runset_step(&r->stage.set, err, sizeof err);
-    r->stage.app.step = nqm_run_step_count(&r->stage.set.runs[0]);
+    if (test_session(&r->session, &r->demo.scenes[0].cfg, &r->demo) != 0)
+        return -1;
+    nqm_controller_begin(&r->session);
+    nqm_controller_key(&r->session, 'n');
+    CHECK(r->session.player.scene == 1, "n moves to scene 2");
+    for (int t = 0; t < 100 && !nqm_controller_step(&r->session); t++)
+        continue;
     return 0;
 }
 
 static void rig_close(screen_rig *r)
 {
-    rig_free(&r->stage);
+    nqm_controller_close(&r->session);
     nqm_demo_free(&r->demo);
 }
 
 static void draw(nqm_canvas *cv, screen_rig *r, nqm_caption *cap, const char *badge)
 {
     nqm_scene sc;
-    memset(&sc, 0, sizeof sc);
-    sc.app = &r->stage.app;
-    sc.cfg = &r->stage.base;
-    for (int i = 0; i < r->stage.set.nruns; i++)
-        sc.runs[i] = &r->stage.set.runs[i];
-    sc.nruns = r->stage.set.nruns;
-    sc.theory = r->stage.set.has_theory ? &r->stage.set.theory : NULL;
-    nqm_player_caption(&r->player, cap);
-    sc.caption = cap;
+    nqm_controller_scene(&r->session, &sc, cap);
     sc.badge = badge;
     CHECK(nqm_scene_draw(cv, &sc) == 0, "drawing failed");
 }
@@ -130,7 +123,7 @@ static void test_80x24(screen_rig *r, nqm_glyphs glyphs)
 {
     nqm_canvas *cv = nqm_canvas_new(80, 24, glyphs);
     nqm_caption cap;
-    r->stage.app.big = 0;
+    r->session.app.big = 0;
     draw(cv, r, &cap, NULL);
     CHECK(cap.nlines == 2 && strstr(cap.lines[0], "Peak:"), "the peak caption shows");
     int bar = heading_row(cv, &cap);
@@ -142,7 +135,7 @@ static void test_80x24(screen_rig *r, nqm_glyphs glyphs)
     CHECK(row_has(cv, 23, "pause"), "key hints on the last row");
     CHECK(count_in_row(cv, 2, glyphs == NQM_GLYPHS_ASCII ? "+" : "┌") >= 2, "charts in a grid");
 
-    r->stage.app.big = 1;
+    r->session.app.big = 1;
     draw(cv, r, &cap, NULL);
     bar = heading_row(cv, &cap);
     check_caption_whole(cv, &cap, bar);
@@ -158,7 +151,7 @@ static void test_80x24(screen_rig *r, nqm_glyphs glyphs)
     CHECK(find_row(cv, glyphs == NQM_GLYPHS_ASCII ? "2/eta" : "2/η") > top &&
               find_row(cv, glyphs == NQM_GLYPHS_ASCII ? "4/eta" : "4/η") > top,
           "the edge lines are labelled");
-    r->stage.app.big = 0;
+    r->session.app.big = 0;
     nqm_canvas_free(cv);
 }
 
@@ -174,7 +167,7 @@ static void test_sizes(screen_rig *r)
             int w = sizes[i][0], h = sizes[i][1];
             nqm_canvas_resize(cv, w, h);
             nqm_caption cap;
-            r->stage.app.big = big;
+            r->session.app.big = big;
             draw(cv, r, &cap, NULL);
             int bar = heading_row(cv, &cap);
             if (bar < 0)
@@ -185,7 +178,7 @@ static void test_sizes(screen_rig *r)
                 CHECK(!row_has(cv, y, "│") && !row_has(cv, y, "└"),
                       "%dx%d big %d: a chart reaches caption row %d", w, h, big, y);
         }
-    r->stage.app.big = 0;
+    r->session.app.big = 0;
     nqm_canvas_free(cv);
 }
 

@@ -3,24 +3,14 @@
 #ifndef NQMTOP_UI_H
 #define NQMTOP_UI_H
 
-#include <stdio.h>
-
+#include "nqmtop/app/controller.h"
 #include "nqmtop/input/config.h"
-#include "nqmtop/input/preset.h"
 #include "nqmtop/train/sweep.h"
 
 typedef struct {
-    int ascii;                          /* 1: ASCII canvas instead of braille */
-    int color;                          /* 0: no colour (-C, NO_COLOR) */
-    double speed;                       /* steps per second at start; 0: automatic */
-    int big;                            /* start in the projector view (--big) */
-    const struct nqm_demo *demo;        /* play this demo (--demo), or NULL */
-    double demo_auto;                   /* > 0: seconds per finished scene (--demo-auto) */
-    FILE *record;                       /* write the session here (--record), or NULL */
-    const struct nqm_recording *replay; /* replay this session (--replay), or NULL */
-    double replay_speed;                /* replay time runs this many times faster */
-    const nqm_places *places;           /* where the preset picker looks */
-    int threads;                        /* core threads of a run the picker loads */
+    int ascii;                      /* 1: ASCII canvas instead of braille */
+    int color;                      /* 0: no colour (-C, NO_COLOR) */
+    nqm_controller_options session; /* what the session starts with */
 } nqm_ui_options;
 
 /* Run the UI on this configuration until the user quits. Returns the
