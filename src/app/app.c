@@ -18,12 +18,9 @@ enum { SPEED_COUNT = sizeof speed_levels / sizeof speed_levels[0] };
 /* Longest stall whose missed steps are caught up, in seconds. */
 #define CATCH_UP_SECONDS 0.1
 
-void nqm_app_init(nqm_app *app, const nqm_config *cfg, double eta, double eta_crit,
-                  int preset_count)
+void nqm_app_init(nqm_app *app, const nqm_config *cfg, int preset_count)
 {
     memset(app, 0, sizeof *app);
-    app->eta = eta;
-    app->eta_crit = eta_crit;
     app->model = cfg->model;
     app->seed = cfg->seed;
     app->speed = NQM_SPEED_AUTO;
@@ -32,10 +29,8 @@ void nqm_app_init(nqm_app *app, const nqm_config *cfg, double eta, double eta_cr
     app->stop_at = cfg->steps > 0 ? cfg->steps : 0;
 }
 
-void nqm_app_restarted(nqm_app *app, double eta, double eta_crit, long steps)
+void nqm_app_restarted(nqm_app *app, long steps)
 {
-    app->eta = eta;
-    app->eta_crit = eta_crit;
     app->eta_rel_next = 0;
     app->step = 0;
     app->diverged = 0;
@@ -212,9 +207,9 @@ static unsigned picker_key(nqm_app *app, int key)
     }
 }
 
-static unsigned eta_key(nqm_app *app, nqm_action a, int key)
+static unsigned eta_key(nqm_app *app, nqm_action a, int key, nqm_rate rate)
 {
-    app->eta = nqm_app_eta_after(a, key, app->eta, app->eta_crit);
+    app->eta_asked = nqm_app_eta_after(a, key, rate.eta, rate.eta_crit);
     if (a == NQM_ACT_ETA_DIGIT || app->diverged)
         return NQM_REACT_RESTART | NQM_REACT_REPAINT;
     return NQM_REACT_ETA | NQM_REACT_REPAINT;
@@ -280,7 +275,8 @@ static unsigned scene_key(nqm_app *app, unsigned reaction)
     return NQM_REACT_REPAINT;
 }
 
-static unsigned action_key(nqm_app *app, const nqm_config *cfg, nqm_action a, int key)
+static unsigned action_key(nqm_app *app, const nqm_config *cfg, nqm_action a, int key,
+                           nqm_rate rate)
 {
     switch (a) {
     case NQM_ACT_ETA_UP:
@@ -288,7 +284,7 @@ static unsigned action_key(nqm_app *app, const nqm_config *cfg, nqm_action a, in
     case NQM_ACT_ETA_UP_BIG:
     case NQM_ACT_ETA_DOWN_BIG:
     case NQM_ACT_ETA_DIGIT:
-        return eta_key(app, a, key);
+        return eta_key(app, a, key, rate);
     case NQM_ACT_PAUSE:
         if (nqm_app_at_end(app) && !app->paused)
             app->stop_at = 0; /* go on past the preset's steps */
@@ -307,7 +303,7 @@ static unsigned action_key(nqm_app *app, const nqm_config *cfg, nqm_action a, in
         return NQM_REACT_RESTART | NQM_REACT_REPAINT;
     case NQM_ACT_RESEED:
         app->seed++;
-        app->eta_rel_next = app->eta_crit > 0 ? app->eta / app->eta_crit : 0;
+        app->eta_rel_next = rate.eta_crit > 0 ? rate.eta / rate.eta_crit : 0;
         return NQM_REACT_RESTART | NQM_REACT_REPAINT;
     case NQM_ACT_MODEL:
         return model_key(app, cfg);
@@ -345,8 +341,9 @@ static unsigned action_key(nqm_app *app, const nqm_config *cfg, nqm_action a, in
     }
 }
 
-unsigned nqm_app_key(nqm_app *app, const nqm_config *cfg, int key)
+unsigned nqm_app_key(nqm_app *app, const nqm_config *cfg, int key, nqm_rate rate)
 {
+    app->eta_asked = rate.eta;
     if (app->help) {
         app->help = 0;
         return NQM_REACT_REDRAW;
@@ -357,7 +354,7 @@ unsigned nqm_app_key(nqm_app *app, const nqm_config *cfg, int key)
     if (a == NQM_ACT_NONE)
         return 0;
     app->message[0] = '\0';
-    return action_key(app, cfg, a, key) | NQM_REACT_REPAINT;
+    return action_key(app, cfg, a, key, rate) | NQM_REACT_REPAINT;
 }
 
 void nqm_app_export_name(char *buf, size_t len, const char *preset, const struct tm *tm,

@@ -70,8 +70,8 @@ static int install(nqm_controller *c, const nqm_config *base, nqm_runset_plan pl
     return 0;
 }
 
-/* The app's choices as the runs in place have them: model, modes, seed,
- * eta (after a failed rebuild they go back to what still runs). */
+/* The app's choices as the runs in place have them: model, modes, seed
+ * (after a failed rebuild they go back to what still runs). */
 static void adopt_runs(nqm_controller *c)
 {
     nqm_app *app = &c->app;
@@ -81,26 +81,25 @@ static void adopt_runs(nqm_controller *c)
     if (!app->compare)
         app->model = nqm_run_model(&c->set.runs[0]);
     app->seed = nqm_session_config(main_session)->seed;
-    app->eta = nqm_session_eta(main_session);
-    app->eta_crit = nqm_session_eta_crit(main_session);
     app->eta_rel_next = 0;
     sync_app(c);
 }
 
-/* Rebuild the runs from the app's choices; they start at step 0. */
+/* Rebuild the runs from the app's choices, at the learning rate the key
+ * asked for; they start at step 0. */
 static void rebuild(nqm_controller *c)
 {
     nqm_app *app = &c->app;
     nqm_runset_plan plan = {app->compare ? MODEL_QUAD : app->model,
                             app->seed,
-                            app->eta,
+                            app->eta_asked,
                             app->eta_rel_next,
                             app->compare,
                             app->theory};
     int ok = install(c, &c->base, plan) == 0;
     adopt_runs(c);
     if (ok)
-        nqm_app_restarted(app, app->eta, app->eta_crit, c->base.steps);
+        nqm_app_restarted(app, c->base.steps);
 }
 
 /* The plan a configuration asks for by itself: its model, seed and eta. */
@@ -122,7 +121,7 @@ static int adopt_config(nqm_controller *c, nqm_config *cfg)
     nqm_config_free(&c->base);
     c->base = *cfg;
     nqm_app keep = c->app;
-    nqm_app_init(&c->app, cfg, 0, 0, (int)c->npresets);
+    nqm_app_init(&c->app, cfg, (int)c->npresets);
     c->app.speed = keep.speed;
     c->app.log_loss = keep.log_loss;
     c->app.picker_sel = keep.picker_sel;
@@ -335,7 +334,7 @@ static void apply_reactions(nqm_controller *c, unsigned r)
     if (r & NQM_REACT_RESTART)
         rebuild(c);
     else if (r & NQM_REACT_ETA)
-        nqm_runset_set_eta(&c->set, c->app.eta);
+        nqm_runset_set_eta(&c->set, c->app.eta_asked);
     if (r & NQM_REACT_STEP && !c->app.diverged) {
         nqm_controller_step(c);
         c->last_summary = 0;
@@ -352,7 +351,7 @@ static void apply_reactions(nqm_controller *c, unsigned r)
  * quits. */
 static int perform_key(nqm_controller *c, int key)
 {
-    unsigned r = nqm_app_key(&c->app, &c->base, key);
+    unsigned r = nqm_app_key(&c->app, &c->base, key, nqm_runset_rate(&c->set));
     if (r & NQM_REACT_QUIT)
         return 1;
     if (r)
@@ -559,8 +558,7 @@ int nqm_controller_open(nqm_controller *c, const nqm_config *cfg, const nqm_cont
         nqm_config_free(&c->base);
         return -1;
     }
-    nqm_session *s = c->set.runs[0].session;
-    nqm_app_init(&c->app, cfg, nqm_session_eta(s), nqm_session_eta_crit(s), 0);
+    nqm_app_init(&c->app, cfg, 0);
     load_presets(c);
     c->app.speed = nqm_app_speed_nearest(opt->speed);
     if (start_teaching(c, opt) != 0) {

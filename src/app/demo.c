@@ -804,8 +804,8 @@ static void run_command(nqm_player *p, nqm_stage *st, int index)
         app->rate_carry = 0;
         break;
     case NQM_DEMO_ETA:
-        app->eta = c->relative ? c->value * app->eta_crit : c->value;
-        nqm_runset_set_eta(st->set, app->eta);
+        nqm_runset_set_eta(st->set,
+                           c->relative ? c->value * nqm_runset_rate(st->set).eta_crit : c->value);
         break;
     case NQM_DEMO_LOG:
         app->log_loss = c->value != 0;
@@ -833,8 +833,7 @@ static void advance(nqm_player *p, nqm_stage *st)
 static void reset_app(nqm_app *app, const nqm_config *cfg, const nqm_runset *set)
 {
     nqm_app keep = *app;
-    const nqm_session *s = set->runs[0].session;
-    nqm_app_init(app, cfg, nqm_session_eta(s), nqm_session_eta_crit(s), keep.picker_count);
+    nqm_app_init(app, cfg, keep.picker_count);
     app->picker_sel = keep.picker_sel;
     app->big = keep.big;
     app->demo = keep.demo;

@@ -168,6 +168,16 @@ void nqm_runset_set_eta(nqm_runset *set, double eta)
         nqm_run_set_eta(&set->theory, eta);
 }
 
+nqm_rate nqm_runset_rate(const nqm_runset *set)
+{
+    const nqm_run *runs[NQM_RUNSET_MAX];
+    for (int i = 0; i < set->nruns; i++)
+        runs[i] = &set->runs[i];
+    const nqm_session *s = nqm_runs_reference(runs, set->nruns)->session;
+    nqm_rate rate = {nqm_session_eta(s), nqm_session_eta_crit(s)};
+    return rate;
+}
+
 void nqm_runset_summarize(nqm_runset *set)
 {
     for (int i = 0; i < set->nruns; i++)

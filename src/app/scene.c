@@ -95,12 +95,13 @@ static void model_segment(const nqm_scene *sc, segments *s)
 
 static void line1_segments(const nqm_scene *sc, segments *s)
 {
-    const nqm_app *app = sc->app;
+    const nqm_session *ref = reference_run(sc)->session;
+    double eta = nqm_session_eta(ref), eta_crit = nqm_session_eta_crit(ref);
     add(s, 0, NQM_COLOR_TITLE, "%s", sc->cfg->preset[0] ? sc->cfg->preset : "nqmtop");
     model_segment(sc, s);
-    add(s, 0, NQM_COLOR_TITLE, "η=%.4g = %.2f·η_crit", app->eta, app->eta / app->eta_crit);
-    add(s, 1, NQM_COLOR_STATUS, "η_crit=%.4g", app->eta_crit);
-    add(s, 1, NQM_COLOR_STATUS, "η_max=%.4g", nqm_session_eta_max(sc->runs[0]->session));
+    add(s, 0, NQM_COLOR_TITLE, "η=%.4g = %.2f·η_crit", eta, eta / eta_crit);
+    add(s, 1, NQM_COLOR_STATUS, "η_crit=%.4g", eta_crit);
+    add(s, 1, NQM_COLOR_STATUS, "η_max=%.4g", nqm_session_eta_max(ref));
     add(s, 2, NQM_COLOR_STATUS, "loss %s", nqm_loss_name(sc->cfg->loss));
 }
 
@@ -276,7 +277,7 @@ static void add_phases(nqm_chart_spec *spec, const nqm_scene *sc)
 
 static void add_edges(nqm_chart_spec *spec, const nqm_scene *sc)
 {
-    double eta = sc->app->eta;
+    double eta = nqm_session_eta(reference_run(sc)->session);
     nqm_chart_add_threshold(spec, 2 / eta, "2/η", NQM_COLOR_THRESHOLD2, 1);
     nqm_chart_add_threshold(spec, 4 / eta, "4/η", NQM_COLOR_THRESHOLD4, 1);
 }

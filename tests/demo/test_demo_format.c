@@ -254,16 +254,18 @@ static void test_commands(void)
           "caption '%s' heading '%s'", cap.nlines ? cap.lines[0] : "", cap.heading);
     double eta0 = nqm_session_eta(r.set.runs[0].session);
     CHECK(step_until_fired(&p, &r, 50) == 7, "until step = 7 fired at %ld", p.held_step);
-    CHECK(r.app.paused && !r.app.log_loss && r.app.eta == 0.5, "paused %d log %d eta %g",
-          r.app.paused, r.app.log_loss, r.app.eta);
+    double eta = nqm_runset_rate(&r.set).eta;
+    CHECK(r.app.paused && !r.app.log_loss && eta == 0.5, "paused %d log %d eta %g", r.app.paused,
+          r.app.log_loss, eta);
     nqm_player_caption(&p, &cap);
     CHECK(cap.nlines == 2 && strcmp(cap.lines[1], "line two") == 0, "second caption");
     CHECK(nqm_run_record(&r.set.runs[0])->eta == eta0, "step 7 was taken at the old eta");
     CHECK(step_until_fired(&p, &r, 50) == 9, "until step = 9 fired at %ld", p.held_step);
     CHECK(nqm_run_record(&r.set.runs[0])->eta == 0.5, "step 9 was taken at eta = 0.5");
     CHECK(!r.app.paused && r.app.speed == NQM_SPEED_AUTO, "resume, speed auto");
-    CHECK(fabs(r.app.eta - 0.25 * r.app.eta_crit) < 1e-15, "eta_rel 0.25: %g (crit %g)", r.app.eta,
-          r.app.eta_crit);
+    nqm_rate rate = nqm_runset_rate(&r.set);
+    CHECK(fabs(rate.eta - 0.25 * rate.eta_crit) < 1e-15, "eta_rel 0.25: %g (crit %g)", rate.eta,
+          rate.eta_crit);
     long t = step_until_fired(&p, &r, 200);
     CHECK(t > 9 && nqm_run_record(&r.set.runs[0])->loss < 1e-6, "loss < 1e-6 at %ld", t);
     CHECK(nqm_player_done(&p), "the scene ran to its end");

@@ -11,10 +11,13 @@
 
 static double rel_diff(double a, double b) { return fabs(a - b) / fmax(fabs(a), fabs(b)); }
 
+/* The runs' learning rate the keys see: eta 3 with eta_crit 2. */
+static const nqm_rate rate = {3.0, 2.0};
+
 static void fresh(nqm_app *app, nqm_config *cfg)
 {
     nqm_config_defaults(cfg);
-    nqm_app_init(app, cfg, 3.0, 2.0, 5);
+    nqm_app_init(app, cfg, 5);
 }
 
 static void test_eta_arithmetic(void)
@@ -43,17 +46,22 @@ static void test_eta_keys(void)
     nqm_app app;
     nqm_config cfg;
     fresh(&app, &cfg);
-    unsigned r = nqm_app_key(&app, &cfg, '+');
+    unsigned r = nqm_app_key(&app, &cfg, '+', rate);
     CHECK((r & NQM_REACT_ETA) && !(r & NQM_REACT_RESTART), "+ applies eta without restart");
-    CHECK(rel_diff(app.eta, 3.0 * 1.05) < 1e-15, "+ eta %.17g", app.eta);
-    r = nqm_app_key(&app, &cfg, '=');
-    CHECK((r & NQM_REACT_ETA) && rel_diff(app.eta, 3.0 * 1.05 * 1.05) < 1e-15, "= is + (eta %.17g)",
-          app.eta);
-    r = nqm_app_key(&app, &cfg, '6');
+    CHECK(rel_diff(app.eta_asked, 3.0 * 1.05) < 1e-15, "+ eta %.17g", app.eta_asked);
+    nqm_rate now = {app.eta_asked, rate.eta_crit}; /* the runs took it */
+    r = nqm_app_key(&app, &cfg, '=', now);
+    CHECK((r & NQM_REACT_ETA) && rel_diff(app.eta_asked, 3.0 * 1.05 * 1.05) < 1e-15,
+          "= is + (eta %.17g)", app.eta_asked);
+    r = nqm_app_key(&app, &cfg, 'l', rate);
+    CHECK(!(r & (NQM_REACT_ETA | NQM_REACT_RESTART)) && app.eta_asked == rate.eta,
+          "a key that does not touch eta asks for the runs' own (%.17g)", app.eta_asked);
+    r = nqm_app_key(&app, &cfg, '6', rate);
     CHECK(r & NQM_REACT_RESTART, "digit restarts");
-    CHECK(rel_diff(app.eta, 1.5 * 2.0) < 1e-15, "6 gives 1.5 eta_crit, got %.17g", app.eta);
+    CHECK(rel_diff(app.eta_asked, 1.5 * 2.0) < 1e-15, "6 gives 1.5 eta_crit, got %.17g",
+          app.eta_asked);
     app.diverged = 1;
-    r = nqm_app_key(&app, &cfg, '-');
+    r = nqm_app_key(&app, &cfg, '-', rate);
     CHECK(r & NQM_REACT_RESTART, "changing eta after divergence restarts the run");
     nqm_config_free(&cfg);
 }
@@ -73,7 +81,7 @@ static void test_models(void)
     fresh(&app, &cfg);
     cfg.model = MODEL_QUAD;
     app.model = MODEL_QUAD;
-    unsigned r = nqm_app_key(&app, &cfg, 'm');
+    unsigned r = nqm_app_key(&app, &cfg, 'm', rate);
     CHECK((r & NQM_REACT_RESTART) && app.model == MODEL_LIN, "m on quad restarts as lin");
     nqm_config_free(&cfg);
 }
@@ -86,18 +94,18 @@ static void test_modes(void)
     fresh(&app, &cfg);
     CHECK(nqm_app_compare_check(&cfg, why, sizeof why) == 0, "compare on defaults: %s", why);
     CHECK(nqm_app_theory_check(&cfg, MODEL_QUAD, why, sizeof why) == 0, "theory: %s", why);
-    unsigned r = nqm_app_key(&app, &cfg, 'c');
+    unsigned r = nqm_app_key(&app, &cfg, 'c', rate);
     CHECK(app.compare && (r & NQM_REACT_RESTART), "c turns compare on and restarts");
-    r = nqm_app_key(&app, &cfg, 'm');
+    r = nqm_app_key(&app, &cfg, 'm', rate);
     CHECK(!(r & NQM_REACT_RESTART) && app.message[0], "m in compare mode explains itself");
-    r = nqm_app_key(&app, &cfg, 't');
+    r = nqm_app_key(&app, &cfg, 't', rate);
     CHECK(app.theory && (r & NQM_REACT_RESTART), "t turns the overlay on");
 
     cfg.activation = ACT_TANH;
     CHECK(nqm_app_theory_check(&cfg, MODEL_QUAD, why, sizeof why) != 0 && strstr(why, "relu"),
           "tanh has no theory, says why: %s", why);
     app.theory = 0;
-    r = nqm_app_key(&app, &cfg, 't');
+    r = nqm_app_key(&app, &cfg, 't', rate);
     CHECK(!app.theory && !(r & NQM_REACT_RESTART) && strstr(app.message, "theory"),
           "t refused with a message: '%s'", app.message);
     cfg.activation = ACT_RELU;
@@ -120,27 +128,27 @@ static void test_overlays(void)
     nqm_app app;
     nqm_config cfg;
     fresh(&app, &cfg);
-    nqm_app_key(&app, &cfg, '?');
+    nqm_app_key(&app, &cfg, '?', rate);
     CHECK(app.help, "? opens help");
-    unsigned r = nqm_app_key(&app, &cfg, 'q');
+    unsigned r = nqm_app_key(&app, &cfg, 'q', rate);
     CHECK(!app.help && !(r & NQM_REACT_QUIT), "a key closes help without acting");
-    nqm_app_key(&app, &cfg, NQM_KEY_F1);
+    nqm_app_key(&app, &cfg, NQM_KEY_F1, rate);
     CHECK(app.help, "F1 opens help");
-    nqm_app_key(&app, &cfg, 'x');
-    r = nqm_app_key(&app, &cfg, NQM_KEY_F10);
+    nqm_app_key(&app, &cfg, 'x', rate);
+    r = nqm_app_key(&app, &cfg, NQM_KEY_F10, rate);
     CHECK(r & NQM_REACT_QUIT, "F10 quits");
 
-    nqm_app_key(&app, &cfg, 'p');
+    nqm_app_key(&app, &cfg, 'p', rate);
     CHECK(app.picker && app.picker_sel == 0, "p opens the picker");
-    nqm_app_key(&app, &cfg, NQM_KEY_UP);
+    nqm_app_key(&app, &cfg, NQM_KEY_UP, rate);
     CHECK(app.picker_sel == 4, "up from the top wraps to the last of 5");
-    nqm_app_key(&app, &cfg, NQM_KEY_DOWN);
-    nqm_app_key(&app, &cfg, NQM_KEY_DOWN);
+    nqm_app_key(&app, &cfg, NQM_KEY_DOWN, rate);
+    nqm_app_key(&app, &cfg, NQM_KEY_DOWN, rate);
     CHECK(app.picker_sel == 1, "down wraps to the top and moves on (%d)", app.picker_sel);
-    r = nqm_app_key(&app, &cfg, 'q');
+    r = nqm_app_key(&app, &cfg, 'q', rate);
     CHECK(!app.picker && !(r & NQM_REACT_QUIT), "q closes the picker, does not quit");
-    nqm_app_key(&app, &cfg, 'p');
-    r = nqm_app_key(&app, &cfg, NQM_KEY_ENTER);
+    nqm_app_key(&app, &cfg, 'p', rate);
+    r = nqm_app_key(&app, &cfg, NQM_KEY_ENTER, rate);
     CHECK((r & NQM_REACT_PICK) && app.picker_sel == 1, "enter picks the selection");
     nqm_config_free(&cfg);
 }
@@ -165,25 +173,25 @@ static void test_pacing(void)
 
     for (int i = 1; i < nqm_app_speed_levels(); i++)
         CHECK(nqm_app_speed_level(i) > nqm_app_speed_level(i - 1), "levels increase at %d", i);
-    nqm_app_key(&app, &cfg, '>');
+    nqm_app_key(&app, &cfg, '>', rate);
     CHECK(nqm_app_rate(&app) > NQM_SPEED_AUTO_START, "> from auto is faster (%g)",
           nqm_app_rate(&app));
     double before = nqm_app_rate(&app);
-    nqm_app_key(&app, &cfg, '<');
-    nqm_app_key(&app, &cfg, '<');
+    nqm_app_key(&app, &cfg, '<', rate);
+    nqm_app_key(&app, &cfg, '<', rate);
     CHECK(nqm_app_rate(&app) < before, "< is slower");
     for (int i = 0; i < 40; i++)
-        nqm_app_key(&app, &cfg, '<');
+        nqm_app_key(&app, &cfg, '<', rate);
     CHECK(nqm_app_rate(&app) == nqm_app_speed_level(0), "< stops at the slowest level");
 
-    nqm_app_key(&app, &cfg, '.');
+    nqm_app_key(&app, &cfg, '.', rate);
     CHECK(app.paused, ". pauses");
-    unsigned r = nqm_app_key(&app, &cfg, ' ');
+    unsigned r = nqm_app_key(&app, &cfg, ' ', rate);
     CHECK(!app.paused && (r & NQM_REACT_REPAINT), "space resumes");
     unsigned long seed = app.seed;
-    r = nqm_app_key(&app, &cfg, 'R');
+    r = nqm_app_key(&app, &cfg, 'R', rate);
     CHECK(app.seed != seed && (r & NQM_REACT_RESTART), "R restarts with another seed");
-    CHECK(rel_diff(app.eta_rel_next, app.eta / app.eta_crit) < 1e-15,
+    CHECK(rel_diff(app.eta_rel_next, rate.eta / rate.eta_crit) < 1e-15,
           "R keeps eta / eta_crit for the new seed");
     nqm_config_free(&cfg);
 }
@@ -199,16 +207,16 @@ static void test_end_of_run(void)
     CHECK(due == 1, "one step short of the end, %ld steps are due in 0.1 s at 25/s", due);
     app.step = cfg.steps;
     CHECK(nqm_app_at_end(&app) && nqm_app_steps_due(&app, 1.0) == 0, "no steps at the end");
-    nqm_app_key(&app, &cfg, ' ');
+    nqm_app_key(&app, &cfg, ' ', rate);
     CHECK(!app.paused && !nqm_app_at_end(&app) && nqm_app_steps_due(&app, 1.0) > 0,
           "space at the end goes on");
-    nqm_app_restarted(&app, 0.7, 0.35, 50);
-    CHECK(app.eta == 0.7 && app.eta_crit == 0.35 && app.step == 0 && app.stop_at == 50 &&
-              app.eta_rel_next == 0,
-          "a restart resets eta, the step and the end");
+    app.eta_rel_next = 1.5;
+    nqm_app_restarted(&app, 50);
+    CHECK(app.step == 0 && app.stop_at == 50 && app.eta_rel_next == 0,
+          "a restart resets the step, the end and a pending eta / eta_crit");
     nqm_app_settled(&app, 4);
     CHECK(app.stop_at == 50 && !app.settled, "the preset's end comes first");
-    nqm_app_restarted(&app, 0.7, 0.35, 200);
+    nqm_app_restarted(&app, 200);
     nqm_app_settled(&app, -1);
     CHECK(app.stop_at == 200, "no T4, no earlier end");
     nqm_app_settled(&app, 30);
@@ -218,7 +226,7 @@ static void test_end_of_run(void)
     CHECK(app.stop_at == NQM_SETTLE_MIN_STEPS, "but not before %d steps (%ld)",
           NQM_SETTLE_MIN_STEPS, app.stop_at);
     app.step = app.stop_at;
-    nqm_app_key(&app, &cfg, ' ');
+    nqm_app_key(&app, &cfg, ' ', rate);
     nqm_app_settled(&app, 30);
     CHECK(app.stop_at == 0, "space past the end lets the run go on for good");
     app.diverged = 1;

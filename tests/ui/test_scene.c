@@ -235,8 +235,7 @@ static void test_screen(void)
         nqm_runset_step(&set, err, sizeof err);
     nqm_runset_summarize(&set);
     nqm_app app;
-    nqm_app_init(&app, &cfg, nqm_session_eta(set.runs[0].session),
-                 nqm_session_eta_crit(set.runs[0].session), 0);
+    nqm_app_init(&app, &cfg, 0);
     app.step = STEPS;
     nqm_scene sc;
     scene_for(&sc, &app, &cfg, &set);
@@ -259,7 +258,7 @@ static void test_screen(void)
     char row[1024];
     nqm_canvas_row_text(cv, 0, row, sizeof row);
     char eta[64];
-    snprintf(eta, sizeof eta, "η=%.4g = 1.50·η_crit", app.eta);
+    snprintf(eta, sizeof eta, "η=%.4g = 1.50·η_crit", nqm_session_eta(set.runs[0].session));
     CHECK(strstr(row, "scene-test") && strstr(row, "quad·relu") && strstr(row, eta),
           "status line 1: %s (wants %s)", row, eta);
     nqm_canvas_row_text(cv, 1, row, sizeof row);

@@ -18,7 +18,7 @@
 enum {
     NQM_REACT_REPAINT = 1 << 0, /* state shown on screen changed */
     NQM_REACT_REDRAW = 1 << 1,  /* clear and redraw the whole screen */
-    NQM_REACT_ETA = 1 << 2,     /* apply app.eta from the next step */
+    NQM_REACT_ETA = 1 << 2,     /* apply app.eta_asked from the next step */
     NQM_REACT_RESTART = 1 << 3, /* rebuild the run(s) from step 0 */
     NQM_REACT_STEP = 1 << 4,    /* take one step now */
     NQM_REACT_EXPORT = 1 << 5,  /* write the history to a CSV file */
@@ -44,9 +44,17 @@ enum {
 
 enum { NQM_SPEED_AUTO = -1, NQM_MESSAGE_LEN = 160 };
 
+/* The learning rate belongs to the runs (nqm_runset_rate); the keys get
+ * it as it stands when they come. */
 typedef struct {
-    double eta;           /* learning rate of the next step */
-    double eta_crit;      /* 2 / lambda1(0) of the current run */
+    double eta;      /* of the next step */
+    double eta_crit; /* 2 / lambda1(0) of the runs */
+} nqm_rate;
+
+typedef struct {
+    double eta_asked;     /* the learning rate the last key asked for: the
+                             runs' own unless it changed it (then with
+                             NQM_REACT_ETA or NQM_REACT_RESTART) */
     nqm_model_kind model; /* model of the main run */
     unsigned long seed;
     double eta_rel_next; /* > 0: the next restart sets eta to this
@@ -71,13 +79,11 @@ typedef struct {
     char message[NQM_MESSAGE_LEN]; /* one-line note for the status line */
 } nqm_app;
 
-/* Fresh state for a run of cfg whose eta and eta_crit are known. */
-void nqm_app_init(nqm_app *app, const nqm_config *cfg, double eta, double eta_crit,
-                  int preset_count);
+/* Fresh state for the runs of cfg. */
+void nqm_app_init(nqm_app *app, const nqm_config *cfg, int preset_count);
 
-/* The UI rebuilt the runs: step 0 at this eta and eta_crit, ending at
- * step `steps` (<= 0: never). */
-void nqm_app_restarted(nqm_app *app, double eta, double eta_crit, long steps);
+/* The UI rebuilt the runs: step 0, ending at step `steps` (<= 0: never). */
+void nqm_app_restarted(nqm_app *app, long steps);
 /* Nonzero when the run reached stop_at (it waits for space). */
 int nqm_app_at_end(const nqm_app *app);
 /* A catapult settled at step T4 (>= 0): the run ends sooner, at
@@ -86,8 +92,9 @@ int nqm_app_at_end(const nqm_app *app);
  * end, or when the preset's steps come first. */
 void nqm_app_settled(nqm_app *app, long T4);
 
-/* Apply one key; returns the reactions (0: the key did nothing). */
-unsigned nqm_app_key(nqm_app *app, const nqm_config *cfg, int key);
+/* Apply one key, with the runs' learning rate as it stands; returns the
+ * reactions (0: the key did nothing). */
+unsigned nqm_app_key(nqm_app *app, const nqm_config *cfg, int key, nqm_rate rate);
 
 /* The model m cycles to: net -> quad -> lin -> net; other models stay. */
 nqm_model_kind nqm_app_next_model(nqm_model_kind k);

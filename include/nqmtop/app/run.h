@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "nqmtop/app/app.h"
 #include "nqmtop/input/config.h"
 #include "nqmtop/view/history.h"
 #include "nqmtop/train/session.h"
@@ -82,6 +83,9 @@ void nqm_runset_free(nqm_runset *set);
  * (err set). */
 int nqm_runset_step(nqm_runset *set, char *err, size_t errlen);
 void nqm_runset_set_eta(nqm_runset *set, double eta);
+/* The set's learning rate (of its next step) and eta_crit: its reference
+ * run's, which every main run shares (one initialisation). */
+nqm_rate nqm_runset_rate(const nqm_runset *set);
 void nqm_runset_summarize(nqm_runset *set);
 /* The run whose phases and regime stand for the set's: the quadratic
  * model among several main runs (compare mode), else the first. */
