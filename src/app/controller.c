@@ -2,7 +2,7 @@
  * controller.h): what the keys do to the runs, the demo player's hooks,
  * the recording and the replay, and how many steps a frame trains. What a
  * key means to the app state lives in app.c, what the screen shows in
- * scene.c; the terminal is tui/ui.c's. */
+ * screen.c; the terminal is tui/ui.c's. */
 #include "nqmtop/app/controller.h"
 
 #include <math.h>
@@ -468,9 +468,9 @@ int nqm_controller_idle(const nqm_controller *c)
     return c->app.paused || c->app.diverged || nqm_app_at_end(&c->app);
 }
 
-void nqm_controller_scene(const nqm_controller *c, nqm_scene *out, nqm_caption *caption)
+void nqm_controller_scene(const nqm_controller *c, nqm_screen *out, nqm_caption *caption)
 {
-    nqm_scene sc;
+    nqm_screen sc;
     memset(&sc, 0, sizeof sc);
     sc.app = &c->app;
     sc.cfg = &c->base;
@@ -491,11 +491,11 @@ void nqm_controller_scene(const nqm_controller *c, nqm_scene *out, nqm_caption *
 
 int nqm_controller_draw(nqm_controller *c, nqm_canvas *cv)
 {
-    nqm_scene sc;
+    nqm_screen sc;
     nqm_caption caption;
     nqm_controller_scene(c, &sc, &caption);
     c->dirty = 0;
-    return nqm_scene_draw(cv, &sc);
+    return nqm_screen_draw(cv, &sc);
 }
 
 void nqm_controller_drawn(nqm_controller *c, double seconds)

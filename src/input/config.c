@@ -126,7 +126,7 @@ int nqm_config_d(const nqm_config *cfg) { return cfg->data == DATA_MIX1D ? 1 : c
 
 int nqm_config_test_n(const nqm_config *cfg) { return cfg->data == DATA_SINGLE ? 0 : cfg->test_n; }
 
-/* The mlp and cnn (taylor.c): parameters, their start values and a
+/* The mlp and cnn (deep.c): parameters, their start values and a
  * gradient (3 p), ten (n, units) buffers per layer and four adjoint
  * buffers (counted as 14 per layer), two n x n Gram matrices and lin's
  * constant kernel (3 n^2), and for the cnn the per-example gradients of

@@ -2,7 +2,7 @@
  * to curses. It runs the event loop (keys, frames, signals, resizes) and
  * copies the canvas the session draws onto the screen with the colour
  * palette. What the session does with keys and time is controller.c's,
- * what the screen shows scene.c's. */
+ * what the screen shows screen.c's. */
 #define NCURSES_WIDECHAR 1
 
 #include <curses.h>

@@ -2,7 +2,7 @@
  * The GD step a model takes must be -eta_s J^T r with J the central-
  * difference Jacobian of its outputs, and its kernel must equal J J^T.
  * d = 1 takes the two-layer code's gate-pattern pass for relu and linear
- * (tl_gate.c) and its per-neuron loops for the others, d = 3 the
+ * (gates1d.c) and its per-neuron loops for the others, d = 3 the
  * per-neuron loops, d = 6 (more dimensions than examples) its gram mode,
  * which handing out the parameters turns into the per-neuron loops. */
 #include <string.h>

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 #include "deep.h"
-#include "nqmtop/model/taylor.h"
+#include "nqmtop/model/deep.h"
 
 enum { N = 4 };
 
@@ -101,13 +101,13 @@ static void check_first_order(nqm_config *cfg)
 
     for (size_t j = 0; j < p; j++)
         v[j] = sin(1.0 + 0.37 * (double)j);
-    nqm_taylor_jvp(model, v, g);
+    nqm_deep_jvp(model, v, g);
     mul_J(J, p, v, want);
     expect_close(N, g, want, 1e-6, label, "J v vs FD");
-    nqm_taylor_vjp(model, u, a);
+    nqm_deep_vjp(model, u, a);
     mul_JT(J, p, u, b);
     expect_close(p, a, b, 1e-6, label, "J^T u vs FD");
-    nqm_taylor_kernel_product(model, u, Ku);
+    nqm_deep_kernel_product(model, u, Ku);
     for (int i = 0; i < N; i++) {
         want[i] = 0;
         for (int k = 0; k < N; k++)

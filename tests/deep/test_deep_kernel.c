@@ -16,7 +16,7 @@
 #include "nqmtop/base/eigen.h"
 #include "nqmtop/base/krylov.h"
 #include "nqmtop/base/rng.h"
-#include "nqmtop/model/taylor.h"
+#include "nqmtop/model/deep.h"
 
 enum { K = 3 };
 
@@ -192,7 +192,7 @@ static void check_assembly(nqm_model *model, const double *Kd, const char *label
         scale = fmax(scale, Kd[(size_t)i * n + i]);
     for (int j = 0; j < n; j++) {
         e[j] = 1;
-        nqm_taylor_kernel_product(model, e, col);
+        nqm_deep_kernel_product(model, e, col);
         e[j] = 0;
         for (int i = 0; i < n; i++)
             worst = fmax(worst, fabs(col[i] - Kd[(size_t)j * n + i]) / scale);

@@ -1,10 +1,10 @@
 /* test_deep_twolayer.c: with depth 2 and no biases the general machinery
- * (mlp.c over taylor.c) is the two-layer family of twolayer.c: for every
+ * (mlp.c over deep.c) is the two-layer family of twolayer.c: for every
  * variant and activation, on the same seed and data, the parameters, the
  * outputs and the kernel agree to rounding error at w0 and along 20 GD
  * steps on the half-sum loss. The two share no code: twolayer.c forms
  * the per-neuron factors B, C of DESIGN §1.2 and the structured kernel,
- * taylor.c runs jets and reverse mode and builds K from J (J^T e_j). */
+ * deep.c runs jets and reverse mode and builds K from J (J^T e_j). */
 #include <stdlib.h>
 
 #include "deep.h"

@@ -50,10 +50,10 @@ static void rig_close(screen_rig *r)
 
 static void draw(nqm_canvas *cv, screen_rig *r, nqm_caption *cap, const char *badge)
 {
-    nqm_scene sc;
+    nqm_screen sc;
     nqm_controller_scene(&r->session, &sc, cap);
     sc.badge = badge;
-    CHECK(nqm_scene_draw(cv, &sc) == 0, "drawing failed");
+    CHECK(nqm_screen_draw(cv, &sc) == 0, "drawing failed");
 }
 
 static int row_has(const nqm_canvas *cv, int y, const char *text)

@@ -14,7 +14,7 @@
 #include "nqmtop/app/demo.h"
 #include "nqmtop/app/record.h"
 #include "nqmtop/app/run.h"
-#include "nqmtop/app/scene.h"
+#include "nqmtop/app/screen.h"
 #include "nqmtop/input/config.h"
 #include "nqmtop/input/preset.h"
 #include "nqmtop/view/canvas.h"
@@ -101,7 +101,7 @@ int nqm_controller_step(nqm_controller *c);
 int nqm_controller_idle(const nqm_controller *c);
 
 /* What the screen shows now (a demo's caption bar goes to caption). */
-void nqm_controller_scene(const nqm_controller *c, nqm_scene *sc, nqm_caption *caption);
+void nqm_controller_scene(const nqm_controller *c, nqm_screen *sc, nqm_caption *caption);
 /* The whole screen into cv (its size is the terminal's). 0, or -1 when
  * out of memory. The front end tells how long drawing took, for the
  * training budget of the next frames. */

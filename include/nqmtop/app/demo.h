@@ -16,7 +16,7 @@
 #include "nqmtop/input/config.h"
 #include "nqmtop/input/preset.h"
 #include "nqmtop/app/run.h"
-#include "nqmtop/app/scene.h"
+#include "nqmtop/app/screen.h"
 
 enum {
     NQM_DEMO_TITLE_COLS = 40, /* cells a scene title may take */

@@ -8,14 +8,14 @@
  *
  * in the NTK parameterisation (the convolution divided by kernel =
  * sqrt(fan_in)); weights N(0, 1), optional channel biases N(0, 1). The
- * jets and the three variants live in taylor.c. */
+ * jets and the three variants live in deep.c. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "nqmtop/model/model.h"
 #include "nqmtop/base/rng.h"
-#include "nqmtop/model/taylor.h"
+#include "nqmtop/model/deep.h"
 
 /* Side of the square images with d pixels, or 0 when d is not a square. */
 static int image_side(int d)
@@ -24,32 +24,32 @@ static int image_side(int d)
     return s * s == d ? s : 0;
 }
 
-static void cnn_chain(const nqm_config *cfg, int side, nqm_chain *chain)
+static void cnn_arch(const nqm_config *cfg, int side, nqm_deep_net *arch)
 {
     const int k = cfg->kernel, q = side - k + 1, C = cfg->channels;
-    chain->nlayers = 2;
-    chain->layer[0] = (nqm_layer){.kind = NQM_LAYER_CONV,
-                                  .in = side * side,
-                                  .out = C * q * q,
-                                  .side = side,
-                                  .kernel = k,
-                                  .channels = C,
-                                  .bias = cfg->biases != 0};
+    arch->nlayers = 2;
+    arch->layer[0] = (nqm_deep_layer){.kind = NQM_LAYER_CONV,
+                                      .in = side * side,
+                                      .out = C * q * q,
+                                      .side = side,
+                                      .kernel = k,
+                                      .channels = C,
+                                      .bias = cfg->biases != 0};
     if (cfg->readout == READOUT_AVERAGE)
-        chain->layer[1] =
-            (nqm_layer){.kind = NQM_LAYER_POOL, .in = C * q * q, .out = 1, .channels = C};
+        arch->layer[1] =
+            (nqm_deep_layer){.kind = NQM_LAYER_POOL, .in = C * q * q, .out = 1, .channels = C};
     else
-        chain->layer[1] = (nqm_layer){.kind = NQM_LAYER_DENSE, .in = C * q * q, .out = 1};
-    nqm_chain_layout(chain);
+        arch->layer[1] = (nqm_deep_layer){.kind = NQM_LAYER_DENSE, .in = C * q * q, .out = 1};
+    nqm_deep_layout(arch);
 }
 
 /* w0 from the init stream: for each channel its filter, then its readout
  * weights (one for average, q^2 for linear); then the biases. */
-static void cnn_init(const nqm_chain *chain, unsigned long seed, double *w0)
+static void cnn_init(const nqm_deep_net *arch, unsigned long seed, double *w0)
 {
     nqm_rng rng;
     nqm_rng_seed(&rng, seed, NQM_STREAM_INIT);
-    const nqm_layer *F = &chain->layer[0], *R = &chain->layer[1];
+    const nqm_deep_layer *F = &arch->layer[0], *R = &arch->layer[1];
     const size_t per_filter = F->w_len / F->channels, per_readout = R->w_len / F->channels;
     for (int c = 0; c < F->channels; c++) {
         for (size_t j = 0; j < per_filter; j++)
@@ -75,15 +75,15 @@ int nqm_cnn_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, ch
         snprintf(err, errlen, "channels: a cnn has 1 to 4096 filters, not %d", cfg->channels);
         return -1;
     }
-    nqm_chain chain;
-    cnn_chain(cfg, side, &chain);
-    double *w0 = malloc(chain.p * sizeof *w0);
+    nqm_deep_net arch;
+    cnn_arch(cfg, side, &arch);
+    double *w0 = malloc(arch.p * sizeof *w0);
     if (!w0) {
-        snprintf(err, errlen, "out of memory for a cnn with %zu parameters", chain.p);
+        snprintf(err, errlen, "out of memory for a cnn with %zu parameters", arch.p);
         return -1;
     }
-    cnn_init(&chain, cfg->seed, w0);
-    int rc = nqm_taylor_new(&chain, cfg->model, cfg->activation, data, w0, out, err, errlen);
+    cnn_init(&arch, cfg->seed, w0);
+    int rc = nqm_deep_new(&arch, cfg->model, cfg->activation, data, w0, out, err, errlen);
     free(w0);
     return rc;
 }

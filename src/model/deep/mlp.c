@@ -4,7 +4,7 @@
  *     h_0 = x,   h_l = s(W_l h_{l-1} / sqrt(fan_in) + b_l),   f = w_L . h_{L-1} / sqrt(m)
  *
  * weights N(0, 1), optional hidden biases N(0, 1). The layers, the jets and
- * the three variants live in taylor.c; this file only describes the chain
+ * the three variants live in deep.c; this file only describes the layers
  * and draws w0. With depth 2 and no biases it is the two-layer family
  * (twolayer.c) number for number: same parameter layout (U (m, d), then
  * v (m)) and the same draws from the init stream. */
@@ -13,44 +13,44 @@
 
 #include "nqmtop/model/model.h"
 #include "nqmtop/base/rng.h"
-#include "nqmtop/model/taylor.h"
+#include "nqmtop/model/deep.h"
 
 /* Layers of the config's mlp on d inputs. */
-static void mlp_chain(const nqm_config *cfg, int d, nqm_chain *chain)
+static void mlp_arch(const nqm_config *cfg, int d, nqm_deep_net *arch)
 {
     const int depth = cfg->depth, m = (int)cfg->width;
-    chain->nlayers = depth;
+    arch->nlayers = depth;
     for (int l = 0; l < depth; l++) {
-        nqm_layer *L = &chain->layer[l];
-        *L = (nqm_layer){.kind = NQM_LAYER_DENSE};
+        nqm_deep_layer *L = &arch->layer[l];
+        *L = (nqm_deep_layer){.kind = NQM_LAYER_DENSE};
         L->in = l == 0 ? d : m;
         L->out = l == depth - 1 ? 1 : m;
         L->bias = l < depth - 1 && cfg->biases;
     }
-    nqm_chain_layout(chain);
+    nqm_deep_layout(arch);
 }
 
 /* w0 from the init stream: the weights of the layers below the last hidden
  * one row by row; then for each neuron k of the last hidden layer its
  * incoming row and its readout weight (u_k then v_k, as twolayer.c draws
  * them); then the biases layer by layer. */
-static void mlp_init(const nqm_chain *chain, unsigned long seed, double *w0)
+static void mlp_init(const nqm_deep_net *arch, unsigned long seed, double *w0)
 {
     nqm_rng rng;
     nqm_rng_seed(&rng, seed, NQM_STREAM_INIT);
-    const int top = chain->nlayers - 2; /* the last hidden layer */
+    const int top = arch->nlayers - 2; /* the last hidden layer */
     for (int l = 0; l < top; l++)
-        for (size_t j = 0; j < chain->layer[l].w_len; j++)
-            w0[chain->layer[l].w_off + j] = nqm_rng_normal(&rng);
-    const nqm_layer *H = &chain->layer[top], *R = &chain->layer[top + 1];
+        for (size_t j = 0; j < arch->layer[l].w_len; j++)
+            w0[arch->layer[l].w_off + j] = nqm_rng_normal(&rng);
+    const nqm_deep_layer *H = &arch->layer[top], *R = &arch->layer[top + 1];
     for (int k = 0; k < H->out; k++) {
         for (int j = 0; j < H->in; j++)
             w0[H->w_off + (size_t)k * H->in + j] = nqm_rng_normal(&rng);
         w0[R->w_off + k] = nqm_rng_normal(&rng);
     }
-    for (int l = 0; l < chain->nlayers; l++)
-        for (size_t j = 0; j < chain->layer[l].b_len; j++)
-            w0[chain->layer[l].b_off + j] = nqm_rng_normal(&rng);
+    for (int l = 0; l < arch->nlayers; l++)
+        for (size_t j = 0; j < arch->layer[l].b_len; j++)
+            w0[arch->layer[l].b_off + j] = nqm_rng_normal(&rng);
 }
 
 int nqm_mlp_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, char *err,
@@ -65,15 +65,15 @@ int nqm_mlp_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, ch
                  cfg->width);
         return -1;
     }
-    nqm_chain chain;
-    mlp_chain(cfg, data->d, &chain);
-    double *w0 = malloc(chain.p * sizeof *w0);
+    nqm_deep_net arch;
+    mlp_arch(cfg, data->d, &arch);
+    double *w0 = malloc(arch.p * sizeof *w0);
     if (!w0) {
-        snprintf(err, errlen, "out of memory for an mlp with %zu parameters", chain.p);
+        snprintf(err, errlen, "out of memory for an mlp with %zu parameters", arch.p);
         return -1;
     }
-    mlp_init(&chain, cfg->seed, w0);
-    int rc = nqm_taylor_new(&chain, cfg->model, cfg->activation, data, w0, out, err, errlen);
+    mlp_init(&arch, cfg->seed, w0);
+    int rc = nqm_deep_new(&arch, cfg->model, cfg->activation, data, w0, out, err, errlen);
     free(w0);
     return rc;
 }

@@ -10,10 +10,10 @@
  * or only its probe (Omega K Omega^T and tr K). Neither the n x p
  * Jacobian nor the n x m matrices B and C are ever stored whole.
  *
- * Two ways to run the pass (twolayer.h): rows mode (tl_rows.c), one
+ * Two ways to run the pass (twolayer.h): rows mode (neurons.c), one
  * fused, threaded pass per neuron, for d <= n, and for relu and linear
- * on 1-D inputs its special case without per-example work (tl_gate.c);
- * gram mode (tl_gram.c), the displacement kept in the span of the
+ * on 1-D inputs its special case without per-example work (gates1d.c);
+ * gram mode (gram.c), the displacement kept in the span of the
  * inputs, for d > n. Handing out
  * the parameters (params) writes gram mode's coefficients into w and
  * switches to rows mode for good, since the caller may then write w.

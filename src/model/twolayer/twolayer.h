@@ -1,8 +1,8 @@
 /* twolayer.h: internals shared by the files of the two-layer family —
- * twolayer.c (the model, its modes, lin's fixed kernel), tl_rows.c (one
+ * twolayer.c (the model, its modes, lin's fixed kernel), neurons.c (one
  * fused pass per neuron, for inputs of few dimensions, threaded),
- * tl_gate.c (relu and linear on 1-D inputs: two gate patterns) and
- * tl_gram.c (inputs of more dimensions than examples: the displacement
+ * gates1d.c (relu and linear on 1-D inputs: two gate patterns) and
+ * gram.c (inputs of more dimensions than examples: the displacement
  * kept as combinations of the training inputs). Not a public interface.
  *
  * Per-example vectors are padded from n to np (a multiple of
@@ -78,16 +78,16 @@ typedef struct {
     double *g;        /* (np) out: sqrt(m) (g - f0), or sqrt(m) g for net and init */
 } tl_pass;
 
-/* Rows mode (tl_rows.c). */
+/* Rows mode (neurons.c). */
 tl_rows *nqm_tl_rows_new(const twolayer *t);
 void nqm_tl_rows_free(tl_rows *rows);
 void nqm_tl_rows_pass(twolayer *t, const tl_pass *ps);
 
-/* Relu and linear on 1-D inputs in rows mode (tl_gate.c): two gate
+/* Relu and linear on 1-D inputs in rows mode (gates1d.c): two gate
  * patterns, O(m + n) per pass. */
 void nqm_tl_gate_pass(twolayer *t, const tl_pass *ps);
 
-/* Gram mode (tl_gram.c): NULL when out of memory. */
+/* Gram mode (gram.c): NULL when out of memory. */
 tl_gram *nqm_tl_gram_new(const twolayer *t);
 void nqm_tl_gram_free(tl_gram *gm);
 void nqm_tl_gram_pass(twolayer *t, const tl_pass *ps);
@@ -95,7 +95,7 @@ void nqm_tl_gram_pass(twolayer *t, const tl_pass *ps);
 void nqm_tl_gram_materialise(twolayer *t);
 
 /* Outputs g (n) on the inputs X (n, d) at the current parameters
- * (tl_predict.c; the predict op of the family). 0, or -1 out of memory. */
+ * (predict.c; the predict op of the family). 0, or -1 out of memory. */
 int nqm_tl_predict(nqm_model *self, const double *X, int n, double *g);
 
 #endif

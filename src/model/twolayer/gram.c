@@ -1,4 +1,4 @@
-/* tl_gram.c: gram mode of the two-layer family — inputs of more
+/* gram.c: gram mode of the two-layer family — inputs of more
  * dimensions than examples (d > n). Every GD step moves u_k by a
  * combination of the training inputs, so the displacement since the last
  * time w was written is kept as coefficients A (the true U or dU is
@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "nqmtop/base/blas.h"
-#include "tl_vec.h"
+#include "neuron.h"
 
 enum { GRAM_BLOCK = 256 };
 

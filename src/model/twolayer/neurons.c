@@ -1,4 +1,4 @@
-/* tl_rows.c: rows mode of the two-layer family — inputs of few dimensions
+/* neurons.c: rows mode of the two-layer family — inputs of few dimensions
  * (d <= n). Two fused loops per neuron over its np examples, eight lanes
  * at a time in registers: the first forms B and C at the current point
  * and the sums of the GD step; after the step the second forms them at
@@ -16,7 +16,7 @@
  *
  * (a0, a1, a2 = sigma, sigma', sigma'' at z0, or at z for net.) Relu and
  * linear on 1-D inputs do not come here: their gates take two patterns
- * and tl_gate.c does without per-example work.
+ * and gates1d.c does without per-example work.
  *
  * The neurons are cut into chunks fixed by m alone; each chunk sums into
  * its own accumulators, blocks of NQM_TL_BLOCK neurons first, and the
@@ -28,7 +28,7 @@
 #include <string.h>
 
 #include "nqmtop/base/blas.h"
-#include "tl_vec.h"
+#include "neuron.h"
 
 enum {
     L = NQM_TL_LANES,
@@ -379,7 +379,7 @@ NQM_TL_INLINE void chunk(act_kind kind, int d, twolayer *t, const tl_pass *ps, i
 }
 
 /* One chunk, its loops compiled separately for each activation kind and
- * for d = 1 (tanh and swish; relu and linear there go to tl_gate.c). */
+ * for d = 1 (tanh and swish; relu and linear there go to gates1d.c). */
 NQM_TL_HOT static void rows_chunk(void *ctx, int task, int worker)
 {
     const rows_job *job = ctx;

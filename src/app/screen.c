@@ -1,4 +1,4 @@
-/* scene.c: the interactive screen as a canvas (see scene.h). It decides
+/* screen.c: the interactive screen as a canvas (see screen.h). It decides
  * what is shown where; the charts themselves are chart.c's, the geometry
  * layout.c's, and the terminal ui.c's. */
 #include <math.h>
@@ -8,7 +8,7 @@
 
 #include "nqmtop/view/chart.h"
 #include "nqmtop/view/layout.h"
-#include "nqmtop/app/scene.h"
+#include "nqmtop/app/screen.h"
 
 enum { SEGMENTS_MAX = 24, SEGMENT_LEN = 96 };
 
@@ -30,10 +30,10 @@ typedef struct {
 
 typedef enum { CHART_LOSS, CHART_G, CHART_LAMBDA1, CHART_LAMBDA2, CHART_KINDS } chart_kind;
 
-static const nqm_color run_colors[NQM_SCENE_MAX_RUNS] = {NQM_COLOR_SERIES1, NQM_COLOR_SERIES2,
-                                                         NQM_COLOR_SERIES3};
-static const nqm_line_style run_styles[NQM_SCENE_MAX_RUNS] = {NQM_LINE_SOLID, NQM_LINE_DASHED,
-                                                              NQM_LINE_DOTTED};
+static const nqm_color run_colors[NQM_SCREEN_MAX_RUNS] = {NQM_COLOR_SERIES1, NQM_COLOR_SERIES2,
+                                                          NQM_COLOR_SERIES3};
+static const nqm_line_style run_styles[NQM_SCREEN_MAX_RUNS] = {NQM_LINE_SOLID, NQM_LINE_DASHED,
+                                                               NQM_LINE_DOTTED};
 
 static void add(segments *s, int drop, nqm_color color, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -52,7 +52,7 @@ static void add(segments *s, int drop, nqm_color color, const char *fmt, ...)
 }
 
 /* The run whose phases and regime the screen reports. */
-static const nqm_run *reference_run(const nqm_scene *sc)
+static const nqm_run *reference_run(const nqm_screen *sc)
 {
     return nqm_runs_reference(sc->runs, sc->nruns);
 }
@@ -66,7 +66,7 @@ static void format_width(long m, char *buf, size_t len)
         snprintf(buf, len, "%ld", m);
 }
 
-static void model_segment(const nqm_scene *sc, segments *s)
+static void model_segment(const nqm_screen *sc, segments *s)
 {
     const nqm_config *cfg = sc->cfg;
     const char *act = nqm_activation_name(cfg->activation);
@@ -93,7 +93,7 @@ static void model_segment(const nqm_scene *sc, segments *s)
     add(s, 3, NQM_COLOR_STATUS, "seed %lu", sc->app->seed);
 }
 
-static void line1_segments(const nqm_scene *sc, segments *s)
+static void line1_segments(const nqm_screen *sc, segments *s)
 {
     const nqm_session *ref = reference_run(sc)->session;
     double eta = nqm_session_eta(ref), eta_crit = nqm_session_eta_crit(ref);
@@ -105,7 +105,7 @@ static void line1_segments(const nqm_scene *sc, segments *s)
     add(s, 2, NQM_COLOR_STATUS, "loss %s", nqm_loss_name(sc->cfg->loss));
 }
 
-static void state_segment(const nqm_scene *sc, segments *s)
+static void state_segment(const nqm_screen *sc, segments *s)
 {
     char diverged[64] = "";
     if (sc->badge)
@@ -127,7 +127,7 @@ static void state_segment(const nqm_scene *sc, segments *s)
         add(s, 0, NQM_COLOR_WARNING, "END of %ld steps (space goes on)", sc->app->stop_at);
 }
 
-static void phase_segment(const nqm_scene *sc, segments *s)
+static void phase_segment(const nqm_screen *sc, segments *s)
 {
     const nqm_run *ref = reference_run(sc);
     const nqm_phase_summary *ph = &ref->summary.phases;
@@ -146,7 +146,7 @@ static void phase_segment(const nqm_scene *sc, segments *s)
     }
 }
 
-static void line2_segments(const nqm_scene *sc, segments *s)
+static void line2_segments(const nqm_screen *sc, segments *s)
 {
     const nqm_app *app = sc->app;
     char rate[32];
@@ -197,7 +197,7 @@ static void draw_segments(nqm_canvas *cv, int y, int width, segments *s)
         x += nqm_canvas_text(cv, x, y, s->seg[i].text, s->seg[i].color) + 2;
 }
 
-static void draw_status(nqm_canvas *cv, const nqm_layout *lay, const nqm_scene *sc)
+static void draw_status(nqm_canvas *cv, const nqm_layout *lay, const nqm_screen *sc)
 {
     segments a = {0}, b = {0};
     line1_segments(sc, &a);
@@ -247,7 +247,7 @@ static void draw_keys(nqm_canvas *cv, const nqm_layout *lay)
 static const char *model_label(const nqm_run *run) { return nqm_model_name(nqm_run_model(run)); }
 
 /* The series `series` of every run (and of the theory overlay). */
-static void add_runs(nqm_chart_spec *spec, const nqm_scene *sc, int series)
+static void add_runs(nqm_chart_spec *spec, const nqm_screen *sc, int series)
 {
     int labelled = sc->nruns > 1 || sc->theory;
     for (int i = 0; i < sc->nruns; i++) {
@@ -263,7 +263,7 @@ static void add_runs(nqm_chart_spec *spec, const nqm_scene *sc, int series)
                              "theory");
 }
 
-static void add_phases(nqm_chart_spec *spec, const nqm_scene *sc)
+static void add_phases(nqm_chart_spec *spec, const nqm_screen *sc)
 {
     const nqm_run *ref = reference_run(sc);
     const nqm_phase_summary *ph = &ref->summary.phases;
@@ -275,7 +275,7 @@ static void add_phases(nqm_chart_spec *spec, const nqm_scene *sc)
     spec->boundary[3] = ph->T4;
 }
 
-static void add_edges(nqm_chart_spec *spec, const nqm_scene *sc)
+static void add_edges(nqm_chart_spec *spec, const nqm_screen *sc)
 {
     double eta = nqm_session_eta(reference_run(sc)->session);
     nqm_chart_add_threshold(spec, 2 / eta, "2/η", NQM_COLOR_THRESHOLD2, 1);
@@ -302,7 +302,7 @@ static double series_peak(const nqm_chart_series *se)
     return fmax(fabs(e.min), fabs(e.max));
 }
 
-static int series_diverged(const nqm_chart_series *se, const nqm_scene *sc)
+static int series_diverged(const nqm_chart_series *se, const nqm_screen *sc)
 {
     for (int r = 0; r < sc->nruns; r++)
         if (sc->runs[r]->hist == se->hist)
@@ -313,7 +313,7 @@ static int series_diverged(const nqm_chart_series *se, const nqm_scene *sc)
 /* In compare mode, fix the y range to the runs that neither diverged nor
  * run away, so the survivors stay readable; the others leave the plot at
  * its edge (the chart marks where). */
-static void range_of_survivors(nqm_chart_spec *spec, const nqm_scene *sc)
+static void range_of_survivors(nqm_chart_spec *spec, const nqm_screen *sc)
 {
     if (sc->nruns < 2)
         return;
@@ -347,7 +347,7 @@ static void range_of_survivors(nqm_chart_spec *spec, const nqm_scene *sc)
     spec->y_max = hi + pad;
 }
 
-static void loss_spec(nqm_chart_spec *spec, chart_texts *tx, const nqm_scene *sc)
+static void loss_spec(nqm_chart_spec *spec, chart_texts *tx, const nqm_screen *sc)
 {
     snprintf(tx->title, sizeof tx->title, "loss (%s, %s)", nqm_loss_name(sc->cfg->loss),
              sc->app->log_loss ? "log" : "linear");
@@ -359,7 +359,7 @@ static void loss_spec(nqm_chart_spec *spec, chart_texts *tx, const nqm_scene *sc
     range_of_survivors(spec, sc);
 }
 
-static void g_spec(nqm_chart_spec *spec, chart_texts *tx, const nqm_scene *sc)
+static void g_spec(nqm_chart_spec *spec, chart_texts *tx, const nqm_screen *sc)
 {
     const nqm_run *main_run = sc->runs[0];
     const nqm_data *data = nqm_session_data(main_run->session);
@@ -384,7 +384,7 @@ static void g_spec(nqm_chart_spec *spec, chart_texts *tx, const nqm_scene *sc)
     }
 }
 
-static void lambda_spec(nqm_chart_spec *spec, chart_texts *tx, const nqm_scene *sc, int k)
+static void lambda_spec(nqm_chart_spec *spec, chart_texts *tx, const nqm_screen *sc, int k)
 {
     const char *order =
         sc->cfg->eig_order == EIG_ORDER_SORTED ? "sorted" : "following eigendirections";
@@ -421,7 +421,7 @@ static void fit_title(nqm_chart_spec *spec, const chart_texts *tx, int width, nq
         spec->title = tx->short_title;
 }
 
-static int draw_chart(nqm_canvas *cv, nqm_rect r, chart_kind kind, const nqm_scene *sc)
+static int draw_chart(nqm_canvas *cv, nqm_rect r, chart_kind kind, const nqm_screen *sc)
 {
     nqm_chart_spec spec;
     chart_texts tx = {"", "", ""};
@@ -487,7 +487,7 @@ static void draw_help(nqm_canvas *cv, const nqm_layout *lay)
     nqm_canvas_unclip(cv);
 }
 
-static void draw_picker(nqm_canvas *cv, const nqm_layout *lay, const nqm_scene *sc)
+static void draw_picker(nqm_canvas *cv, const nqm_layout *lay, const nqm_screen *sc)
 {
     nqm_rect in = overlay_box(cv, lay->overlay, " presets: ↑/↓ move, Enter loads, Esc closes ");
     nqm_canvas_clip(cv, in);
@@ -524,7 +524,7 @@ static void draw_too_small(nqm_canvas *cv, nqm_rect r)
 /* The layout with the caption bar's rows (heading and the demo's longest
  * caption) taken above the key hints; without the bar when the rest
  * would be too small. */
-static nqm_rect layout_with_caption(const nqm_canvas *cv, const nqm_scene *sc, nqm_layout *lay)
+static nqm_rect layout_with_caption(const nqm_canvas *cv, const nqm_screen *sc, nqm_layout *lay)
 {
     int w = nqm_canvas_width(cv), h = nqm_canvas_height(cv);
     int rows = sc->caption ? 1 + sc->caption->rows : 0;
@@ -593,7 +593,7 @@ static void draw_caption(nqm_canvas *cv, nqm_rect bar, const nqm_caption *cap, i
     nqm_canvas_unclip(cv);
 }
 
-int nqm_scene_draw(nqm_canvas *cv, const nqm_scene *sc)
+int nqm_screen_draw(nqm_canvas *cv, const nqm_screen *sc)
 {
     nqm_layout lay;
     nqm_canvas_clear(cv);

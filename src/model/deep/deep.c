@@ -1,6 +1,6 @@
-/* taylor.c: the chain networks of taylor.h — f, its linearisation and its
- * quadratic model — by Taylor-mode (jet) forward passes and reverse mode
- * through them. Not a general autodiff: three layer kinds, written out.
+/* deep.c: the networks of the deep family (deep.h) — f, its
+ * linearisation and its quadratic model — by Taylor-mode (jet) forward
+ * passes and reverse mode through them. Not a general autodiff: three layer kinds, written out.
  *
  * Per layer l with input h' (the data X for l = 0) and base weights W:
  *
@@ -33,7 +33,7 @@
  * Base point: net evaluates at w (recomputed on every call), lin and quad
  * at w0 (computed once). Buffers are (n, out) per layer, row-major, all in
  * one allocation; nothing of size n x p or p x p exists. */
-#include "nqmtop/model/taylor.h"
+#include "nqmtop/model/deep.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -60,7 +60,7 @@ typedef struct {
     nqm_model base;
     nqm_model_kind variant;
     nqm_activation act;
-    nqm_chain chain;
+    nqm_deep_net arch;
     int n, d;
     const double *X;     /* (n, d) inputs, borrowed from the data */
     const double *input; /* what the first layer reads: X, or a convolution's patches */
@@ -78,17 +78,17 @@ typedef struct {
     nqm_krylov *krylov;  /* top_eigs' workspace and warm start, made on first use */
     double *predict_mem; /* predict's row buffers for PREDICT_ROWS rows, made on first use */
     double *adj[4];      /* (n, maxw) adjoints: zb1, zb2 and their inputs hb1, hb2 */
-    layer_state ls[NQM_TAYLOR_MAX_LAYERS];
+    layer_state ls[NQM_DEEP_MAX_LAYERS];
     double *mem; /* the one allocation all of the above point into */
-} taylor;
+} deep_model;
 
 /* ---- layers ------------------------------------------------------------- */
 
-void nqm_chain_layout(nqm_chain *chain)
+void nqm_deep_layout(nqm_deep_net *arch)
 {
     size_t off = 0;
-    for (int l = 0; l < chain->nlayers; l++) {
-        nqm_layer *L = &chain->layer[l];
+    for (int l = 0; l < arch->nlayers; l++) {
+        nqm_deep_layer *L = &arch->layer[l];
         switch (L->kind) {
         case NQM_LAYER_DENSE:
             L->w_len = (size_t)L->out * L->in;
@@ -106,17 +106,17 @@ void nqm_chain_layout(nqm_chain *chain)
         L->w_off = off;
         off += L->w_len;
     }
-    for (int l = 0; l < chain->nlayers; l++) {
-        chain->layer[l].b_off = off;
-        off += chain->layer[l].b_len;
+    for (int l = 0; l < arch->nlayers; l++) {
+        arch->layer[l].b_off = off;
+        off += arch->layer[l].b_len;
     }
-    chain->p = off;
+    arch->p = off;
 }
 
 /* Z (n, out) = beta Z + A(W) H for H (n, input_len), beta 0 or 1: a
  * convolution reads patches. */
-static void layer_apply(const nqm_layer *L, int n, const double *W, const double *H, double beta,
-                        double *Z)
+static void layer_apply(const nqm_deep_layer *L, int n, const double *W, const double *H,
+                        double beta, double *Z)
 {
     if (L->kind == NQM_LAYER_DENSE) {
         /* column-major: Z^T (out, n) = beta Z^T + W (out, in) H^T (in, n) */
@@ -150,9 +150,9 @@ static void layer_apply(const nqm_layer *L, int n, const double *W, const double
 }
 
 /* HB (n, in) = beta HB + A(W)^T ZB for ZB (n, out), beta 0 or 1. A
- * convolution is always the first layer (chain_check), whose input
+ * convolution is always the first layer (arch_check), whose input
  * adjoint nobody needs. */
-static void layer_adjoint_input(const nqm_layer *L, int n, const double *W, const double *ZB,
+static void layer_adjoint_input(const nqm_deep_layer *L, int n, const double *W, const double *ZB,
                                 double beta, double *HB)
 {
     if (L->kind == NQM_LAYER_DENSE) {
@@ -177,7 +177,7 @@ static void layer_adjoint_input(const nqm_layer *L, int n, const double *W, cons
 }
 
 /* G (w_len) += the gradient of <ZB, A(W) H> with respect to W (H as layer_apply reads it). */
-static void layer_adjoint_weight(const nqm_layer *L, int n, const double *ZB, const double *H,
+static void layer_adjoint_weight(const nqm_deep_layer *L, int n, const double *ZB, const double *H,
                                  double *G)
 {
     if (L->kind == NQM_LAYER_DENSE) {
@@ -209,14 +209,14 @@ static void layer_adjoint_weight(const nqm_layer *L, int n, const double *ZB, co
 
 /* Numbers per example a layer reads: its input width, or for a
  * convolution the q^2 patches of kernel^2 pixels it reads them as. */
-static int input_len(const nqm_layer *L)
+static int input_len(const nqm_deep_layer *L)
 {
     return L->kind == NQM_LAYER_CONV ? L->out / L->channels * L->kernel * L->kernel : L->in;
 }
 
 /* P (n, q^2, k^2): the kernel x kernel patch at each of the q x q positions
  * of each image X (n, side^2). */
-static void im2col(const nqm_layer *L, int n, const double *X, double *P)
+static void im2col(const nqm_deep_layer *L, int n, const double *X, double *P)
 {
     const int s = L->side, k = L->kernel, q = s - k + 1;
     for (int i = 0; i < n; i++)
@@ -228,13 +228,13 @@ static void im2col(const nqm_layer *L, int n, const double *X, double *P)
 }
 
 /* Units sharing one bias: 1 for dense, the q^2 positions of a channel for conv. */
-static int bias_stride(const nqm_layer *L)
+static int bias_stride(const nqm_deep_layer *L)
 {
     return L->kind == NQM_LAYER_CONV ? L->out / L->channels : 1;
 }
 
 /* Z (n, out) += the biases B (b_len). */
-static void bias_apply(const nqm_layer *L, int n, const double *B, double *Z)
+static void bias_apply(const nqm_deep_layer *L, int n, const double *B, double *Z)
 {
     const int per = bias_stride(L);
     for (int i = 0; i < n; i++)
@@ -243,7 +243,7 @@ static void bias_apply(const nqm_layer *L, int n, const double *B, double *Z)
 }
 
 /* G (b_len) += the gradient of <ZB, Z> with respect to the biases. */
-static void bias_adjoint(const nqm_layer *L, int n, const double *ZB, double *G)
+static void bias_adjoint(const nqm_deep_layer *L, int n, const double *ZB, double *G)
 {
     const int per = bias_stride(L);
     for (int i = 0; i < n; i++)
@@ -298,16 +298,16 @@ static void activate(nqm_activation act, size_t len, const double *z, double *h,
 
 /* ---- passes ------------------------------------------------------------- */
 
-static int last_layer(const taylor *t) { return t->chain.nlayers - 1; }
+static int last_layer(const deep_model *t) { return t->arch.nlayers - 1; }
 
-static size_t layer_len(const taylor *t, int l) { return (size_t)t->n * t->chain.layer[l].out; }
+static size_t layer_len(const deep_model *t, int l) { return (size_t)t->n * t->arch.layer[l].out; }
 
 /* The base pass at weights W: z, h, s', s'' of every layer; f = z of the last. */
-static void base_pass(taylor *t, const double *W)
+static void base_pass(deep_model *t, const double *W)
 {
     const double *hin = t->input;
     for (int l = 0; l <= last_layer(t); l++) {
-        const nqm_layer *L = &t->chain.layer[l];
+        const nqm_deep_layer *L = &t->arch.layer[l];
         layer_state *s = &t->ls[l];
         layer_apply(L, t->n, W + L->w_off, hin, 0.0, s->z);
         if (L->b_len)
@@ -320,10 +320,10 @@ static void base_pass(taylor *t, const double *W)
 
 /* First-order coefficients along the direction V (p) at base weights W,
  * into pair `which`; the output J V is z1 of the last layer. */
-static void first_pass(taylor *t, const double *W, const double *V, int which)
+static void first_pass(deep_model *t, const double *W, const double *V, int which)
 {
     for (int l = 0; l <= last_layer(t); l++) {
-        const nqm_layer *L = &t->chain.layer[l];
+        const nqm_deep_layer *L = &t->arch.layer[l];
         layer_state *s = &t->ls[l];
         double *z1 = s->z1[which];
         layer_apply(L, t->n, V + L->w_off, l > 0 ? t->ls[l - 1].h : t->input, 0.0, z1);
@@ -342,10 +342,10 @@ static void first_pass(taylor *t, const double *W, const double *V, int which)
 /* The mixed second-order coefficient of directions D (pair 0) and E (pair
  * `which`), whose first-order passes are done: c of the last layer is
  * D^T H E on every example (H the Hessian of f at the base point). */
-static void mixed_pass(taylor *t, const double *W, const double *D, const double *E, int which)
+static void mixed_pass(deep_model *t, const double *W, const double *D, const double *E, int which)
 {
     for (int l = 0; l <= last_layer(t); l++) {
-        const nqm_layer *L = &t->chain.layer[l];
+        const nqm_deep_layer *L = &t->arch.layer[l];
         layer_state *s = &t->ls[l];
         if (l > 0) {
             const layer_state *p = &t->ls[l - 1];
@@ -380,7 +380,7 @@ static void outer_rows(int n, int len, const double *A, const double *B, double 
 /* A dense layer's share of the kernel. Example i's weight gradient is
  * (A1_i h0_i^T + A2_i h1_i^T) / sqrt(in), so inner products factor into
  * Gram matrices of adjoints and inputs; its bias gradient is A1_i. */
-static void dense_gram(taylor *t, const nqm_layer *L, const double *A1, const double *A2,
+static void dense_gram(deep_model *t, const nqm_deep_layer *L, const double *A1, const double *A2,
                        const double *H0, const double *H1, const sink *out)
 {
     const int n = t->n, o = L->out, in = L->in;
@@ -420,7 +420,7 @@ static void dense_gram(taylor *t, const nqm_layer *L, const double *A1, const do
 /* A convolution's or pool readout's share: their parameters are few, so
  * example i's gradient over them is formed as row i of a block (n, w_len
  * + b_len), a block of Jacobian columns, never more. */
-static void block_gram(taylor *t, const nqm_layer *L, const double *A1, const double *A2,
+static void block_gram(deep_model *t, const nqm_deep_layer *L, const double *A1, const double *A2,
                        const double *H0, const double *H1, const sink *out)
 {
     const int n = t->n, len = (int)(L->w_len + L->b_len);
@@ -445,17 +445,17 @@ static void block_gram(taylor *t, const nqm_layer *L, const double *A1, const do
  * first(D) (second = 0) or first(D) + mixed(D, D) / 2 (second = 1, pair 0
  * holding first(D)), delivering what `out` asks for. Examples never mix,
  * so with r = 1 row i of every adjoint is example i's own. */
-static void reverse_pass(taylor *t, const double *W, const double *D, int second, const double *r,
-                         const sink *out)
+static void reverse_pass(deep_model *t, const double *W, const double *D, int second,
+                         const double *r, const sink *out)
 {
     const int n = t->n;
     double *zb1 = t->adj[0], *zb2 = t->adj[1], *hb1 = t->adj[2], *hb2 = t->adj[3];
     if (out->G)
-        memset(out->G, 0, t->chain.p * sizeof *out->G);
+        memset(out->G, 0, t->arch.p * sizeof *out->G);
     memcpy(zb1, r, (size_t)n * sizeof *r);
     memcpy(zb2, r, (size_t)n * sizeof *r);
     for (int l = last_layer(t); l >= 0; l--) {
-        const nqm_layer *L = &t->chain.layer[l];
+        const nqm_deep_layer *L = &t->arch.layer[l];
         const layer_state *p = l > 0 ? &t->ls[l - 1] : NULL;
         /* the layer's input and its first-order coefficient (0 for the data) */
         const double *H0 = p ? p->h : t->input, *H1 = p && second ? p->h1[ALONG_D] : NULL;
@@ -500,9 +500,9 @@ static void reverse_pass(taylor *t, const double *W, const double *D, int second
 /* Carve the views out of mem (NULL: only count): everything, or only what
  * evaluating the outputs needs (forward_only: the parameters are then
  * someone else's). Returns the doubles used. */
-static size_t carve(taylor *t, double *mem, int forward_only)
+static size_t carve(deep_model *t, double *mem, int forward_only)
 {
-    const size_t n = (size_t)t->n, p = t->chain.p;
+    const size_t n = (size_t)t->n, p = t->arch.p;
     size_t used = 0, maxw = 1, small = 0;
 #define VIEW(ptr, len)                                                                             \
     do {                                                                                           \
@@ -511,8 +511,8 @@ static size_t carve(taylor *t, double *mem, int forward_only)
         used += (len);                                                                             \
     } while (0)
     VIEW(t->f0, n);
-    if (t->chain.layer[0].kind == NQM_LAYER_CONV)
-        VIEW(t->patches, n * input_len(&t->chain.layer[0]));
+    if (t->arch.layer[0].kind == NQM_LAYER_CONV)
+        VIEW(t->patches, n * input_len(&t->arch.layer[0]));
     if (!forward_only) {
         VIEW(t->w, p);
         VIEW(t->w0, p);
@@ -523,10 +523,10 @@ static size_t carve(taylor *t, double *mem, int forward_only)
         if (t->variant == MODEL_LIN)
             VIEW(t->K0, n * n);
     }
-    for (int l = 0; l < t->chain.nlayers; l++) {
-        size_t len = n * t->chain.layer[l].out;
+    for (int l = 0; l < t->arch.nlayers; l++) {
+        size_t len = n * t->arch.layer[l].out;
         layer_state *s = &t->ls[l];
-        const nqm_layer *L = &t->chain.layer[l];
+        const nqm_deep_layer *L = &t->arch.layer[l];
         if ((size_t)L->out > maxw)
             maxw = (size_t)L->out;
         if (L->kind != NQM_LAYER_DENSE && L->w_len + L->b_len > small)
@@ -557,24 +557,24 @@ static size_t carve(taylor *t, double *mem, int forward_only)
 
 /* Point the model at inputs X (n, d): the first layer reads X, or the
  * patches of X when it is a convolution. */
-static void set_inputs(taylor *t, const double *X)
+static void set_inputs(deep_model *t, const double *X)
 {
     t->X = X;
     t->input = X;
-    if (t->chain.layer[0].kind == NQM_LAYER_CONV) {
-        im2col(&t->chain.layer[0], t->n, X, t->patches);
+    if (t->arch.layer[0].kind == NQM_LAYER_CONV) {
+        im2col(&t->arch.layer[0], t->n, X, t->patches);
         t->input = t->patches;
     }
 }
 
-static const double *base_weights(const taylor *t)
+static const double *base_weights(const deep_model *t)
 {
     return t->variant == MODEL_NET ? t->w : t->w0;
 }
 
 /* Bring the per-call state up to date with the parameters: net's base
  * pass at w, quad's first-order coefficients along D. */
-static void prepare(taylor *t)
+static void prepare(deep_model *t)
 {
     if (t->variant == MODEL_NET)
         base_pass(t, t->w);
@@ -583,7 +583,7 @@ static void prepare(taylor *t)
 }
 
 /* g (n): the model's outputs (prepared). */
-static void outputs(taylor *t, double *g)
+static void outputs(deep_model *t, double *g)
 {
     const layer_state *top = &t->ls[last_layer(t)];
     if (t->variant == MODEL_NET) {
@@ -599,14 +599,14 @@ static void outputs(taylor *t, double *g)
 }
 
 /* G (p) = J^T r (prepared). */
-static void vjp(taylor *t, const double *r, double *G)
+static void vjp(deep_model *t, const double *r, double *G)
 {
     sink out = {.G = G};
     reverse_pass(t, base_weights(t), t->w, t->variant == MODEL_QUAD, r, &out);
 }
 
 /* Jv (n) = J v (prepared). */
-static void jvp(taylor *t, const double *v, double *Jv)
+static void jvp(deep_model *t, const double *v, double *Jv)
 {
     const layer_state *top = &t->ls[last_layer(t)];
     first_pass(t, base_weights(t), v, ALONG_V);
@@ -618,7 +618,7 @@ static void jvp(taylor *t, const double *v, double *Jv)
 
 /* K (n, n) = J J^T from one backward pass with r = 1, symmetrised, or
  * only its diagonal into diag (n) when K is NULL (prepared). */
-static void kernel_gram(taylor *t, double *K, double *diag)
+static void kernel_gram(deep_model *t, double *K, double *diag)
 {
     const int n = t->n;
     sink out = {.K = K, .diag = diag};
@@ -640,15 +640,15 @@ static void kernel_gram(taylor *t, double *K, double *diag)
 /* The kernel as an operator for krylov.c: Ku = J (J^T u) (prepared). */
 static int kernel_product(void *ctx, const double *u, double *Ku)
 {
-    taylor *t = ctx;
+    deep_model *t = ctx;
     vjp(t, u, t->grad);
     jvp(t, t->grad, Ku);
     return 0;
 }
 
-static int taylor_top_eigs(nqm_model *self, int k, double tol, double *lam, double *vec)
+static int deep_top_eigs(nqm_model *self, int k, double tol, double *lam, double *vec)
 {
-    taylor *t = (taylor *)self;
+    deep_model *t = (deep_model *)self;
     if (t->krylov && (k < t->n ? k : t->n) != nqm_krylov_count(t->krylov)) {
         nqm_krylov_free(t->krylov);
         t->krylov = NULL;
@@ -661,21 +661,21 @@ static int taylor_top_eigs(nqm_model *self, int k, double tol, double *lam, doub
 }
 
 /* The GD step, then the outputs g (n) at the new point (prepared after). */
-static void step(taylor *t, double eta_s, const double *r, double *g)
+static void step(deep_model *t, double eta_s, const double *r, double *g)
 {
     prepare(t);
     if (r) {
         vjp(t, r, t->grad);
-        for (size_t j = 0; j < t->chain.p; j++)
+        for (size_t j = 0; j < t->arch.p; j++)
             t->w[j] -= eta_s * t->grad[j];
         prepare(t);
     }
     outputs(t, g);
 }
 
-static int taylor_advance(nqm_model *self, double eta_s, const double *r, double *g, double *K)
+static int deep_advance(nqm_model *self, double eta_s, const double *r, double *g, double *K)
 {
-    taylor *t = (taylor *)self;
+    deep_model *t = (deep_model *)self;
     step(t, eta_s, r, g);
     if (!K)
         return 0;
@@ -694,9 +694,9 @@ static int taylor_advance(nqm_model *self, double eta_s, const double *r, double
 /* The step, then the kernel seen through the b rows of Omega: b products
  * K Omega_j for H = Omega K Omega^T (and Y), and tr K from the diagonal
  * of kernel_gram. */
-static int taylor_probe(nqm_model *self, double eta_s, const double *r, double *g, nqm_probe *pr)
+static int deep_probe(nqm_model *self, double eta_s, const double *r, double *g, nqm_probe *pr)
 {
-    taylor *t = (taylor *)self;
+    deep_model *t = (deep_model *)self;
     const int n = t->n, b = pr->b;
     step(t, eta_s, r, g);
     for (int j = 0; j < b; j++) {
@@ -718,10 +718,10 @@ static int taylor_probe(nqm_model *self, double eta_s, const double *r, double *
 /* g (n) on other inputs X (n, d), PREDICT_ROWS rows at a time, each block
  * through a copy of the model that shares its parameters and has row
  * buffers of its own (kept for the next call). */
-static int taylor_predict(nqm_model *self, const double *X, int n, double *g)
+static int deep_predict(nqm_model *self, const double *X, int n, double *g)
 {
-    taylor *t = (taylor *)self;
-    taylor view = *t;
+    deep_model *t = (deep_model *)self;
+    deep_model view = *t;
     view.n = PREDICT_ROWS;
     if (!t->predict_mem && !(t->predict_mem = malloc(carve(&view, NULL, 1) * sizeof(double))))
         return -1;
@@ -737,112 +737,111 @@ static int taylor_predict(nqm_model *self, const double *X, int n, double *g)
     return 0;
 }
 
-static double *taylor_params(nqm_model *self, size_t *p)
+static double *deep_params(nqm_model *self, size_t *p)
 {
-    taylor *t = (taylor *)self;
-    *p = t->chain.p;
+    deep_model *t = (deep_model *)self;
+    *p = t->arch.p;
     return t->w;
 }
 
-static void taylor_free(nqm_model *self)
+static void deep_free(nqm_model *self)
 {
-    taylor *t = (taylor *)self;
+    deep_model *t = (deep_model *)self;
     nqm_krylov_free(t->krylov);
     free(t->predict_mem);
     free(t->mem);
     free(t);
 }
 
-static const nqm_model_ops taylor_ops = {.advance = taylor_advance,
-                                         .params = taylor_params,
-                                         .free = taylor_free,
-                                         .top_eigs = taylor_top_eigs,
-                                         .probe = taylor_probe,
-                                         .predict = taylor_predict};
+static const nqm_model_ops deep_ops = {.advance = deep_advance,
+                                       .params = deep_params,
+                                       .free = deep_free,
+                                       .top_eigs = deep_top_eigs,
+                                       .probe = deep_probe,
+                                       .predict = deep_predict};
 
-/* model as a taylor model made ready for products at its current
+/* model as a deep_model model made ready for products at its current
  * weights; NULL when it is another kind of model. */
-static taylor *prepared(nqm_model *model)
+static deep_model *prepared(nqm_model *model)
 {
-    taylor *t = model && model->ops == &taylor_ops ? (taylor *)model : NULL;
+    deep_model *t = model && model->ops == &deep_ops ? (deep_model *)model : NULL;
     if (t)
         prepare(t);
     return t;
 }
 
-int nqm_taylor_jvp(nqm_model *model, const double *v, double *Jv)
+int nqm_deep_jvp(nqm_model *model, const double *v, double *Jv)
 {
-    taylor *t = prepared(model);
+    deep_model *t = prepared(model);
     if (t)
         jvp(t, v, Jv);
     return t ? 0 : -1;
 }
 
-int nqm_taylor_vjp(nqm_model *model, const double *u, double *JTu)
+int nqm_deep_vjp(nqm_model *model, const double *u, double *JTu)
 {
-    taylor *t = prepared(model);
+    deep_model *t = prepared(model);
     if (t)
         vjp(t, u, JTu);
     return t ? 0 : -1;
 }
 
-int nqm_taylor_kernel_product(nqm_model *model, const double *u, double *Ku)
+int nqm_deep_kernel_product(nqm_model *model, const double *u, double *Ku)
 {
-    taylor *t = prepared(model);
+    deep_model *t = prepared(model);
     return t ? kernel_product(t, u, Ku) : -1;
 }
 
-/* The layers must chain: the first reads the d inputs, each reads what
+/* The layers must arch: the first reads the d inputs, each reads what
  * the one before it writes, the last writes the one output. */
-static int chain_check(const nqm_chain *chain, int d, char *err, size_t errlen)
+static int arch_check(const nqm_deep_net *arch, int d, char *err, size_t errlen)
 {
-    if (chain->nlayers < 1 || chain->nlayers > NQM_TAYLOR_MAX_LAYERS) {
-        snprintf(err, errlen, "a network needs 1 to %d layers, not %d", NQM_TAYLOR_MAX_LAYERS,
-                 chain->nlayers);
+    if (arch->nlayers < 1 || arch->nlayers > NQM_DEEP_MAX_LAYERS) {
+        snprintf(err, errlen, "a network needs 1 to %d layers, not %d", NQM_DEEP_MAX_LAYERS,
+                 arch->nlayers);
         return -1;
     }
-    for (int l = 0; l < chain->nlayers; l++) {
-        int want = l ? chain->layer[l - 1].out : d;
-        if (l > 0 && chain->layer[l].kind == NQM_LAYER_CONV) {
+    for (int l = 0; l < arch->nlayers; l++) {
+        int want = l ? arch->layer[l - 1].out : d;
+        if (l > 0 && arch->layer[l].kind == NQM_LAYER_CONV) {
             snprintf(err, errlen, "a convolution can only be the first layer");
             return -1;
         }
-        if (chain->layer[l].in != want || chain->layer[l].out < 1) {
+        if (arch->layer[l].in != want || arch->layer[l].out < 1) {
             snprintf(err, errlen, "layer %d reads %d features where %d arrive", l + 1,
-                     chain->layer[l].in, want);
+                     arch->layer[l].in, want);
             return -1;
         }
     }
-    if (chain->layer[chain->nlayers - 1].out != 1) {
+    if (arch->layer[arch->nlayers - 1].out != 1) {
         snprintf(err, errlen, "the readout layer must have one output");
         return -1;
     }
     return 0;
 }
 
-int nqm_taylor_new(const nqm_chain *chain, nqm_model_kind variant, nqm_activation act,
-                   const nqm_data *data, const double *w0, nqm_model **out, char *err,
-                   size_t errlen)
+int nqm_deep_new(const nqm_deep_net *arch, nqm_model_kind variant, nqm_activation act,
+                 const nqm_data *data, const double *w0, nqm_model **out, char *err, size_t errlen)
 {
-    if (chain_check(chain, data->d, err, errlen) != 0)
+    if (arch_check(arch, data->d, err, errlen) != 0)
         return -1;
-    taylor *t = calloc(1, sizeof *t);
+    deep_model *t = calloc(1, sizeof *t);
     if (!t) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    t->base.ops = &taylor_ops;
+    t->base.ops = &deep_ops;
     t->base.n = data->n;
     t->variant = variant;
     t->act = act;
-    t->chain = *chain;
+    t->arch = *arch;
     t->n = data->n;
     t->d = data->d;
     size_t total = carve(t, NULL, 0);
     t->mem = calloc(total, sizeof *t->mem);
     if (!t->mem) {
-        snprintf(err, errlen, "out of memory for a network with %zu parameters (%.1f MiB)",
-                 chain->p, (double)(total * sizeof(double)) / (1 << 20));
+        snprintf(err, errlen, "out of memory for a network with %zu parameters (%.1f MiB)", arch->p,
+                 (double)(total * sizeof(double)) / (1 << 20));
         free(t);
         return -1;
     }
@@ -850,9 +849,9 @@ int nqm_taylor_new(const nqm_chain *chain, nqm_model_kind variant, nqm_activatio
     set_inputs(t, data->X);
     for (int i = 0; i < t->n; i++)
         t->ones[i] = 1;
-    memcpy(t->w0, w0, chain->p * sizeof *w0);
+    memcpy(t->w0, w0, arch->p * sizeof *w0);
     if (variant == MODEL_NET)
-        memcpy(t->w, w0, chain->p * sizeof *w0);
+        memcpy(t->w, w0, arch->p * sizeof *w0);
     base_pass(t, t->w0);
     memcpy(t->f0, t->ls[last_layer(t)].z, (size_t)t->n * sizeof *t->f0);
     *out = &t->base;

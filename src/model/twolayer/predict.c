@@ -1,4 +1,4 @@
-/* tl_predict.c: outputs of the two-layer family on inputs that are not
+/* predict.c: outputs of the two-layer family on inputs that are not
  * the training set (a test set), at the current parameters, the model
  * left untouched. With z0_k = u0_k.x / sqrt(d), z_k = u_k.x / sqrt(d) and
  * e_k = du_k.x / sqrt(d):

@@ -1,4 +1,4 @@
-/* tl_gate.c: the two-layer family with relu or linear activation on 1-D
+/* gates1d.c: the two-layer family with relu or linear activation on 1-D
  * inputs. There the gate of neuron k on example i, 1{u_k x_i > 0} (with
  * u_k = u0_k for lin and quad), is 1{x_i > 0} when u_k > 0 and 1{x_i < 0}
  * when u_k < 0 (the linear activation has the single gate "always"): two

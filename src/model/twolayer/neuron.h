@@ -1,4 +1,4 @@
-/* tl_vec.h: per-neuron vector kernels of the two-layer family over the np
+/* neuron.h: per-neuron vector kernels of the two-layer family over the np
  * padded examples of one neuron (a few KiB: they stay in L1): the
  * activations, B and C, the outputs (gram mode), and dot products.
  * Static inline so that they melt into their callers, including each

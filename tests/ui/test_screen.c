@@ -12,7 +12,7 @@
 
 #include "../core/check.h"
 #include "nqmtop/app/export.h"
-#include "nqmtop/app/scene.h"
+#include "nqmtop/app/screen.h"
 
 enum { STEPS = 30 };
 
@@ -210,7 +210,7 @@ static int screen_has(const nqm_canvas *cv, const char *needle)
     return found;
 }
 
-static void scene_for(nqm_scene *sc, const nqm_app *app, const nqm_config *cfg,
+static void scene_for(nqm_screen *sc, const nqm_app *app, const nqm_config *cfg,
                       const nqm_runset *set)
 {
     memset(sc, 0, sizeof *sc);
@@ -237,7 +237,7 @@ static void test_screen(void)
     nqm_app app;
     nqm_app_init(&app, &cfg, 0);
     app.step = STEPS;
-    nqm_scene sc;
+    nqm_screen sc;
     scene_for(&sc, &app, &cfg, &set);
 
     /* every size from tiny to huge draws without complaint */
@@ -245,16 +245,16 @@ static void test_screen(void)
                                    {60, 20}, {80, 24}, {100, 30}, {200, 60}, {400, 120}};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         nqm_canvas *cv = nqm_canvas_new(sizes[i][0], sizes[i][1], NQM_GLYPHS_UNICODE);
-        CHECK(cv && nqm_scene_draw(cv, &sc) == 0, "draw at %dx%d", sizes[i][0], sizes[i][1]);
+        CHECK(cv && nqm_screen_draw(cv, &sc) == 0, "draw at %dx%d", sizes[i][0], sizes[i][1]);
         nqm_canvas_free(cv);
     }
     nqm_canvas *cv = nqm_canvas_new(10, 5, NQM_GLYPHS_UNICODE);
-    nqm_scene_draw(cv, &sc);
+    nqm_screen_draw(cv, &sc);
     CHECK(screen_has(cv, "too small"), "10x5 says the terminal is too small");
     nqm_canvas_free(cv);
 
     cv = nqm_canvas_new(100, 30, NQM_GLYPHS_UNICODE);
-    nqm_scene_draw(cv, &sc);
+    nqm_screen_draw(cv, &sc);
     char row[1024];
     nqm_canvas_row_text(cv, 0, row, sizeof row);
     char eta[64];
@@ -267,10 +267,10 @@ static void test_screen(void)
     CHECK(!screen_has(cv, "nan") && !screen_has(cv, "inf"), "no nan or inf on screen");
 
     app.paused = 1;
-    nqm_scene_draw(cv, &sc);
+    nqm_screen_draw(cv, &sc);
     CHECK(screen_has(cv, "PAUSED"), "paused shows PAUSED");
     app.help = 1;
-    nqm_scene_draw(cv, &sc);
+    nqm_screen_draw(cv, &sc);
     for (int a = 0; a < NQM_ACT_COUNT; a++) {
         char label[64];
         nqm_action_label((nqm_action)a, label, sizeof label);
@@ -279,11 +279,11 @@ static void test_screen(void)
     }
     app.help = !app.help; /* closed again */
     snprintf(app.message, sizeof app.message, "a note for the user");
-    nqm_scene_draw(cv, &sc);
+    nqm_screen_draw(cv, &sc);
     CHECK(screen_has(cv, "a note for the user"), "the message reaches the status line");
 
     nqm_canvas_set_glyphs(cv, NQM_GLYPHS_ASCII);
-    nqm_scene_draw(cv, &sc);
+    nqm_screen_draw(cv, &sc);
     char *text = screen_text(cv);
     int ascii = 1;
     for (const char *p = text; p && *p; p++)
@@ -302,7 +302,7 @@ static void test_screen(void)
     app.compare = 1;
     scene_for(&sc, &app, &cfg, &set);
     cv = nqm_canvas_new(80, 24, NQM_GLYPHS_UNICODE);
-    nqm_scene_draw(cv, &sc);
+    nqm_screen_draw(cv, &sc);
     int legend = 0;
     for (int y = 0; y < 24; y++) {
         nqm_canvas_row_text(cv, y, row, sizeof row);
