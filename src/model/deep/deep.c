@@ -42,6 +42,7 @@
 
 #include "nqmtop/base/blas.h"
 #include "nqmtop/base/krylov.h"
+#include "nqmtop/model/activation.h"
 
 /* Per-layer buffers, each (n, out). Pair 0 holds the first-order
  * coefficients along D (the displacement), pair 1 along a tangent V. */
@@ -259,43 +260,6 @@ static double dot(int n, const double *a, const double *b)
     return s;
 }
 
-/* ---- activation --------------------------------------------------------- */
-
-/* h = s(z), s1 = s'(z), s2 = s''(z) elementwise over len numbers. */
-static void activate(nqm_activation act, size_t len, const double *z, double *h, double *s1,
-                     double *s2)
-{
-    for (size_t e = 0; e < len; e++) {
-        double x = z[e];
-        switch (act) {
-        case ACT_RELU:
-            h[e] = x > 0 ? x : 0;
-            s1[e] = x > 0 ? 1 : 0;
-            s2[e] = 0;
-            break;
-        case ACT_TANH: {
-            double t = tanh(x);
-            h[e] = t;
-            s1[e] = 1 - t * t;
-            s2[e] = -2 * t * (1 - t * t);
-            break;
-        }
-        case ACT_SWISH: {
-            double q = 1 / (1 + exp(-x)), dq = q * (1 - q);
-            h[e] = x * q;
-            s1[e] = q + x * dq;
-            s2[e] = dq * (2 + x * (1 - 2 * q));
-            break;
-        }
-        default:
-            h[e] = x;
-            s1[e] = 1;
-            s2[e] = 0;
-            break;
-        }
-    }
-}
-
 /* ---- passes ------------------------------------------------------------- */
 
 static int last_layer(const deep_model *t) { return t->arch.nlayers - 1; }
@@ -313,7 +277,7 @@ static void base_pass(deep_model *t, const double *W)
         if (L->b_len)
             bias_apply(L, t->n, W + L->b_off, s->z);
         if (l < last_layer(t))
-            activate(t->act, layer_len(t, l), s->z, s->h, s->s1, s->s2);
+            nqm_sigma_fill(t->act, layer_len(t, l), s->z, s->h, s->s1, s->s2);
         hin = s->h;
     }
 }

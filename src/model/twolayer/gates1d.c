@@ -68,24 +68,27 @@ static double gate(const twolayer *t, int p, int i)
 
 static double masked(const twolayer *t, int p, int i) { return gate(t, p, i) * t->Xt[i]; }
 
-/* alpha, cv, gamma of neuron k (see the top of the file). */
+/* alpha, cv, gamma of neuron k (see the top of the file), from the
+ * variants' table (twolayer.h): alpha is B's coefficient on the input,
+ * u0 + qB du; gamma the output's, ov alpha + os du. */
 static void coefficients(const twolayer *t, const tl_pass *ps, long k, double *u, double *c)
 {
     const long m = t->m;
     if (t->variant == MODEL_NET || ps->init) {
         const double *W = ps->init ? t->w0 : t->w;
+        tl_coef tc = tl_coefficients(MODEL_NET, W[m + k], 0);
         *u = W[k];
         c[0] = W[k];
-        c[1] = W[m + k];
-        c[2] = W[m + k] * W[k];
+        c[1] = tc.cv;
+        c[2] = tc.ov * W[k];
         return;
     }
-    double u0 = t->w0[k], du = t->w[k], v0 = t->w0[m + k], dv = t->w[m + k];
-    int quad = t->variant == MODEL_QUAD;
+    double u0 = t->w0[k], du = t->w[k];
+    tl_coef tc = tl_coefficients(t->variant, t->w[m + k], t->w0[m + k]);
     *u = u0;
-    c[0] = quad ? u0 + du : u0;
-    c[1] = quad ? v0 + dv : v0;
-    c[2] = dv * c[0] + v0 * du;
+    c[0] = tc.qB ? u0 + du : u0;
+    c[1] = tc.cv;
+    c[2] = tc.ov * c[0] + tc.os * du;
 }
 
 /* Neurons of one chunk: the step, then their pattern sums, in blocks. */

@@ -17,6 +17,7 @@
 
 #include "nqmtop/base/blas.h"
 #include "neuron.h"
+#include "nqmtop/model/activation.h"
 
 enum { GRAM_BLOCK = 256 };
 
@@ -86,16 +87,17 @@ static void block_activate(const twolayer *t, long k0, int bs)
     const size_t np = (size_t)t->np, bnp = (size_t)GRAM_BLOCK * np;
     double *a = t->gm->act;
     for (int kk = 0; kk < bs; kk++)
-        tl_activate(t->act, t->np, t->gm->Zc + (size_t)(k0 + kk) * np, a + kk * np,
-                    a + bnp + kk * np, a + 2 * bnp + kk * np);
+        nqm_sigma_fill(t->act, np, t->gm->Zc + (size_t)(k0 + kk) * np, a + kk * np,
+                       a + bnp + kk * np, a + 2 * bnp + kk * np);
 }
 
-static tl_outer outer_of(const twolayer *t, const tl_pass *ps, long k)
+/* Neuron k's coefficients (the network itself at w0 for f0). */
+static tl_coef coef_of(const twolayer *t, const tl_pass *ps, long k)
 {
     const size_t md = (size_t)t->m * t->d;
     if (ps->init)
-        return (tl_outer){MODEL_NET, t->w0[md + k], 0};
-    return (tl_outer){t->variant, t->w[md + k], t->variant == MODEL_NET ? 0 : t->w0[md + k]};
+        return tl_coefficients(MODEL_NET, t->w0[md + k], 0);
+    return tl_coefficients(t->variant, t->w[md + k], t->variant == MODEL_NET ? 0 : t->w0[md + k]);
 }
 
 /* The GD step of a block: v and A from B, C at the old point, then the
@@ -103,13 +105,13 @@ static tl_outer outer_of(const twolayer *t, const tl_pass *ps, long k)
 static void block_step(twolayer *t, const tl_pass *ps, long k0, int bs)
 {
     tl_gram *gm = t->gm;
-    const int np = t->np, curv = tl_curved(t->act);
+    const int np = t->np, curv = nqm_sigma_curved(t->act);
     const size_t bnp = (size_t)GRAM_BLOCK * np;
     const double av = ps->eta_s / sqrt((double)t->m), au = av * t->in_scale;
     double *v = t->w + (size_t)t->m * t->d;
     for (int kk = 0; kk < bs; kk++) {
         long k = k0 + kk;
-        tl_outer o = outer_of(t, ps, k);
+        tl_coef o = coef_of(t, ps, k);
         const double *a = gm->act + (size_t)kk * np;
         const double *s = gm->Sc ? gm->Sc + (size_t)k * np : NULL;
         double *cr = gm->CR + (size_t)kk * np, *Ak = gm->A + (size_t)k * np;
@@ -131,11 +133,11 @@ static void block_step(twolayer *t, const tl_pass *ps, long k0, int bs)
 static void block_eval(twolayer *t, const tl_pass *ps, long k0, int bs)
 {
     tl_gram *gm = t->gm;
-    const int np = t->np, curv = tl_curved(t->act);
+    const int np = t->np, curv = nqm_sigma_curved(t->act);
     const size_t bnp = (size_t)GRAM_BLOCK * np;
     for (int kk = 0; kk < bs; kk++) {
         long k = k0 + kk;
-        tl_outer o = outer_of(t, ps, k);
+        tl_coef o = coef_of(t, ps, k);
         const double *a = gm->act + (size_t)kk * np;
         const double *s = gm->Sc && !ps->init ? gm->Sc + (size_t)k * np : NULL;
         double *B = gm->B + (size_t)kk * np, *C = gm->C + (size_t)kk * np;

@@ -6,15 +6,8 @@
  * kernel (a probe: Omega K Omega^T and tr K; or B and C for a dense
  * dsyrk). For lin and quad the activations at Z0 serve both loops.
  *
- * The variants share one set of formulas with per-neuron coefficients:
- *
- *     B = a0 + qB a1 s,   C = cv a1 + cq a2 s,   out = ov B + os s (a1 + oc a2 s)
- *
- *     net:  qB 0, cv v,       cq 0,  ov v,  os 0,  oc 0    (s = 0)
- *     lin:  qB 0, cv v0,      cq 0,  ov dv, os v0, oc 0
- *     quad: qB 1, cv v0 + dv, cq v0, ov dv, os v0, oc 1/2
- *
- * (a0, a1, a2 = sigma, sigma', sigma'' at z0, or at z for net.) Relu and
+ * The variants share one set of formulas, the table of per-neuron
+ * coefficients in twolayer.h (tl_coefficients), evaluated in full. Relu and
  * linear on 1-D inputs do not come here: their gates take two patterns
  * and gates1d.c does without per-example work.
  *
@@ -28,6 +21,7 @@
 #include <string.h>
 
 #include "nqmtop/base/blas.h"
+#include "nqmtop/model/activation.h"
 #include "neuron.h"
 
 enum {
@@ -39,8 +33,8 @@ enum {
 };
 
 /* How the fused loops get sigma, sigma', sigma'': in the lanes (relu: a
- * compare; linear: nothing) or from a table that tl_activate fills (tanh,
- * swish: libm calls, which do not vectorise). */
+ * compare; linear: nothing) or from a table that nqm_sigma_fill fills
+ * (tanh, swish: libm calls, which do not vectorise). */
 typedef enum { KIND_RELU, KIND_LINEAR, KIND_TABLE } act_kind;
 
 struct tl_rows {
@@ -64,7 +58,7 @@ typedef struct {
     const double *cz;  /* (d) reference weights / sqrt(d): U0 row, or U row for net */
     const double *cs;  /* (d) dU row / sqrt(d); zeros for net */
     const double *tab; /* (3, np) a0, a1, a2 for KIND_TABLE */
-    double qB, cv, cq, ov, os, oc;
+    tl_coef c;         /* the variant's coefficients at the neuron's weights */
 } neuron_view;
 
 /* A thread's workspace (tl_rows.ws_stride) cut into its parts. */
@@ -177,10 +171,10 @@ NQM_TL_INLINE void lanes_point(act_kind kind, int d, int np, const double *restr
         ld(&o->a1, nv->tab + np + i);
         ld(&o->a2, nv->tab + 2 * np + i);
     }
-    o->B = a0 + nv->qB * o->a1 * o->s;
-    o->C = nv->cv * o->a1;
+    o->B = a0 + nv->c.qB * o->a1 * o->s;
+    o->C = nv->c.cv * o->a1;
     if (kind == KIND_TABLE)
-        o->C += nv->cq * o->a2 * o->s;
+        o->C += nv->c.cq * o->a2 * o->s;
 }
 
 /* The current point: rb = r.B and pu_j = (r .* C).x_j, summed in lanes
@@ -243,9 +237,9 @@ NQM_TL_INLINE void fused_new(act_kind kind, int d, const twolayer *t, const tl_p
     for (int i = 0; i < np; i += L) {
         lanes o;
         lanes_point(kind, d, np, t->Xt, i, nv, &o);
-        v8d da = kind == KIND_TABLE ? o.a1 + nv->oc * o.a2 * o.s : o.a1;
+        v8d da = kind == KIND_TABLE ? o.a1 + nv->c.oc * o.a2 * o.s : o.a1;
         ld(&gv, g + i);
-        gv += nv->ov * o.B + nv->os * o.s * da;
+        gv += nv->c.ov * o.B + nv->c.os * o.s * da;
         st(g + i, &gv);
         if (ps->dense) {
             st(t->rows->blkB + (size_t)kk * np + i, &o.B);
@@ -284,20 +278,8 @@ NQM_TL_INLINE neuron_view view_of(const twolayer *t, const tl_pass *ps, long k, 
         cz[j] = uref[j] * t->in_scale;
         cs[j] = net ? 0 : t->w[(size_t)k * d + j] * t->in_scale;
     }
-    neuron_view nv = {cz, cs, tab, 0, 0, 0, 0, 0, 0};
     double v = W[md + k], v0 = net ? 0 : t->w0[md + k];
-    if (net) {
-        nv.cv = nv.ov = v;
-    } else {
-        nv.ov = v;
-        nv.os = v0;
-        nv.cv = t->variant == MODEL_QUAD ? v0 + v : v0;
-        if (t->variant == MODEL_QUAD) {
-            nv.qB = 1;
-            nv.cq = v0;
-            nv.oc = 0.5;
-        }
-    }
+    neuron_view nv = {cz, cs, tab, tl_coefficients(net ? MODEL_NET : t->variant, v, v0)};
     return nv;
 }
 
@@ -310,7 +292,7 @@ NQM_TL_INLINE void fill_table(const twolayer *t, const double *cz, double *z, do
     for (int j = 0; j < t->d; j++)
         for (int i = 0; i < np; i++)
             z[i] += cz[j] * t->Xt[(size_t)j * np + i];
-    tl_activate(t->act, np, z, tab, tab + np, tab + 2 * np);
+    nqm_sigma_fill(t->act, (size_t)np, z, tab, tab + np, tab + 2 * np);
 }
 
 /* Neuron k in full: the step when there is a residual, then the new point. */

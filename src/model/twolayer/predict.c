@@ -15,54 +15,25 @@
 #include <string.h>
 
 #include "nqmtop/base/blas.h"
+#include "nqmtop/model/activation.h"
 #include "twolayer.h"
 
 enum { PREDICT_BLOCK = 256 };
 
-/* s, s' and s'' of the activation at z. */
-static void activation(nqm_activation act, double z, double *s0, double *s1, double *s2)
-{
-    switch (act) {
-    case ACT_RELU:
-        *s0 = z > 0 ? z : 0;
-        *s1 = z > 0 ? 1 : 0;
-        *s2 = 0;
-        return;
-    case ACT_TANH: {
-        double th = tanh(z);
-        *s0 = th;
-        *s1 = 1 - th * th;
-        *s2 = -2 * th * (1 - th * th);
-        return;
-    }
-    case ACT_SWISH: {
-        double q = 1 / (1 + exp(-z)), dq = q * (1 - q);
-        *s0 = z * q;
-        *s1 = q + z * dq;
-        *s2 = dq * (2 + z * (1 - 2 * q));
-        return;
-    }
-    default:
-        *s0 = z;
-        *s1 = 1;
-        *s2 = 0;
-        return;
-    }
-}
-
 /* Neuron k's term of sqrt(m) g at pre-activation z (z0 for lin, quad)
- * and displacement e. */
+ * and displacement e, from the table's coefficients (twolayer.h): for lin
+ * and quad, f(w0)'s share os s0 joins the table's ov B + os e (a1 + oc a2 e). */
 static double term(const twolayer *t, long k, double z, double e)
 {
     const size_t md = (size_t)t->m * t->d;
     double s0, s1, s2;
-    activation(t->act, z, &s0, &s1, &s2);
+    nqm_sigma(t->act, z, &s0, &s1, &s2);
     if (t->variant == MODEL_NET)
-        return t->w[md + k] * s0;
-    double v0 = t->w0[md + k], dv = t->w[md + k];
-    double out = (v0 + dv) * s0 + v0 * s1 * e;
-    if (t->variant == MODEL_QUAD)
-        out += dv * s1 * e + 0.5 * v0 * s2 * e * e;
+        return tl_coefficients(MODEL_NET, t->w[md + k], 0).ov * s0;
+    tl_coef c = tl_coefficients(t->variant, t->w[md + k], t->w0[md + k]);
+    double out = (c.os + c.ov) * s0 + c.os * s1 * e;
+    if (c.qB)
+        out += c.ov * s1 * e + c.oc * c.cq * s2 * e * e;
     return out;
 }
 

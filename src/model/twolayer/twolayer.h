@@ -1,9 +1,10 @@
 /* twolayer.h: internals shared by the files of the two-layer family —
  * twolayer.c (the model, its modes, lin's fixed kernel), neurons.c (one
  * fused pass per neuron, for inputs of few dimensions, threaded),
- * gates1d.c (relu and linear on 1-D inputs: two gate patterns) and
- * gram.c (inputs of more dimensions than examples: the displacement
- * kept as combinations of the training inputs). Not a public interface.
+ * gates1d.c (relu and linear on 1-D inputs: two gate patterns), gram.c
+ * (inputs of more dimensions than examples: the displacement kept as
+ * combinations of the training inputs) and predict.c (outputs on other
+ * inputs). Not a public interface; its names start with tl_ (two-layer).
  *
  * Per-example vectors are padded from n to np (a multiple of
  * NQM_TL_LANES) with zero inputs, zero residuals and zero directions, so
@@ -40,6 +41,43 @@ enum {
 #endif
 
 typedef enum { TL_ROWS, TL_GRAM } tl_mode;
+
+/* The variants' table of DESIGN §1.2 — the one definition every pass of
+ * the family reads — as coefficients of one neuron:
+ *
+ *     B = a0 + qB a1 s,   C = cv a1 + cq a2 s,
+ *     term of sqrt(m) (g - f0) = ov B + os s (a1 + oc a2 s)   (net: of sqrt(m) g)
+ *
+ * a0, a1, a2 = sigma, sigma', sigma'' at z0 (at z for net), s = du.x / sqrt(d)
+ * the neuron's displacement (0 for net); v its outer weight (net) or the
+ * displacement dv of it (lin, quad), v0 its initial outer weight:
+ *
+ *     net:  qB 0, cv v,       cq 0,  ov v,  os 0,  oc 0
+ *     lin:  qB 0, cv v0,      cq 0,  ov dv, os v0, oc 0
+ *     quad: qB 1, cv v0 + dv, cq v0, ov dv, os v0, oc 1/2
+ *
+ * A pass may leave out the terms whose coefficient its variant zeroes. */
+typedef struct {
+    nqm_model_kind variant;
+    double qB, cv, cq, ov, os, oc;
+} tl_coef;
+
+NQM_TL_INLINE tl_coef tl_coefficients(nqm_model_kind variant, double v, double v0)
+{
+    tl_coef c = {variant, 0, 0, 0, v, 0, 0};
+    if (variant == MODEL_NET) {
+        c.cv = v;
+        return c;
+    }
+    c.os = v0;
+    c.cv = variant == MODEL_QUAD ? v0 + v : v0;
+    if (variant == MODEL_QUAD) {
+        c.qB = 1;
+        c.cq = v0;
+        c.oc = 0.5;
+    }
+    return c;
+}
 
 typedef struct tl_rows tl_rows;
 typedef struct tl_gram tl_gram;
