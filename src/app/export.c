@@ -1,16 +1,12 @@
-/* export.c: CSV export of run histories, written atomically under a
- * fresh name (temporary file, fsync, link; never rename over a name). */
-#include <errno.h>
-#include <fcntl.h>
+/* export.c: CSV export of run histories, written whole under a fresh
+ * name (base/files.c: never over an existing file). */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "nqmtop/app/app.h"
 #include "nqmtop/app/export.h"
+#include "nqmtop/base/files.h"
 
 static int max_eigs(const nqm_run *const *runs, int nruns)
 {
@@ -62,69 +58,32 @@ int nqm_export_csv(FILE *f, const nqm_run *const *runs, int nruns)
     return fflush(f) == 0 && !ferror(f) ? 0 : -1;
 }
 
-/* Write the CSV into a fresh temporary file in dir; its path into tmp. */
-static int write_temp(const char *dir, const nqm_run *const *runs, int nruns, char *tmp,
-                      size_t tmplen, char *err, size_t errlen)
+/* What an export file is written from, and what it is named after. */
+typedef struct {
+    const nqm_run *const *runs;
+    int nruns;
+    const char *preset;
+    const struct tm *tm;
+} export_source;
+
+static int write_csv(FILE *f, const void *ctx)
 {
-    snprintf(tmp, tmplen, "%s/.nqmtop-export-XXXXXX", dir);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        snprintf(err, errlen, "export: cannot create a file in %s: %s", dir, strerror(errno));
-        return -1;
-    }
-    FILE *f = fdopen(fd, "w");
-    int ok = f && fchmod(fd, 0644) == 0 && nqm_export_csv(f, runs, nruns) == 0 && fsync(fd) == 0;
-    int saved = errno;
-    if (f ? fclose(f) != 0 : close(fd) != 0)
-        ok = 0;
-    if (!ok) {
-        snprintf(err, errlen, "export: writing %s failed: %s", tmp, strerror(saved));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
+    const export_source *src = ctx;
+    return nqm_export_csv(f, src->runs, src->nruns);
 }
 
-/* Give the temporary file a final name that did not exist. 0, 1 when the
- * name was taken, -1 on another error (errno set). */
-static int claim_name(const char *tmp, const char *path)
+static int name_of(int k, char *name, size_t len, const void *ctx)
 {
-    if (link(tmp, path) == 0)
-        return 0;
-    if (errno == EEXIST)
-        return 1;
-    if (errno != EPERM && errno != ENOSYS && errno != EOPNOTSUPP)
-        return -1;
-    /* No hard links here: reserve the name exclusively, then move onto it. */
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
-    if (fd < 0)
-        return errno == EEXIST ? 1 : -1;
-    close(fd);
-    return rename(tmp, path) == 0 ? 0 : -1;
+    const export_source *src = ctx;
+    nqm_app_export_name(name, len, src->preset, src->tm, k);
+    return 0;
 }
 
 int nqm_export_file(const char *dir, const char *preset, const struct tm *tm,
                     const nqm_run *const *runs, int nruns, char *path, size_t pathlen, char *err,
                     size_t errlen)
 {
-    char tmp[4096], name[256];
-    if (write_temp(dir, runs, nruns, tmp, sizeof tmp, err, errlen) != 0)
-        return -1;
-    for (int attempt = 1; attempt <= NQM_EXPORT_ATTEMPTS; attempt++) {
-        nqm_app_export_name(name, sizeof name, preset, tm, attempt);
-        snprintf(path, pathlen, "%s/%s", dir, name);
-        int rc = claim_name(tmp, path);
-        if (rc == 0) {
-            unlink(tmp); /* harmless when rename already moved it */
-            return 0;
-        }
-        if (rc < 0) {
-            snprintf(err, errlen, "export: cannot create %s: %s", path, strerror(errno));
-            unlink(tmp);
-            return -1;
-        }
-    }
-    snprintf(err, errlen, "export: %d names for %s taken", NQM_EXPORT_ATTEMPTS, name);
-    unlink(tmp);
-    return -1;
+    export_source src = {runs, nruns, preset, tm};
+    return nqm_file_write_new(dir, NQM_EXPORT_ATTEMPTS, name_of, &src, "export", write_csv, &src,
+                              path, pathlen, err, errlen);
 }

@@ -4,16 +4,16 @@
  * draws from, so the drawing never holds the lock. */
 #include "nqmtop/app/sweeplive.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "nqmtop/out/sweepout.h"
 #include "nqmtop/base/clock.h"
+#include "nqmtop/base/files.h"
+#include "nqmtop/app/export.h"
 
 struct nqm_sweep_live {
     nqm_sweep *sw;
@@ -135,52 +135,40 @@ int nqm_sweep_live_snapshot(nqm_sweep_live *L, nqm_sweep_view *v)
     return changed;
 }
 
-static void write_snapshot(FILE *f, const void *ctx)
+static int write_snapshot(FILE *f, const void *ctx)
 {
     const nqm_sweep_live *L = ctx;
-    nqm_sweep_write_table(f, NQM_FORMAT_CSV, L->sw, L->snap, L->snap_have);
+    return nqm_sweep_write_table(f, NQM_FORMAT_CSV, L->sw, L->snap, L->snap_have);
 }
 
-static int exists(const char *path)
+/* nqmtop-sweep-PRESET-STAMP.csv, then -2, -3, ... before .csv. */
+typedef struct {
+    const char *preset;
+    char stamp[32];
+} export_name;
+
+static int name_export(int k, char *name, size_t len, const void *ctx)
 {
-    struct stat sb;
-    return lstat(path, &sb) == 0;
+    const export_name *en = ctx;
+    char suffix[16] = "";
+    if (k > 1)
+        snprintf(suffix, sizeof suffix, "-%d", k);
+    return (size_t)snprintf(name, len, "nqmtop-sweep-%s-%s%s.csv", en->preset, en->stamp, suffix) <
+                   len
+               ? 0
+               : -1;
 }
 
 int nqm_sweep_live_export(nqm_sweep_live *L, const char *dir, char *path, size_t pathlen, char *err,
                           size_t errlen)
 {
-    enum { ATTEMPTS = 100 };
-    char stamp[32], msg[700] = "";
+    export_name en = {L->preset[0] ? L->preset : "run", ""};
     time_t now = time(NULL);
     struct tm tm;
     localtime_r(&now, &tm);
-    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    for (int k = 1; k <= ATTEMPTS; k++) {
-        char suffix[16] = "";
-        if (k > 1)
-            snprintf(suffix, sizeof suffix, "-%d", k);
-        if ((size_t)snprintf(path, pathlen, "%s/nqmtop-sweep-%s-%s%s.csv", dir,
-                             L->preset[0] ? L->preset : "run", stamp, suffix) >= pathlen) {
-            snprintf(err, errlen, "export: the file name is too long");
-            return -1;
-        }
-        if (exists(path))
-            continue;
-        FILE *errs = fmemopen(msg, sizeof msg - 1, "w");
-        int rc = errs ? nqm_write_atomic(path, 0, "export", write_snapshot, L, errs) : 1;
-        if (errs)
-            fclose(errs);
-        if (rc == 0)
-            return 0;
-        if (!exists(path)) {
-            snprintf(err, errlen, "%s", msg[0] ? msg : "export: out of memory");
-            err[strcspn(err, "\n")] = '\0';
-            return -1;
-        }
-    }
-    snprintf(err, errlen, "export: %d names taken in %s", ATTEMPTS, dir);
-    return -1;
+    strftime(en.stamp, sizeof en.stamp, "%Y%m%d-%H%M%S", &tm);
+    return nqm_file_write_new(dir, NQM_EXPORT_ATTEMPTS, name_export, &en, "export", write_snapshot,
+                              L, path, pathlen, err, errlen);
 }
 
 const char *nqm_sweep_live_error(const nqm_sweep_live *L)

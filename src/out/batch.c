@@ -18,92 +18,10 @@
 #include <unistd.h>
 
 #include "nqmtop/base/cnum.h"
+#include "nqmtop/base/files.h"
 #include "nqmtop/train/phase.h"
 #include "nqmtop/train/session.h"
 #include "nqmtop/base/clock.h"
-
-static const char *const format_names[NQM_FORMAT_COUNT] = {"tsv", "csv", "jsonl"};
-
-int nqm_format_parse(const char *s)
-{
-    for (int f = 0; f < NQM_FORMAT_COUNT; f++)
-        if (strcmp(format_names[f], s) == 0)
-            return f;
-    return -1;
-}
-
-const char *nqm_format_name(nqm_format f)
-{
-    return f >= 0 && f < NQM_FORMAT_COUNT ? format_names[f] : "?";
-}
-
-/* ---- numbers and JSON pieces ---------------------------------------------- */
-
-void nqm_put_number(FILE *f, double v, int json)
-{
-    if (isfinite(v))
-        fprintf(f, "%.17g", v);
-    else if (json)
-        fputs("null", f);
-    else
-        fputs(isnan(v) ? "nan" : v > 0 ? "inf" : "-inf", f);
-}
-
-void nqm_put_json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
-/* A JSON object being written: one member per line, or all on one line
- * (the summary on the record stream, so that it is one jsonl line). */
-typedef struct {
-    FILE *f;
-    int compact;
-    int members;
-} json_object;
-
-static void put_key(json_object *o, const char *key)
-{
-    if (o->members++)
-        fputc(',', o->f);
-    fputs(o->compact ? (o->members > 1 ? " " : "") : "\n  ", o->f);
-    nqm_put_json_string(o->f, key);
-    fputs(": ", o->f);
-}
-
-static void json_number(json_object *o, const char *key, double v)
-{
-    put_key(o, key);
-    nqm_put_number(o->f, v, 1);
-}
-
-static void json_string(json_object *o, const char *key, const char *s)
-{
-    put_key(o, key);
-    if (s)
-        nqm_put_json_string(o->f, s);
-    else
-        fputs("null", o->f);
-}
-
-static void json_integer(json_object *o, const char *key, long v, int valid)
-{
-    put_key(o, key);
-    if (valid)
-        fprintf(o->f, "%ld", v);
-    else
-        fputs("null", o->f);
-}
 
 /* ---- records ------------------------------------------------------------------ */
 
@@ -196,61 +114,62 @@ typedef struct {
 
 static double lambda_or_nan(const double *lam, int eigs, int k) { return k < eigs ? lam[k] : NAN; }
 
-static void write_summary_config(json_object *f, const nqm_config *cfg)
+static void write_summary_config(nqm_json *f, const nqm_config *cfg)
 {
-    json_string(f, "preset", cfg->preset);
-    json_string(f, "model", nqm_model_name(cfg->model));
-    json_string(f, "activation", nqm_activation_name(cfg->activation));
-    json_string(f, "network", nqm_network_name(cfg->network));
-    json_integer(f, "depth", cfg->network == NETWORK_MLP ? cfg->depth : 2,
-                 cfg->network != NETWORK_CNN);
-    json_string(f, "loss", nqm_loss_name(cfg->loss));
-    json_string(f, "data", nqm_data_name(cfg->data));
-    json_integer(f, "width", cfg->width, 1);
-    json_integer(f, "n", nqm_config_n(cfg), 1);
-    json_integer(f, "d", nqm_config_d(cfg), 1);
-    put_key(f, "seed");
+    nqm_json_string(f, "preset", cfg->preset);
+    nqm_json_string(f, "model", nqm_model_name(cfg->model));
+    nqm_json_string(f, "activation", nqm_activation_name(cfg->activation));
+    nqm_json_string(f, "network", nqm_network_name(cfg->network));
+    nqm_json_integer(f, "depth", cfg->network == NETWORK_MLP ? cfg->depth : 2,
+                     cfg->network != NETWORK_CNN);
+    nqm_json_string(f, "loss", nqm_loss_name(cfg->loss));
+    nqm_json_string(f, "data", nqm_data_name(cfg->data));
+    nqm_json_integer(f, "width", cfg->width, 1);
+    nqm_json_integer(f, "n", nqm_config_n(cfg), 1);
+    nqm_json_integer(f, "d", nqm_config_d(cfg), 1);
+    nqm_json_key(f, "seed");
     fprintf(f->f, "%lu", cfg->seed);
-    json_string(f, "eig_order", nqm_eig_order_name(cfg->eig_order));
+    nqm_json_string(f, "eig_order", nqm_eig_order_name(cfg->eig_order));
 }
 
-static void write_summary_run(json_object *f, const batch_result *res)
+static void write_summary_run(nqm_json *f, const batch_result *res)
 {
     const nqm_run_summary *s = &res->run;
     const nqm_phase_summary *p = &s->phases;
-    json_number(f, "eta", s->eta);
-    json_number(f, "eta_rel", s->eta / s->eta_crit);
-    json_number(f, "eta_crit", s->eta_crit);
-    json_number(f, "eta_max", s->eta_max);
-    json_integer(f, "eigs", res->eigs, 1);
-    json_number(f, "lambda1_0", lambda_or_nan(s->lambda0, res->eigs, 0));
-    json_number(f, "lambda2_0", lambda_or_nan(s->lambda0, res->eigs, 1));
-    json_number(f, "lambda1_final", lambda_or_nan(s->lambda_final, res->eigs, 0));
-    json_number(f, "lambda2_final", lambda_or_nan(s->lambda_final, res->eigs, 1));
-    json_string(f, "regime", nqm_regime_name(p->regime));
-    json_string(f, "why", p->why);
-    json_integer(f, "peak_step", p->peak_step, p->peak_step >= 0);
-    json_number(f, "peak_loss", p->peak_loss);
-    json_number(f, "final_loss", s->final_loss);
-    json_integer(f, "n_test", s->n_test, 1);
-    json_number(f, "best_test_loss", s->best_test_loss);
-    json_number(f, "best_test_accuracy", s->best_test_accuracy);
-    json_integer(f, "T1", p->T1, p->T1 >= 0);
-    json_integer(f, "T2", p->T2, p->T2 >= 0);
-    json_integer(f, "T3", p->T3, p->T3 >= 0);
-    json_integer(f, "T4", p->T4, p->T4 >= 0);
-    json_integer(f, "steps", s->steps, 1);
-    json_number(f, "seconds", res->seconds);
-    json_number(f, "steps_per_second", res->seconds > 0 ? s->steps / res->seconds : NAN);
+    nqm_json_number(f, "eta", s->eta);
+    nqm_json_number(f, "eta_rel", s->eta / s->eta_crit);
+    nqm_json_number(f, "eta_crit", s->eta_crit);
+    nqm_json_number(f, "eta_max", s->eta_max);
+    nqm_json_integer(f, "eigs", res->eigs, 1);
+    nqm_json_number(f, "lambda1_0", lambda_or_nan(s->lambda0, res->eigs, 0));
+    nqm_json_number(f, "lambda2_0", lambda_or_nan(s->lambda0, res->eigs, 1));
+    nqm_json_number(f, "lambda1_final", lambda_or_nan(s->lambda_final, res->eigs, 0));
+    nqm_json_number(f, "lambda2_final", lambda_or_nan(s->lambda_final, res->eigs, 1));
+    nqm_json_string(f, "regime", nqm_regime_name(p->regime));
+    nqm_json_string(f, "why", p->why);
+    nqm_json_integer(f, "peak_step", p->peak_step, p->peak_step >= 0);
+    nqm_json_number(f, "peak_loss", p->peak_loss);
+    nqm_json_number(f, "final_loss", s->final_loss);
+    nqm_json_integer(f, "n_test", s->n_test, 1);
+    nqm_json_number(f, "best_test_loss", s->best_test_loss);
+    nqm_json_number(f, "best_test_accuracy", s->best_test_accuracy);
+    nqm_json_integer(f, "T1", p->T1, p->T1 >= 0);
+    nqm_json_integer(f, "T2", p->T2, p->T2 >= 0);
+    nqm_json_integer(f, "T3", p->T3, p->T3 >= 0);
+    nqm_json_integer(f, "T4", p->T4, p->T4 >= 0);
+    nqm_json_integer(f, "steps", s->steps, 1);
+    nqm_json_number(f, "seconds", res->seconds);
+    nqm_json_number(f, "steps_per_second", res->seconds > 0 ? s->steps / res->seconds : NAN);
 }
 
 static void write_summary(FILE *f, int compact, const nqm_config *cfg, const batch_result *res)
 {
-    json_object o = {f, compact, 0};
-    fputc('{', f);
+    nqm_json o;
+    nqm_json_open(&o, f, compact);
     write_summary_config(&o, cfg);
     write_summary_run(&o, res);
-    fputs(compact ? "}\n" : "\n}\n", f);
+    nqm_json_close(&o);
+    fputc('\n', f);
 }
 
 /* ---- the summary file ---------------------------------------------------------- */
@@ -260,25 +179,13 @@ static int summary_to_file(const nqm_batch_options *opt)
     return opt->summary && strcmp(opt->summary, "-") != 0;
 }
 
-/* The directory part of path ("." when it has none). */
-static void dir_of(const char *path, char *dir, size_t dirlen)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, dirlen, ".");
-    else if (slash == path)
-        snprintf(dir, dirlen, "/");
-    else
-        snprintf(dir, dirlen, "%.*s", (int)(slash - path), path);
-}
-
 int nqm_batch_check(const nqm_batch_options *opt, char *err, size_t errlen)
 {
     if (!summary_to_file(opt))
         return 0;
     char dir[4096];
     struct stat sb;
-    dir_of(opt->summary, dir, sizeof dir);
+    nqm_dir_of(opt->summary, dir, sizeof dir);
     if (opt->summary[0] == '\0' || opt->summary[strlen(opt->summary) - 1] == '/') {
         snprintf(err, errlen, "--summary: '%s' is not a file name", opt->summary);
         return -1;
@@ -294,93 +201,29 @@ int nqm_batch_check(const nqm_batch_options *opt, char *err, size_t errlen)
     return 0;
 }
 
-/* Create "<path>.<pid>.<k>.tmp" exclusively; its name goes to tmp. */
-static FILE *open_temp(const char *path, char *tmp, size_t tmplen)
-{
-    for (int k = 0; k < 100; k++) {
-        snprintf(tmp, tmplen, "%s.%ld.%d.tmp", path, (long)getpid(), k);
-        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
-        if (fd >= 0) {
-            FILE *f = fdopen(fd, "w");
-            if (!f) {
-                close(fd);
-                unlink(tmp);
-            }
-            return f;
-        }
-        if (errno != EEXIST)
-            return NULL;
-    }
-    return NULL;
-}
-
-/* Move the finished temporary file to path: link() refuses to replace an
- * existing file atomically; rename() replaces it (force, or a file system
- * without hard links once we checked path is absent). */
-static int publish(const char *tmp, const char *path, int force)
-{
-    int rc = 0;
-    if (force)
-        return rename(tmp, path);
-    if (link(tmp, path) != 0) {
-        struct stat sb;
-        if (errno == EEXIST || lstat(path, &sb) == 0) {
-            errno = EEXIST;
-            rc = -1;
-        } else {
-            rc = rename(tmp, path);
-        }
-    }
-    int saved = errno;
-    unlink(tmp);
-    errno = saved;
-    return rc;
-}
-
-int nqm_write_atomic(const char *path, int force, const char *what,
-                     void (*write)(FILE *f, const void *ctx), const void *ctx, FILE *errs)
-{
-    char tmp[4200];
-    FILE *f = open_temp(path, tmp, sizeof tmp);
-    if (!f) {
-        fprintf(errs, "nqmtop: %s: cannot create a file next to %s: %s\n", what, path,
-                strerror(errno));
-        return 1;
-    }
-    write(f, ctx);
-    int bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
-    int saved = errno;
-    bad |= fclose(f) != 0;
-    if (bad) {
-        unlink(tmp);
-        fprintf(errs, "nqmtop: %s: writing %s failed: %s\n", what, path, strerror(saved));
-        return 1;
-    }
-    if (publish(tmp, path, force) != 0) {
-        fprintf(errs, "nqmtop: %s: %s: %s%s\n", what, path, strerror(errno),
-                errno == EEXIST ? " (use --force to replace it)" : "");
-        return 1;
-    }
-    return 0;
-}
-
 /* What the summary file is written from. */
 typedef struct {
     const nqm_config *cfg;
     const batch_result *res;
 } summary_source;
 
-static void write_summary_to(FILE *f, const void *ctx)
+static int write_summary_to(FILE *f, const void *ctx)
 {
     const summary_source *src = ctx;
     write_summary(f, 0, src->cfg, src->res);
+    return 0;
 }
 
 static int write_summary_file(const nqm_config *cfg, const batch_result *res,
                               const nqm_batch_options *opt, FILE *errs)
 {
     summary_source src = {cfg, res};
-    return nqm_write_atomic(opt->summary, opt->force, "--summary", write_summary_to, &src, errs);
+    char err[4400];
+    if (nqm_file_write(opt->summary, opt->force, "--summary", write_summary_to, &src, err,
+                       sizeof err) == 0)
+        return 0;
+    fprintf(errs, "nqmtop: %s\n", err);
+    return 1;
 }
 
 /* ---- the run --------------------------------------------------------------------- */

@@ -18,6 +18,8 @@
 
 #include "nqmtop/base/cnum.h"
 #include "nqmtop/base/clock.h"
+#include "nqmtop/base/files.h"
+#include "nqmtop/out/batch.h"
 
 /* Set by the signal handler, read by the sweep: the one global state. */
 static atomic_int stop_signal;
@@ -216,25 +218,20 @@ static void on_progress(void *ctx, long done, long total)
 
 /* ---- the summary ------------------------------------------------------------------- */
 
-static void json_key(FILE *f, int *members, const char *key)
-{
-    fputs((*members)++ ? ", " : "", f);
-    nqm_put_json_string(f, key);
-    fputs(": ", f);
-}
-
 static void write_axes(FILE *f, const nqm_sweep_spec *spec)
 {
     fputc('[', f);
     for (int a = 0; a < spec->naxes; a++) {
         const nqm_sweep_axis *ax = &spec->axis[a];
-        fprintf(f, "%s{\"key\": ", a ? ", " : "");
-        nqm_put_json_string(f, ax->key);
-        fputs(", \"from\": ", f);
-        nqm_put_number(f, ax->from, 1);
-        fputs(", \"to\": ", f);
-        nqm_put_number(f, ax->to, 1);
-        fprintf(f, ", \"count\": %d, \"log\": %s}", ax->count, ax->log ? "true" : "false");
+        nqm_json o;
+        fputs(a ? ", " : "", f);
+        nqm_json_open(&o, f, 1);
+        nqm_json_string(&o, "key", ax->key);
+        nqm_json_number(&o, "from", ax->from);
+        nqm_json_number(&o, "to", ax->to);
+        nqm_json_integer(&o, "count", ax->count, 1);
+        nqm_json_bool(&o, "log", ax->log);
+        nqm_json_close(&o);
     }
     fputc(']', f);
 }
@@ -247,13 +244,14 @@ static void write_map(FILE *f, const writer *w)
     const int models = nqm_sweep_models(w->sw);
     const int cols = spec->naxes > 0 ? spec->axis[0].count : 1;
     const int rows = spec->naxes > 1 ? spec->axis[1].count : 1;
-    fputs("{\"legend\": \". monotone, c catapult, s silent-catapult, x divergent, "
-          "? undetermined, blank not run\"",
-          f);
+    nqm_json o;
+    nqm_json_open(&o, f, 1);
+    nqm_json_string(&o, "legend",
+                    ". monotone, c catapult, s silent-catapult, x divergent, ? undetermined, "
+                    "blank not run");
     for (int k = 0; k < models; k++) {
-        fputs(", ", f);
-        nqm_put_json_string(f, nqm_model_name(nqm_sweep_model(w->sw, k)));
-        fputs(": [", f);
+        nqm_json_key(&o, nqm_model_name(nqm_sweep_model(w->sw, k)));
+        fputc('[', f);
         for (int row = 0; row < rows; row++) {
             char line[NQM_SWEEP_MAX_COUNT + 1];
             for (int col = 0; col < cols; col++) {
@@ -266,18 +264,19 @@ static void write_map(FILE *f, const writer *w)
         }
         fputc(']', f);
     }
-    fputc('}', f);
+    nqm_json_close(&o);
 }
 
-static void write_fit(FILE *f, const char *key, nqm_fit fit)
+static void write_fit(nqm_json *entry, const char *key, nqm_fit fit)
 {
-    fprintf(f, ", \"%s\": {\"slope\": ", key);
-    nqm_put_number(f, fit.slope, 1);
-    fputs(", \"intercept\": ", f);
-    nqm_put_number(f, fit.intercept, 1);
-    fputs(", \"r2\": ", f);
-    nqm_put_number(f, fit.r2, 1);
-    fprintf(f, ", \"points\": %d}", fit.count);
+    nqm_json o;
+    nqm_json_key(entry, key);
+    nqm_json_open(&o, entry->f, 1);
+    nqm_json_number(&o, "slope", fit.slope);
+    nqm_json_number(&o, "intercept", fit.intercept);
+    nqm_json_number(&o, "r2", fit.r2);
+    nqm_json_integer(&o, "points", fit.count, 1);
+    nqm_json_close(&o);
 }
 
 /* Theorem 1 over the width axis wa for model k at index j of the other
@@ -289,8 +288,9 @@ static void write_scaling_entry(FILE *f, const writer *w, int wa, int k, int j, 
     const int models = nqm_sweep_models(w->sw), n = spec->axis[wa].count;
     const int stride = spec->naxes > 1 ? spec->axis[1].count : 1;
     double *lw = malloc(3 * (size_t)n * sizeof *lw);
+    fputs(first ? "" : ", ", f);
     if (!lw) {
-        fputs(first ? "null" : ", null", f);
+        fputs("null", f);
         return;
     }
     double *lp = lw + n, *st = lp + n;
@@ -309,18 +309,17 @@ static void write_scaling_entry(FILE *f, const writer *w, int wa, int k, int j, 
             ratios++;
         }
     }
-    fprintf(f, "%s{\"model\": \"%s\"", first ? "" : ", ",
-            nqm_model_name(nqm_sweep_model(w->sw, k)));
+    nqm_json o;
+    nqm_json_open(&o, f, 1);
+    nqm_json_string(&o, "model", nqm_model_name(nqm_sweep_model(w->sw, k)));
     if (spec->naxes > 1) {
         const nqm_sweep_axis *other = &spec->axis[1 - wa];
-        fprintf(f, ", \"%s\": ", other->key);
-        nqm_put_number(f, nqm_sweep_axis_value(other, j), 1);
+        nqm_json_number(&o, other->key, nqm_sweep_axis_value(other, j));
     }
-    fputs(", \"peak_loss_over_width\": ", f);
-    nqm_put_number(f, ratios ? ratio / ratios : NAN, 1);
-    write_fit(f, "log_peak_loss_vs_log_width", nqm_fit_line(lw, lp, n));
-    write_fit(f, "peak_step_vs_log_width", nqm_fit_line(lw, st, n));
-    fputc('}', f);
+    nqm_json_number(&o, "peak_loss_over_width", ratios ? ratio / ratios : NAN);
+    write_fit(&o, "log_peak_loss_vs_log_width", nqm_fit_line(lw, lp, n));
+    write_fit(&o, "peak_step_vs_log_width", nqm_fit_line(lw, st, n));
+    nqm_json_close(&o);
     free(lw);
 }
 
@@ -344,40 +343,36 @@ static void write_scaling(FILE *f, const writer *w)
     fputc(']', f);
 }
 
-static void write_summary(FILE *f, const void *ctx)
+static int write_summary(FILE *f, const void *ctx)
 {
     const writer *w = ctx;
     const nqm_sweep_spec *spec = nqm_sweep_spec_of(w->sw);
-    int m = 0;
-    fputc('{', f);
-    json_key(f, &m, "preset");
-    nqm_put_json_string(f, w->cfg->preset);
-    json_key(f, &m, "models");
+    nqm_json o;
+    nqm_json_open(&o, f, 1);
+    nqm_json_string(&o, "preset", w->cfg->preset);
+    nqm_json_key(&o, "models");
     fputc('[', f);
-    for (int k = 0; k < nqm_sweep_models(w->sw); k++)
-        fprintf(f, "%s\"%s\"", k ? ", " : "", nqm_model_name(nqm_sweep_model(w->sw, k)));
+    for (int k = 0; k < nqm_sweep_models(w->sw); k++) {
+        fputs(k ? ", " : "", f);
+        nqm_put_json_string(f, nqm_model_name(nqm_sweep_model(w->sw, k)));
+    }
     fputc(']', f);
-    json_key(f, &m, "axes");
+    nqm_json_key(&o, "axes");
     write_axes(f, spec);
-    json_key(f, &m, "repeats");
-    fprintf(f, "%d", spec->repeats);
-    json_key(f, &m, "steps");
-    fprintf(f, "%ld", spec->steps);
-    json_key(f, &m, "eta_max_search");
-    fputs(spec->eta_max ? "true" : "false", f);
-    json_key(f, &m, "results");
-    fprintf(f, "%d", w->delivered);
-    json_key(f, &m, "expected");
-    fprintf(f, "%d", nqm_sweep_points(w->sw) * nqm_sweep_models(w->sw));
-    json_key(f, &m, "interrupted");
-    fputs(atomic_load(&stop_signal) ? "true" : "false", f);
-    json_key(f, &m, "seconds");
-    nqm_put_number(f, nqm_clock_seconds() - w->start, 1);
-    json_key(f, &m, "regime_map");
+    nqm_json_integer(&o, "repeats", spec->repeats, 1);
+    nqm_json_integer(&o, "steps", spec->steps, 1);
+    nqm_json_bool(&o, "eta_max_search", spec->eta_max);
+    nqm_json_integer(&o, "results", w->delivered, 1);
+    nqm_json_integer(&o, "expected", nqm_sweep_points(w->sw) * nqm_sweep_models(w->sw), 1);
+    nqm_json_bool(&o, "interrupted", atomic_load(&stop_signal) != 0);
+    nqm_json_number(&o, "seconds", nqm_clock_seconds() - w->start);
+    nqm_json_key(&o, "regime_map");
     write_map(f, w);
-    json_key(f, &m, "scaling");
+    nqm_json_key(&o, "scaling");
     write_scaling(f, w);
-    fputs("}\n", f);
+    nqm_json_close(&o);
+    fputc('\n', f);
+    return 0;
 }
 
 /* ---- the run ------------------------------------------------------------------------ */
@@ -394,6 +389,7 @@ static void catch_signals(int on)
 
 static int finish(writer *w, int rc)
 {
+    char err[4400];
     clear_bar(w);
     const char *sum = w->opt->summary;
     if (sum && strcmp(sum, "-") == 0)
@@ -403,8 +399,10 @@ static int finish(writer *w, int rc)
         return 1;
     }
     if (sum && strcmp(sum, "-") != 0 &&
-        nqm_write_atomic(sum, w->opt->force, "--summary", write_summary, w, w->errs) != 0)
+        nqm_file_write(sum, w->opt->force, "--summary", write_summary, w, err, sizeof err) != 0) {
+        fprintf(w->errs, "nqmtop: %s\n", err);
         return 1;
+    }
     if (atomic_load(&stop_signal)) {
         fprintf(w->errs, "nqmtop: interrupted: %d of %d results written\n", w->delivered,
                 nqm_sweep_points(w->sw) * nqm_sweep_models(w->sw));

@@ -13,6 +13,7 @@
 #include "../core/check.h"
 #include "nqmtop/app/export.h"
 #include "nqmtop/app/screen.h"
+#include "nqmtop/base/files.h"
 
 enum { STEPS = 30 };
 
@@ -114,7 +115,7 @@ static int count_temporaries(const char *dir)
     DIR *d = opendir(dir);
     int n = 0;
     for (struct dirent *e; d && (e = readdir(d));)
-        n += strncmp(e->d_name, ".nqmtop-export-", 15) == 0;
+        n += strncmp(e->d_name, NQM_TEMP_PREFIX, strlen(NQM_TEMP_PREFIX)) == 0;
     if (d)
         closedir(d);
     return n;

@@ -9,7 +9,7 @@
 
 #include <stdio.h>
 
-#include "nqmtop/out/batch.h"
+#include "nqmtop/out/emit.h"
 #include "nqmtop/train/sweep.h"
 
 /* Exit status of a sweep stopped by a signal (128 + SIGINT). */

@@ -1,0 +1,118 @@
+/* files.c: whole files written under a temporary name, synced, then named
+ * (see files.h). */
+#include "nqmtop/base/files.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void nqm_dir_of(const char *path, char *dir, size_t dirlen)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, dirlen, ".");
+    else if (slash == path)
+        snprintf(dir, dirlen, "/");
+    else
+        snprintf(dir, dirlen, "%.*s", (int)(slash - path), path);
+}
+
+/* The content in a fresh temporary file in dir, synced; its path into
+ * tmp. 0, or -1 with err set (and nothing left). */
+static int write_temp(const char *dir, const char *target, const char *what, nqm_content_fn content,
+                      const void *ctx, char *tmp, size_t tmplen, char *err, size_t errlen)
+{
+    if ((size_t)snprintf(tmp, tmplen, "%s/" NQM_TEMP_PREFIX "%ld-XXXXXX", dir, (long)getpid()) >=
+        tmplen) {
+        snprintf(err, errlen, "%s: the folder name %.60s... is too long", what, dir);
+        return -1;
+    }
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: cannot create a file in %s: %s", what, dir, strerror(errno));
+        return -1;
+    }
+    FILE *f = fdopen(fd, "w");
+    int ok = f && fchmod(fd, 0644) == 0 && content(f, ctx) == 0 && fflush(f) == 0 && !ferror(f) &&
+             fsync(fd) == 0;
+    int saved = errno;
+    if (f ? fclose(f) != 0 : close(fd) != 0)
+        ok = 0;
+    if (!ok) {
+        snprintf(err, errlen, "%s: writing %s failed: %s", what, target,
+                 saved ? strerror(saved) : "the content could not be written");
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* Give the temporary file the name path when that name is free: 0, 1 when
+ * it is taken, -1 on another error (errno set). */
+static int claim(const char *tmp, const char *path)
+{
+    if (link(tmp, path) == 0)
+        return 0;
+    if (errno == EEXIST)
+        return 1;
+    if (errno != EPERM && errno != ENOSYS && errno != EOPNOTSUPP)
+        return -1;
+    /* No hard links here: reserve the name exclusively, then move onto it. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    if (fd < 0)
+        return errno == EEXIST ? 1 : -1;
+    close(fd);
+    return rename(tmp, path) == 0 ? 0 : -1;
+}
+
+int nqm_file_write(const char *path, int force, const char *what, nqm_content_fn content,
+                   const void *ctx, char *err, size_t errlen)
+{
+    char dir[4096], tmp[4200];
+    nqm_dir_of(path, dir, sizeof dir);
+    if (write_temp(dir, path, what, content, ctx, tmp, sizeof tmp, err, errlen) != 0)
+        return -1;
+    int rc = force ? rename(tmp, path) : claim(tmp, path);
+    int saved = errno;
+    unlink(tmp); /* harmless when rename moved it */
+    if (rc == 0)
+        return 0;
+    if (rc > 0)
+        snprintf(err, errlen, "%s: %s: %s (use --force to replace it)", what, path,
+                 strerror(EEXIST));
+    else
+        snprintf(err, errlen, "%s: %s: %s", what, path, strerror(saved));
+    return -1;
+}
+
+int nqm_file_write_new(const char *dir, int attempts, nqm_name_fn name, const void *name_ctx,
+                       const char *what, nqm_content_fn content, const void *ctx, char *path,
+                       size_t pathlen, char *err, size_t errlen)
+{
+    char tmp[4200], file[256] = "";
+    if (write_temp(dir, dir, what, content, ctx, tmp, sizeof tmp, err, errlen) != 0)
+        return -1;
+    for (int k = 1; k <= attempts; k++) {
+        if (name(k, file, sizeof file, name_ctx) != 0 ||
+            (size_t)snprintf(path, pathlen, "%s/%s", dir, file) >= pathlen) {
+            snprintf(err, errlen, "%s: the file name is too long", what);
+            break;
+        }
+        int rc = claim(tmp, path);
+        if (rc == 0) {
+            unlink(tmp);
+            return 0;
+        }
+        if (rc < 0) {
+            snprintf(err, errlen, "%s: cannot create %s: %s", what, path, strerror(errno));
+            break;
+        }
+        if (k == attempts)
+            snprintf(err, errlen, "%s: %d names for %s taken", what, attempts, file);
+    }
+    unlink(tmp);
+    return -1;
+}

@@ -1,0 +1,94 @@
+/* emit.c: record formats, numbers and JSON for the writers (see emit.h). */
+#include "nqmtop/out/emit.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char *const format_names[NQM_FORMAT_COUNT] = {"tsv", "csv", "jsonl"};
+
+int nqm_format_parse(const char *s)
+{
+    for (int f = 0; f < NQM_FORMAT_COUNT; f++)
+        if (strcmp(format_names[f], s) == 0)
+            return f;
+    return -1;
+}
+
+const char *nqm_format_name(nqm_format f)
+{
+    return f >= 0 && f < NQM_FORMAT_COUNT ? format_names[f] : "?";
+}
+
+void nqm_put_number(FILE *f, double v, int json)
+{
+    if (isfinite(v))
+        fprintf(f, "%.17g", v);
+    else if (json)
+        fputs("null", f);
+    else
+        fputs(isnan(v) ? "nan" : v > 0 ? "inf" : "-inf", f);
+}
+
+void nqm_put_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+void nqm_json_open(nqm_json *j, FILE *f, int compact)
+{
+    j->f = f;
+    j->compact = compact;
+    j->members = 0;
+    fputc('{', f);
+}
+
+void nqm_json_close(nqm_json *j) { fputs(j->compact ? "}" : "\n}", j->f); }
+
+void nqm_json_key(nqm_json *j, const char *key)
+{
+    if (j->members++)
+        fputc(',', j->f);
+    fputs(j->compact ? (j->members > 1 ? " " : "") : "\n  ", j->f);
+    nqm_put_json_string(j->f, key);
+    fputs(": ", j->f);
+}
+
+void nqm_json_number(nqm_json *j, const char *key, double v)
+{
+    nqm_json_key(j, key);
+    nqm_put_number(j->f, v, 1);
+}
+
+void nqm_json_string(nqm_json *j, const char *key, const char *s)
+{
+    nqm_json_key(j, key);
+    if (s)
+        nqm_put_json_string(j->f, s);
+    else
+        fputs("null", j->f);
+}
+
+void nqm_json_integer(nqm_json *j, const char *key, long v, int valid)
+{
+    nqm_json_key(j, key);
+    if (valid)
+        fprintf(j->f, "%ld", v);
+    else
+        fputs("null", j->f);
+}
+
+void nqm_json_bool(nqm_json *j, const char *key, int v)
+{
+    nqm_json_key(j, key);
+    fputs(v ? "true" : "false", j->f);
+}
