@@ -176,30 +176,23 @@ static int next_speed(const nqm_app *app, int dir)
 static unsigned picker_key(nqm_app *app, int key)
 {
     int last = app->picker_count - 1;
-    switch (key) {
-    case NQM_KEY_UP:
-    case 'k':
+    switch (nqm_keymap_action(NQM_KEYS_PICKER, key)) {
+    case NQM_ACT_PICK_UP:
         app->picker_sel = app->picker_sel > 0 ? app->picker_sel - 1 : last;
         return NQM_REACT_REPAINT;
-    case NQM_KEY_DOWN:
-    case 'j':
+    case NQM_ACT_PICK_DOWN:
         app->picker_sel = app->picker_sel < last ? app->picker_sel + 1 : 0;
         return NQM_REACT_REPAINT;
-    case NQM_KEY_HOME:
-    case NQM_KEY_PGUP:
+    case NQM_ACT_PICK_FIRST:
         app->picker_sel = 0;
         return NQM_REACT_REPAINT;
-    case NQM_KEY_END:
-    case NQM_KEY_PGDN:
+    case NQM_ACT_PICK_LAST:
         app->picker_sel = last;
         return NQM_REACT_REPAINT;
-    case NQM_KEY_ENTER:
-    case '\r':
+    case NQM_ACT_PICK_LOAD:
         app->picker = 0;
         return NQM_REACT_PICK | NQM_REACT_REDRAW;
-    case NQM_KEY_ESC:
-    case 'q':
-    case 'p':
+    case NQM_ACT_PICK_CLOSE:
         app->picker = 0;
         return NQM_REACT_REDRAW;
     default:

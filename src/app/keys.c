@@ -7,29 +7,59 @@
 #include "nqmtop/app/keys.h"
 
 typedef struct {
+    nqm_keymap map;
     const char *help;
     int keys[NQM_KEYS_PER_ACTION + 1]; /* 0-terminated */
 } key_entry;
 
-#define NQM_KEY_ENTRY(action, text, ...) [NQM_ACT_##action] = {text, {__VA_ARGS__}},
-static const key_entry key_table[NQM_ACT_COUNT] = {NQM_KEY_TABLE(NQM_KEY_ENTRY)};
-#undef NQM_KEY_ENTRY
+#define MAIN_ENTRY(action, text, ...)   [NQM_ACT_##action] = {NQM_KEYS_MAIN, text, {__VA_ARGS__}},
+#define PICKER_ENTRY(action, text, ...) [NQM_ACT_##action] = {NQM_KEYS_PICKER, text, {__VA_ARGS__}},
+#define SWEEP_ENTRY(action, text, ...)  [NQM_ACT_##action] = {NQM_KEYS_SWEEP, text, {__VA_ARGS__}},
+static const key_entry key_table[NQM_ACT_COUNT] = {
+    NQM_KEY_TABLE(MAIN_ENTRY) NQM_PICKER_KEY_TABLE(PICKER_ENTRY) NQM_SWEEP_KEY_TABLE(SWEEP_ENTRY)};
+#undef MAIN_ENTRY
+#undef PICKER_ENTRY
+#undef SWEEP_ENTRY
+
+static const char *const keymap_titles[NQM_KEYMAP_COUNT] = {"", "In the preset picker",
+                                                            "In the sweep view"};
 
 /* Width of the key column in help lines. */
 enum { LABEL_COLUMN = 12 };
 
 static int valid_action(nqm_action a) { return a >= 0 && a < NQM_ACT_COUNT; }
 
-nqm_action nqm_key_action(int key)
+nqm_keymap nqm_action_keymap(nqm_action a)
+{
+    return valid_action(a) ? key_table[a].map : NQM_KEYMAP_COUNT;
+}
+
+const char *nqm_keymap_title(nqm_keymap m)
+{
+    return m >= 0 && m < NQM_KEYMAP_COUNT ? keymap_titles[m] : "";
+}
+
+int nqm_keymap_actions(nqm_keymap m, nqm_action *out)
+{
+    int n = 0;
+    for (int a = 0; a < NQM_ACT_COUNT; a++)
+        if (key_table[a].map == m)
+            out[n++] = (nqm_action)a;
+    return n;
+}
+
+nqm_action nqm_keymap_action(nqm_keymap m, int key)
 {
     if (key == 0)
         return NQM_ACT_NONE;
     for (int a = 0; a < NQM_ACT_COUNT; a++)
-        for (const int *k = key_table[a].keys; *k; k++)
+        for (const int *k = key_table[a].keys; key_table[a].map == m && *k; k++)
             if (*k == key)
                 return (nqm_action)a;
     return NQM_ACT_NONE;
 }
+
+nqm_action nqm_key_action(int key) { return nqm_keymap_action(NQM_KEYS_MAIN, key); }
 
 const int *nqm_action_keys(nqm_action a)
 {
@@ -121,18 +151,22 @@ const char *nqm_action_label(nqm_action a, char *buf, size_t len)
     return buf;
 }
 
-/* One help line per action, label padded to a column: "  +, =    eta ...". */
-static const char *action_line(nqm_action a, char *buf, size_t len)
+const char *nqm_action_line(nqm_action a, char *buf, size_t len)
 {
     char label[64];
     nqm_action_label(a, label, sizeof label);
-    snprintf(buf, len, "  %-*s %s", LABEL_COLUMN, label, nqm_action_help(a));
+    snprintf(buf, len, "%-*s %s", LABEL_COLUMN, label, nqm_action_help(a));
     return buf;
 }
 
 void nqm_keys_print(FILE *out)
 {
     char line[160];
-    for (int a = 0; a < NQM_ACT_COUNT; a++)
-        fprintf(out, "%s\n", action_line((nqm_action)a, line, sizeof line));
+    for (int m = 0; m < NQM_KEYMAP_COUNT; m++) {
+        if (keymap_titles[m][0])
+            fprintf(out, "%s:\n", keymap_titles[m]);
+        for (int a = 0; a < NQM_ACT_COUNT; a++)
+            if (key_table[a].map == (nqm_keymap)m)
+                fprintf(out, "  %s\n", nqm_action_line((nqm_action)a, line, sizeof line));
+    }
 }

@@ -451,31 +451,33 @@ static nqm_rect overlay_box(nqm_canvas *cv, nqm_rect r, const char *title)
     return inner;
 }
 
-/* Width of the widest key label of the table. */
-static int label_width(void)
+/* Width of the widest key label of the actions. */
+static int label_width(const nqm_action *acts, int n)
 {
     int w = 0;
-    for (int a = 0; a < NQM_ACT_COUNT; a++) {
+    for (int i = 0; i < n; i++) {
         char label[64];
-        int n = (int)strlen(nqm_action_label((nqm_action)a, label, sizeof label));
-        w = n > w ? n : w;
+        int len = (int)strlen(nqm_action_label(acts[i], label, sizeof label));
+        w = len > w ? len : w;
     }
     return w;
 }
 
-/* Every action of the key table: one column when the rows allow it, else
- * two, each clipped to its own width. */
+/* Every action of the main keymap: one column when the rows allow it,
+ * else two, each clipped to its own width. */
 static void draw_help(nqm_canvas *cv, const nqm_layout *lay)
 {
+    nqm_action acts[NQM_ACT_COUNT];
+    int n = nqm_keymap_actions(NQM_KEYS_MAIN, acts);
     nqm_rect in = overlay_box(cv, lay->overlay, " keys (any key closes this help) ");
-    int rows = in.h > 0 ? in.h : 1, columns = NQM_ACT_COUNT > rows ? 2 : 1;
-    int per_column = (NQM_ACT_COUNT + columns - 1) / columns, col_w = in.w / columns;
-    int lw = label_width();
-    for (int a = 0; a < NQM_ACT_COUNT; a++) {
+    int rows = in.h > 0 ? in.h : 1, columns = n > rows ? 2 : 1;
+    int per_column = (n + columns - 1) / columns, col_w = in.w / columns;
+    int lw = label_width(acts, n);
+    for (int i = 0; i < n; i++) {
         char label[64], line[192];
-        nqm_action_label((nqm_action)a, label, sizeof label);
-        snprintf(line, sizeof line, "%-*s  %s", lw, label, nqm_action_help((nqm_action)a));
-        nqm_rect cell = {in.x + (a / per_column) * col_w, in.y + a % per_column, col_w - 1, 1};
+        nqm_action_label(acts[i], label, sizeof label);
+        snprintf(line, sizeof line, "%-*s  %s", lw, label, nqm_action_help(acts[i]));
+        nqm_rect cell = {in.x + (i / per_column) * col_w, in.y + i % per_column, col_w - 1, 1};
         nqm_canvas_clip(cv, cell);
         nqm_canvas_text(cv, cell.x, cell.y, line, NQM_COLOR_DEFAULT);
     }

@@ -14,6 +14,7 @@
 #include "nqmtop/base/clock.h"
 #include "nqmtop/base/files.h"
 #include "nqmtop/app/export.h"
+#include "nqmtop/app/keys.h"
 
 struct nqm_sweep_live {
     nqm_sweep *sw;
@@ -35,7 +36,20 @@ struct nqm_sweep_live {
     int *snap_have;
     char snap_err[512];
     double start;
+    /* the view's help: the sweep view's keymap, one line per action */
+    char help_text[NQM_ACT_COUNT][128];
+    const char *help[NQM_ACT_COUNT + 1]; /* NULL-terminated */
 };
+
+/* The help overlay's lines, from the key table. */
+static void make_help(nqm_sweep_live *L)
+{
+    nqm_action acts[NQM_ACT_COUNT];
+    int n = nqm_keymap_actions(NQM_KEYS_SWEEP, acts);
+    for (int i = 0; i < n; i++)
+        L->help[i] = nqm_action_line(acts[i], L->help_text[i], sizeof L->help_text[i]);
+    L->help[n] = NULL;
+}
 
 static void on_result(void *ctx, const nqm_sweep_result *res)
 {
@@ -95,6 +109,7 @@ nqm_sweep_live *nqm_sweep_live_start(const nqm_config *cfg, const nqm_sweep_spec
     L->live_have = calloc(L->results, sizeof *L->live_have);
     L->snap_have = calloc(L->results, sizeof *L->snap_have);
     L->total = (long)L->results * spec->repeats;
+    make_help(L);
     L->start = nqm_clock_seconds();
     L->changed = 1;
     atomic_store(&L->stop, 0);
@@ -130,6 +145,7 @@ int nqm_sweep_live_snapshot(nqm_sweep_live *L, nqm_sweep_view *v)
     v->model = L->model;
     v->results = L->snap;
     v->have = L->snap_have;
+    v->help_lines = L->help;
     if (!v->finished)
         v->seconds = nqm_clock_seconds() - L->start;
     return changed;
@@ -169,6 +185,37 @@ int nqm_sweep_live_export(nqm_sweep_live *L, const char *dir, char *path, size_t
     strftime(en.stamp, sizeof en.stamp, "%Y%m%d-%H%M%S", &tm);
     return nqm_file_write_new(dir, NQM_EXPORT_ATTEMPTS, name_export, &en, "export", write_snapshot,
                               L, path, pathlen, err, errlen);
+}
+
+unsigned nqm_sweep_view_key(nqm_sweep_view *v, int key)
+{
+    if (v->help) {
+        v->help = 0;
+        return NQM_SWEEP_REDRAW;
+    }
+    int others =
+        v->spec->naxes > 1 ? v->spec->axis[1 - (nqm_sweep_view_eta_axis(v->spec) == 1)].count : 1;
+    switch (nqm_keymap_action(NQM_KEYS_SWEEP, key)) {
+    case NQM_ACT_SWEEP_QUIT:
+        return NQM_SWEEP_QUIT;
+    case NQM_ACT_SWEEP_HELP:
+        v->help = 1;
+        return NQM_SWEEP_REDRAW;
+    case NQM_ACT_SWEEP_EXPORT:
+        return NQM_SWEEP_EXPORT | NQM_SWEEP_REDRAW;
+    case NQM_ACT_SWEEP_PANEL:
+        v->panel = v->panel == NQM_SWEEP_CURVE ? NQM_SWEEP_MAP : NQM_SWEEP_CURVE;
+        break;
+    case NQM_ACT_SWEEP_MODEL:
+        v->model_sel = v->models > 0 ? (v->model_sel + 1) % v->models : 0;
+        break;
+    case NQM_ACT_SWEEP_SLICE:
+        v->slice = (v->slice + (key == ']' ? 1 : others - 1)) % others;
+        break;
+    default:
+        return 0;
+    }
+    return NQM_SWEEP_REDRAW;
 }
 
 const char *nqm_sweep_live_error(const nqm_sweep_live *L)

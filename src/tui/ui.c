@@ -421,7 +421,7 @@ static int sweep_loop(ui_state *ui, nqm_sweep_live *live)
         int ch = getch();
         unsigned r = ch == KEY_RESIZE ? NQM_SWEEP_REDRAW
                      : ch == ERR      ? 0
-                                      : nqm_sweep_view_key(&v, ch);
+                                      : nqm_sweep_view_key(&v, translate_key(ch));
         if (r & NQM_SWEEP_QUIT)
             return 0;
         if (r & NQM_SWEEP_EXPORT)

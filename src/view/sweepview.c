@@ -21,16 +21,6 @@ enum {
 static const nqm_color model_colors[MAX_MODELS] = {
     NQM_COLOR_SERIES1, NQM_COLOR_SERIES2, NQM_COLOR_SERIES3, NQM_COLOR_SERIES4, NQM_COLOR_TITLE};
 
-const char *const nqm_sweep_view_keys[] = {
-    "q      quit (a sweep still running is stopped)",
-    "?      this help (any key closes it)",
-    "e      export the results so far as CSV in the working directory",
-    "v      switch between the curve and the regime map",
-    "m      the next model's regime map",
-    "[ ]    the other axis's previous / next value (curve)",
-    NULL,
-};
-
 int nqm_sweep_view_eta_axis(const nqm_sweep_spec *spec)
 {
     for (int a = 0; a < spec->naxes; a++)
@@ -365,11 +355,11 @@ static void draw_map(nqm_canvas *cv, nqm_rect r, const nqm_sweep_view *v)
 
 /* ---- help ------------------------------------------------------------------------------ */
 
-static void draw_help(nqm_canvas *cv)
+static void draw_help(nqm_canvas *cv, const char *const *lines_of)
 {
     int lines = 0, width = 0;
-    for (; nqm_sweep_view_keys[lines]; lines++) {
-        int w = nqm_text_width(nqm_sweep_view_keys[lines], nqm_canvas_glyphs(cv));
+    for (; lines_of[lines]; lines++) {
+        int w = nqm_text_width(lines_of[lines], nqm_canvas_glyphs(cv));
         width = w > width ? w : width;
     }
     nqm_rect box = {(nqm_canvas_width(cv) - width - 4) / 2, (nqm_canvas_height(cv) - lines - 2) / 2,
@@ -380,42 +370,8 @@ static void draw_help(nqm_canvas *cv)
     nqm_canvas_text(cv, box.x + 2, box.y, " sweep view keys ", NQM_COLOR_TITLE);
     nqm_canvas_clip(cv, (nqm_rect){box.x + 1, box.y + 1, box.w - 2, box.h - 2});
     for (int i = 0; i < lines; i++)
-        nqm_canvas_text(cv, box.x + 2, box.y + 1 + i, nqm_sweep_view_keys[i], NQM_COLOR_DEFAULT);
+        nqm_canvas_text(cv, box.x + 2, box.y + 1 + i, lines_of[i], NQM_COLOR_DEFAULT);
     nqm_canvas_unclip(cv);
-}
-
-unsigned nqm_sweep_view_key(nqm_sweep_view *v, int ch)
-{
-    if (v->help) {
-        v->help = 0;
-        return NQM_SWEEP_REDRAW;
-    }
-    int others =
-        v->spec->naxes > 1 ? v->spec->axis[1 - (nqm_sweep_view_eta_axis(v->spec) == 1)].count : 1;
-    switch (ch) {
-    case 'q':
-        return NQM_SWEEP_QUIT;
-    case '?':
-        v->help = 1;
-        return NQM_SWEEP_REDRAW;
-    case 'e':
-        return NQM_SWEEP_EXPORT | NQM_SWEEP_REDRAW;
-    case 'v':
-        v->panel = v->panel == NQM_SWEEP_CURVE ? NQM_SWEEP_MAP : NQM_SWEEP_CURVE;
-        break;
-    case 'm':
-        v->model_sel = v->models > 0 ? (v->model_sel + 1) % v->models : 0;
-        break;
-    case ']':
-        v->slice = (v->slice + 1) % others;
-        break;
-    case '[':
-        v->slice = (v->slice + others - 1) % others;
-        break;
-    default:
-        return 0;
-    }
-    return NQM_SWEEP_REDRAW;
 }
 
 void nqm_sweep_view_draw(nqm_canvas *cv, const nqm_sweep_view *v)
@@ -433,6 +389,6 @@ void nqm_sweep_view_draw(nqm_canvas *cv, const nqm_sweep_view *v)
         else
             draw_map(cv, panel, v);
     }
-    if (v->help)
-        draw_help(cv);
+    if (v->help && v->help_lines)
+        draw_help(cv, v->help_lines);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../core/check.h"
+#include "nqmtop/app/sweeplive.h"
 #include "nqmtop/view/sweepview.h"
 
 enum { COLS = 12, ROWS = 2, MODELS = 2 };
@@ -51,6 +52,9 @@ static void make_results(void)
         }
 }
 
+/* A help overlay's lines, as the sweep session gives them. */
+static const char *const help_lines[] = {"q      quit", "?      this help", NULL};
+
 static nqm_sweep_view view(nqm_sweep_panel panel)
 {
     nqm_sweep_view v;
@@ -65,6 +69,7 @@ static nqm_sweep_view view(nqm_sweep_panel panel)
     v.done = v.total = COLS * ROWS * MODELS;
     v.finished = 1;
     v.panel = panel;
+    v.help_lines = help_lines;
     return v;
 }
 
@@ -143,6 +148,7 @@ static void check_keys(void)
     CHECK(nqm_sweep_view_key(&v, 'm') && v.model_sel == 1, "m");
     CHECK(nqm_sweep_view_key(&v, 'm') && v.model_sel == 0, "m wraps");
     CHECK(nqm_sweep_view_key(&v, '[') && v.slice == 1, "[ wraps back");
+    CHECK(nqm_sweep_view_key(&v, ']') && v.slice == 0, "] goes forward again");
     CHECK(nqm_sweep_view_key(&v, '?') && v.help, "?");
     CHECK(nqm_sweep_view_key(&v, 'q') == NQM_SWEEP_REDRAW && !v.help, "any key closes help");
     CHECK(nqm_sweep_view_key(&v, 'e') & NQM_SWEEP_EXPORT, "e");

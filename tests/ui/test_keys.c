@@ -1,7 +1,9 @@
-/* test_keys.c: the key table against itself and against the man page.
- * Every key dispatches to its own action and to no other; labels are
- * distinct; and the tags of man/nqmtop.1's INTERACTIVE COMMANDS section
- * are exactly the table's labels, one per action (argument: the page). */
+/* test_keys.c: the key tables against themselves and against the man
+ * page. Within each keymap every key dispatches to its own action and to
+ * no other, and labels are distinct; the tags of man/nqmtop.1's
+ * INTERACTIVE COMMANDS section (the main keymap) and of its subsections
+ * named after the other keymaps are exactly each keymap's labels, one per
+ * action (argument: the page). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,24 +27,29 @@ static void test_dispatch(void)
     char name[32], label[64], other[64];
     for (int a = 0; a < NQM_ACT_COUNT; a++) {
         const int *keys = nqm_action_keys((nqm_action)a);
+        nqm_keymap map = nqm_action_keymap((nqm_action)a);
         nqm_action_label((nqm_action)a, label, sizeof label);
         if (!keys[0])
             fail("action %s%s has no key", label, "");
         for (const int *k = keys; *k; k++) {
             nqm_key_name(*k, name, sizeof name);
-            if (nqm_key_action(*k) != a)
+            if (nqm_keymap_action(map, *k) != a)
                 fail("key %s dispatches elsewhere than '%s'", name, nqm_action_help(a));
             if (name[0] == '#')
                 fail("key %s has no name (%s)", name, label);
         }
         for (int b = 0; b < a; b++)
-            if (strcmp(label, nqm_action_label((nqm_action)b, other, sizeof other)) == 0)
+            if (nqm_action_keymap((nqm_action)b) == map &&
+                strcmp(label, nqm_action_label((nqm_action)b, other, sizeof other)) == 0)
                 fail("label %s used twice%s", label, "");
         if (!nqm_action_help((nqm_action)a)[0])
             fail("action %s%s has no help text", label, "");
     }
     if (nqm_key_action('Z') != NQM_ACT_NONE || nqm_key_action(0) != NQM_ACT_NONE)
         fail("unbound keys %s%s dispatch", "Z/0", "");
+    if (nqm_key_action('v') != NQM_ACT_NONE ||
+        nqm_keymap_action(NQM_KEYS_SWEEP, 'v') == NQM_ACT_NONE)
+        fail("the sweep view's v is its own%s%s", "", "");
 }
 
 /* Copy the roff text s without escapes into out: \- and \(mi become '-',
@@ -119,15 +126,23 @@ static int is_section(const char *line, const char *name)
     return strncmp(line, want, strlen(want)) == 0 || strncmp(line, quoted, strlen(quoted)) == 0;
 }
 
-/* Tags of the INTERACTIVE COMMANDS section; returns their number. */
-static int read_tags(FILE *f, char tags[][64], int max)
+/* Tags of keymap m in the INTERACTIVE COMMANDS section (the main keymap
+ * before its first subsection, another one in the subsection of its
+ * title); returns their number. */
+static int read_tags(FILE *f, nqm_keymap m, char tags[][64], int max)
 {
-    char line[LINE_MAX_LEN];
-    int in = 0, n = 0, want_tag = 0;
+    char line[LINE_MAX_LEN], want[128];
+    snprintf(want, sizeof want, ".SS \"%s\"", nqm_keymap_title(m));
+    int in = 0, section = 0, n = 0, want_tag = 0;
     while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\n")] = '\0';
         if (strncmp(line, ".SH", 3) == 0) {
-            in = is_section(line, "INTERACTIVE COMMANDS");
+            section = is_section(line, "INTERACTIVE COMMANDS");
+            in = section && m == NQM_KEYS_MAIN;
+            continue;
+        }
+        if (strncmp(line, ".SS", 3) == 0) {
+            in = section && strcmp(line, want) == 0;
             continue;
         }
         if (!in)
@@ -142,7 +157,7 @@ static int read_tags(FILE *f, char tags[][64], int max)
     return n;
 }
 
-static void test_man(const char *path)
+static void test_man(const char *path, nqm_keymap m)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -150,13 +165,15 @@ static void test_man(const char *path)
         return;
     }
     static char tags[MAX_TAGS][64];
-    int ntags = read_tags(f, tags, MAX_TAGS);
+    int ntags = read_tags(f, m, tags, MAX_TAGS);
     fclose(f);
     if (ntags == 0)
-        fail("%s has no INTERACTIVE COMMANDS tags%s", path, "");
+        fail("%s has no INTERACTIVE COMMANDS tags for '%s'", path, nqm_keymap_title(m));
     int used[MAX_TAGS] = {0};
     char label[64];
     for (int a = 0; a < NQM_ACT_COUNT; a++) {
+        if (nqm_action_keymap((nqm_action)a) != m)
+            continue;
         nqm_action_label((nqm_action)a, label, sizeof label);
         int found = 0;
         for (int t = 0; t < ntags; t++)
@@ -175,10 +192,10 @@ static void test_man(const char *path)
 int main(int argc, char **argv)
 {
     test_dispatch();
-    if (argc > 1)
-        test_man(argv[1]);
-    else
+    if (argc < 2)
         fail("usage: test_keys MAN_PAGE%s%s", "", "");
+    for (int m = 0; argc > 1 && m < NQM_KEYMAP_COUNT; m++)
+        test_man(argv[1], (nqm_keymap)m);
     if (failures)
         fprintf(stderr, "%d check(s) failed\n", failures);
     return failures ? 1 : 0;

@@ -272,11 +272,13 @@ static void test_screen(void)
     CHECK(screen_has(cv, "PAUSED"), "paused shows PAUSED");
     app.help = 1;
     nqm_screen_draw(cv, &sc);
-    for (int a = 0; a < NQM_ACT_COUNT; a++) {
+    nqm_action acts[NQM_ACT_COUNT];
+    int nacts = nqm_keymap_actions(NQM_KEYS_MAIN, acts);
+    for (int i = 0; i < nacts; i++) {
         char label[64];
-        nqm_action_label((nqm_action)a, label, sizeof label);
-        CHECK(screen_has(cv, nqm_action_help((nqm_action)a)), "help shows '%s' (%s)",
-              nqm_action_help((nqm_action)a), label);
+        nqm_action_label(acts[i], label, sizeof label);
+        CHECK(screen_has(cv, nqm_action_help(acts[i])), "help shows '%s' (%s)",
+              nqm_action_help(acts[i]), label);
     }
     app.help = !app.help; /* closed again */
     snprintf(app.message, sizeof app.message, "a note for the user");

@@ -28,6 +28,13 @@ int nqm_sweep_live_export(nqm_sweep_live *live, const char *dir, char *path, siz
 /* A run failed: why (the sweep then stops), as of the last snapshot;
  * NULL while all is well. */
 const char *nqm_sweep_live_error(const nqm_sweep_live *live);
+/* What a key asks of the front end. */
+enum { NQM_SWEEP_REDRAW = 1, NQM_SWEEP_QUIT = 2, NQM_SWEEP_EXPORT = 4 };
+/* Apply a key (the key table's code, sweep view keymap) to the view's
+ * choices; returns the reactions. With the help up, any key only closes
+ * it. */
+unsigned nqm_sweep_view_key(nqm_sweep_view *v, int key);
+
 /* Stop the sweep (runs under way end at their next step), wait for its
  * thread and release everything. */
 void nqm_sweep_live_free(nqm_sweep_live *live);

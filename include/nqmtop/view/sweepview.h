@@ -29,9 +29,10 @@ typedef struct {
     int finished;                    /* no run is left (or the sweep stopped) */
     const char *message;             /* status note (export, errors); NULL: none */
     nqm_sweep_panel panel;
-    int model_sel; /* the map's model */
-    int slice;     /* curve with two axes: index on the other one */
-    int help;      /* the help overlay is up */
+    int model_sel;                 /* the map's model */
+    int slice;                     /* curve with two axes: index on the other one */
+    int help;                      /* the help overlay is up */
+    const char *const *help_lines; /* its lines, NULL-terminated */
 } nqm_sweep_view;
 
 /* The learning-rate axis (0 or 1), or -1 when neither axis is eta or
@@ -40,14 +41,5 @@ int nqm_sweep_view_eta_axis(const nqm_sweep_spec *spec);
 
 /* Draw the whole view into cv (its full size). */
 void nqm_sweep_view_draw(nqm_canvas *cv, const nqm_sweep_view *v);
-
-/* The view's keys: their lines for the help overlay (NULL-terminated). */
-extern const char *const nqm_sweep_view_keys[];
-
-/* What a key asks of the front end. */
-enum { NQM_SWEEP_REDRAW = 1, NQM_SWEEP_QUIT = 2, NQM_SWEEP_EXPORT = 4 };
-/* Apply key ch (a character) to the view's choices; returns the
- * reactions. With the help up, any key only closes it. */
-unsigned nqm_sweep_view_key(nqm_sweep_view *v, int ch);
 
 #endif
