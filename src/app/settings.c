@@ -30,16 +30,6 @@ int nqm_settings_path(const char *explicit, const char *user_dir, char *path, si
     return n >= 0 && (size_t)n < len ? 0 : -1;
 }
 
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    char *end = s + strlen(s);
-    while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
-        *--end = '\0';
-    return s;
-}
-
 static int yes_no(const char *value, int *out)
 {
     static const char *const yes[] = {"yes", "true", "on", "1"}, *const no[] = {"no", "false",
@@ -91,7 +81,7 @@ static int parse_line(const char *name, int lineno, char *line, nqm_settings *s,
                       char *err, size_t errlen)
 {
     static const char *const keys[] = {"color", "unicode", "preset", "speed"};
-    char *text = trim(line);
+    char *text = nqm_trim(line);
     if (text[0] == '\0' || text[0] == '#')
         return 0;
     char *eq = strchr(text, '=');
@@ -100,10 +90,7 @@ static int parse_line(const char *name, int lineno, char *line, nqm_settings *s,
         return -1;
     }
     *eq = '\0';
-    char *key = trim(text), *value = trim(eq + 1);
-    char *hash = strstr(value, " #");
-    if (hash)
-        *hash = '\0', value = trim(value);
+    char *key = nqm_trim(text), *value = nqm_strip_comment(eq + 1);
     const char *msg = NULL;
     for (unsigned k = 0; k < 4; k++)
         if (strcmp(key, keys[k]) == 0 && (*seen & (1u << k)))

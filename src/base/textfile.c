@@ -191,3 +191,45 @@ int nqm_lines_next(nqm_lines *it, char *out, char *err, size_t errlen)
     out[n] = '\0';
     return 1;
 }
+
+int nqm_is_blank(char c) { return c == ' ' || c == '\t'; }
+
+const char *nqm_skip_blanks(const char *s)
+{
+    while (nqm_is_blank(*s))
+        s++;
+    return s;
+}
+
+char *nqm_trim(char *s)
+{
+    s = (char *)nqm_skip_blanks(s);
+    size_t n = strlen(s);
+    while (n > 0 && nqm_is_blank(s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+void nqm_copy_trimmed(char *dst, size_t dstlen, const char *s, size_t len)
+{
+    while (len > 0 && nqm_is_blank(*s)) {
+        s++;
+        len--;
+    }
+    while (len > 0 && nqm_is_blank(s[len - 1]))
+        len--;
+    if (len >= dstlen)
+        len = dstlen - 1;
+    memcpy(dst, s, len);
+    dst[len] = '\0';
+}
+
+char *nqm_strip_comment(char *s)
+{
+    for (char *p = s; *p; p++)
+        if (*p == '#' && (p == s || nqm_is_blank(p[-1]))) {
+            *p = '\0';
+            break;
+        }
+    return nqm_trim(s);
+}

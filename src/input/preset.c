@@ -177,10 +177,9 @@ static int final_check(resolver *r, nqm_config *cfg)
 /* The value part of a line: up to a ` #` comment, blanks trimmed. */
 static void line_value(const char *s, char *out, size_t outlen)
 {
-    size_t len = 0;
-    while (s[len] && !(s[len] == '#' && (len == 0 || nqm_is_blank(s[len - 1]))))
-        len++;
-    nqm_copy_trimmed(out, outlen, s, len);
+    char copy[NQM_PRESET_MAX_LINE + 1];
+    snprintf(copy, sizeof copy, "%s", s);
+    snprintf(out, outlen, "%s", nqm_strip_comment(copy));
 }
 
 static int parse_line(resolver *r, nqm_config *cfg, stage_state *st, int lineno, char *line)

@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "nqmtop/base/textfile.h"
 #include "nqmtop/input/config.h"
 #include "nqmtop/input/preset.h"
 
@@ -90,11 +91,6 @@ int nqm_preset_key_set(nqm_config *cfg, key_id k, const char *value, stage_state
  * used). 0, or -1 when the value cannot be written as one line. */
 int nqm_preset_key_write(FILE *f, const nqm_config *cfg, key_id k);
 
-/* Text helpers of `key = value` lines. */
-int nqm_is_blank(char c);
-const char *nqm_skip_blanks(const char *s);
-/* Copy s[0..len) into dst (size dstlen), blanks trimmed at both ends. */
-void nqm_copy_trimmed(char *dst, size_t dstlen, const char *s, size_t len);
 /* The description a comment line gives: its text without the '#' and
  * blanks around it, cut on a character boundary to fit out (and without
  * blanks after the cut), so that writing it back and reading it again

@@ -104,30 +104,7 @@ static double load_real(const nqm_config *cfg, const key_def *kd)
     return v;
 }
 
-/* ---- text helpers ---------------------------------------------------------------- */
-
-int nqm_is_blank(char c) { return c == ' ' || c == '\t'; }
-
-const char *nqm_skip_blanks(const char *s)
-{
-    while (nqm_is_blank(*s))
-        s++;
-    return s;
-}
-
-void nqm_copy_trimmed(char *dst, size_t dstlen, const char *s, size_t len)
-{
-    while (len > 0 && nqm_is_blank(*s)) {
-        s++;
-        len--;
-    }
-    while (len > 0 && nqm_is_blank(s[len - 1]))
-        len--;
-    if (len >= dstlen)
-        len = dstlen - 1;
-    memcpy(dst, s, len);
-    dst[len] = '\0';
-}
+/* ---- comments ----------------------------------------------------------------------- */
 
 void nqm_comment_text(const char *comment, char *out, size_t outlen)
 {

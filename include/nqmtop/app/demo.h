@@ -97,6 +97,13 @@ int nqm_demo_parse(const nqm_places *places, const char *label, const char *text
                    nqm_demo *demo, char *err, size_t errlen);
 void nqm_demo_free(nqm_demo *demo);
 
+/* The condition of an until: parsed from "[MODEL] QUANTITY OP VALUE" and
+ * checked against the scene that waits for it (0, or -1 with what is
+ * wrong in msg); whether it holds on the runs as they stand. */
+int nqm_demo_cond_parse(const nqm_demo_scene *sc, const char *s, nqm_demo_cond *cond, char *msg,
+                        size_t msglen);
+int nqm_demo_cond_holds(const nqm_demo_cond *c, nqm_runset *set);
+
 /* What the player acts on: the UI's configuration, runs and state. */
 typedef struct {
     nqm_config *base;

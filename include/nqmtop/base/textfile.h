@@ -32,6 +32,18 @@ size_t nqm_utf8_prefix(const char *s, size_t max);
  * terminal, and one in a value would not survive being written back. */
 size_t nqm_text_line_fault(const char *s, size_t len, char *msg, size_t msglen);
 
+/* Blanks are spaces and tabs. */
+int nqm_is_blank(char c);
+const char *nqm_skip_blanks(const char *s);
+/* s without blanks at either end, in place; returns its first character. */
+char *nqm_trim(char *s);
+/* Copy s[0..len) into dst (size dstlen), blanks trimmed at both ends and
+ * cut to fit. */
+void nqm_copy_trimmed(char *dst, size_t dstlen, const char *s, size_t len);
+/* s up to a comment (a '#' at its start or after a blank), in place, and
+ * trimmed; returns its first character. */
+char *nqm_strip_comment(char *s);
+
 /* Walks the lines of text[0..len). */
 typedef struct {
     const char *label; /* file name for messages */

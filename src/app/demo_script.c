@@ -1,9 +1,8 @@
-/* demo.c: the demo script format (parsing, validation, lookup) and the
- * scene player (see demo.h). A script is resolved completely before it
- * runs: every scene's preset and overrides are applied, every caption is
- * measured, every condition checked against the runs of its scene. The
- * player only builds runs and changes the app's state; it never draws
- * and never reads a clock. */
+/* demo_script.c: the demo script format (see demo.h and nqmtop(5)):
+ * parsing, validation and finding a demo by name. A script is resolved
+ * completely before it runs: every scene's preset and overrides are
+ * applied, every caption is measured, every condition checked against the
+ * runs of its scene (demo_cond.c). Playing it is demo_player.c's. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,35 +15,6 @@
 #include "nqmtop/base/textfile.h"
 
 /* ---- small string helpers ------------------------------------------------ */
-
-static int is_blank(char c) { return c == ' ' || c == '\t'; }
-
-static const char *skip_blanks(const char *s)
-{
-    while (is_blank(*s))
-        s++;
-    return s;
-}
-
-/* s without trailing blanks, in place. */
-static char *trim_end(char *s)
-{
-    size_t n = strlen(s);
-    while (n > 0 && is_blank(s[n - 1]))
-        s[--n] = '\0';
-    return s;
-}
-
-/* s up to a comment (a '#' at its start or after a blank), trimmed. */
-static char *strip_comment(char *s)
-{
-    for (char *p = s; *p; p++)
-        if (*p == '#' && (p == s || is_blank(p[-1]))) {
-            *p = '\0';
-            break;
-        }
-    return trim_end(s);
-}
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -166,7 +136,7 @@ static int do_scene(parser *ps, char *rest)
 {
     if (end_scene(ps) != 0)
         return -1;
-    trim_end(rest);
+    nqm_trim(rest);
     if (!rest[0])
         return fail(ps, "scene: needs a title ('scene TITLE')");
     if (strlen(rest) >= NQM_DEMO_TEXT_LEN || text_cells(rest) > NQM_DEMO_TITLE_COLS)
@@ -208,7 +178,7 @@ static int do_preset(parser *ps, char *rest)
 {
     if (need_scene(ps, "preset") != 0)
         return -1;
-    strip_comment(rest);
+    nqm_strip_comment(rest);
     if (!rest[0])
         return fail(ps, "preset: needs a NAME or FILE");
     if (ps->started)
@@ -272,8 +242,8 @@ static int do_override(parser *ps, char *line)
         return -1;
     char *eq = strchr(line, '=');
     *eq = '\0';
-    char *key = trim_end((char *)skip_blanks(line));
-    char *value = strip_comment((char *)skip_blanks(eq + 1));
+    char *key = nqm_trim((char *)nqm_skip_blanks(line));
+    char *value = nqm_strip_comment((char *)nqm_skip_blanks(eq + 1));
     if (!key[0])
         return fail(ps, "missing key before '='");
     if (!value[0])
@@ -289,7 +259,7 @@ static int do_caption(parser *ps, char *rest)
 {
     if (need_scene(ps, "caption") != 0)
         return -1;
-    trim_end(rest);
+    nqm_trim(rest);
     if (strlen(rest) >= NQM_DEMO_TEXT_LEN || text_cells(rest) > NQM_CAPTION_COLS)
         return fail(ps, "caption: %d columns wide; at most %d fit an 80-column screen",
                     text_cells(rest), NQM_CAPTION_COLS);
@@ -312,7 +282,7 @@ static int do_caption(parser *ps, char *rest)
 /* on / off into *flag. */
 static int parse_switch(parser *ps, const char *what, char *rest, int *flag)
 {
-    strip_comment(rest);
+    nqm_strip_comment(rest);
     if (strcmp(rest, "on") == 0 || strcmp(rest, "off") == 0) {
         *flag = strcmp(rest, "on") == 0;
         return 0;
@@ -342,7 +312,7 @@ static int do_simple(parser *ps, char *rest, nqm_demo_op op, const char *what)
 {
     if (need_scene(ps, what) != 0)
         return -1;
-    if (strip_comment(rest)[0])
+    if (nqm_strip_comment(rest)[0])
         return fail(ps, "%s: takes no argument ('%.40s')", what, rest);
     return add_cmd(ps, op) ? 0 : fail(ps, "out of memory");
 }
@@ -380,7 +350,7 @@ static int do_speed(parser *ps, char *rest)
 {
     if (need_scene(ps, "speed") != 0)
         return -1;
-    strip_comment(rest);
+    nqm_strip_comment(rest);
     int level = -2;
     double v;
     if (strcmp(rest, "auto") == 0)
@@ -404,154 +374,14 @@ static int do_speed(parser *ps, char *rest)
     return 0;
 }
 
-/* ---- until ----------------------------------------------------------------- */
-
-static const char *const qty_names[] = {"step", "phase",   "regime", "loss",
-                                        "g",    "lambda1", "lambda2"};
-enum { QTY_COUNT = sizeof qty_names / sizeof qty_names[0] };
-
-/* The next word of *s (letters, digits, _ and -) into out; *s moves past it. */
-static void next_word(const char **s, char *out, size_t len)
-{
-    const char *p = skip_blanks(*s);
-    size_t n = 0;
-    while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= '0' && p[n] <= '9') || p[n] == '_' ||
-           p[n] == '-')
-        n++;
-    snprintf(out, len, "%.*s", (int)(n < len ? n : len - 1), p);
-    *s = p + n;
-}
-
-static int parse_cmp(const char **s, nqm_demo_cmp *out)
-{
-    static const struct {
-        const char *text;
-        nqm_demo_cmp cmp;
-    } ops[] = {{"<=", NQM_CMP_LE},
-               {">=", NQM_CMP_GE},
-               {"=", NQM_CMP_EQ},
-               {"<", NQM_CMP_LT},
-               {">", NQM_CMP_GT}};
-    const char *p = skip_blanks(*s);
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        if (strncmp(p, ops[i].text, strlen(ops[i].text)) == 0) {
-            *out = ops[i].cmp;
-            *s = p + strlen(ops[i].text);
-            return 0;
-        }
-    return -1;
-}
-
-/* A phase or regime name into cond->label. */
-static int parse_label(parser *ps, nqm_demo_cond *cond, const char *value)
-{
-    int regime = cond->qty == NQM_QTY_REGIME, count = regime ? REGIME_COUNT : PHASE_COUNT;
-    char names[256];
-    size_t used = 0;
-    for (int i = 0; i < count; i++) {
-        const char *name = regime ? nqm_regime_name((nqm_regime)i) : nqm_phase_name((nqm_phase)i);
-        if (strcmp(name, value) == 0) {
-            cond->label = i;
-            return 0;
-        }
-        used += (size_t)snprintf(names + used, used < sizeof names ? sizeof names - used : 0,
-                                 "%s%s", i ? ", " : "", name);
-    }
-    return fail(ps, "until: '%.40s' is not a %s (%s)", value, regime ? "regime" : "phase", names);
-}
-
-/* A number, or K/eta (K/η): a threshold that follows the learning rate. */
-static int parse_threshold(parser *ps, nqm_demo_cond *cond, const char *value)
-{
-    char head[64];
-    const char *slash = strchr(value, '/');
-    if (slash && (strcmp(slash + 1, "eta") == 0 || strcmp(slash + 1, "η") == 0) &&
-        (size_t)(slash - value) < sizeof head) {
-        snprintf(head, sizeof head, "%.*s", (int)(slash - value), value);
-        if (parse_number(head, &cond->per_eta) == 0 && cond->per_eta > 0)
-            return 0;
-    } else if (parse_number(value, &cond->value) == 0) {
-        return 0;
-    }
-    return fail(ps, "until: '%.40s' is not a number or K/eta (as in 2/eta)", value);
-}
-
-static int parse_step(parser *ps, nqm_demo_cond *cond, const char *value)
-{
-    double v;
-    if (cond->cmp != NQM_CMP_EQ && cond->cmp != NQM_CMP_GE)
-        return fail(ps, "until: step takes '=' (the run reaches that step)");
-    if (parse_number(value, &v) != 0 || v < 0 || v != floor(v) || v > 1e9)
-        return fail(ps, "until: step '%.40s' is not a whole number from 0 to 1000000000", value);
-    long steps = ps->sc->cfg.steps;
-    if (steps > 0 && v > (double)steps)
-        return fail(ps, "until: step %.0f is past the run's end (steps = %ld)", v, steps);
-    cond->value = v;
-    return 0;
-}
-
-/* The condition's run exists in its scene and tracks what it reads. */
-static int check_cond_run(parser *ps, const nqm_demo_cond *cond)
-{
-    const nqm_demo_scene *sc = ps->sc;
-    int m = cond->model;
-    int runs = m < 0 || (sc->compare && (m == MODEL_NET || m == MODEL_QUAD || m == MODEL_LIN)) ||
-               (!sc->compare && m == (int)sc->cfg.model) || (m == MODEL_THEORY && sc->theory);
-    if (!runs)
-        return fail(ps, "until: the scene runs no %s model (%s)", nqm_model_name((nqm_model_kind)m),
-                    sc->compare ? "compare runs net, quad and lin" : "compare is off");
-    if (cond->qty == NQM_QTY_LAMBDA2 && (nqm_config_n(&sc->cfg) < 2 || sc->cfg.eigs < 2))
-        return fail(ps, "until: lambda2: the scene's kernel has one eigenvalue (n = %d, eigs = %d)",
-                    nqm_config_n(&sc->cfg), sc->cfg.eigs);
-    return 0;
-}
-
-/* until [MODEL] QUANTITY OP VALUE */
-static int parse_cond(parser *ps, const char *s, nqm_demo_cond *cond)
-{
-    char word[32];
-    cond->model = -1;
-    next_word(&s, word, sizeof word);
-    int m = nqm_model_parse(word);
-    if (m >= 0) {
-        cond->model = m;
-        next_word(&s, word, sizeof word);
-    }
-    int q = -1;
-    for (int i = 0; i < QTY_COUNT; i++)
-        if (strcmp(word, qty_names[i]) == 0)
-            q = i;
-    if (q < 0)
-        return fail(ps,
-                    "until: '%s' is not step, phase, regime, loss, g, lambda1 or lambda2 "
-                    "(until [MODEL] QUANTITY = VALUE)",
-                    word);
-    cond->qty = (nqm_demo_qty)q;
-    if (parse_cmp(&s, &cond->cmp) != 0)
-        return fail(ps, "until: %s needs a comparison (=, <, >, <= or >=)", word);
-    char value[NQM_TEXT_MAX_LINE + 1];
-    snprintf(value, sizeof value, "%s", skip_blanks(s));
-    strip_comment(value);
-    if (check_cond_run(ps, cond) != 0)
-        return -1;
-    if (cond->qty == NQM_QTY_STEP)
-        return parse_step(ps, cond, value);
-    if (cond->qty == NQM_QTY_PHASE || cond->qty == NQM_QTY_REGIME) {
-        if (cond->cmp != NQM_CMP_EQ)
-            return fail(ps, "until: %s takes '='", word);
-        return parse_label(ps, cond, value);
-    }
-    return parse_threshold(ps, cond, value);
-}
-
 static int do_until(parser *ps, char *rest)
 {
     if (need_scene(ps, "until") != 0 || close_setup(ps) != 0)
         return -1;
     nqm_demo_cond cond;
-    memset(&cond, 0, sizeof cond);
-    if (parse_cond(ps, rest, &cond) != 0)
-        return -1;
+    char msg[512];
+    if (nqm_demo_cond_parse(ps->sc, rest, &cond, msg, sizeof msg) != 0)
+        return fail(ps, "%s", msg);
     nqm_demo_cmd *c = add_cmd(ps, NQM_DEMO_UNTIL);
     if (!c)
         return fail(ps, "out of memory");
@@ -573,16 +403,16 @@ enum { DIRECTIVES = sizeof directives / sizeof directives[0] };
 
 static int parse_line(parser *ps, char *line)
 {
-    char *s = (char *)skip_blanks(line);
+    char *s = (char *)nqm_skip_blanks(line);
     ps->prev_caption = ps->in_caption;
     ps->in_caption = 0;
     if (*s == '\0')
         return 0;
     if (*s == '#') {
         if (!ps->demo->description[0]) {
-            const char *text = skip_blanks(s + 1);
+            const char *text = nqm_skip_blanks(s + 1);
             snprintf(ps->demo->description, sizeof ps->demo->description, "%s", text);
-            trim_end(ps->demo->description);
+            nqm_trim(ps->demo->description);
         }
         return 0;
     }
@@ -590,7 +420,7 @@ static int parse_line(parser *ps, char *line)
     for (int i = 0; i < DIRECTIVES; i++)
         if (strlen(directives[i].name) == n && strncmp(s, directives[i].name, n) == 0 &&
             s[n] != '=') {
-            return directives[i].parse(ps, (char *)skip_blanks(s + n));
+            return directives[i].parse(ps, (char *)nqm_skip_blanks(s + n));
         }
     if (strchr(s, '='))
         return do_override(ps, s);
@@ -719,189 +549,4 @@ int nqm_demo_load(const nqm_places *places, const char *name_or_path, nqm_demo *
     int rc = nqm_demo_parse(places, path, text, len, demo, err, errlen);
     free(text);
     return rc;
-}
-
-/* ---- the player ---------------------------------------------------------------- */
-
-static const nqm_demo_scene *scene_of(const nqm_player *p) { return &p->demo->scenes[p->scene]; }
-
-/* The run a condition reads, NULL when the runs in place lack it (the
- * user changed the model or the modes). */
-static nqm_run *cond_run(const nqm_demo_cond *c, nqm_runset *set)
-{
-    if (c->model < 0) {
-        const nqm_run *runs[NQM_RUNSET_MAX];
-        for (int i = 0; i < set->nruns; i++)
-            runs[i] = &set->runs[i];
-        const nqm_run *ref = nqm_runs_reference(runs, set->nruns);
-        return &set->runs[ref - set->runs];
-    }
-    for (int i = 0; i < set->nruns; i++)
-        if ((int)nqm_run_model(&set->runs[i]) == c->model)
-            return &set->runs[i];
-    return set->has_theory && c->model == MODEL_THEORY ? &set->theory : NULL;
-}
-
-static int compare(double v, nqm_demo_cmp cmp, double t)
-{
-    switch (cmp) {
-    case NQM_CMP_EQ:
-        return v == t;
-    case NQM_CMP_LT:
-        return v < t;
-    case NQM_CMP_GT:
-        return v > t;
-    case NQM_CMP_LE:
-        return v <= t;
-    default:
-        return v >= t;
-    }
-}
-
-static int cond_holds(const nqm_demo_cond *c, nqm_runset *set)
-{
-    nqm_run *run = cond_run(c, set);
-    if (!run)
-        return 0;
-    const nqm_record *rec = nqm_run_record(run);
-    double v;
-    switch (c->qty) {
-    case NQM_QTY_STEP:
-        return rec->step >= (long)c->value;
-    case NQM_QTY_PHASE:
-        return (int)rec->phase == c->label;
-    case NQM_QTY_REGIME:
-        nqm_run_summarize(run);
-        return (int)run->summary.phases.regime == c->label;
-    case NQM_QTY_LOSS:
-        v = rec->loss;
-        break;
-    case NQM_QTY_G:
-        v = rec->g;
-        break;
-    case NQM_QTY_LAMBDA1:
-        v = rec->lambda[0];
-        break;
-    default:
-        v = run->eigs > 1 ? rec->lambda[1] : NAN;
-        break;
-    }
-    double t = c->per_eta > 0 ? c->per_eta / nqm_session_eta(run->session) : c->value;
-    return compare(v, c->cmp, t);
-}
-
-static void run_command(nqm_player *p, nqm_stage *st, int index)
-{
-    const nqm_demo_cmd *c = &scene_of(p)->cmds[index];
-    nqm_app *app = st->app;
-    switch (c->op) {
-    case NQM_DEMO_CAPTION:
-        p->caption = index;
-        break;
-    case NQM_DEMO_PAUSE:
-    case NQM_DEMO_RESUME:
-        app->paused = c->op == NQM_DEMO_PAUSE;
-        app->rate_carry = 0;
-        break;
-    case NQM_DEMO_ETA:
-        nqm_runset_set_eta(st->set,
-                           c->relative ? c->value * nqm_runset_rate(st->set).eta_crit : c->value);
-        break;
-    case NQM_DEMO_LOG:
-        app->log_loss = c->value != 0;
-        break;
-    case NQM_DEMO_SPEED:
-        app->speed = (int)c->value;
-        app->rate_carry = 0;
-        break;
-    default:
-        break;
-    }
-}
-
-/* Run commands from pc up to the next until (which then waits) or the
- * scene's end. */
-static void advance(nqm_player *p, nqm_stage *st)
-{
-    const nqm_demo_scene *sc = scene_of(p);
-    while (p->pc < sc->ncmds && sc->cmds[p->pc].op != NQM_DEMO_UNTIL)
-        run_command(p, st, p->pc++);
-    p->waiting = p->pc < sc->ncmds;
-}
-
-/* A fresh app for the scene's runs, keeping what the viewer chose. */
-static void reset_app(nqm_app *app, const nqm_config *cfg, const nqm_runset *set)
-{
-    nqm_app keep = *app;
-    nqm_app_init(app, cfg, keep.picker_count);
-    app->picker_sel = keep.picker_sel;
-    app->big = keep.big;
-    app->demo = keep.demo;
-    app->compare = set->nruns > 1;
-    app->theory = set->has_theory;
-    if (!app->compare)
-        app->model = nqm_run_model(&set->runs[0]);
-}
-
-int nqm_player_start(nqm_player *p, const nqm_demo *demo, int k, nqm_stage *st, char *err,
-                     size_t errlen)
-{
-    const nqm_demo_scene *sc = &demo->scenes[k];
-    const nqm_config *cfg = &sc->cfg;
-    nqm_runset_plan plan = {sc->compare ? MODEL_QUAD : cfg->model,
-                            cfg->seed,
-                            cfg->eta,
-                            cfg->eta_mode == ETA_RELATIVE ? cfg->eta_rel : 0,
-                            sc->compare,
-                            sc->theory};
-    nqm_runset fresh;
-    nqm_config copy;
-    if (nqm_runset_build(&fresh, cfg, &plan, err, errlen) != 0)
-        return -1;
-    if (nqm_config_copy(&copy, cfg) != 0) {
-        nqm_runset_free(&fresh);
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    nqm_runset_free(st->set);
-    *st->set = fresh;
-    nqm_config_free(st->base);
-    *st->base = copy;
-    reset_app(st->app, cfg, st->set);
-    p->demo = demo;
-    p->scene = k;
-    p->pc = 0;
-    p->caption = -1;
-    p->held = -1;
-    p->held_step = -1;
-    advance(p, st);
-    return 0;
-}
-
-int nqm_player_poll(nqm_player *p, nqm_stage *st)
-{
-    if (!p->waiting || !cond_holds(&scene_of(p)->cmds[p->pc].cond, st->set))
-        return 0;
-    p->held = p->pc++;
-    p->held_step = nqm_run_step_count(&st->set->runs[0]);
-    advance(p, st);
-    return 1;
-}
-
-int nqm_player_done(const nqm_player *p) { return !p->waiting; }
-
-void nqm_player_caption(const nqm_player *p, nqm_caption *out)
-{
-    const nqm_demo_scene *sc = scene_of(p);
-    memset(out, 0, sizeof *out);
-    snprintf(out->heading, sizeof out->heading, "%d/%d  %s", p->scene + 1, p->demo->nscenes,
-             sc->title);
-    out->rows = p->demo->caption_rows;
-    out->last = p->scene == p->demo->nscenes - 1;
-    if (p->caption < 0)
-        return;
-    const nqm_demo_cmd *c = &sc->cmds[p->caption];
-    for (int i = 0; i < c->nlines; i++)
-        out->lines[i] = c->text[i];
-    out->nlines = c->nlines;
 }
