@@ -1,24 +1,18 @@
-/* sweep.c: the grid of runs behind --sweep (sweep.h). Every grid point's
- * configuration is resolved for every model before anything runs, the
- * way --set resolves one (so a bad value is an input error, not a
- * failure halfway). Runs are numbered in grid order, repeats of one point
- * and model next to each other; spec.jobs threads take them in turn, each
- * run a session of its own with the core's threads shared out and
- * OpenBLAS kept to one thread. A result leaves once all its repeats are
- * in, so a sweep that is stopped has delivered only whole results.
- * No I/O. */
+/* sweep.c: the grid of runs behind --sweep (sweep.h): the axes, and every
+ * grid point's configuration, resolved for every model before anything
+ * runs the way --set resolves one (so a bad value is an input error, not
+ * a failure halfway); the least-squares fits of the summary. Running the
+ * grid is sweep_run.c's. No I/O. */
 #include "nqmtop/train/sweep.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "nqmtop/base/blas.h"
 #include "nqmtop/base/cnum.h"
 #include "nqmtop/input/preset.h"
-#include "nqmtop/train/session.h"
+#include "sweep_state.h"
 
 #define NQM_SWEEP_NAME(id, name) name,
 static const char *const field_names[NQM_SF_COUNT] = {NQM_SWEEP_FIELDS(NQM_SWEEP_NAME)};
@@ -115,42 +109,6 @@ double nqm_sweep_axis_value(const nqm_sweep_axis *axis, int i)
 
 /* ---- the grid's configurations ---------------------------------------------- */
 
-/* What one run (or one bisection) leaves. */
-typedef struct {
-    nqm_run_summary sum;
-    int eigs;
-    double seconds;
-    double eta_max_rel; /* bisection: largest eta / eta_crit found not to diverge */
-    int bracketed;      /* bisection: a larger eta diverged */
-    /* what the run's configuration was */
-    nqm_model_kind model;
-    nqm_activation activation;
-    nqm_loss loss;
-    long width;
-    int n, d, n_test;
-    unsigned long seed;
-} run_out;
-
-struct nqm_sweep {
-    nqm_sweep_spec spec;
-    int points, models;
-    nqm_model_kind model[MODEL_COUNT];
-    nqm_config base; /* the configuration every point starts from */
-    run_out *runs;   /* (points, models, repeats) */
-    int *done;       /* (points, models) repeats finished */
-    long total;      /* runs in all */
-    /* while running */
-    pthread_mutex_t lock;
-    const nqm_sweep_sink *sink;
-    atomic_int *stop;
-    atomic_long next; /* the next run to take */
-    atomic_int halt;  /* a run failed: the others stop */
-    long finished;    /* runs finished (under lock) */
-    int delivered;    /* results delivered (under lock) */
-    int failed;       /* a run failed: err holds why (under lock) */
-    char err[512];
-};
-
 /* Apply "key=value" as --set would, reporting as --sweep. */
 static int apply(nqm_config *cfg, const char *assignment, char *err, size_t errlen)
 {
@@ -164,8 +122,8 @@ static int apply(nqm_config *cfg, const char *assignment, char *err, size_t errl
 }
 
 /* The configuration of grid point p and model k into cfg. */
-static int resolve_point(const nqm_sweep *sw, int p, int k, nqm_config *cfg, char *err,
-                         size_t errlen)
+int nqm_sweep_resolve_point(const nqm_sweep *sw, int p, int k, nqm_config *cfg, char *err,
+                            size_t errlen)
 {
     if (nqm_config_copy(cfg, &sw->base) != 0) {
         snprintf(err, errlen, "out of memory");
@@ -199,7 +157,7 @@ static int check_grid(const nqm_sweep *sw, char *err, size_t errlen)
     for (int p = 0; p < sw->points; p++)
         for (int k = 0; k < sw->models; k++) {
             nqm_config cfg;
-            if (resolve_point(sw, p, k, &cfg, err, errlen) != 0)
+            if (nqm_sweep_resolve_point(sw, p, k, &cfg, err, errlen) != 0)
                 return -1;
             nqm_config_free(&cfg);
         }
@@ -296,323 +254,6 @@ int nqm_sweep_points(const nqm_sweep *sw) { return sw->points; }
 int nqm_sweep_models(const nqm_sweep *sw) { return sw->models; }
 nqm_model_kind nqm_sweep_model(const nqm_sweep *sw, int k) { return sw->model[k]; }
 const nqm_sweep_spec *nqm_sweep_spec_of(const nqm_sweep *sw) { return &sw->spec; }
-
-/* ---- one run ------------------------------------------------------------------- */
-
-/* The caller asked to stop, or a run failed. */
-static int stopping(nqm_sweep *sw) { return atomic_load(sw->stop) || atomic_load(&sw->halt); }
-
-/* Run cfg for its steps. 0: done; 1: stopped; -1: failed (err). */
-static int run_one(nqm_sweep *sw, const nqm_config *cfg, run_out *out, char *err, size_t errlen)
-{
-    double start = sw->spec.clock ? sw->spec.clock() : NAN;
-    nqm_session *s = nqm_session_new(cfg, err, errlen);
-    if (!s)
-        return -1;
-    int rc = 0;
-    for (long t = 1; t <= cfg->steps && !nqm_session_diverged(s) && rc == 0; t++) {
-        if (stopping(sw))
-            rc = 1;
-        else if (nqm_session_step(s) < 0)
-            rc = (snprintf(err, errlen, "%s", nqm_session_error(s)), -1);
-    }
-    if (rc == 0) {
-        nqm_session_summarize(s, &out->sum);
-        out->eigs = nqm_session_eigs(s);
-        out->seconds = sw->spec.clock ? sw->spec.clock() - start : NAN;
-        out->eta_max_rel = NAN;
-    }
-    nqm_session_free(s);
-    return rc;
-}
-
-/* Run cfg at eta = rel * eta_crit; *diverged says whether it did. */
-static int run_at(nqm_sweep *sw, const nqm_config *cfg, double rel, run_out *out, int *diverged,
-                  char *err, size_t errlen)
-{
-    nqm_config c = *cfg; /* shallow: x stays the caller's */
-    c.eta_mode = ETA_RELATIVE;
-    c.eta_rel = rel;
-    int rc = run_one(sw, &c, out, err, errlen);
-    *diverged = rc == 0 && out->sum.phases.regime == REGIME_DIVERGENT;
-    return rc;
-}
-
-/* A bracket [lo, hi] on eta / eta_crit: lo did not diverge, hi did. */
-typedef struct {
-    double lo, hi;
-    int bracketed;  /* some run diverged: hi is a real upper end */
-    double seconds; /* spent on every run so far */
-} bracket;
-
-/* Try rel; move the bracket and keep the run in out when it did not
- * diverge. Same codes as run_one. */
-static int probe_at(nqm_sweep *sw, const nqm_config *cfg, double rel, bracket *b, run_out *out,
-                    char *err, size_t errlen)
-{
-    run_out probe;
-    int div;
-    int rc = run_at(sw, cfg, rel, &probe, &div, err, errlen);
-    if (rc != 0)
-        return rc;
-    b->seconds += probe.seconds;
-    if (div) {
-        b->hi = rel;
-        b->bracketed = 1;
-    } else {
-        b->lo = rel;
-        out->sum = probe.sum; /* out keeps what the configuration was */
-        out->eigs = probe.eigs;
-    }
-    return 0;
-}
-
-/* The bisection for eta_max (sweep.h): out is the run at the largest
- * eta found not to diverge. Same codes as run_one. */
-static int bisect(nqm_sweep *sw, const nqm_config *cfg, run_out *out, char *err, size_t errlen)
-{
-    bracket b = {0, NQM_SWEEP_BISECT_HI, 0, 0};
-    double rel = NQM_SWEEP_BISECT_LO;
-    int rc = 0;
-    /* a start that does not diverge, halving down to 1/64 eta_crit */
-    while (rc == 0 && b.lo == 0 && rel >= 1 / NQM_SWEEP_BISECT_LIMIT) {
-        rc = probe_at(sw, cfg, rel, &b, out, err, errlen);
-        rel /= 2;
-    }
-    if (rc == 0 && b.lo == 0) /* diverged everywhere: keep the last run */
-        rc = run_at(sw, cfg, 2 * rel, out, &b.bracketed, err, errlen);
-    while (rc == 0 && b.lo > 0 && !b.bracketed && b.hi <= NQM_SWEEP_BISECT_LIMIT) {
-        rc = probe_at(sw, cfg, b.hi, &b, out, err, errlen);
-        if (!b.bracketed)
-            b.hi *= 2;
-    }
-    while (rc == 0 && b.lo > 0 && b.bracketed && b.hi - b.lo > NQM_SWEEP_BISECT_TOL * b.lo)
-        rc = probe_at(sw, cfg, 0.5 * (b.lo + b.hi), &b, out, err, errlen);
-    out->eta_max_rel = b.lo;
-    out->bracketed = b.bracketed;
-    out->seconds = b.seconds;
-    return rc;
-}
-
-/* ---- results --------------------------------------------------------------------- */
-
-static double defined_step(long t) { return t >= 0 ? (double)t : NAN; }
-
-/* Field f of one run. */
-static double field_of(const run_out *r, nqm_sweep_field f)
-{
-    const nqm_run_summary *s = &r->sum;
-    const nqm_phase_summary *p = &s->phases;
-    switch (f) {
-    case NQM_SF_ETA:
-        return s->eta;
-    case NQM_SF_ETA_REL:
-        return s->eta / s->eta_crit;
-    case NQM_SF_ETA_CRIT:
-        return s->eta_crit;
-    case NQM_SF_ETA_MAX:
-        return s->eta_max;
-    case NQM_SF_LAMBDA1_0:
-        return s->lambda0[0];
-    case NQM_SF_LAMBDA2_0:
-        return r->eigs > 1 ? s->lambda0[1] : NAN;
-    case NQM_SF_LAMBDA1_FINAL:
-        return s->lambda_final[0];
-    case NQM_SF_PEAK_STEP:
-        return defined_step(p->peak_step);
-    case NQM_SF_PEAK_LOSS:
-        return p->peak_step >= 0 ? p->peak_loss : NAN;
-    case NQM_SF_FINAL_LOSS:
-        return s->final_loss;
-    case NQM_SF_T1:
-        return defined_step(p->T1);
-    case NQM_SF_T2:
-        return defined_step(p->T2);
-    case NQM_SF_T3:
-        return defined_step(p->T3);
-    case NQM_SF_T4:
-        return defined_step(p->T4);
-    case NQM_SF_BEST_TEST_LOSS:
-        return s->best_test_loss;
-    case NQM_SF_BEST_TEST_ACCURACY:
-        return s->best_test_accuracy;
-    case NQM_SF_ETA_MAX_MEASURED:
-        return r->eta_max_rel * s->eta_crit;
-    case NQM_SF_ETA_MAX_RATIO:
-        return r->eta_max_rel * s->eta_crit / s->eta_max;
-    case NQM_SF_BRACKETED:
-        return isnan(r->eta_max_rel) ? NAN : r->bracketed;
-    case NQM_SF_STEPS:
-        return (double)s->steps;
-    case NQM_SF_SECONDS:
-        return r->seconds;
-    default:
-        return NAN;
-    }
-}
-
-/* Mean and sample standard deviation of the finite field values. */
-static nqm_stat reduce(const run_out *runs, int count, nqm_sweep_field f)
-{
-    nqm_stat st = {0, 0, 0};
-    for (int i = 0; i < count; i++) {
-        double v = field_of(&runs[i], f);
-        if (isfinite(v)) {
-            st.mean += v;
-            st.count++;
-        }
-    }
-    if (st.count == 0)
-        return (nqm_stat){NAN, NAN, 0};
-    st.mean /= st.count;
-    double ss = 0;
-    for (int i = 0; i < count; i++) {
-        double v = field_of(&runs[i], f);
-        if (isfinite(v))
-            ss += (v - st.mean) * (v - st.mean);
-    }
-    st.sd = st.count > 1 ? sqrt(ss / (st.count - 1)) : 0.0;
-    return st;
-}
-
-/* The result of grid point p, model k from its finished runs. */
-static void make_result(const nqm_sweep *sw, int p, int k, nqm_sweep_result *res)
-{
-    const size_t pk = (size_t)p * sw->models + k;
-    const run_out *runs = &sw->runs[pk * sw->spec.repeats];
-    memset(res, 0, sizeof *res);
-    res->point = p;
-    for (int a = sw->spec.naxes - 1, rest = p; a >= 0; a--) {
-        res->index[a] = rest % sw->spec.axis[a].count;
-        res->coord[a] = nqm_sweep_axis_value(&sw->spec.axis[a], res->index[a]);
-        rest /= sw->spec.axis[a].count;
-    }
-    res->model = runs[0].model;
-    res->activation = runs[0].activation;
-    res->loss = runs[0].loss;
-    res->width = runs[0].width;
-    res->n = runs[0].n;
-    res->d = runs[0].d;
-    res->n_test = runs[0].n_test;
-    res->seed = runs[0].seed;
-    res->repeats = sw->spec.repeats;
-    for (int r = 0; r < sw->spec.repeats; r++)
-        res->regimes[runs[r].sum.phases.regime]++;
-    res->regime = REGIME_UNDETERMINED;
-    for (int g = 0; g < REGIME_COUNT; g++)
-        if (res->regimes[g] > res->regimes[res->regime])
-            res->regime = (nqm_regime)g;
-    for (int f = 0; f < NQM_SF_COUNT; f++)
-        res->field[f] = reduce(runs, sw->spec.repeats, (nqm_sweep_field)f);
-}
-
-/* ---- the workers ------------------------------------------------------------------ */
-
-/* Book a finished run; deliver its result when it completes one. */
-static void finish_run(nqm_sweep *sw, long task)
-{
-    const int R = sw->spec.repeats;
-    const long pk = task / R;
-    pthread_mutex_lock(&sw->lock);
-    sw->finished++;
-    if (++sw->done[pk] == R && !sw->failed) {
-        nqm_sweep_result res;
-        make_result(sw, (int)(pk / sw->models), (int)(pk % sw->models), &res);
-        sw->sink->result(sw->sink->ctx, &res);
-        sw->delivered++;
-    }
-    if (sw->sink->progress && !sw->failed)
-        sw->sink->progress(sw->sink->ctx, sw->finished, sw->total);
-    pthread_mutex_unlock(&sw->lock);
-}
-
-static void fail_run(nqm_sweep *sw, const char *err)
-{
-    pthread_mutex_lock(&sw->lock);
-    if (!sw->failed)
-        snprintf(sw->err, sizeof sw->err, "%s", err);
-    sw->failed = 1;
-    atomic_store(&sw->halt, 1);
-    pthread_mutex_unlock(&sw->lock);
-}
-
-/* Run task (point, model, repeat) with the core's threads shared out.
- * Same codes as run_one. */
-static int run_task(nqm_sweep *sw, long task, char *err, size_t errlen)
-{
-    const int R = sw->spec.repeats, pk = (int)(task / R);
-    nqm_config cfg;
-    if (resolve_point(sw, pk / sw->models, pk % sw->models, &cfg, err, errlen) != 0)
-        return -1;
-    int threads = sw->spec.cores / sw->spec.jobs;
-    cfg.threads = threads > 1 ? threads : 1;
-    cfg.seed += (unsigned long)(task % R);
-    run_out *out = &sw->runs[task];
-    out->model = cfg.model;
-    out->activation = cfg.activation;
-    out->loss = cfg.loss;
-    out->width = cfg.width;
-    out->n = nqm_config_n(&cfg);
-    out->d = nqm_config_d(&cfg);
-    out->n_test = nqm_config_test_n(&cfg);
-    out->seed = cfg.seed;
-    int rc =
-        sw->spec.eta_max ? bisect(sw, &cfg, out, err, errlen) : run_one(sw, &cfg, out, err, errlen);
-    nqm_config_free(&cfg);
-    return rc;
-}
-
-static void *worker(void *arg)
-{
-    nqm_sweep *sw = arg;
-    for (;;) {
-        long task = atomic_fetch_add(&sw->next, 1);
-        if (task >= sw->total || stopping(sw))
-            return NULL;
-        char err[512];
-        int rc = run_task(sw, task, err, sizeof err);
-        if (rc < 0)
-            fail_run(sw, err);
-        else if (rc == 0)
-            finish_run(sw, task);
-    }
-}
-
-int nqm_sweep_run(nqm_sweep *sw, const nqm_sweep_sink *sink, atomic_int *stop, char *err,
-                  size_t errlen)
-{
-    atomic_int own_stop = 0;
-    sw->sink = sink;
-    sw->stop = stop ? stop : &own_stop;
-    atomic_store(&sw->next, 0);
-    atomic_store(&sw->halt, 0);
-    sw->finished = 0;
-    sw->delivered = 0;
-    sw->failed = 0;
-    memset(sw->done, 0, (size_t)sw->points * sw->models * sizeof *sw->done);
-    pthread_mutex_init(&sw->lock, NULL);
-    int jobs = sw->spec.jobs < sw->total ? sw->spec.jobs : (int)sw->total;
-    int blas_threads = nqm_blas_threads();
-    if (jobs > 1)
-        nqm_blas_set_threads(1);
-    pthread_t *tid = malloc((size_t)(jobs > 0 ? jobs : 1) * sizeof *tid);
-    int started = 0;
-    while (tid && started < jobs && pthread_create(&tid[started], NULL, worker, sw) == 0)
-        started++;
-    if (started == 0 && jobs > 0)
-        worker(sw); /* no threads to be had: run them here */
-    for (int i = 0; i < started; i++)
-        pthread_join(tid[i], NULL);
-    free(tid);
-    if (jobs > 1)
-        nqm_blas_set_threads(blas_threads);
-    pthread_mutex_destroy(&sw->lock);
-    if (sw->failed) {
-        snprintf(err, errlen, "%s", sw->err);
-        return -1;
-    }
-    return sw->delivered;
-}
 
 /* ---- fits -------------------------------------------------------------------------- */
 
