@@ -214,15 +214,22 @@ static int check_network(const nqm_config *cfg, char *err, size_t errlen)
         return -1;
     }
     if (cfg->network == NETWORK_MLP) {
-        if (cfg->depth < 2 || cfg->depth > 4) {
-            snprintf(err, errlen, "depth: an mlp has 2 to 4 layers, not %d", cfg->depth);
+        if (cfg->depth < NQM_DEPTH_MIN || cfg->depth > NQM_DEPTH_MAX) {
+            snprintf(err, errlen, "depth: an mlp has %d to %d layers, not %d", NQM_DEPTH_MIN,
+                     NQM_DEPTH_MAX, cfg->depth);
+            return -1;
+        }
+        if (cfg->width > NQM_MLP_WIDTH_MAX) {
+            snprintf(err, errlen, "width: an mlp's hidden layers hold 1 to %ld neurons, not %ld",
+                     NQM_MLP_WIDTH_MAX, cfg->width);
             return -1;
         }
         return 0;
     }
     int d = nqm_config_d(cfg), side = (int)lround(sqrt((double)d));
-    if (cfg->channels < 1 || cfg->channels > 4096) {
-        snprintf(err, errlen, "channels: a cnn has 1 to 4096 filters, not %d", cfg->channels);
+    if (cfg->channels < 1 || cfg->channels > NQM_CHANNELS_MAX) {
+        snprintf(err, errlen, "channels: a cnn has 1 to %ld filters, not %d", NQM_CHANNELS_MAX,
+                 cfg->channels);
         return -1;
     }
     if (side * side != d || cfg->kernel < 1 || cfg->kernel > side) {

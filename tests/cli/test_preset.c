@@ -315,6 +315,8 @@ static const bad_case bad_cases[] = {
     {"bad network", "network = resnet\n", 0, ":1: network: ", "one of two-layer, mlp, cnn"},
     {"bad readout", "readout = max\n", 0, ":1: readout: ", "one of average, linear"},
     {"depth 5", "depth = 5\n", 0, ":1: depth: ", "out of range (2 to 4)"},
+    {"mlp too wide", "network = mlp\nwidth = 2000000\n", 0, ":2: width: ",
+     "an mlp's hidden layers hold 1 to 1000000 neurons"},
     {"biases 2", "biases = 2\n", 0, ":1: biases: ", "out of range (0 to 1)"},
     {"channels 0", "channels = 0\n", 0, ":1: channels: ", "out of range (1 to 4096)"},
     {"cnn on 1-D", "network = cnn\ndata = mix1d\n", 0, ": kernel: ", "square images"},

@@ -65,16 +65,6 @@ int nqm_cnn_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, ch
                 size_t errlen)
 {
     const int side = image_side(data->d);
-    if (side == 0 || cfg->kernel < 1 || cfg->kernel > side) {
-        snprintf(err, errlen,
-                 "kernel: a cnn needs square images at least kernel = %d wide, not d = %d",
-                 cfg->kernel, data->d);
-        return -1;
-    }
-    if (cfg->channels < 1 || cfg->channels > 4096) {
-        snprintf(err, errlen, "channels: a cnn has 1 to 4096 filters, not %d", cfg->channels);
-        return -1;
-    }
     nqm_deep_net arch;
     cnn_arch(cfg, side, &arch);
     double *w0 = malloc(arch.p * sizeof *w0);

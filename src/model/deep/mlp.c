@@ -56,15 +56,6 @@ static void mlp_init(const nqm_deep_net *arch, unsigned long seed, double *w0)
 int nqm_mlp_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, char *err,
                 size_t errlen)
 {
-    if (cfg->depth < 2 || cfg->depth > 4) {
-        snprintf(err, errlen, "depth: an mlp has 2 to 4 layers, not %d", cfg->depth);
-        return -1;
-    }
-    if (cfg->width < 1 || cfg->width > 1000000) {
-        snprintf(err, errlen, "width: an mlp's hidden layers hold 1 to 10^6 neurons, not %ld",
-                 cfg->width);
-        return -1;
-    }
     nqm_deep_net arch;
     mlp_arch(cfg, data->d, &arch);
     double *w0 = malloc(arch.p * sizeof *w0);
