@@ -3,6 +3,8 @@
  * file only knows the plain data and what combinations make sense. */
 #include "nqmtop/input/config.h"
 
+#include "nqmtop/input/data.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +60,7 @@ void nqm_config_defaults(nqm_config *cfg)
 int nqm_config_copy(nqm_config *dst, const nqm_config *src)
 {
     *dst = *src;
+    nqm_tables_retain(dst->tables);
     dst->x = NULL;
     if (src->data != DATA_SINGLE || !src->x || src->d < 1)
         return 0;
@@ -72,6 +75,8 @@ void nqm_config_free(nqm_config *cfg)
 {
     free(cfg->x);
     cfg->x = NULL;
+    nqm_tables_release(cfg->tables);
+    cfg->tables = NULL;
 }
 
 double nqm_loss_scale(nqm_loss loss, int n)

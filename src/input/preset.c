@@ -164,8 +164,7 @@ static int blame(resolver *r, const char *msg, int raw)
 static int final_check(resolver *r, nqm_config *cfg)
 {
     char msg[1024];
-    if (cfg->data == DATA_CSV && cfg->train_file[0] &&
-        nqm_data_measure_csv(cfg, msg, sizeof msg) != 0)
+    if (cfg->data == DATA_CSV && cfg->train_file[0] && nqm_data_read_csv(cfg, msg, sizeof msg) != 0)
         return blame(r, msg, 1);
     if (nqm_config_check(cfg, msg, sizeof msg) == 0)
         return 0;

@@ -18,6 +18,7 @@
 #include "nqmtop/model/model.h"
 #include "nqmtop/input/preset.h"
 #include "nqmtop/train/session.h"
+#include "nqmtop/train/sweep.h"
 
 static char dir[] = "/tmp/nqmtop-testset-XXXXXX";
 
@@ -101,6 +102,49 @@ static void check_split(void)
     nqm_data_free(&b);
     nqm_config_free(&cfg);
     printf("split: 20 rows -> 10 training, 5 test, 5 unused; disjoint, reproducible\n");
+}
+
+static void count_result(void *ctx, const nqm_sweep_result *res)
+{
+    (void)res;
+    (*(int *)ctx)++;
+}
+
+/* The files are read once: with the CSV gone after the preset resolved,
+ * its configuration, a copy of it with --set overrides (as every point of
+ * a sweep makes), a session and a sweep of four runs all still work. */
+static void check_read_once(void)
+{
+    write_file("once.csv", "a,b,label\n1,2,1\n2,1,-1\n3,3,1\n4,1,-1\n5,2,1\n6,0,-1\n");
+    nqm_config cfg;
+    char err[512], path[256];
+    int rc = resolve("once", "# once\ndata = csv\ntrain_file = once.csv\nwidth = 50\nsteps = 5\n",
+                     &cfg, err, sizeof err);
+    CHECK(rc == 0, "%s", err);
+    if (rc != 0)
+        return;
+    snprintf(path, sizeof path, "%s/once.csv", dir);
+    CHECK(unlink(path) == 0, "the CSV could not be removed");
+    nqm_config copy;
+    CHECK(nqm_config_copy(&copy, &cfg) == 0, "copy");
+    CHECK(nqm_preset_apply_set(&copy, "seed=4", err, sizeof err) == 0 && copy.n == 6,
+          "an override re-read the file: %s", err);
+    nqm_session *s = nqm_session_new(&copy, err, sizeof err);
+    CHECK(s != NULL, "a session re-read the file: %s", err);
+    nqm_session_free(s);
+    nqm_config_free(&copy);
+    nqm_sweep_spec spec = {.naxes = 1, .repeats = 2, .steps = 5, .jobs = 2};
+    CHECK(nqm_sweep_axis_parse("eta_rel=0.5:1:2", &spec.axis[0], err, sizeof err) == 0, "%s", err);
+    nqm_sweep *sw = nqm_sweep_new(&cfg, &spec, err, sizeof err);
+    CHECK(sw != NULL, "a sweep re-read the file: %s", err);
+    atomic_int stop = 0;
+    int results = 0;
+    nqm_sweep_sink sink = {count_result, NULL, &results};
+    CHECK(sw && nqm_sweep_run(sw, &sink, &stop, err, sizeof err) == 2 && results == 2,
+          "a sweep run re-read the file (%d results): %s", results, err);
+    nqm_sweep_free(sw);
+    nqm_config_free(&cfg);
+    printf("read once: config, override, session and a 4-run sweep without the file\n");
 }
 
 /* Refused presets: the message has the expected piece. */
@@ -309,9 +353,9 @@ static void check_synthetic(void)
 
 static void remove_dir(void)
 {
-    static const char *const names[] = {"rows.csv",   "ragged.csv",   "other.csv",
-                                        "line.csv",   "wide.csv",     "split.preset",
-                                        "bad.preset", "label.preset", "same.preset"};
+    static const char *const names[] = {"rows.csv",    "ragged.csv",   "other.csv",  "line.csv",
+                                        "wide.csv",    "split.preset", "bad.preset", "label.preset",
+                                        "same.preset", "once.preset"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char path[256];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -328,6 +372,7 @@ int main(void)
     }
     write_rows();
     check_split();
+    check_read_once();
     check_refusals();
     check_equal_sets();
     check_predicts();

@@ -98,13 +98,19 @@ typedef struct {
     int nmodels;
     nqm_model_kind models[MODEL_COUNT];
 
+    /* data = csv: the files' tables, read once when the configuration is
+     * resolved and shared, read-only, by every copy of it (and so by every
+     * run of a sweep); NULL until then. Not a key. */
+    struct nqm_tables *tables;
+
     int threads; /* core threads of one run (0: one); not a key: the front end
                     sets it from the CPUs it was given */
 } nqm_config;
 
 /* Defaults for every key (the catapult-1d example without a preset). */
 void nqm_config_defaults(nqm_config *cfg);
-/* Deep copy (x is duplicated). Returns 0, or -1 when out of memory. */
+/* Deep copy (x is duplicated, the tables shared). Returns 0, or -1 when
+ * out of memory. */
 int nqm_config_copy(nqm_config *dst, const nqm_config *src);
 void nqm_config_free(nqm_config *cfg);
 

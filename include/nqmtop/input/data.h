@@ -25,9 +25,15 @@ typedef struct {
 int nqm_data_make(const nqm_config *cfg, nqm_data *out, char *err, size_t errlen);
 void nqm_data_free(nqm_data *data);
 
-/* Read the CSV files of a data = csv config and set its n, d and test_n
- * to what they hold (the preset resolver calls this before the cross-key
- * checks). 0, or -1 with err as nqm_data_make. */
-int nqm_data_measure_csv(nqm_config *cfg, char *err, size_t errlen);
+/* Read the CSV files of a data = csv config into tables it keeps (unless
+ * the ones it has are of the same files, label and header) and set its n,
+ * d and test_n to what they hold (the preset resolver calls this before
+ * the cross-key checks). 0, or -1 with err as nqm_data_make. */
+int nqm_data_read_csv(nqm_config *cfg, char *err, size_t errlen);
+
+/* The tables' reference count: one more copy of a configuration holds
+ * them, or one fewer (the last frees them). NULL is ignored. */
+void nqm_tables_retain(struct nqm_tables *t);
+void nqm_tables_release(struct nqm_tables *t);
 
 #endif
