@@ -3,8 +3,6 @@
  * file only knows the plain data and what combinations make sense. */
 #include "nqmtop/input/config.h"
 
-#include "nqmtop/input/data.h"
-
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -15,7 +15,6 @@
 #include "nqmtop/input/data.h"
 
 #include <math.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,77 +148,18 @@ static int split_csv(const nqm_config *cfg, const nqm_table *train, const nqm_ta
     return 0;
 }
 
-/* The tables of a data = csv configuration and what they were read as. */
-struct nqm_tables {
-    atomic_int refs;
-    char train_file[NQM_PATH_LEN], test_file[NQM_PATH_LEN], label[NQM_NAME_LEN];
-    nqm_csv_header header;
-    nqm_table train, test; /* test: rows 0 without a test file */
-};
-
-void nqm_tables_retain(struct nqm_tables *t)
-{
-    if (t)
-        atomic_fetch_add(&t->refs, 1);
-}
-
-void nqm_tables_release(struct nqm_tables *t)
-{
-    if (!t || atomic_fetch_sub(&t->refs, 1) != 1)
-        return;
-    nqm_table_free(&t->train);
-    nqm_table_free(&t->test);
-    free(t);
-}
-
-/* Whether the tables are those of cfg's files, label and header. */
-static int tables_fit(const struct nqm_tables *t, const nqm_config *cfg)
-{
-    return t && strcmp(t->train_file, cfg->train_file) == 0 &&
-           strcmp(t->test_file, cfg->test_file) == 0 && strcmp(t->label, cfg->label) == 0 &&
-           t->header == cfg->header;
-}
-
-/* Read cfg's CSV files into fresh tables (one reference). NULL with err. */
-static struct nqm_tables *read_tables(const nqm_config *cfg, char *err, size_t errlen)
-{
-    struct nqm_tables *t = calloc(1, sizeof *t);
-    if (!t) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    atomic_init(&t->refs, 1);
-    snprintf(t->train_file, sizeof t->train_file, "%s", cfg->train_file);
-    snprintf(t->test_file, sizeof t->test_file, "%s", cfg->test_file);
-    snprintf(t->label, sizeof t->label, "%s", cfg->label);
-    t->header = cfg->header;
-    int rc = nqm_csv_load(cfg->train_file, cfg->label, cfg->header, &t->train, err, errlen);
-    if (rc == 0 && cfg->test_file[0]) {
-        rc = nqm_csv_load(cfg->test_file, cfg->label, cfg->header, &t->test, err, errlen);
-        if (rc == 0 && t->test.cols != t->train.cols) {
-            snprintf(err, errlen, "test_file: %s has %d feature columns, train_file %s has %d",
-                     cfg->test_file, t->test.cols, cfg->train_file, t->train.cols);
-            rc = -1;
-        }
-    }
-    if (rc != 0) {
-        nqm_tables_release(t);
-        return NULL;
-    }
-    return t;
-}
-
 /* The training and test sets of a data = csv config: from the tables it
  * holds, or from its files read now when it holds none that fit. */
 static int make_csv(const nqm_config *cfg, nqm_data *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    struct nqm_tables *t = cfg->tables;
-    if (tables_fit(t, cfg))
+    nqm_tables *t = cfg->tables;
+    if (nqm_tables_fit(t, cfg->train_file, cfg->test_file, cfg->label, cfg->header))
         nqm_tables_retain(t);
-    else if (!(t = read_tables(cfg, err, errlen)))
+    else if (!(t = nqm_tables_read(cfg->train_file, cfg->test_file, cfg->label, cfg->header, err,
+                                   errlen)))
         return -1;
-    int rc = split_csv(cfg, &t->train, &t->test, out, err, errlen);
+    int rc = split_csv(cfg, nqm_tables_train(t), nqm_tables_test(t), out, err, errlen);
     nqm_tables_release(t);
     return rc;
 }
@@ -261,20 +201,21 @@ int nqm_data_make(const nqm_config *cfg, nqm_data *out, char *err, size_t errlen
 
 int nqm_data_read_csv(nqm_config *cfg, char *err, size_t errlen)
 {
-    if (!tables_fit(cfg->tables, cfg)) {
-        struct nqm_tables *t = read_tables(cfg, err, errlen);
+    if (!nqm_tables_fit(cfg->tables, cfg->train_file, cfg->test_file, cfg->label, cfg->header)) {
+        nqm_tables *t =
+            nqm_tables_read(cfg->train_file, cfg->test_file, cfg->label, cfg->header, err, errlen);
         if (!t)
             return -1;
         nqm_tables_release(cfg->tables);
         cfg->tables = t;
     }
-    const struct nqm_tables *t = cfg->tables;
+    const nqm_table *train = nqm_tables_train(cfg->tables), *test = nqm_tables_test(cfg->tables);
     int n, held;
-    if (split_sizes(cfg, t->train.rows, &n, &held, err, errlen) != 0)
+    if (split_sizes(cfg, train->rows, &n, &held, err, errlen) != 0)
         return -1;
     cfg->n = n;
-    cfg->d = t->train.cols;
-    cfg->test_n = t->test.rows > 0 ? t->test.rows : held;
+    cfg->d = train->cols;
+    cfg->test_n = test->rows > 0 ? test->rows : held;
     return 0;
 }
 

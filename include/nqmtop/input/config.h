@@ -101,7 +101,7 @@ typedef struct {
     /* data = csv: the files' tables, read once when the configuration is
      * resolved and shared, read-only, by every copy of it (and so by every
      * run of a sweep); NULL until then. Not a key. */
-    struct nqm_tables *tables;
+    nqm_tables *tables;
 
     int threads; /* core threads of one run (0: one); not a key: the front end
                     sets it from the CPUs it was given */

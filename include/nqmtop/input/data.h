@@ -31,9 +31,4 @@ void nqm_data_free(nqm_data *data);
  * the cross-key checks). 0, or -1 with err as nqm_data_make. */
 int nqm_data_read_csv(nqm_config *cfg, char *err, size_t errlen);
 
-/* The tables' reference count: one more copy of a configuration holds
- * them, or one fewer (the last frees them). NULL is ignored. */
-void nqm_tables_retain(struct nqm_tables *t);
-void nqm_tables_release(struct nqm_tables *t);
-
 #endif

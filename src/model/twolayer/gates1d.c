@@ -26,7 +26,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "twolayer.h"
+#include "family.h"
 
 enum {
     PATTERNS = 2,
@@ -69,7 +69,7 @@ static double gate(const twolayer *t, int p, int i)
 static double masked(const twolayer *t, int p, int i) { return gate(t, p, i) * t->Xt[i]; }
 
 /* alpha, cv, gamma of neuron k (see the top of the file), from the
- * variants' table (twolayer.h): alpha is B's coefficient on the input,
+ * variants' table (family.h): alpha is B's coefficient on the input,
  * u0 + qB du; gamma the output's, ov alpha + os du. */
 static void coefficients(const twolayer *t, const tl_pass *ps, long k, double *u, double *c)
 {

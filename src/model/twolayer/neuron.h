@@ -10,10 +10,10 @@
 
 #include <math.h>
 
-#include "twolayer.h"
+#include "family.h"
 
 /* B, C (np): sqrt(m) dg_i/dv and sqrt(m d) dg_i/du / x_i from the
- * neuron's coefficients (twolayer.h) and a0, a1, a2, s (np; a2 and s read
+ * neuron's coefficients (family.h) and a0, a1, a2, s (np; a2 and s read
  * only where the variant has those terms). */
 NQM_TL_INLINE void tl_jacobian(const tl_coef *c, int curv, int np, const double *restrict a0,
                                const double *restrict a1, const double *restrict a2,

@@ -7,7 +7,7 @@
  * dsyrk). For lin and quad the activations at Z0 serve both loops.
  *
  * The variants share one set of formulas, the table of per-neuron
- * coefficients in twolayer.h (tl_coefficients), evaluated in full. Relu and
+ * coefficients in family.h (tl_coefficients), evaluated in full. Relu and
  * linear on 1-D inputs do not come here: their gates take two patterns
  * and gates1d.c does without per-example work.
  *

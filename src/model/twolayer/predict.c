@@ -16,12 +16,12 @@
 
 #include "nqmtop/base/blas.h"
 #include "nqmtop/model/activation.h"
-#include "twolayer.h"
+#include "family.h"
 
 enum { PREDICT_BLOCK = 256 };
 
 /* Neuron k's term of sqrt(m) g at pre-activation z (z0 for lin, quad)
- * and displacement e, from the table's coefficients (twolayer.h): for lin
+ * and displacement e, from the table's coefficients (family.h): for lin
  * and quad, f(w0)'s share os s0 joins the table's ov B + os e (a1 + oc a2 e). */
 static double term(const twolayer *t, long k, double z, double e)
 {

@@ -10,7 +10,7 @@
  * or only its probe (Omega K Omega^T and tr K). Neither the n x p
  * Jacobian nor the n x m matrices B and C are ever stored whole.
  *
- * Two ways to run the pass (twolayer.h): rows mode (neurons.c), one
+ * Two ways to run the pass (family.h): rows mode (neurons.c), one
  * fused, threaded pass per neuron, for d <= n, and for relu and linear
  * on 1-D inputs its special case without per-example work (gates1d.c);
  * gram mode (gram.c), the displacement kept in the span of the
@@ -28,7 +28,7 @@
 
 #include "nqmtop/base/blas.h"
 #include "nqmtop/base/rng.h"
-#include "twolayer.h"
+#include "family.h"
 
 enum { MIN_THREADED = 1 << 15 }; /* n m below this: one thread is faster */
 

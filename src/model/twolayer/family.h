@@ -1,4 +1,4 @@
-/* twolayer.h: internals shared by the files of the two-layer family —
+/* family.h: internals shared by the files of the two-layer family —
  * twolayer.c (the model, its modes, lin's fixed kernel), neurons.c (one
  * fused pass per neuron, for inputs of few dimensions, threaded),
  * gates1d.c (relu and linear on 1-D inputs: two gate patterns), gram.c
@@ -11,8 +11,8 @@
  * that every loop over examples runs in whole lanes; the padded entries
  * of B vanish (sigma(0) = 0 for every activation) and those of C are
  * always multiplied by a zero input, so they add nothing anywhere. */
-#ifndef NQMTOP_TWOLAYER_H
-#define NQMTOP_TWOLAYER_H
+#ifndef NQMTOP_TL_FAMILY_H
+#define NQMTOP_TL_FAMILY_H
 
 #include "nqmtop/model/model.h"
 #include "nqmtop/base/pool.h"
