@@ -23,6 +23,7 @@
 #include "nqmtop/base/cnum.h"
 #include "nqmtop/base/pool.h"
 #include "nqmtop/base/search.h"
+#include "nqmtop/base/textfile.h"
 #include "nqmtop/out/sweepout.h"
 #include "nqmtop/tui/ui.h"
 
@@ -138,11 +139,13 @@ static void print_version(void)
     printf("OpenBLAS core %s (%s)\n", openblas_get_corename(), openblas_get_config());
 }
 
+/* "nqmtop: " fmt with arg (escaped, like every message), then the pointer
+ * to --help. */
 static int usage_error(const char *fmt, const char *arg)
 {
-    fputs("nqmtop: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs(" (see nqmtop --help)\n", stderr);
+    char what[4200];
+    snprintf(what, sizeof what, fmt, arg);
+    nqm_say(stderr, "nqmtop: %s (see nqmtop --help)", what);
     return -1;
 }
 
@@ -152,9 +155,9 @@ static int parse_count(const char *name, const char *arg, long lo, long hi, int 
     char *end;
     long v = strtol(arg, &end, 10);
     if (arg[0] < '0' || arg[0] > '9' || *end != '\0' || v < lo || v > hi) {
-        fprintf(stderr,
-                "nqmtop: %s: '%s' is not a whole number from %ld to %ld (see nqmtop --help)\n",
-                name, arg, lo, hi);
+        nqm_say(stderr,
+                "nqmtop: %s: '%s' is not a whole number from %ld to %ld (see nqmtop --help)", name,
+                arg, lo, hi);
         return -1;
     }
     *out = (int)v;
@@ -167,7 +170,7 @@ static int take_sweep(const char *arg, nqm_sweep_spec *spec)
     if (spec->naxes == NQM_SWEEP_MAX_AXES)
         return usage_error("--sweep: at most two axes, not '%s' as well", arg);
     if (nqm_sweep_axis_parse(arg, &spec->axis[spec->naxes], err, sizeof err) != 0) {
-        fprintf(stderr, "nqmtop: %s\n", err);
+        nqm_say(stderr, "nqmtop: %s", err);
         return -1;
     }
     spec->naxes++;
@@ -200,9 +203,9 @@ static int parse_positive(const char *name, const char *arg, double max, double 
     double v;
     char ignored[128];
     if (nqm_parse_number(arg, &v, ignored, sizeof ignored) != 0 || !(v > 0) || v > max) {
-        fprintf(stderr,
-                "nqmtop: %s: '%s' is not a number above 0 and at most %g (see nqmtop --help)\n",
-                name, arg, max);
+        nqm_say(stderr,
+                "nqmtop: %s: '%s' is not a number above 0 and at most %g (see nqmtop --help)", name,
+                arg, max);
         return -1;
     }
     *out = v;
@@ -219,15 +222,24 @@ static int parse_steps(const char *arg, long *out)
     return 0;
 }
 
-/* Name the option getopt stopped at: "--name" as typed, or "-c". */
-static int unknown_option(int c, char *const *argv)
+/* Name the option getopt stopped at. at is optind before the call: a
+ * short option inside a cluster ("-xy") leaves optind there, the last one
+ * of a word moves it on. A long option is shown as typed, a short one as
+ * "-c", with its cluster when there is one; a byte that is not ASCII as the
+ * whole word, so that no half character is printed. */
+static int unknown_option(int c, int at, char *const *argv)
 {
-    char name[3] = {'-', (char)optopt, '\0'};
-    const char *typed = argv[optind - 1];
-    const char *shown = strncmp(typed, "--", 2) == 0 || !optopt ? typed : name;
+    const char *word = optind == at ? argv[optind] : argv[optind - 1];
+    char shown[4200];
+    if (strncmp(word, "--", 2) == 0 || !optopt || optopt < 0 || optopt >= 0x80)
+        snprintf(shown, sizeof shown, "'%s'", word);
+    else if (strlen(word) > 2)
+        snprintf(shown, sizeof shown, "'-%c' (in '%.4000s')", optopt, word);
+    else
+        snprintf(shown, sizeof shown, "'-%c'", optopt);
     if (c == ':')
         return usage_error("%s needs an argument", shown);
-    return usage_error("unknown option '%s'", shown);
+    return usage_error("unknown option %s", shown);
 }
 
 static int take_option(int c, cli_options *o)
@@ -319,7 +331,7 @@ static int load_settings(const environment *env, nqm_settings *settings)
         0)
         return 0;
     if (nqm_settings_load(path, required, settings, err, sizeof err) != 0) {
-        fprintf(stderr, "nqmtop: %s\n", err);
+        nqm_say(stderr, "nqmtop: %s", err);
         return -1;
     }
     return 0;
@@ -353,6 +365,19 @@ static int check_teaching(const cli_options *o)
     return 0;
 }
 
+/* A file nqmtop is to create may not have a name that would drive a
+ * terminal whenever it is listed: no control characters, only UTF-8. */
+static int check_new_name(const char *option, const char *path)
+{
+    char what[64];
+    if (!path || strcmp(path, "-") == 0 ||
+        nqm_text_line_fault(path, strlen(path), what, sizeof what) == 0)
+        return 0;
+    char shown[4200];
+    snprintf(shown, sizeof shown, "%s: the file name '%s' holds a %s", option, path, what);
+    return usage_error("%s", shown);
+}
+
 /* Defaults from the settings file, NO_COLOR over it, the options over both. */
 static int parse_args(int argc, char **argv, cli_options *o)
 {
@@ -369,10 +394,11 @@ static int parse_args(int argc, char **argv, cli_options *o)
     o->steps = -1;
     o->preset = o->settings.preset[0] ? o->settings.preset : NQM_DEFAULT_PRESET;
     opterr = 0;
-    int c;
+    int c, at = optind;
     while ((c = getopt_long(argc, argv, ":p:s:bn:f:o:lUChVj:", long_options, NULL)) != -1) {
         if (c == '?' || c == ':')
-            return unknown_option(c, argv);
+            return unknown_option(c, at, argv);
+        at = optind;
         if (take_option(c, o) != 0)
             return -1;
     }
@@ -384,6 +410,8 @@ static int parse_args(int argc, char **argv, cli_options *o)
         return usage_error("%s only applies with --batch", "--summary");
     if (o->format && nqm_format_parse(o->format) < 0)
         return usage_error("--format: '%s' is not tsv, csv or jsonl", o->format);
+    if (check_new_name("--summary", o->summary) != 0 || check_new_name("--record", o->record) != 0)
+        return -1;
     return check_teaching(o);
 }
 
@@ -393,7 +421,7 @@ static int list_presets(const cli_options *o)
     size_t count;
     char err[512];
     if (nqm_preset_list(&o->env.places.presets, &list, &count, err, sizeof err) != 0) {
-        fprintf(stderr, "nqmtop: %s\n", err);
+        nqm_say(stderr, "nqmtop: %s", err);
         return 1;
     }
     int width = 0;
@@ -412,7 +440,7 @@ static int resolve(const cli_options *o, const char *name, nqm_config *cfg)
     char err[1024];
     if (nqm_preset_resolve(&o->env.places.presets, name, o->sets, o->nsets, cfg, err, sizeof err) !=
         0) {
-        fprintf(stderr, "%s\n", err);
+        nqm_say(stderr, "%s", err);
         return EXIT_USAGE;
     }
     if (o->steps >= 0)
@@ -498,9 +526,9 @@ static FILE *open_record(const char *path, int force)
     if (f)
         return f;
     if (errno == EEXIST)
-        fprintf(stderr, "nqmtop: --record: %s exists (--force replaces it)\n", path);
+        nqm_say(stderr, "nqmtop: --record: %s exists (--force replaces it)", path);
     else
-        fprintf(stderr, "nqmtop: --record: cannot create %s: %s\n", path, strerror(errno));
+        nqm_say(stderr, "nqmtop: --record: cannot create %s: %s", path, strerror(errno));
     if (fd >= 0)
         close(fd);
     return NULL;
@@ -532,7 +560,7 @@ static int run_teaching(const cli_options *o)
     int bad = o->demo ? nqm_demo_load(&o->env.places, o->demo, &demo, err, sizeof err)
                       : nqm_recording_load(o->replay, &rec, err, sizeof err);
     if (bad) {
-        fprintf(stderr, "%s\n", err);
+        nqm_say(stderr, "%s", err);
         return EXIT_USAGE;
     }
     for (int i = 0; o->demo && i < demo.nscenes; i++)

@@ -424,10 +424,12 @@ static int parse_line(parser *ps, char *line)
         }
     if (strchr(s, '='))
         return do_override(ps, s);
+    /* A line of a file that is not a demo script at all is not repeated. */
     return fail(ps,
-                "'%.*s' is not a directive (scene, preset, caption, until, pause, resume, "
+                "%s%.*s%snot a directive (scene, preset, caption, until, pause, resume, "
                 "compare, theory, log, speed) nor a 'key = value' line",
-                (int)(n < 40 ? n : 40), s);
+                nqm_is_word(s, n) ? "'" : "", nqm_is_word(s, n) ? (int)n : 0, s,
+                nqm_is_word(s, n) ? "' is " : "");
 }
 
 /* "dir/name.demo" -> "name". */

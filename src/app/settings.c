@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "nqmtop/base/cnum.h"
 #include "nqmtop/base/textfile.h"
@@ -98,7 +99,10 @@ static int parse_line(const char *name, int lineno, char *line, nqm_settings *s,
         else if (strcmp(key, keys[k]) == 0)
             *seen |= 1u << k;
     if (msg || set_key(s, key, value, &msg) != 0) {
-        snprintf(err, errlen, "%s:%d: %.40s: %s", name, lineno, key, msg);
+        if (nqm_is_word(key, strlen(key)))
+            snprintf(err, errlen, "%s:%d: %s: %s", name, lineno, key, msg);
+        else
+            snprintf(err, errlen, "%s:%d: %s", name, lineno, msg);
         return -1;
     }
     return 0;
@@ -122,12 +126,23 @@ int nqm_settings_parse(const char *name, const char *text, size_t len, nqm_setti
     return 0;
 }
 
+/* Whether a failed open (errno e) means there is no file at path: none, a
+ * home that is not a folder (HOME=/dev/null) or one that cannot be
+ * searched. A file that is there but cannot be read is an error. */
+static int is_absent(const char *path, int e)
+{
+    struct stat sb;
+    if (e != ENOENT && e != ENOTDIR && e != EACCES && e != ELOOP && e != ENAMETOOLONG)
+        return 0;
+    return stat(path, &sb) != 0;
+}
+
 int nqm_settings_load(const char *path, int required, nqm_settings *s, char *err, size_t errlen)
 {
     char *text;
     size_t len;
     if (nqm_text_read(path, "settings file", SETTINGS_MAX_FILE, &text, &len, err, errlen) != 0)
-        return errno == ENOENT && !required ? 0 : -1;
+        return !required && is_absent(path, errno) ? 0 : -1;
     int rc = nqm_settings_parse(path, text, len, s, err, errlen);
     free(text);
     return rc;

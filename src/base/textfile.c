@@ -4,6 +4,7 @@
 #include "nqmtop/base/textfile.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +134,49 @@ static int is_control(unsigned long cp)
     return (cp < 0x20 && cp != '\t') || (cp >= 0x7F && cp <= 0x9F);
 }
 
+/* Append the escape of one byte (\xNN) to out[*at..len), if it fits whole. */
+static void put_escape(unsigned char c, char *out, size_t len, size_t *at)
+{
+    if (*at + 5 > len)
+        return;
+    snprintf(out + *at, 5, "\\x%02x", c);
+    *at += 4;
+}
+
+void nqm_escape(const char *s, char *out, size_t outlen)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t len = strlen(s), at = 0;
+    unsigned long cp;
+    if (outlen == 0)
+        return;
+    for (size_t i = 0, n; i < len && at + 1 < outlen; i += n) {
+        n = utf8_decode(u + i, len - i, &cp);
+        if (n == 0 || cp == '\t' || is_control(cp)) {
+            for (size_t j = 0; j < (n ? n : 1); j++)
+                put_escape(u[i + j], out, outlen, &at);
+            n = n ? n : 1;
+        } else if (at + n < outlen) {
+            memcpy(out + at, u + i, n);
+            at += n;
+        } else {
+            break;
+        }
+    }
+    out[at] = '\0';
+}
+
+int nqm_say(FILE *f, const char *fmt, ...)
+{
+    char raw[8192], safe[4 * sizeof raw];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    va_end(ap);
+    nqm_escape(raw, safe, sizeof safe);
+    return fprintf(f, "%s\n", safe) < 0 ? -1 : 0;
+}
+
 size_t nqm_text_line_fault(const char *text, size_t len, char *msg, size_t msglen)
 {
     const unsigned char *s = (const unsigned char *)text;
@@ -189,6 +233,17 @@ int nqm_lines_next(nqm_lines *it, char *out, char *err, size_t errlen)
     }
     memcpy(out, s, n);
     out[n] = '\0';
+    return 1;
+}
+
+int nqm_is_word(const char *s, size_t n)
+{
+    if (n == 0 || n > NQM_WORD_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(s[i] >= 'a' && s[i] <= 'z') && !(s[i] >= 'A' && s[i] <= 'Z') &&
+            !(s[i] >= '0' && s[i] <= '9') && s[i] != '_' && s[i] != '-' && s[i] != '.')
+            return 0;
     return 1;
 }
 

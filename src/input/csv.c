@@ -14,6 +14,7 @@
 
 #include "nqmtop/base/cnum.h"
 #include "nqmtop/base/textfile.h"
+#include "nqmtop/input/config.h"
 
 /* Features * rows above which a table is refused before allocating. */
 #define NQM_CSV_MAX_CELLS (1L << 28)
@@ -89,6 +90,18 @@ static int parse_number(const char *s, double *v)
     return nqm_parse_number(s, v, ignored, sizeof ignored);
 }
 
+/* What is wrong with a field that is not a number. The field is quoted
+ * only when it is made of the characters of numbers (too small, too large,
+ * two points): a word or a token in a file of another kind is not repeated. */
+static int fail_number(reader *r, int column, const char *s)
+{
+    char msg[128];
+    double v;
+    if (strspn(s, "0123456789+-.eE") == strlen(s) && nqm_parse_number(s, &v, msg, sizeof msg) != 0)
+        return fail(r, column, "%s", msg);
+    return fail(r, column, "not a number");
+}
+
 static int is_number(const char *s)
 {
     double v;
@@ -123,10 +136,10 @@ static int resolve_label(reader *r, const char *label, int has_header)
 static int grow_rows(reader *r)
 {
     nqm_table *t = r->out;
-    if (t->rows < r->cap_rows)
-        return 0;
     if (t->rows >= NQM_CSV_MAX_ROWS)
         return fail(r, 0, "more than %d rows", NQM_CSV_MAX_ROWS);
+    if (t->rows < r->cap_rows)
+        return 0;
     long cap = r->cap_rows ? 2 * r->cap_rows : 256;
     if (cap * (long)t->cols > NQM_CSV_MAX_CELLS)
         return fail(r, 0, "the table would need more than %.0f MiB",
@@ -156,7 +169,9 @@ static int add_row(reader *r)
         if (r->fields[c][0] == '\0')
             return fail(r, c + 1, "empty field");
         if (parse_number(r->fields[c], &v) != 0)
-            return fail(r, c + 1, "'%.40s' is not a finite number", r->fields[c]);
+            return fail_number(r, c + 1, r->fields[c]);
+        if (!(fabs(v) < NQM_DATA_MAX))
+            return fail(r, c + 1, "out of range (magnitude below %g)", NQM_DATA_MAX);
         if (c == r->label_col)
             t->y[t->rows] = v;
         else

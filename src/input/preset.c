@@ -199,7 +199,7 @@ static int parse_line(resolver *r, nqm_config *cfg, stage_state *st, int lineno,
         nqm_copy_trimmed(key, sizeof key, value, w);
         if (nqm_preset_key_lookup(key) >= 0)
             return fail_at(r, lineno, key, "missing '=' (expected '%s = value')", key);
-        return fail_at(r, lineno, NULL, "missing '=' in '%.40s' (expected 'key = value')", value);
+        return fail_at(r, lineno, NULL, "missing '=' (expected 'key = value')");
     }
     nqm_copy_trimmed(key, sizeof key, s, (size_t)(eq - s));
     if (key[0] == '\0')

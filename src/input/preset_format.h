@@ -43,9 +43,9 @@
     WHOLE(WIDTH, "width", width, 1, NQM_WIDTH_MAX)                                                 \
     WHOLE(N, "n", n, 1, NQM_N_MAX)                                                                 \
     OWN(D, "d", NQM_VALUE_WHOLE)                                                                   \
-    REAL(MU, "mu", mu, -INFINITY, INFINITY)                                                        \
-    REAL(SIGMA, "sigma", sigma, 0.0, INFINITY)                                                     \
-    REAL(GAMMA, "gamma", gamma, -INFINITY, INFINITY)                                               \
+    REAL(MU, "mu", mu, -NQM_DATA_MAX, NQM_DATA_MAX)                                                \
+    REAL(SIGMA, "sigma", sigma, 0.0, NQM_DATA_MAX)                                                 \
+    REAL(GAMMA, "gamma", gamma, -NQM_DATA_MAX, NQM_DATA_MAX)                                       \
     WHOLE(SEED, "seed", seed, 0, NQM_SEED_MAX)                                                     \
     OWN(ETA, "eta", NQM_VALUE_NUMBER)                                                              \
     OWN(ETA_REL, "eta_rel", NQM_VALUE_NUMBER)                                                      \

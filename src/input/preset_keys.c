@@ -232,6 +232,11 @@ static int parse_vector(const char *value, double **out, int *count, char *msg, 
         s = nqm_skip_blanks(s);
         if (nqm_scan_number(&s, &v[k], msg, msglen) != 0)
             goto fail;
+        if (!(fabs(v[k]) < NQM_DATA_MAX)) {
+            snprintf(msg, msglen, "value %d is out of range (magnitude below %g)", k + 1,
+                     NQM_DATA_MAX);
+            goto fail;
+        }
         nonzero |= v[k] != 0.0;
         k++;
         s = nqm_skip_blanks(s);

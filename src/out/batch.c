@@ -19,6 +19,7 @@
 
 #include "nqmtop/base/cnum.h"
 #include "nqmtop/base/files.h"
+#include "nqmtop/base/textfile.h"
 #include "nqmtop/train/phase.h"
 #include "nqmtop/train/session.h"
 #include "nqmtop/base/clock.h"
@@ -222,7 +223,7 @@ static int write_summary_file(const nqm_config *cfg, const batch_result *res,
     if (nqm_file_write(opt->summary, opt->force, "--summary", write_summary_to, &src, err,
                        sizeof err) == 0)
         return 0;
-    fprintf(errs, "nqmtop: %s\n", err);
+    nqm_say(errs, "nqmtop: %s", err);
     return 1;
 }
 
@@ -237,7 +238,7 @@ static int run_loop(nqm_session *s, const record_layout *lay, long steps, FILE *
         int rc = nqm_session_step(s);
         if (rc < 0) {
             fflush(out);
-            fprintf(errs, "nqmtop: step %ld failed: %s\n", t, nqm_session_error(s));
+            nqm_say(errs, "nqmtop: step %ld failed: %s", t, nqm_session_error(s));
             return 1;
         }
         write_record(out, lay, nqm_session_record(s));
@@ -261,7 +262,7 @@ static int run_session(nqm_session *s, const nqm_config *cfg, const nqm_batch_op
     if (opt->summary && !summary_to_file(opt))
         write_summary(out, 1, cfg, &res);
     if (fflush(out) != 0 || ferror(out)) {
-        fprintf(errs, "nqmtop: writing the records failed: %s\n", strerror(errno));
+        nqm_say(errs, "nqmtop: writing the records failed: %s", strerror(errno));
         return 1;
     }
     return summary_to_file(opt) ? write_summary_file(cfg, &res, opt, errs) : 0;
@@ -271,12 +272,12 @@ int nqm_batch_run(const nqm_config *cfg, const nqm_batch_options *opt, FILE *out
 {
     char err[512];
     if (nqm_batch_check(opt, err, sizeof err) != 0) {
-        fprintf(errs, "nqmtop: %s\n", err);
+        nqm_say(errs, "nqmtop: %s", err);
         return 2;
     }
     nqm_session *s = nqm_session_new(cfg, err, sizeof err);
     if (!s) {
-        fprintf(errs, "nqmtop: %s\n", err);
+        nqm_say(errs, "nqmtop: %s", err);
         return 1;
     }
     nqm_c_numeric scope;

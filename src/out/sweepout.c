@@ -19,6 +19,7 @@
 #include "nqmtop/base/cnum.h"
 #include "nqmtop/base/clock.h"
 #include "nqmtop/base/files.h"
+#include "nqmtop/base/textfile.h"
 #include "nqmtop/out/batch.h"
 
 /* Set by the signal handler, read by the sweep: the one global state. */
@@ -395,16 +396,16 @@ static int finish(writer *w, int rc)
     if (sum && strcmp(sum, "-") == 0)
         write_summary(w->out, w);
     if (fflush(w->out) != 0 || ferror(w->out) || w->write_failed) {
-        fprintf(w->errs, "nqmtop: writing the records failed\n");
+        nqm_say(w->errs, "nqmtop: writing the records failed");
         return 1;
     }
     if (sum && strcmp(sum, "-") != 0 &&
         nqm_file_write(sum, w->opt->force, "--summary", write_summary, w, err, sizeof err) != 0) {
-        fprintf(w->errs, "nqmtop: %s\n", err);
+        nqm_say(w->errs, "nqmtop: %s", err);
         return 1;
     }
     if (atomic_load(&stop_signal)) {
-        fprintf(w->errs, "nqmtop: interrupted: %d of %d results written\n", w->delivered,
+        nqm_say(w->errs, "nqmtop: interrupted: %d of %d results written", w->delivered,
                 nqm_sweep_points(w->sw) * nqm_sweep_models(w->sw));
         return NQM_SWEEP_INTERRUPTED;
     }
@@ -429,7 +430,7 @@ static int run_sweep(nqm_sweep *sw, const nqm_config *cfg, const nqm_sweep_outpu
     if (!w.results || !w.have) {
         free(w.results);
         free(w.have);
-        fprintf(errs, "nqmtop: out of memory for %zu sweep results\n", results);
+        nqm_say(errs, "nqmtop: out of memory for %zu sweep results", results);
         return 1;
     }
     nqm_sweep_sink sink = {on_result, on_progress, &w};
@@ -441,7 +442,7 @@ static int run_sweep(nqm_sweep *sw, const nqm_config *cfg, const nqm_sweep_outpu
     catch_signals(0);
     if (rc != 0) {
         clear_bar(&w);
-        fprintf(errs, "nqmtop: %s\n", err);
+        nqm_say(errs, "nqmtop: %s", err);
     }
     rc = finish(&w, rc);
     free(w.results);
@@ -455,12 +456,12 @@ int nqm_sweep_batch(const nqm_config *cfg, const nqm_sweep_spec *spec, const nqm
     char err[1024];
     nqm_batch_options check = {opt->format, spec->steps, opt->summary, opt->force};
     if (nqm_batch_check(&check, err, sizeof err) != 0) {
-        fprintf(errs, "nqmtop: %s\n", err);
+        nqm_say(errs, "nqmtop: %s", err);
         return 2;
     }
     nqm_sweep *sw = nqm_sweep_new(cfg, spec, err, sizeof err);
     if (!sw) {
-        fprintf(errs, "%s\n", err);
+        nqm_say(errs, "%s", err);
         return 2;
     }
     nqm_c_numeric scope;

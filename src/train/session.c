@@ -209,10 +209,15 @@ static int start(nqm_session *s, char *err, size_t errlen)
     memset(rec, 0, sizeof *rec);
     s->probe_next_wait = 1;
     int cold = cold_start(s, lam);
-    if (cold < 0 ||
-        (cold == 1 &&
-         (s->model->ops->advance(s->model, 0, NULL, s->g, s->K) != 0 || dense_eigs(s, lam) != 0)) ||
-        (record_eigs(s, rec, 1, lam), !(rec->lambda_max > 0))) {
+    if (cold < 0 || (cold == 1 && (s->model->ops->advance(s->model, 0, NULL, s->g, s->K) != 0 ||
+                                   dense_eigs(s, lam) != 0))) {
+        snprintf(err, errlen,
+                 "the tangent kernel at initialisation could not be computed (not finite, or "
+                 "out of memory)");
+        return -1;
+    }
+    record_eigs(s, rec, 1, lam);
+    if (!(rec->lambda_max > 0) || !isfinite(rec->lambda_max)) {
         snprintf(err, errlen,
                  "the tangent kernel at initialisation is not positive and finite "
                  "(lambda1(0) = %g)",

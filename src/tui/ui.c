@@ -17,6 +17,7 @@
 #include "nqmtop/app/controller.h"
 #include "nqmtop/app/sweeplive.h"
 #include "nqmtop/base/clock.h"
+#include "nqmtop/base/textfile.h"
 #include "nqmtop/tui/ui.h"
 
 /* Set by the signal handlers, read by the loop: the one global state. */
@@ -436,7 +437,7 @@ int nqm_ui_sweep(const nqm_config *cfg, const nqm_sweep_spec *spec, const nqm_ui
     char err[1024];
     nqm_sweep_live *live = nqm_sweep_live_start(cfg, spec, err, sizeof err);
     if (!live) {
-        fprintf(stderr, "%s\n", err);
+        nqm_say(stderr, "%s", err);
         return 2;
     }
     ui_state ui;
@@ -465,7 +466,7 @@ int nqm_ui_run(const nqm_config *cfg, const nqm_ui_options *opt)
     nqm_controller c;
     char err[512];
     if (nqm_controller_open(&c, cfg, &opt->session, err, sizeof err) != 0) {
-        fprintf(stderr, "nqmtop: %s\n", err);
+        nqm_say(stderr, "nqmtop: %s", err);
         return 1;
     }
     quit_signal = 0;

@@ -234,8 +234,8 @@ expect_bad "directory" "is a directory" --batch --preset "$bad/"
 
 expect_bad "unknown option" "^nqmtop: unknown option '--frobnicate'" --frobnicate
 expect_bad "unknown short option" "^nqmtop: unknown option '-x'" -x
-expect_bad "missing argument" "^nqmtop: --preset needs an argument" --batch --preset
-expect_bad "missing short argument" "^nqmtop: -s needs an argument" --batch -s
+expect_bad "missing argument" "^nqmtop: '--preset' needs an argument" --batch --preset
+expect_bad "missing short argument" "^nqmtop: '-s' needs an argument" --batch -s
 expect_bad "bad format" "^nqmtop: --format: 'xml'" --batch --format xml
 expect_bad "bad steps" "^nqmtop: --steps: '1e3x'" --batch --steps 1e3x
 expect_bad "negative steps" "^nqmtop: --steps: '-1'" --batch --steps -1

@@ -157,6 +157,16 @@ static double any_double(void)
     }
 }
 
+/* A value a data key takes: any double of magnitude below NQM_DATA_MAX. */
+static double any_data(void)
+{
+    for (;;) {
+        double v = any_double();
+        if (fabs(v) < NQM_DATA_MAX)
+            return v;
+    }
+}
+
 static void random_config(nqm_config *c)
 {
     nqm_config_defaults(c);
@@ -185,13 +195,13 @@ static void random_config(nqm_config *c)
     if (c->data == DATA_SINGLE) {
         c->x = malloc((size_t)c->d * sizeof *c->x);
         for (int i = 0; i < c->d; i++)
-            c->x[i] = any_double();
+            c->x[i] = any_data();
         c->x[0] = 1.0 + (double)(next_u64() % 9); /* never all zero */
     }
     c->y = any_double();
-    c->mu = any_double();
-    c->sigma = fabs(any_double());
-    c->gamma = any_double();
+    c->mu = any_data();
+    c->sigma = fabs(any_data());
+    c->gamma = any_data();
     c->seed = (unsigned long)(next_u64() >> 1);
     c->eta_mode = (next_u64() & 1) ? ETA_ABSOLUTE : ETA_RELATIVE;
     double positive = fabs(any_double());
@@ -284,7 +294,7 @@ static const bad_case bad_cases[] = {
     {"duplicate key", "width = 5\nn = 3\nwidth = 6\n", 0,
      ":3: width: ", "duplicate key (first set on line 1)"},
     {"missing =", "width 5\n", 0, ":1: width: ", "missing '='"},
-    {"missing = no key", "hello there\n", 0, ":1: ", "missing '=' in 'hello there'"},
+    {"missing = no key", "hello there\n", 0, ":1: ", "missing '=' (expected 'key = value')"},
     {"missing key", " = 5\n", 0, ":1: ", "missing key before '='"},
     {"empty value", "width =   # nothing\n", 0, ":1: width: ", "empty value"},
     {"trailing junk", "width = 5 apples\n", 0, ":1: width: ", "trailing junk 'apples'"},
@@ -306,7 +316,9 @@ static const bad_case bad_cases[] = {
     {"seed neg", "seed = -1\n", 0, ":1: seed: ", "out of range"},
     {"eta 0", "eta = 0\n", 0, ":1: eta: ", "must be > 0"},
     {"eta_rel neg", "eta_rel = -2\n", 0, ":1: eta_rel: ", "must be > 0"},
-    {"sigma neg", "sigma = -1\n", 0, ":1: sigma: ", "must be >= 0"},
+    {"sigma neg", "sigma = -1\n", 0, ":1: sigma: ", "out of range (0 to"},
+    {"mu huge", "mu = 1e100\n", 0, ":1: mu: ", "out of range"},
+    {"x huge", "x = 1, -1e100\n", 0, ":1: x: ", "value 2 is out of range"},
     {"both etas", "eta = 1\nsteps = 3\neta_rel = 2\n", 0,
      ":3: eta_rel: ", "eta is already set on line 1"},
     {"bad enum", "model = mlp\n", 0,

@@ -6,10 +6,12 @@
 #define NQMTOP_TEXTFILE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum {
-    NQM_TEXT_MAX_LINE = 4096,       /* bytes per line, newline excluded */
-    NQM_TEXT_MAX_FILE = 1024 * 1024 /* bytes per demo script or recording */
+    NQM_TEXT_MAX_LINE = 4096,        /* bytes per line, newline excluded */
+    NQM_TEXT_MAX_FILE = 1024 * 1024, /* bytes per demo script or recording */
+    NQM_WORD_MAX = 32                /* bytes of a word a message quotes */
 };
 
 /* Read a whole file of at most max_bytes into a buffer to free() with a
@@ -31,6 +33,22 @@ size_t nqm_utf8_prefix(const char *s, size_t max);
  * the line is clean. A control character on screen could drive the
  * terminal, and one in a value would not survive being written back. */
 size_t nqm_text_line_fault(const char *s, size_t len, char *msg, size_t msglen);
+
+/* s with every byte that could drive a terminal or break a line written
+ * as \xNN: control characters (C0, DEL, C1, tab and newline included) and
+ * bytes that are not UTF-8; cut to fit outlen on a character boundary. */
+void nqm_escape(const char *s, char *out, size_t outlen);
+
+/* One message line on f: the printf-style text, escaped (nqm_escape), then
+ * a newline. 0, or -1 when it could not be written. Every message that
+ * quotes what a user or a file gave goes out this way. */
+int nqm_say(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Whether s[0..n) is a word a message may quote from a file: 1 to
+ * NQM_WORD_MAX letters, digits, '_', '-' or '.'. A line that is not is
+ * never repeated, so that a file of another kind (a password file given as
+ * a demo) does not have its contents printed. */
+int nqm_is_word(const char *s, size_t n);
 
 /* Blanks are spaces and tabs. */
 int nqm_is_blank(char c);

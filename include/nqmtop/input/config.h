@@ -17,6 +17,7 @@ enum { NQM_MAX_EIGS = 8, NQM_NAME_LEN = 64, NQM_PATH_LEN = 4096 };
 #define NQM_N_MAX         1000000L
 #define NQM_D_MAX         100000L
 #define NQM_STEPS_MAX     1000000000L
+#define NQM_DATA_MAX      1e100 /* |x|, mu, sigma, gamma, CSV values: beyond, the kernel overflows */
 #define NQM_DEPTH_MIN     2
 #define NQM_DEPTH_MAX     4
 #define NQM_CHANNELS_MAX  4096L

@@ -1,0 +1,134 @@
+#!/bin/bash
+# harden_test.sh: nqmtop against careless and hostile input, from the
+# outside.
+#
+#   harden_test.sh NQMTOP
+#
+# Messages escape what they quote (no control character or broken UTF-8
+# reaches the terminal) and never repeat a line of a file of another kind;
+# files that are not regular files are refused before they are read;
+# --force replaces regular files only; output that cannot be written is
+# exit status 1; sweep axes that would give wrong points are refused; a
+# replay writes no file unless asked to; signals end sweeps and runs and
+# leave no temporary file behind.
+set -u
+
+nqmtop=$1
+failures=0
+checks=0
+
+work=$(mktemp -d /tmp/nqmtop-harden-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+export XDG_CONFIG_HOME="$work/config" HOME="$work/home" LC_ALL=C
+unset NQMTOP_CONFIG
+mkdir -p "$XDG_CONFIG_HOME" "$HOME"
+
+fail() {
+    echo "FAIL: $*" >&2
+    failures=$((failures + 1))
+}
+
+# run ARGS...: nqmtop with stdout in $work/out, stderr in $work/err, status in $rc.
+run() {
+    timeout 60 "$nqmtop" "$@" >"$work/out" 2>"$work/err" </dev/null
+    rc=$?
+    checks=$((checks + 1))
+}
+
+# clean WHAT: stderr holds no control character but the newlines and is UTF-8.
+clean() {
+    if LC_ALL=C grep -q "$(printf '[\001-\011\013-\037\177]')" "$work/err"; then
+        fail "$1: a control character on stderr: $(od -c "$work/err" | head -n 3)"
+    fi
+    iconv -f UTF-8 -t UTF-8 "$work/err" >/dev/null 2>&1 || fail "$1: stderr is not UTF-8"
+}
+
+# expect_bad WHAT PATTERN ARGS...: exit 2, nothing on stdout, one clean
+# line on stderr matching the extended regular expression PATTERN.
+expect_bad() {
+    local what=$1 pattern=$2
+    shift 2
+    run "$@"
+    [ "$rc" -eq 2 ] || fail "$what: exit $rc, want 2: $(head -c 300 "$work/err")"
+    [ ! -s "$work/out" ] || fail "$what: wrote to stdout"
+    [ "$(wc -l <"$work/err")" -eq 1 ] || fail "$what: stderr is not one line: $(cat "$work/err")"
+    grep -Eq -- "$pattern" "$work/err" || fail "$what: stderr '$(cat "$work/err")' does not match '$pattern'"
+    clean "$what"
+}
+
+esc=$(printf 'x\033]0;PWNED\007')
+
+# ---- messages escape what they quote ----------------------------------------------------
+
+expect_bad "--preset ESC" 'x\\x1b\]0;PWNED\\x07' --batch --preset "$esc"
+expect_bad "--show-preset ESC" 'PWNED' --show-preset "$esc"
+expect_bad "--format ESC" '^nqmtop: --format' --batch --format "$esc"
+expect_bad "--steps ESC" '^nqmtop: --steps' --batch --steps "$esc"
+expect_bad "--jobs ESC" '^nqmtop: --jobs' --batch --jobs "$esc"
+expect_bad "--repeats ESC" '^nqmtop: --repeats' --batch --repeats "$esc"
+expect_bad "--sweep KEY ESC" 'PWNED' --batch --sweep "$esc=1:2:2"
+expect_bad "--replay-speed ESC" '^nqmtop: --replay-speed' --replay x --replay-speed "$esc"
+expect_bad "--demo-auto ESC" '^nqmtop: --demo-auto' --demo x --demo-auto "$esc"
+expect_bad "unknown option ESC" 'unknown option' "--$esc"
+expect_bad "stray argument ESC" 'unexpected argument' --batch "$esc"
+expect_bad "--set ESC" 'control character' --batch --set "$esc=1"
+expect_bad "--summary ESC" '^nqmtop: --summary: the file name' --batch --steps 1 --summary "$work/a$(printf '\033')b"
+[ -z "$(ls "$work" | grep -v -x -e config -e home -e out -e err)" ] || fail "--summary ESC created a file"
+
+# ---- messages name the option as typed ---------------------------------------------------
+
+expect_bad "-xy" "unknown option '-x' \(in '-xy'\)" --batch -xy
+expect_bad "-é" "unknown option '-é'" "-é"
+expect_bad "-bé" "unknown option '-bé'" "-bé"
+
+# ---- no line of a file of another kind is repeated -------------------------------------
+
+printf 'root:SECRETHASH:20228:0:99999:7:::\n' >"$work/shadow"
+expect_bad "--demo a password file" '^.*shadow:1: not a directive' --demo "$work/shadow"
+grep -q SECRETHASH "$work/err" && fail "--demo quotes the password file"
+expect_bad "--preset a password file" '^.*shadow:1: missing' --batch --preset "$work/shadow"
+grep -q SECRETHASH "$work/err" && fail "--preset quotes the password file"
+expect_bad "--replay a password file" '^.*shadow:1: not an nqmtop recording' --replay "$work/shadow"
+grep -q SECRETHASH "$work/err" && fail "--replay quotes the password file"
+printf 'a,b\n1,SECRET-TOKEN-abcdef\n' >"$work/secret.csv"
+expect_bad "CSV cell" 'secret.csv:2: column 2: not a number$' --batch --steps 1 \
+    --set data=csv --set "train_file=$work/secret.csv"
+grep -q SECRET "$work/err" && fail "a CSV message quotes the cell"
+printf 'scene one\nSECRET-TOKEN-abcdef=1 2\n' >"$work/key.demo"
+printf 'root:SECRETHASH:20228 = 1\n' >"$work/settings"
+NQMTOP_CONFIG="$work/settings" run --batch --steps 1
+[ "$rc" -eq 2 ] || fail "a broken settings file: exit $rc"
+grep -q SECRETHASH "$work/err" && fail "a settings message quotes the password file"
+
+# ---- a home that is not a folder --------------------------------------------------------
+
+HOME=/dev/null XDG_CONFIG_HOME= run --batch --steps 1
+[ "$rc" -eq 0 ] || fail "HOME=/dev/null: exit $rc: $(cat "$work/err")"
+HOME=/dev/null XDG_CONFIG_HOME= run --list-presets
+[ "$rc" -eq 0 ] || fail "HOME=/dev/null --list-presets: exit $rc: $(cat "$work/err")"
+
+# ---- data that overflow the kernel are an input error ----------------------------------
+
+for kv in "x = 1e308" "data = mix1d
+mu = 1e308" "data = mix1d
+sigma = 1e308" "model = gqm
+gamma = 1e308"; do
+    printf '%s\n' "$kv" >"$work/huge.preset"
+    key=$(tail -n 1 "$work/huge.preset" | cut -d' ' -f1)
+    line=$(wc -l <"$work/huge.preset")
+    expect_bad "$key = 1e308" "huge.preset:$line: $key: .*out of range" --batch --steps 1 \
+        --preset "$work/huge.preset"
+done
+printf 'a,b\n1,1\n1e308,2\n' >"$work/huge.csv"
+expect_bad "CSV 1e308" 'huge.csv:3: column 1: out of range' --batch --steps 1 --set data=csv \
+    --set "train_file=$work/huge.csv"
+
+# ---- the CSV row limit is exact ------------------------------------------------------------
+
+awk 'BEGIN { for (i = 0; i < 1000001; i++) print i % 7 "," i % 2 }' >"$work/rows.csv"
+expect_bad "1000001 rows" 'rows.csv:1000001: more than 1000000 rows' --batch --steps 1 \
+    --set data=csv --set "train_file=$work/rows.csv" --set header=no
+rm -f "$work/rows.csv"
+
+echo "$checks checks, $failures failures"
+[ "$failures" -eq 0 ]
