@@ -21,6 +21,7 @@
 #include "nqmtop/app/settings.h"
 #include "nqmtop/base/clock.h"
 #include "nqmtop/base/cnum.h"
+#include "nqmtop/base/files.h"
 #include "nqmtop/base/pool.h"
 #include "nqmtop/base/search.h"
 #include "nqmtop/base/textfile.h"
@@ -518,20 +519,14 @@ static int need_terminal(void)
     return EXIT_USAGE;
 }
 
-/* The file --record writes: a new one, or with --force any. */
+/* The file --record writes: a new one, or with --force a regular file. */
 static FILE *open_record(const char *path, int force)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | (force ? O_TRUNC : O_EXCL), 0644);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (f)
-        return f;
-    if (errno == EEXIST)
-        nqm_say(stderr, "nqmtop: --record: %s exists (--force replaces it)", path);
-    else
-        nqm_say(stderr, "nqmtop: --record: cannot create %s: %s", path, strerror(errno));
-    if (fd >= 0)
-        close(fd);
-    return NULL;
+    char err[4400];
+    FILE *f = nqm_file_open(path, force, "--record", err, sizeof err);
+    if (!f)
+        nqm_say(stderr, "nqmtop: %s", err);
+    return f;
 }
 
 /* The interactive UI, recording the session when asked to. */
@@ -603,20 +598,31 @@ static int run(const cli_options *o)
     return rc;
 }
 
+/* The status of a command that only prints, once what it printed is out:
+ * a full disk or a closed pipe is a failure (1), not silence. */
+static int printed(int rc)
+{
+    if (fclose(stdout) != 0 && rc == 0) {
+        nqm_say(stderr, "nqmtop: writing the output failed: %s", strerror(errno));
+        return 1;
+    }
+    return rc;
+}
+
 static int dispatch(const cli_options *o)
 {
     if (o->help) {
         print_help(stdout);
-        return 0;
+        return printed(0);
     }
     if (o->version) {
         print_version();
-        return 0;
+        return printed(0);
     }
     if (o->list)
-        return list_presets(o);
+        return printed(list_presets(o));
     if (o->show)
-        return show_preset(o);
+        return printed(show_preset(o));
     return run(o);
 }
 

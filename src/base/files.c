@@ -68,14 +68,76 @@ static int claim(const char *tmp, const char *path)
     return rename(tmp, path) == 0 ? 0 : -1;
 }
 
+/* What kind of thing the mode of a file that is not regular says it is. */
+static const char *kind_of(mode_t mode)
+{
+    return S_ISDIR(mode)    ? "a directory"
+           : S_ISLNK(mode)  ? "a symbolic link"
+           : S_ISFIFO(mode) ? "a FIFO"
+           : S_ISSOCK(mode) ? "a socket"
+                            : "a device";
+}
+
+int nqm_file_target_check(const char *path, int force, const char *what, char *err, size_t errlen)
+{
+    struct stat sb;
+    if (lstat(path, &sb) != 0) {
+        if (errno == ENOENT)
+            return 0;
+        snprintf(err, errlen, "%s: %s: %s", what, path, strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        snprintf(err, errlen, "%s: %s is %s; only a regular file is ever replaced", what, path,
+                 kind_of(sb.st_mode));
+        return -1;
+    }
+    if (!force) {
+        snprintf(err, errlen, "%s: %s exists; use --force to replace it", what, path);
+        return -1;
+    }
+    return 0;
+}
+
+FILE *nqm_file_open(const char *path, int force, const char *what, char *err, size_t errlen)
+{
+    if (nqm_file_target_check(path, force, what, err, errlen) != 0)
+        return NULL;
+    int fd = open(
+        path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | (force ? O_TRUNC : O_EXCL),
+        0644);
+    struct stat sb;
+    int regular = fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+    FILE *f = regular && fcntl(fd, F_SETFL, 0) == 0 ? fdopen(fd, "w") : NULL;
+    if (f)
+        return f;
+    if (fd < 0 && errno == EEXIST)
+        snprintf(err, errlen, "%s: %s exists; use --force to replace it", what, path);
+    else if (fd >= 0 && !regular)
+        snprintf(err, errlen, "%s: %s is not a regular file", what, path);
+    else
+        snprintf(err, errlen, "%s: cannot create %s: %s", what, path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return NULL;
+}
+
 int nqm_file_write(const char *path, int force, const char *what, nqm_content_fn content,
                    const void *ctx, char *err, size_t errlen)
 {
     char dir[4096], tmp[4200];
     nqm_dir_of(path, dir, sizeof dir);
-    if (write_temp(dir, path, what, content, ctx, tmp, sizeof tmp, err, errlen) != 0)
+    if (nqm_file_target_check(path, force, what, err, errlen) != 0 ||
+        write_temp(dir, path, what, content, ctx, tmp, sizeof tmp, err, errlen) != 0)
         return -1;
-    int rc = force ? rename(tmp, path) : claim(tmp, path);
+    /* Checked again: the writing took time, and rename would replace anything. */
+    int rc = nqm_file_target_check(path, force, what, err, errlen) != 0 ? 2
+             : force                                                    ? rename(tmp, path)
+                                                                        : claim(tmp, path);
+    if (rc == 2) {
+        unlink(tmp);
+        return -1;
+    }
     int saved = errno;
     unlink(tmp); /* harmless when rename moved it */
     if (rc == 0)

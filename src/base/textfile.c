@@ -4,11 +4,13 @@
 #include "nqmtop/base/textfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Grow *buf (capacity *cap) towards limit bytes; 0, or -1 out of memory. */
 static int grow(char **buf, size_t *cap, size_t limit)
@@ -39,23 +41,44 @@ static int read_all(FILE *f, size_t limit, char **buf, size_t *len)
     return 0;
 }
 
-int nqm_text_read(const char *path, const char *what, size_t max_bytes, char **out, size_t *len,
-                  char *err, size_t errlen)
+/* path opened for reading when it is a regular file of at most max_bytes:
+ * a FIFO would block, a device would never end, a directory holds no text,
+ * and none of them is opened further than needed to tell (no blocking
+ * open). NULL with err set and errno as documented in textfile.h. */
+static FILE *open_regular(const char *path, const char *what, size_t max_bytes, char *err,
+                          size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
         int saved = errno;
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(saved));
         errno = saved;
-        return -1;
+        return NULL;
     }
     struct stat sb;
-    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        fclose(f);
-        snprintf(err, errlen, "%s: is a directory, not a %s", path, what);
-        errno = 0;
+    const char *wrong = fstat(fd, &sb) != 0    ? strerror(errno)
+                        : S_ISDIR(sb.st_mode)  ? "is a directory"
+                        : !S_ISREG(sb.st_mode) ? "is not a regular file (a device, FIFO or socket)"
+                        : sb.st_size > (off_t)max_bytes ? "is too large"
+                                                        : NULL;
+    FILE *f = wrong || fcntl(fd, F_SETFL, 0) != 0 ? NULL : fdopen(fd, "rb");
+    if (f)
+        return f;
+    if (wrong && strcmp(wrong, "is too large") == 0)
+        snprintf(err, errlen, "%s: larger than %zu bytes; not a %s", path, max_bytes, what);
+    else
+        snprintf(err, errlen, "%s: %s, not a %s", path, wrong ? wrong : strerror(errno), what);
+    close(fd);
+    errno = 0;
+    return NULL;
+}
+
+int nqm_text_read(const char *path, const char *what, size_t max_bytes, char **out, size_t *len,
+                  char *err, size_t errlen)
+{
+    FILE *f = open_regular(path, what, max_bytes, err, errlen);
+    if (!f)
         return -1;
-    }
     char *buf;
     size_t n; /* one byte more than allowed tells a file too large, one more holds the NUL */
     int no_memory = read_all(f, max_bytes + 2, &buf, &n) != 0;

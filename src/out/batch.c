@@ -185,16 +185,13 @@ int nqm_batch_check(const nqm_batch_options *opt, char *err, size_t errlen)
     if (!summary_to_file(opt))
         return 0;
     char dir[4096];
-    struct stat sb;
     nqm_dir_of(opt->summary, dir, sizeof dir);
     if (opt->summary[0] == '\0' || opt->summary[strlen(opt->summary) - 1] == '/') {
         snprintf(err, errlen, "--summary: '%s' is not a file name", opt->summary);
         return -1;
     }
-    if (!opt->force && lstat(opt->summary, &sb) == 0) {
-        snprintf(err, errlen, "--summary: %s exists; use --force to replace it", opt->summary);
+    if (nqm_file_target_check(opt->summary, opt->force, "--summary", err, errlen) != 0)
         return -1;
-    }
     if (access(dir, W_OK) != 0) {
         snprintf(err, errlen, "--summary: cannot write in %s: %s", dir, strerror(errno));
         return -1;

@@ -74,6 +74,47 @@ static int axis_fields(char *spec, nqm_sweep_axis *axis, char *err, size_t errle
     return 0;
 }
 
+/* The grid value i before a whole-number key rounds it. */
+static double unrounded(const nqm_sweep_axis *axis, int i)
+{
+    double t = axis->count > 1 ? (double)i / (axis->count - 1) : 0.0;
+    if (i == axis->count - 1 && axis->count > 1)
+        return axis->to;
+    if (axis->log)
+        return exp(log(axis->from) + t * (log(axis->to) - log(axis->from)));
+    return axis->from + t * (axis->to - axis->from);
+}
+
+/* A whole-number key (width, n, steps, ...) takes only whole values: a
+ * linear axis must land on them, a log axis must not round two of its
+ * values to one. */
+static int check_whole(const nqm_sweep_axis *axis, char *err, size_t errlen)
+{
+    if (axis->from != floor(axis->from) || axis->to != floor(axis->to)) {
+        snprintf(err, errlen, "--sweep: %s takes whole numbers: FROM and TO must be whole",
+                 axis->key);
+        return -1;
+    }
+    for (int i = 1; i < axis->count; i++) {
+        double v = unrounded(axis, i);
+        if (!axis->log && v != floor(v)) {
+            snprintf(err, errlen,
+                     "--sweep: %s takes whole numbers: %d values from %g to %g are not all whole "
+                     "(%g is not)",
+                     axis->key, axis->count, axis->from, axis->to, v);
+            return -1;
+        }
+        if (round(v) == round(unrounded(axis, i - 1))) {
+            snprintf(err, errlen,
+                     "--sweep: %s takes whole numbers: %d values from %g to %g repeat %g once "
+                     "rounded",
+                     axis->key, axis->count, axis->from, axis->to, round(v));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int nqm_sweep_axis_parse(const char *arg, nqm_sweep_axis *axis, char *err, size_t errlen)
 {
     char buf[256];
@@ -92,18 +133,14 @@ int nqm_sweep_axis_parse(const char *arg, nqm_sweep_axis *axis, char *err, size_
     }
     axis->whole = kind == NQM_VALUE_WHOLE;
     snprintf(buf, sizeof buf, "%s", eq + 1);
-    return axis_fields(buf, axis, err, errlen);
+    if (axis_fields(buf, axis, err, errlen) != 0)
+        return -1;
+    return axis->whole ? check_whole(axis, err, errlen) : 0;
 }
 
 double nqm_sweep_axis_value(const nqm_sweep_axis *axis, int i)
 {
-    double t = axis->count > 1 ? (double)i / (axis->count - 1) : 0.0, v;
-    if (axis->log)
-        v = exp(log(axis->from) + t * (log(axis->to) - log(axis->from)));
-    else
-        v = axis->from + t * (axis->to - axis->from);
-    if (i == axis->count - 1 && axis->count > 1)
-        v = axis->to;
+    double v = unrounded(axis, i);
     return axis->whole ? round(v) : v;
 }
 
@@ -164,6 +201,11 @@ static int check_grid(const nqm_sweep *sw, char *err, size_t errlen)
     return 0;
 }
 
+static int is_eta(const char *key)
+{
+    return strcmp(key, "eta") == 0 || strcmp(key, "eta_rel") == 0;
+}
+
 static int check_spec(const nqm_sweep_spec *spec, char *err, size_t errlen)
 {
     if (spec->naxes < 0 || spec->naxes > NQM_SWEEP_MAX_AXES) {
@@ -172,6 +214,10 @@ static int check_spec(const nqm_sweep_spec *spec, char *err, size_t errlen)
     }
     if (spec->naxes == 2 && strcmp(spec->axis[0].key, spec->axis[1].key) == 0) {
         snprintf(err, errlen, "--sweep: %s: swept twice", spec->axis[0].key);
+        return -1;
+    }
+    if (spec->naxes == 2 && is_eta(spec->axis[0].key) && is_eta(spec->axis[1].key)) {
+        snprintf(err, errlen, "--sweep: eta and eta_rel are one learning rate; sweep one of them");
         return -1;
     }
     for (int a = 0; spec->eta_max && a < spec->naxes; a++)

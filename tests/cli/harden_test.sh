@@ -130,5 +130,65 @@ expect_bad "1000001 rows" 'rows.csv:1000001: more than 1000000 rows' --batch --s
     --set data=csv --set "train_file=$work/rows.csv" --set header=no
 rm -f "$work/rows.csv"
 
+# ---- inputs that are not regular files --------------------------------------------------
+
+mkfifo "$work/fifo"
+expect_bad "FIFO preset" 'fifo: is not a regular file' --batch --steps 1 --preset "$work/fifo"
+expect_bad "FIFO demo" 'fifo: is not a regular file' --demo "$work/fifo"
+expect_bad "FIFO recording" 'fifo: is not a regular file' --replay "$work/fifo"
+expect_bad "FIFO data" 'fifo: is not a regular file' --batch --steps 1 --set data=csv \
+    --set "train_file=$work/fifo"
+NQMTOP_CONFIG="$work/fifo" run --batch --steps 1
+[ "$rc" -eq 2 ] && grep -q 'fifo: is not a regular file' "$work/err" ||
+    fail "FIFO settings: exit $rc: $(cat "$work/err")"
+expect_bad "/dev/zero data" '/dev/zero: is not a regular file' --batch --steps 1 \
+    --set data=csv --set train_file=/dev/zero
+
+# ---- --force replaces regular files only ------------------------------------------------
+
+echo keep >"$work/target"
+ln -s "$work/target" "$work/link"
+expect_bad "--summary symlink --force" 'link is a symbolic link' --batch --steps 1 \
+    --summary "$work/link" --force
+[ -L "$work/link" ] && [ "$(cat "$work/target")" = keep ] || fail "--summary --force replaced a link"
+expect_bad "--summary FIFO --force" 'fifo is a FIFO' --batch --steps 1 --summary "$work/fifo" --force
+[ -p "$work/fifo" ] || fail "--summary --force replaced a FIFO"
+mkdir "$work/folder"
+expect_bad "--summary folder --force" 'folder is a directory' --batch --steps 1 \
+    --summary "$work/folder" --force
+expect_bad "sweep --summary symlink --force" 'link is a symbolic link' --batch --steps 1 \
+    --sweep eta_rel=1:2:2 --summary "$work/link" --force
+if mknod "$work/null" c 1 3 2>/dev/null; then
+    expect_bad "--summary device --force" 'null is a device' --batch --steps 1 \
+        --summary "$work/null" --force
+    [ -c "$work/null" ] || fail "--summary --force replaced a device"
+fi
+echo old >"$work/regular.json"
+run --batch --steps 1 --summary "$work/regular.json" --force
+[ "$rc" -eq 0 ] && grep -q '"preset"' "$work/regular.json" || fail "--summary --force over a file"
+
+# ---- output that cannot be written is a failure -----------------------------------------
+
+for args in --help --version --list-presets "--show-preset catapult-1d"; do
+    # shellcheck disable=SC2086
+    timeout 60 "$nqmtop" $args >/dev/full 2>"$work/err"
+    st=$?
+    [ "$st" -eq 1 ] || fail "$args >/dev/full: exit $st, want 1"
+    grep -q 'writing the output failed' "$work/err" || fail "$args >/dev/full: $(cat "$work/err")"
+done
+
+# ---- sweep axes that would give wrong points --------------------------------------------
+
+expect_bad "eta and eta_rel" 'eta and eta_rel are one learning rate' --batch --steps 1 \
+    --sweep eta_rel=1:2:2 --sweep eta=1:2:2
+expect_bad "width 1.5:2.5" 'width takes whole numbers: FROM and TO' --batch --steps 1 \
+    --sweep width=1.5:2.5:3
+expect_bad "width 1:4:3" 'width takes whole numbers: 3 values' --batch --steps 1 \
+    --sweep width=1:4:3
+expect_bad "width log repeats" 'repeat 1 once rounded' --batch --steps 1 --sweep width=1:10:10:log
+run --batch --steps 1 --sweep width=1:5:3
+[ "$rc" -eq 0 ] && [ "$(cut -f2 "$work/out" | tail -n +2 | sort -n | tr '\n' ' ')" = "1 3 5 " ] ||
+    fail "width=1:5:3: exit $rc: $(cut -f2 "$work/out" | tr '\n' ' ')"
+
 echo "$checks checks, $failures failures"
 [ "$failures" -eq 0 ]

@@ -3,8 +3,9 @@
  * .nqmtop-tmp-PID-XXXXXX), is synced, and only then gets its name. Two ways
  * to name it:
  *
- *     nqm_file_write      the path given; an existing file is replaced only
- *                         when force says so
+ *     nqm_file_write      the path given; an existing regular file is
+ *                         replaced only when force says so, anything else
+ *                         never
  *     nqm_file_write_new  the first of a series of names that is free; no
  *                         existing file is ever touched
  *
@@ -24,7 +25,19 @@ typedef int (*nqm_content_fn)(FILE *f, const void *ctx);
 /* The folder part of path ("." when it has none, "/" for the root). */
 void nqm_dir_of(const char *path, char *dir, size_t dirlen);
 
-/* path from content(f, ctx). 0, or -1 with err set (no file left behind). */
+/* Whether path may be written: 0 when nothing is there, or a regular file
+ * and force says to replace it; -1 with err set when a file is there
+ * without force, or anything but a regular file (a directory, a symbolic
+ * link, a device, a FIFO, a socket), force or not. */
+int nqm_file_target_check(const char *path, int force, const char *what, char *err, size_t errlen);
+
+/* path opened for writing from its start, a file to stream into (a
+ * recording): created, or with force a regular file truncated; never a
+ * symbolic link's target or a device. NULL with err set. */
+FILE *nqm_file_open(const char *path, int force, const char *what, char *err, size_t errlen);
+
+/* path from content(f, ctx); force replaces a regular file only
+ * (nqm_file_target_check). 0, or -1 with err set (no file left behind). */
 int nqm_file_write(const char *path, int force, const char *what, nqm_content_fn content,
                    const void *ctx, char *err, size_t errlen);
 
