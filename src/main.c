@@ -33,7 +33,15 @@ char *openblas_get_corename(void);
 char *openblas_get_config(void);
 
 enum { EXIT_USAGE = 2, OPT_SHOW_PRESET = 256, OPT_FORCE, OPT_SWEEP, OPT_REPEATS, OPT_ETA_MAX };
-enum { OPT_BIG = 300, OPT_DEMO, OPT_DEMO_AUTO, OPT_RECORD, OPT_REPLAY, OPT_REPLAY_SPEED };
+enum {
+    OPT_BIG = 300,
+    OPT_DEMO,
+    OPT_DEMO_AUTO,
+    OPT_RECORD,
+    OPT_REPLAY,
+    OPT_REPLAY_SPEED,
+    OPT_REPLAY_EXPORTS
+};
 
 /* What nqmtop takes from the environment, read here once and handed on:
  * the library never calls getenv. */
@@ -86,6 +94,7 @@ static const struct option long_options[] = {
     {"record", required_argument, NULL, OPT_RECORD},
     {"replay", required_argument, NULL, OPT_REPLAY},
     {"replay-speed", required_argument, NULL, OPT_REPLAY_SPEED},
+    {"replay-exports", no_argument, NULL, OPT_REPLAY_EXPORTS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -120,6 +129,7 @@ static void print_help(FILE *f)
           "      --record FILE       record the session (configuration and keys) in FILE\n"
           "      --replay FILE       replay a recorded session step for step\n"
           "      --replay-speed X    replay X times as fast (default 1)\n"
+          "      --replay-exports    let the replay's e keys write their files (else none)\n"
           "  -U, --ascii             draw with ASCII instead of braille\n"
           "  -C, --no-color          no colours (also when NO_COLOR is set)\n"
           "  -h, --help              show this help\n"
@@ -301,6 +311,9 @@ static int take_option(int c, cli_options *o)
         return 0;
     case OPT_REPLAY_SPEED:
         return parse_positive("--replay-speed", optarg, 1000, &o->ui.session.replay_speed);
+    case OPT_REPLAY_EXPORTS:
+        o->ui.session.replay_exports = 1;
+        return 0;
     default:
         return take_sweep_option(c, o) == 0 ? 0 : -1;
     }
@@ -353,6 +366,8 @@ static int check_teaching(const cli_options *o)
         return usage_error("%s only applies with --demo", "--demo-auto");
     if (o->ui.session.replay_speed > 0 && !o->replay)
         return usage_error("%s only applies with --replay", "--replay-speed");
+    if (o->ui.session.replay_exports && !o->replay)
+        return usage_error("%s only applies with --replay", "--replay-exports");
     if (o->replay && (o->demo || o->record))
         return usage_error("--replay plays a recording; %s does not go with it",
                            o->demo ? "--demo" : "--record");

@@ -339,7 +339,9 @@ static void apply_reactions(nqm_controller *c, unsigned r)
         nqm_controller_step(c);
         c->last_summary = 0;
     }
-    if (r & NQM_REACT_EXPORT)
+    if (r & NQM_REACT_EXPORT && c->replay && !c->replay_exports)
+        note(c, "", "export skipped: a replay writes files only with --replay-exports");
+    else if (r & NQM_REACT_EXPORT)
         export_history(c);
     if (r & NQM_REACT_REDRAW)
         c->repaint = 1;
@@ -530,6 +532,7 @@ static int start_teaching(nqm_controller *c, const nqm_controller_options *opt)
     if (c->replay) {
         c->cursor.rec = c->replay;
         c->replay_speed = opt->replay_speed > 0 ? opt->replay_speed : 1;
+        c->replay_exports = opt->replay_exports;
         c->app.big = c->replay->big || opt->big;
         c->app.speed = c->replay->speed;
         if (strcmp(c->replay->version, NQMTOP_VERSION) != 0)

@@ -13,7 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dirent.h>
+#include <unistd.h>
+
 #include "../core/check.h"
+#include "nqmtop/app/controller.h"
 #include "buildinfo.h"
 #include "nqmtop/app/app.h"
 #include "nqmtop/app/keys.h"
@@ -189,10 +193,86 @@ static void test_cursor(void)
           "done");
 }
 
+static double replay_now;
+static double replay_clock(void) { return replay_now; }
+
+/* Files in the working directory. */
+static int files_here(void)
+{
+    int n = 0;
+    DIR *d = opendir(".");
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += e->d_name[0] != '.' || strncmp(e->d_name, ".nqmtop", 7) == 0;
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* Replay a recording of `count` e keys (in an empty folder) with or without
+ * --replay-exports; the files it left. */
+static int replay_exports(int count, int allowed)
+{
+    nqm_config cfg;
+    char err[1024], *text = NULL;
+    size_t len;
+    CHECK(nqm_preset_load(&test_places()->presets, "catapult-1d", &cfg, err, sizeof err) == 0, "%s",
+          err);
+    FILE *f = open_memstream(&text, &len);
+    int rc = nqm_record_start(f, &cfg, 0, nqm_app_speed_nearest(10));
+    for (int i = 0; i < count; i++) {
+        nqm_event ev = {NQM_EVENT_KEY, 0, 0.01 * i, 'e', 0, 0, 0};
+        rc |= nqm_record_event(f, &ev, NULL);
+    }
+    nqm_event quit = {NQM_EVENT_QUIT, 0, 0.01 * count, 0, 0, 0, 0};
+    rc |= nqm_record_event(f, &quit, NULL);
+    fclose(f);
+    nqm_recording rec;
+    CHECK(rc == 0 && nqm_recording_parse("e.rec", text, len, &rec, err, sizeof err) == 0, "%s",
+          err);
+    char dir[] = "/tmp/nqmtop-replay-XXXXXX", back[4096];
+    CHECK(mkdtemp(dir) && getcwd(back, sizeof back) && chdir(dir) == 0, "a folder to replay in");
+    nqm_controller_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.clock = replay_clock;
+    opt.places = test_places();
+    opt.replay = &rec;
+    opt.replay_exports = allowed;
+    nqm_controller c;
+    replay_now = 0;
+    CHECK(nqm_controller_open(&c, &rec.configs[0], &opt, err, sizeof err) == 0, "%s", err);
+    nqm_controller_begin(&c);
+    for (int t = 0; t <= count + 10; t++) {
+        replay_now = 0.01 * t;
+        nqm_controller_tick(&c);
+    }
+    nqm_controller_close(&c);
+    int files = files_here();
+    DIR *d = opendir(".");
+    for (struct dirent *e; d && (e = readdir(d));)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            unlink(e->d_name);
+    if (d)
+        closedir(d);
+    CHECK(chdir(back) == 0 && rmdir(dir) == 0, "cleaning %s", dir);
+    nqm_recording_free(&rec);
+    nqm_config_free(&cfg);
+    free(text);
+    return files;
+}
+
+/* A recording's e keys write nothing unless --replay-exports says so. */
+static void test_replay_exports(void)
+{
+    int none = replay_exports(30, 0), some = replay_exports(3, 1);
+    CHECK(none == 0, "a replay of 30 e keys without --replay-exports wrote %d files", none);
+    CHECK(some == 3, "a replay of 3 e keys with --replay-exports wrote %d files", some);
+}
+
 int main(void)
 {
     test_round_trip();
     test_errors();
     test_cursor();
+    test_replay_exports();
     return check_report("recording");
 }

@@ -6,7 +6,8 @@
 #          eta mid-run (+, ]), pause, step (.), lower eta (-), resume and
 #          pause again, then export the history (e); the preset picker
 #          loads catapult-1d, which runs, pauses and is exported too; quit.
-# replay:  --replay at 4x reproduces it: the replay ends at the same step,
+# replay:  --replay at 4x with --replay-exports reproduces it: the replay
+#          ends at the same step,
 #          its own exports (the recorded e's) are byte for byte the
 #          recorded ones (every step's eta, loss, g, lambda1, lambda2 as
 #          %.17g), and the final screen is the recorded one but for the
@@ -88,7 +89,7 @@ grep -q '^load [0-9]* [0-9.]* catapult-1d$' "$dir/rec.txt" || fail "no load in t
 grep -q '^quit ' "$dir/rec.txt" || fail "no quit line in the recording"
 
 # --- replay ---------------------------------------------------------------
-start replay 100x30 --replay rec.txt --replay-speed 4
+start replay 100x30 --replay rec.txt --replay-speed 4 --replay-exports
 wait_for 'REPLAY END' 60
 [ "$(step_now)" = "$final" ] || fail "the replay ended at step $(step_now), the session at $final"
 for p in catapult-multi-1d catapult-1d; do

@@ -39,6 +39,7 @@ typedef struct {
     FILE *record;                       /* write the session here (--record), or NULL */
     const struct nqm_recording *replay; /* replay this session (--replay), or NULL */
     double replay_speed;                /* replay time runs this many times faster */
+    int replay_exports;                 /* a replay's e keys write files (--replay-exports) */
 } nqm_controller_options;
 
 typedef struct {
@@ -74,7 +75,8 @@ typedef struct {
     nqm_replay cursor;
     double replay_speed, replay_clock, replay_tick;
     int replay_hold;
-    char badge[96]; /* what the replay is doing, on the status line */
+    int replay_exports; /* the recording's e keys write files; else they are skipped */
+    char badge[96];     /* what the replay is doing, on the status line */
 } nqm_controller;
 
 /* Build the runs of cfg and write the recording's header. 0, or -1 with
