@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -476,6 +477,26 @@ static int show_preset(const cli_options *o)
     return rc;
 }
 
+/* A signal ends a batch run as it would without a handler, but not before
+ * the temporary file of a summary being written is removed. */
+static void end_on_signal(int sig)
+{
+    nqm_file_abandon();
+    raise(sig); /* the handler was reset: the default action ends the process */
+}
+
+static void end_on_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = end_on_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
 /* Records go through a 1 MiB stdio buffer; stdout is closed before the
  * buffer is released, so a late write error still shows in the status. */
 static int run_batch(const cli_options *o, const nqm_config *cfg)
@@ -487,6 +508,7 @@ static int run_batch(const cli_options *o, const nqm_config *cfg)
     char *buffer = malloc(BUFFER);
     if (buffer)
         setvbuf(stdout, buffer, _IOFBF, BUFFER);
+    end_on_signals();
     int rc = nqm_batch_run(cfg, &opt, stdout, stderr);
     if (fclose(stdout) != 0 && rc == 0) {
         fputs("nqmtop: writing the records failed\n", stderr);

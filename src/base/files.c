@@ -1,9 +1,12 @@
-/* files.c: whole files written under a temporary name, synced, then named
- * (see files.h). */
+/* files.c: whole files written under a temporary name, synced, then named;
+ * the temporary file removed when a signal ends the process, and those of
+ * processes that were killed removed by the next write (see files.h). */
 #include "nqmtop/base/files.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,6 +23,56 @@ void nqm_dir_of(const char *path, char *dir, size_t dirlen)
         snprintf(dir, dirlen, "%.*s", (int)(slash - path), path);
 }
 
+/* The temporary file being written now, for nqm_file_abandon: its path is
+ * complete before the flag says so. One at a time: the main thread writes. */
+static char active_tmp[4200];
+static volatile sig_atomic_t active;
+
+void nqm_file_abandon(void)
+{
+    if (active)
+        unlink(active_tmp);
+}
+
+static void track(const char *tmp)
+{
+    active = 0;
+    if (tmp && strlen(tmp) < sizeof active_tmp) {
+        memcpy(active_tmp, tmp, strlen(tmp) + 1);
+        active = 1;
+    }
+}
+
+/* The process a temporary file's name says wrote it ("PREFIX<pid>-..."),
+ * 0 when the name is not one of ours. */
+static long temp_owner(const char *name)
+{
+    size_t n = strlen(NQM_TEMP_PREFIX);
+    if (strncmp(name, NQM_TEMP_PREFIX, n) != 0)
+        return 0;
+    char *end;
+    long pid = strtol(name + n, &end, 10);
+    return pid > 0 && *end == '-' ? pid : 0;
+}
+
+/* Remove from dir the temporary files of nqmtop processes that have ended
+ * without removing them (killed while writing); regular files only. */
+static void remove_stale(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct stat sb;
+    for (struct dirent *e; (e = readdir(d));) {
+        long pid = temp_owner(e->d_name);
+        if (pid == 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        if (fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode))
+            unlinkat(dirfd(d), e->d_name, 0);
+    }
+    closedir(d);
+}
+
 /* The content in a fresh temporary file in dir, synced; its path into
  * tmp. 0, or -1 with err set (and nothing left). */
 static int write_temp(const char *dir, const char *target, const char *what, nqm_content_fn content,
@@ -30,11 +83,13 @@ static int write_temp(const char *dir, const char *target, const char *what, nqm
         snprintf(err, errlen, "%s: the folder name %.60s... is too long", what, dir);
         return -1;
     }
+    remove_stale(dir);
     int fd = mkstemp(tmp);
     if (fd < 0) {
         snprintf(err, errlen, "%s: cannot create a file in %s: %s", what, dir, strerror(errno));
         return -1;
     }
+    track(tmp);
     FILE *f = fdopen(fd, "w");
     int ok = f && fchmod(fd, 0644) == 0 && content(f, ctx) == 0 && fflush(f) == 0 && !ferror(f) &&
              fsync(fd) == 0;
@@ -45,6 +100,7 @@ static int write_temp(const char *dir, const char *target, const char *what, nqm
         snprintf(err, errlen, "%s: writing %s failed: %s", what, target,
                  saved ? strerror(saved) : "the content could not be written");
         unlink(tmp);
+        track(NULL);
         return -1;
     }
     return 0;
@@ -134,12 +190,11 @@ int nqm_file_write(const char *path, int force, const char *what, nqm_content_fn
     int rc = nqm_file_target_check(path, force, what, err, errlen) != 0 ? 2
              : force                                                    ? rename(tmp, path)
                                                                         : claim(tmp, path);
-    if (rc == 2) {
-        unlink(tmp);
-        return -1;
-    }
     int saved = errno;
     unlink(tmp); /* harmless when rename moved it */
+    track(NULL);
+    if (rc == 2)
+        return -1;
     if (rc == 0)
         return 0;
     if (rc > 0)
@@ -166,6 +221,7 @@ int nqm_file_write_new(const char *dir, int attempts, nqm_name_fn name, const vo
         int rc = claim(tmp, path);
         if (rc == 0) {
             unlink(tmp);
+            track(NULL);
             return 0;
         }
         if (rc < 0) {
@@ -176,5 +232,6 @@ int nqm_file_write_new(const char *dir, int attempts, nqm_name_fn name, const vo
             snprintf(err, errlen, "%s: %d names for %s taken", what, attempts, file);
     }
     unlink(tmp);
+    track(NULL);
     return -1;
 }

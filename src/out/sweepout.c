@@ -25,7 +25,20 @@
 /* Set by the signal handler, read by the sweep: the one global state. */
 static atomic_int stop_signal;
 
-static void on_stop_signal(int sig) { atomic_store(&stop_signal, sig); }
+/* The first signal stops the sweep between steps; a second one ends the
+ * process at once (a run stuck in a step cannot hold it), the temporary
+ * file of a summary being written removed. */
+static void on_stop_signal(int sig)
+{
+    if (atomic_exchange(&stop_signal, sig) == 0)
+        return;
+    nqm_file_abandon();
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_DFL;
+    sigaction(sig, &sa, NULL);
+    raise(sig);
+}
 
 /* What the writer keeps while the sweep runs. */
 typedef struct {

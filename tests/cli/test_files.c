@@ -1,11 +1,14 @@
 /* test_files.c: the file helpers every writer and reader goes through
  * (base/files.c, base/textfile.c): what --force may replace, the stream a
- * recording is written to, inputs that are not regular files, and the
- * escaping of messages. */
+ * recording is written to, inputs that are not regular files, the
+ * escaping of messages, and temporary files left by signals. */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../core/check.h"
@@ -114,12 +117,85 @@ static void check_escape(void)
     CHECK(strcmp(out, "\\x1b") == 0, "%s", out);
 }
 
+/* Files in dir whose names start with the temporary prefix. */
+static int temporaries(void)
+{
+    int n = 0;
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += strncmp(e->d_name, NQM_TEMP_PREFIX, strlen(NQM_TEMP_PREFIX)) == 0;
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void end_on_term(int sig)
+{
+    nqm_file_abandon();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static int terminate_midway(FILE *f, const void *ctx)
+{
+    (void)ctx;
+    fputs("half", f);
+    fflush(f);
+    raise(SIGTERM);
+    return 0;
+}
+
+/* SIGTERM while a file is written: the handler a front end installs
+ * removes the temporary file. */
+static void check_signal_cleanup(void)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        char err[512];
+        signal(SIGTERM, end_on_term);
+        nqm_file_write(at("summary.json"), 0, "--summary", terminate_midway, NULL, err, sizeof err);
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
+          "the writer was not ended by SIGTERM");
+    CHECK(temporaries() == 0, "%d temporary files left after SIGTERM", temporaries());
+    CHECK(access(at("summary.json"), F_OK) != 0, "half a summary was named");
+}
+
+/* A temporary file of a process that is gone is removed by the next
+ * write; one of a live process stays. */
+static void check_stale(void)
+{
+    char err[512], name[128];
+    pid_t dead = fork();
+    if (dead == 0)
+        _exit(0);
+    waitpid(dead, NULL, 0);
+    snprintf(name, sizeof name, NQM_TEMP_PREFIX "%ld-AbCdEf", (long)dead);
+    put(name, "stale");
+    char live[128];
+    snprintf(live, sizeof live, NQM_TEMP_PREFIX "%ld-AbCdEf", (long)getppid());
+    put(live, "live");
+    CHECK(nqm_file_write(at("next.json"), 0, "--summary", write_hello, NULL, err, sizeof err) == 0,
+          "%s", err);
+    CHECK(access(at(name), F_OK) != 0, "the temporary file of ended process %ld stayed",
+          (long)dead);
+    CHECK(access(at(live), F_OK) == 0, "the temporary file of live process %ld was removed",
+          (long)getppid());
+    unlink(at(live));
+    unlink(at("next.json"));
+}
+
 int main(void)
 {
     CHECK(mkdtemp(dir) != NULL, "mkdtemp: %s", strerror(errno));
     check_targets();
     check_inputs();
     check_escape();
+    check_signal_cleanup();
+    check_stale();
     const char *names[] = {"target", "link", "fifo"};
     for (int i = 0; i < 3; i++)
         unlink(at(names[i]));

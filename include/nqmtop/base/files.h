@@ -9,6 +9,11 @@
  *     nqm_file_write_new  the first of a series of names that is free; no
  *                         existing file is ever touched
  *
+ * The temporary name says which process writes it: a signal handler that
+ * ends the process removes it (nqm_file_abandon), and one left by a process
+ * killed outright (SIGKILL) is removed by the next write into that folder
+ * once that process is gone.
+ *
  * Errors are one line in err, "WHAT: ..." with the caller's WHAT. */
 #ifndef NQMTOP_FILES_H
 #define NQMTOP_FILES_H
@@ -17,6 +22,10 @@
 #include <stdio.h>
 
 #define NQM_TEMP_PREFIX ".nqmtop-tmp-"
+
+/* Remove the temporary file being written now, if any. Async-signal-safe:
+ * for the handler of a signal that ends the process. */
+void nqm_file_abandon(void);
 
 /* Writes the content to f; 0, or -1 when it knows it failed (a failed
  * stream is noticed anyway). */
