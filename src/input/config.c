@@ -147,36 +147,70 @@ static double deep_doubles(const nqm_config *cfg)
     return (3.0 + n) * p + 14.0 * n * units + 3.0 * n * n;
 }
 
-/* Bytes a run of this configuration needs, as an estimate in doubles:
- * the data and the test set with their outputs, the kernel with its eigen
- * workspace (about 3 n^2), and the model's parameters (two-layer: U, V, their start values and the
- * step: about 3 m (d + 1), plus n x m per-example scratch; gqm: 3 d). The dynamics equations keep
- * O(1) numbers besides the kernel. */
-static double model_doubles(const nqm_config *cfg)
+/* Whether the two-layer family runs in gram mode (family.h): d > n and
+ * its caches, 3 m np numbers, cost no more than the parameters and their
+ * initial copy, or 256 MiB. twolayer.c decides by this rule. */
+int nqm_twolayer_gram_mode(long m, int n, int d)
+{
+    double np = (double)((n + NQM_EXAMPLE_LANES - 1) / NQM_EXAMPLE_LANES * NQM_EXAMPLE_LANES);
+    double caches = 3.0 * (double)m * np * sizeof(double);
+    double params = 2.0 * (double)m * (d + 1) * sizeof(double);
+    return d > n && caches <= fmax(params, 256.0 * (1 << 20));
+}
+
+/* The two-layer family (twolayer.c, neurons.c, gram.c, predict.c): w and
+ * w0 (2 m (d + 1)); three n x n accumulators, lin's fixed kernel and the
+ * inputs again (4 n^2 + d np); the padded per-step vectors (18 np); rows
+ * mode's blocks of B and C (2 x 256 np) and each thread's lanes (19 np +
+ * 3 d); gram mode's
+ * caches Zc, A and, but for net, Sc (m np each) and its block buffers (6 x
+ * 256 np); the test set's blocks of pre-activations (2 x 256 n_test),
+ * but for relu and linear on 1-D inputs, whose predictions need none. */
+static double twolayer_doubles(const nqm_config *cfg)
 {
     double n = nqm_config_n(cfg), d = nqm_config_d(cfg), m = (double)cfg->width;
+    double np = ceil(n / NQM_EXAMPLE_LANES) * NQM_EXAMPLE_LANES, nt = nqm_config_test_n(cfg);
+    double threads = cfg->threads > 1 ? cfg->threads : 1;
+    double sum = 2.0 * m * (d + 1.0) + 4.0 * n * n + (d + 18.0 + 2.0 * 256) * np +
+                 threads * (19.0 * np + 3.0 * d);
+    if (nqm_twolayer_gram_mode(cfg->width, nqm_config_n(cfg), nqm_config_d(cfg)))
+        sum += (cfg->model == MODEL_NET ? 2.0 : 3.0) * m * np + 6.0 * 256 * np;
+    int gates = d == 1 && (cfg->activation == ACT_RELU || cfg->activation == ACT_LINEAR);
+    return sum + (gates ? 0.0 : 2.0 * 256 * nt);
+}
+
+/* Doubles a run of this configuration allocates beyond the data and the
+ * kernel (kernel_doubles): the model's parameters and workspace (gqm:
+ * 3 d; the dynamics equations keep O(1) numbers). */
+static double model_doubles(const nqm_config *cfg)
+{
     switch (cfg->model) {
     case MODEL_THEORY:
         return 0.0;
     case MODEL_GQM:
-        return 3.0 * d;
+        return 3.0 * nqm_config_d(cfg);
     default:
-        if (cfg->network != NETWORK_TWO_LAYER)
-            return deep_doubles(cfg);
-        return 3.0 * m * (d + 1.0) + 2.0 * n * m + 128.0 * n;
+        return cfg->network == NETWORK_TWO_LAYER ? twolayer_doubles(cfg) : deep_doubles(cfg);
     }
 }
 
+/* The data and the test set with their outputs, and the session's kernel
+ * with its eigen workspace (about 3 n^2). */
 static double kernel_doubles(const nqm_config *cfg)
 {
     double n = nqm_config_n(cfg), d = nqm_config_d(cfg), nt = nqm_config_test_n(cfg);
     return (n + nt) * (d + 2.0) + 3.0 * n * n;
 }
 
+double nqm_config_memory(const nqm_config *cfg)
+{
+    return (model_doubles(cfg) + kernel_doubles(cfg)) * sizeof(double);
+}
+
 static int check_memory(const nqm_config *cfg, char *err, size_t errlen)
 {
     double model = model_doubles(cfg) * sizeof(double);
-    double kernel = kernel_doubles(cfg) * sizeof(double);
+    double kernel = kernel_doubles(cfg) * sizeof(double); /* model + kernel: nqm_config_memory */
     double gib = (model + kernel) / (1024.0 * 1024 * 1024);
     if (model + kernel <= NQM_MEMORY_LIMIT)
         return 0;

@@ -313,6 +313,17 @@ static void check_predicts(void)
                      nqm_activation_name(cfg.activation), cfg.d);
             check_predict(&cfg, what);
         }
+    cfg.data = DATA_MIX1D; /* relu and linear: the gate patterns' sums */
+    for (int m = MODEL_NET; m <= MODEL_QUAD; m++)
+        for (int a = 0; a < 4; a++) {
+            char what[64];
+            cfg.model = (nqm_model_kind)m;
+            cfg.activation = acts[a];
+            snprintf(what, sizeof what, "%s %s 1-D", nqm_model_name(cfg.model),
+                     nqm_activation_name(cfg.activation));
+            check_predict(&cfg, what);
+        }
+    cfg.data = DATA_GAUSS;
     cfg.model = MODEL_GQM;
     cfg.gamma = 0;
     cfg.d = 20;

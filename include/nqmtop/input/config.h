@@ -10,6 +10,10 @@
 
 enum { NQM_MAX_EIGS = 8, NQM_NAME_LEN = 64, NQM_PATH_LEN = 4096 };
 
+/* Per-example vectors of the two-layer family are padded to a multiple of
+ * this many entries (its lanes of partial sums). */
+enum { NQM_EXAMPLE_LANES = 8 };
+
 /* The range of each numeric key (the preset parser enforces them; the
  * cross-key checks of nqm_config_check use them too). */
 #define NQM_WIDTH_MAX     1000000000000L /* m of the two-layer family and theory */
@@ -139,6 +143,15 @@ int nqm_readout_parse(const char *s);
 int nqm_config_n(const nqm_config *cfg);
 int nqm_config_d(const nqm_config *cfg);
 int nqm_config_test_n(const nqm_config *cfg);
+
+/* Whether the two-layer family keeps its displacement in the span of the
+ * inputs (gram mode) for m neurons, n examples of d dimensions. */
+int nqm_twolayer_gram_mode(long m, int n, int d);
+
+/* Bytes a run of this configuration allocates, estimated path by path
+ * (model family, mode, test set); nqm_config_check refuses runs above
+ * 16 GiB by it. */
+double nqm_config_memory(const nqm_config *cfg);
 
 /* Cross-key checks that no single key can make (theory needs 1-D data or
  * one example, ...). Returns 0 or -1 with a message in err. */

@@ -18,9 +18,9 @@
 #include "nqmtop/base/pool.h"
 
 enum {
-    NQM_TL_LANES = 8,       /* partial sums per reduction, vector friendly */
-    NQM_TL_BLOCK = 64,      /* neurons summed together before a chunk total */
-    NQM_TL_PROBE_MAX_D = 4, /* rows mode probes the kernel up to this d */
+    NQM_TL_LANES = NQM_EXAMPLE_LANES, /* partial sums per reduction, vector friendly */
+    NQM_TL_BLOCK = 64,                /* neurons summed together before a chunk total */
+    NQM_TL_PROBE_MAX_D = 4,           /* rows mode probes the kernel up to this d */
 };
 
 /* The hot loops get clones for wider vector units where the compiler can

@@ -24,6 +24,7 @@
  * of u_k instead of the product u_k x_i, which differs only when that
  * product underflows to zero (|u_k x_i| < 2^-1074). */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "family.h"
@@ -47,17 +48,10 @@ typedef struct {
     gate_sums *sums;    /* (chunks) */
 } gate_job;
 
-/* The pattern of a neuron whose input weight is u: 0 (u > 0, and every
- * linear neuron), 1 (u < 0), -1 (a relu neuron with u = 0: never open). */
-static int pattern_of(const twolayer *t, double u)
-{
-    if (t->act == ACT_LINEAR)
-        return 0;
-    return u > 0 ? 0 : u < 0 ? 1 : -1;
-}
-
 /* Gate (0 or 1) and masked input of example i under pattern p (from the
- * model's own copy of the inputs: Xt is X when d = 1). */
+ * model's own copy of the inputs: Xt is X when d = 1). Pattern 0 holds
+ * the neurons with u > 0 (and every linear neuron), pattern 1 those with
+ * u < 0; a relu neuron with u = 0 is never open and in neither. */
 static double gate(const twolayer *t, int p, int i)
 {
     double x = t->Xt[i];
@@ -70,12 +64,12 @@ static double masked(const twolayer *t, int p, int i) { return gate(t, p, i) * t
 
 /* alpha, cv, gamma of neuron k (see the top of the file), from the
  * variants' table (family.h): alpha is B's coefficient on the input,
- * u0 + qB du; gamma the output's, ov alpha + os du. */
-static void coefficients(const twolayer *t, const tl_pass *ps, long k, double *u, double *c)
+ * u0 + qB du; gamma the output's, ov alpha + os du. u is the weight
+ * whose sign picks the pattern. */
+NQM_TL_INLINE void coefficients(nqm_model_kind variant, const double *W, const double *W0, long m,
+                                long k, double *u, double *c)
 {
-    const long m = t->m;
-    if (t->variant == MODEL_NET || ps->init) {
-        const double *W = ps->init ? t->w0 : t->w;
+    if (variant == MODEL_NET) {
         tl_coef tc = tl_coefficients(MODEL_NET, W[m + k], 0);
         *u = W[k];
         c[0] = W[k];
@@ -83,43 +77,91 @@ static void coefficients(const twolayer *t, const tl_pass *ps, long k, double *u
         c[2] = tc.ov * W[k];
         return;
     }
-    double u0 = t->w0[k], du = t->w[k];
-    tl_coef tc = tl_coefficients(t->variant, t->w[m + k], t->w0[m + k]);
+    double u0 = W0[k], du = W[k];
+    tl_coef tc = tl_coefficients(variant, W[m + k], W0[m + k]);
     *u = u0;
     c[0] = tc.qB ? u0 + du : u0;
     c[1] = tc.cv;
     c[2] = tc.ov * c[0] + tc.os * du;
 }
 
+/* x when on, else y: masks on the bits, so that no compiler makes it a
+ * branch, and the bits of the one picked whatever they are. */
+NQM_TL_INLINE double pick(int on, double x, double y)
+{
+    uint64_t bx, by, mask = -(uint64_t)(on != 0);
+    memcpy(&bx, &x, sizeof bx);
+    memcpy(&by, &y, sizeof by);
+    bx = (bx & mask) | (by & ~mask);
+    memcpy(&x, &bx, sizeof x);
+    return x;
+}
+
+NQM_TL_INLINE double keep(int on, double x) { return pick(on, x, 0.0); }
+
+/* Neurons [k0, k1): the step (when the pass has a residual), then their
+ * pattern sums into blk, without a branch on the pattern (selects
+ * instead: the sign of u is a coin flip per neuron) and with the sums in
+ * registers. Adding a selected 0 leaves a sum's bits as they are. */
+NQM_TL_INLINE void gate_block(nqm_model_kind variant, int linear, int step, const gate_job *job,
+                              long k0, long k1, gate_sums *blk)
+{
+    twolayer *t = job->t;
+    const long m = t->m;
+    const double av = job->ps->eta_s / sqrt((double)m), P0 = job->P[0], P1 = job->P[1];
+    const double *W = job->ps->init ? t->w0 : t->w, *W0 = t->w0;
+    double *w = t->w;
+    double g0 = 0, a0 = 0, c0 = 0, g1 = 0, a1 = 0, c1 = 0;
+    for (long k = k0; k < k1; k++) {
+        double u, c[3];
+        coefficients(variant, W, W0, m, k, &u, c);
+        int on0 = linear || u > 0, on1 = !linear && u < 0;
+        if (step) {
+            double P = pick(on0, P0, P1);
+            w[k] = pick(on0 | on1, w[k] - av * c[1] * P, w[k]);
+            w[m + k] = pick(on0 | on1, w[m + k] - av * c[0] * P, w[m + k]);
+            coefficients(variant, W, W0, m, k, &u, c);
+            on0 = linear || u > 0;
+            on1 = !linear && u < 0;
+        }
+        g0 += keep(on0, c[2]);
+        a0 += keep(on0, c[0] * c[0]);
+        c0 += keep(on0, c[1] * c[1]);
+        g1 += keep(on1, c[2]);
+        a1 += keep(on1, c[0] * c[0]);
+        c1 += keep(on1, c[1] * c[1]);
+    }
+    *blk = (gate_sums){{g0, g1}, {a0, a1}, {c0, c1}};
+}
+
+/* One block, compiled for each variant, gate kind and step or not. */
+#define GATE_BLOCK(v, lin)                                                                         \
+    (step ? gate_block(v, lin, 1, job, k0, k1, blk) : gate_block(v, lin, 0, job, k0, k1, blk))
+NQM_TL_HOT static void gate_block_any(const gate_job *job, long k0, long k1, gate_sums *blk)
+{
+    const twolayer *t = job->t;
+    const nqm_model_kind v = t->variant == MODEL_NET || job->ps->init ? MODEL_NET : t->variant;
+    const int linear = t->act == ACT_LINEAR, step = job->ps->r != NULL;
+    if (v == MODEL_NET)
+        linear ? GATE_BLOCK(MODEL_NET, 1) : GATE_BLOCK(MODEL_NET, 0);
+    else if (v == MODEL_LIN)
+        linear ? GATE_BLOCK(MODEL_LIN, 1) : GATE_BLOCK(MODEL_LIN, 0);
+    else
+        linear ? GATE_BLOCK(MODEL_QUAD, 1) : GATE_BLOCK(MODEL_QUAD, 0);
+}
+#undef GATE_BLOCK
+
 /* Neurons of one chunk: the step, then their pattern sums, in blocks. */
 static void gate_chunk(void *ctx, int task, int worker)
 {
+    (void)worker;
     const gate_job *job = ctx;
-    twolayer *t = job->t;
-    const tl_pass *ps = job->ps;
-    const long m = t->m, lo = m * task / job->chunks, hi = m * (task + 1) / job->chunks;
-    const double av = ps->eta_s / sqrt((double)m);
+    const long m = job->t->m, lo = m * task / job->chunks, hi = m * (task + 1) / job->chunks;
     gate_sums *acc = &job->sums[task];
     memset(acc, 0, sizeof *acc);
     for (long k0 = lo; k0 < hi; k0 += NQM_TL_BLOCK) {
         gate_sums blk = {{0}, {0}, {0}};
-        long k1 = hi - k0 < NQM_TL_BLOCK ? hi : k0 + NQM_TL_BLOCK;
-        for (long k = k0; k < k1; k++) {
-            double u, c[3];
-            coefficients(t, ps, k, &u, c);
-            int p = pattern_of(t, u);
-            if (ps->r && p >= 0) {
-                t->w[k] -= av * c[1] * job->P[p];
-                t->w[m + k] -= av * c[0] * job->P[p];
-                coefficients(t, ps, k, &u, c);
-                p = pattern_of(t, u);
-            }
-            if (p < 0)
-                continue;
-            blk.gamma[p] += c[2];
-            blk.alpha2[p] += c[0] * c[0];
-            blk.cv2[p] += c[1] * c[1];
-        }
+        gate_block_any(job, k0, hi - k0 < NQM_TL_BLOCK ? hi : k0 + NQM_TL_BLOCK, &blk);
         for (int p = 0; p < PATTERNS; p++) {
             acc->gamma[p] += blk.gamma[p];
             acc->alpha2[p] += blk.alpha2[p];

@@ -239,15 +239,6 @@ static void init_inputs(twolayer *t)
     }
 }
 
-/* Gram mode when d > n and its caches (3 m np numbers) cost no more than
- * the parameters and their initial copy, or 256 MiB. */
-static tl_mode choose_mode(const twolayer *t)
-{
-    double caches = 3.0 * (double)t->m * t->np * sizeof(double);
-    double params = 2.0 * (double)t->m * (t->d + 1) * sizeof(double);
-    return t->d > t->n && caches <= fmax(params, 256.0 * (1 << 20)) ? TL_GRAM : TL_ROWS;
-}
-
 static int alloc_model(twolayer_model *tm, size_t p)
 {
     twolayer *t = &tm->t;
@@ -315,7 +306,7 @@ int nqm_twolayer_new(const nqm_config *cfg, const nqm_data *data, nqm_model **ou
     if (t->variant == MODEL_NET)
         memcpy(t->w, t->w0, p * sizeof *t->w);
     init_inputs(t);
-    if (choose_mode(t) == TL_GRAM) {
+    if (nqm_twolayer_gram_mode(t->m, t->n, t->d)) {
         t->gm = nqm_tl_gram_new(t);
         t->mode = t->gm ? TL_GRAM : TL_ROWS; /* out of memory for the caches: rows */
     }
