@@ -159,8 +159,8 @@ int nqm_twolayer_gram_mode(long m, int n, int d)
 }
 
 /* The two-layer family (twolayer.c, neurons.c, gram.c, predict.c): w and
- * w0 (2 m (d + 1)); three n x n accumulators, lin's fixed kernel and the
- * inputs again (4 n^2 + d np); the padded per-step vectors (18 np); rows
+ * w0 (2 m (d + 1)); the inputs again (d np; its four n x n matrices count
+ * with the kernel, kernel_doubles); the padded per-step vectors (18 np); rows
  * mode's blocks of B and C (2 x 256 np) and each thread's lanes (19 np +
  * 3 d); gram mode's
  * caches Zc, A and, but for net, Sc (m np each) and its block buffers (6 x
@@ -171,8 +171,8 @@ static double twolayer_doubles(const nqm_config *cfg)
     double n = nqm_config_n(cfg), d = nqm_config_d(cfg), m = (double)cfg->width;
     double np = ceil(n / NQM_EXAMPLE_LANES) * NQM_EXAMPLE_LANES, nt = nqm_config_test_n(cfg);
     double threads = cfg->threads > 1 ? cfg->threads : 1;
-    double sum = 2.0 * m * (d + 1.0) + 4.0 * n * n + (d + 18.0 + 2.0 * 256) * np +
-                 threads * (19.0 * np + 3.0 * d);
+    double sum =
+        2.0 * m * (d + 1.0) + (d + 18.0 + 2.0 * 256) * np + threads * (19.0 * np + 3.0 * d);
     if (nqm_twolayer_gram_mode(cfg->width, nqm_config_n(cfg), nqm_config_d(cfg)))
         sum += (cfg->model == MODEL_NET ? 2.0 : 3.0) * m * np + 6.0 * 256 * np;
     int gates = d == 1 && (cfg->activation == ACT_RELU || cfg->activation == ACT_LINEAR);
@@ -195,11 +195,13 @@ static double model_doubles(const nqm_config *cfg)
 }
 
 /* The data and the test set with their outputs, and the session's kernel
- * with its eigen workspace (about 3 n^2). */
+ * with its eigen workspace (about 3 n^2), plus the two-layer family's
+ * accumulators, Gram matrix and lin's fixed kernel (4 n^2). */
 static double kernel_doubles(const nqm_config *cfg)
 {
     double n = nqm_config_n(cfg), d = nqm_config_d(cfg), nt = nqm_config_test_n(cfg);
-    return (n + nt) * (d + 2.0) + 3.0 * n * n;
+    int twolayer = cfg->model <= MODEL_QUAD && cfg->network == NETWORK_TWO_LAYER;
+    return (n + nt) * (d + 2.0) + (twolayer ? 7.0 : 3.0) * n * n;
 }
 
 double nqm_config_memory(const nqm_config *cfg)
