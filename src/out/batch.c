@@ -26,14 +26,17 @@
 
 /* ---- records ------------------------------------------------------------------ */
 
-/* Columns: step eta loss g gnorm lambda1..lambdaK [test_loss
- * test_accuracy] phase, K >= 2 so that every run has lambda1 and lambda2
- * (nan or null where the kernel has fewer eigenvalues); the test columns
- * only when the run has a test set. */
+/* Columns: step eta loss g gnorm lambda1..lambdaK edge [active]
+ * [test_loss test_accuracy] phase, K >= 2 so that every run has lambda1
+ * and lambda2 (nan or null where the kernel has fewer eigenvalues); edge
+ * is eta lambda1 / 2; active (the share of active units) only for a model
+ * with units that can die; the test columns only when the run has a test
+ * set. */
 typedef struct {
     nqm_format format;
     int lambdas; /* K */
     int eigs;    /* eigenvalues the session computes, <= K */
+    int units;   /* the run reports its share of active units */
     int test;    /* the run has a test set */
 } record_layout;
 
@@ -49,6 +52,9 @@ static void write_header(FILE *f, const record_layout *lay)
         fprintf(f, "%s%c", base_columns[i], sep);
     for (int k = 0; k < lay->lambdas; k++)
         fprintf(f, "lambda%d%c", k + 1, sep);
+    fprintf(f, "edge%c", sep);
+    if (lay->units)
+        fprintf(f, "active%c", sep);
     if (lay->test)
         fprintf(f, "test_loss%ctest_accuracy%c", sep, sep);
     fputs("phase\n", f);
@@ -66,6 +72,10 @@ static void write_delimited(FILE *f, const record_layout *lay, const nqm_record 
     for (int k = 0; k < lay->lambdas; k++) {
         fputc(sep, f);
         nqm_put_number(f, k < lay->eigs ? r->lambda[k] : NAN, 0);
+    }
+    for (int i = 0; i < 1 + lay->units; i++) {
+        fputc(sep, f);
+        nqm_put_number(f, i ? r->active : r->edge, 0);
     }
     for (int i = 0; lay->test && i < 2; i++) {
         fputc(sep, f);
@@ -87,6 +97,12 @@ static void write_jsonl(FILE *f, const record_layout *lay, const nqm_record *r)
     for (int k = 0; k < lay->lambdas; k++) {
         fprintf(f, ",\"lambda%d\":", k + 1);
         nqm_put_number(f, k < lay->eigs ? r->lambda[k] : NAN, 1);
+    }
+    fputs(",\"edge\":", f);
+    nqm_put_number(f, r->edge, 1);
+    if (lay->units) {
+        fputs(",\"active\":", f);
+        nqm_put_number(f, r->active, 1);
     }
     if (lay->test) {
         fputs(",\"test_loss\":", f);
@@ -148,6 +164,9 @@ static void write_summary_run(nqm_json *f, const batch_result *res)
     nqm_json_number(f, "lambda2_final", lambda_or_nan(s->lambda_final, res->eigs, 1));
     nqm_json_string(f, "regime", nqm_regime_name(p->regime));
     nqm_json_string(f, "why", p->why);
+    nqm_json_integer(f, "period", p->period, p->period > 0);
+    nqm_json_number(f, "edge_final", p->edge_final);
+    nqm_json_number(f, "active_final", p->active_final);
     nqm_json_integer(f, "peak_step", p->peak_step, p->peak_step >= 0);
     nqm_json_number(f, "peak_loss", p->peak_loss);
     nqm_json_number(f, "final_loss", s->final_loss);
@@ -247,7 +266,8 @@ static int run_session(nqm_session *s, const nqm_config *cfg, const nqm_batch_op
                        FILE *out, FILE *errs)
 {
     int eigs = nqm_session_eigs(s);
-    record_layout lay = {opt->format, eigs > 2 ? eigs : 2, eigs, nqm_session_data(s)->n_test > 0};
+    record_layout lay = {opt->format, eigs > 2 ? eigs : 2, eigs,
+                         !isnan(nqm_session_record(s)->active), nqm_session_data(s)->n_test > 0};
     batch_result res;
     res.eigs = eigs;
     double start = nqm_clock_seconds();

@@ -114,6 +114,23 @@ static void fill_outputs(nqm_session *s, nqm_record *rec)
     rec->loss = loss_of(s, s->g);
 }
 
+static nqm_phase_obs observe(const nqm_record *rec, double eta)
+{
+    nqm_phase_obs obs = {eta, rec->loss, rec->g, rec->lambda_max, rec->active};
+    return obs;
+}
+
+/* The step's readouts of the edge and the units, and its phase. */
+static void push_phase(nqm_session *s, nqm_record *rec)
+{
+    const nqm_model_ops *ops = s->model->ops;
+    rec->edge = rec->eta * rec->lambda_max / 2;
+    rec->active = ops->active_share ? ops->active_share(s->model) : NAN;
+    nqm_phase_obs obs = observe(rec, rec->eta);
+    rec->phase = nqm_phase_push(s->phases, rec->step, &obs);
+    s->diverged = rec->phase == PHASE_DIVERGENT;
+}
+
 /* The kernel could not be measured (non-finite entries): no eigenvalues. */
 static void forget_kernel(nqm_session *s, nqm_record *rec)
 {
@@ -240,8 +257,7 @@ static int start(nqm_session *s, char *err, size_t errlen)
         return -1;
     }
     rec->eta = s->eta;
-    rec->phase = nqm_phase_push(s->phases, 0, s->eta, rec->loss, rec->lambda_max);
-    s->diverged = rec->phase == PHASE_DIVERGENT;
+    push_phase(s, rec);
     s->rec0 = *rec;
     return 0;
 }
@@ -364,8 +380,7 @@ int nqm_session_step(nqm_session *s)
         record_eigs(s, rec, 0, lam);
     else
         forget_kernel(s, rec);
-    rec->phase = nqm_phase_push(s->phases, rec->step, s->eta, rec->loss, rec->lambda_max);
-    s->diverged = rec->phase == PHASE_DIVERGENT;
+    push_phase(s, rec);
     return s->diverged;
 }
 
@@ -381,7 +396,8 @@ void nqm_session_set_eta(nqm_session *s, double eta)
     if (s->diverged)
         return;
     nqm_phase_reset(s->phases, s->rec.step);
-    nqm_phase_push(s->phases, s->rec.step, eta, s->rec.loss, s->rec.lambda_max);
+    nqm_phase_obs obs = observe(&s->rec, eta);
+    nqm_phase_push(s->phases, s->rec.step, &obs);
 }
 
 double nqm_session_eta(const nqm_session *s) { return s->eta; }

@@ -60,6 +60,11 @@ typedef struct {
      * (n, d) at the current parameters, the model left as it is (test
      * sets). 0, or -1 when out of memory. */
     int (*predict)(nqm_model *self, const double *X, int n, double *g);
+    /* Optional (NULL when absent): the share of hidden units active (a
+     * positive pre-activation on at least one training example) at the
+     * current parameters, in [0, 1]; NaN where the model has no such
+     * units (only a relu network's units can die). */
+    double (*active_share)(nqm_model *self);
 } nqm_model_ops;
 
 struct nqm_model {

@@ -20,6 +20,8 @@ typedef struct {
     double gnorm;                /* RMS of the outputs */
     double lambda[NQM_MAX_EIGS]; /* eigenvalues of s*K, eig_order order */
     double lambda_max;           /* largest eigenvalue of s*K */
+    double edge;                 /* eta * lambda_max / 2: 1 at the edge of stability */
+    double active;               /* share of active units (a relu network's), else NaN */
     nqm_phase phase;             /* online label of this step */
     double test_loss;            /* on the test set, same convention (NaN without one) */
     double test_accuracy;        /* share of test outputs with the sign of their +-1

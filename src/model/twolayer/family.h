@@ -131,6 +131,8 @@ void nqm_tl_gram_free(tl_gram *gm);
 void nqm_tl_gram_pass(twolayer *t, const tl_pass *ps);
 /* Write the displacement kept as coefficients into w (rows mode reads w). */
 void nqm_tl_gram_materialise(twolayer *t);
+/* Neurons with a positive cached pre-activation on some training example. */
+long nqm_tl_gram_active_units(const twolayer *t);
 
 /* Outputs g (n) on the inputs X (n, d) at the current parameters
  * (predict.c; the predict op of the family). 0, or -1 out of memory. */

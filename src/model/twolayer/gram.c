@@ -81,6 +81,19 @@ void nqm_tl_gram_materialise(twolayer *t)
     memset(t->gm->A, 0, (size_t)t->m * t->np * sizeof *t->gm->A);
 }
 
+long nqm_tl_gram_active_units(const twolayer *t)
+{
+    long active = 0;
+    for (long k = 0; k < t->m; k++) {
+        const double *z = t->gm->Zc + (size_t)k * t->np;
+        int on = 0;
+        for (int i = 0; i < t->n && !on; i++)
+            on = z[i] > 0;
+        active += on;
+    }
+    return active;
+}
+
 /* Activations of neurons k0..k0+bs from the cache into the block. */
 static void block_activate(const twolayer *t, long k0, int bs)
 {

@@ -181,6 +181,43 @@ static double *twolayer_params(nqm_model *self, size_t *p)
     return t->w;
 }
 
+/* Neuron k's pre-activation on example i has the sign of u_k . x_i. */
+static int neuron_active(const twolayer *t, long k)
+{
+    const double *u = t->w + (size_t)k * t->d;
+    for (int i = 0; i < t->n; i++) {
+        double z = 0;
+        for (int j = 0; j < t->d; j++)
+            z += u[j] * t->Xt[(size_t)j * t->np + i];
+        if (z > 0)
+            return 1;
+    }
+    return 0;
+}
+
+static double twolayer_active_share(nqm_model *self)
+{
+    const twolayer *t = &((twolayer_model *)self)->t;
+    if (t->variant != MODEL_NET || t->act != ACT_RELU)
+        return NAN;
+    long active = 0;
+    if (t->mode == TL_GRAM) {
+        active = nqm_tl_gram_active_units(t);
+    } else if (t->d == 1) { /* active iff u has the sign of some input */
+        int pos = 0, neg = 0;
+        for (int i = 0; i < t->n; i++) {
+            pos |= t->Xt[i] > 0;
+            neg |= t->Xt[i] < 0;
+        }
+        for (long k = 0; k < t->m; k++)
+            active += (pos && t->w[k] > 0) || (neg && t->w[k] < 0);
+    } else {
+        for (long k = 0; k < t->m; k++)
+            active += neuron_active(t, k);
+    }
+    return (double)active / (double)t->m;
+}
+
 static void twolayer_free(nqm_model *self)
 {
     twolayer_model *tm = (twolayer_model *)self;
@@ -208,7 +245,8 @@ static const nqm_model_ops twolayer_ops = {.advance = twolayer_advance,
                                            .params = twolayer_params,
                                            .free = twolayer_free,
                                            .probe = twolayer_probe,
-                                           .predict = nqm_tl_predict};
+                                           .predict = nqm_tl_predict,
+                                           .active_share = twolayer_active_share};
 
 /* w0: for each neuron k, u_k ~ N(0, I_d) then v_k ~ N(0, 1), in that order. */
 static void init_params(twolayer *t, unsigned long seed)
