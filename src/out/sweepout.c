@@ -260,9 +260,7 @@ static void write_map(FILE *f, const writer *w)
     const int rows = spec->naxes > 1 ? spec->axis[1].count : 1;
     nqm_json o;
     nqm_json_open(&o, f, 1);
-    nqm_json_string(&o, "legend",
-                    ". monotone, c catapult, s silent-catapult, x divergent, ? undetermined, "
-                    "blank not run");
+    nqm_json_string(&o, "legend", NQM_REGIME_LEGEND ", blank not run");
     for (int k = 0; k < models; k++) {
         nqm_json_key(&o, nqm_model_name(nqm_sweep_model(w->sw, k)));
         fputc('[', f);

@@ -25,7 +25,7 @@ const char *nqm_sweep_field_name(nqm_sweep_field f)
 
 char nqm_regime_char(nqm_regime r)
 {
-    static const char chars[REGIME_COUNT] = {'?', '.', 'c', 's', 'x'};
+    static const char chars[REGIME_COUNT] = {'?', '.', 'c', 's', 'e', 'o', '*', '0', 'x'};
     return r >= 0 && r < REGIME_COUNT ? chars[r] : ' ';
 }
 

@@ -42,39 +42,43 @@ static int run_one(nqm_sweep *sw, const nqm_config *cfg, run_out *out, char *err
     return rc;
 }
 
-/* Run cfg at eta = rel * eta_crit; *diverged says whether it did. */
-static int run_at(nqm_sweep *sw, const nqm_config *cfg, double rel, run_out *out, int *diverged,
+/* Run cfg at eta = rel * eta_crit; *failed says whether it did not
+ * train: it diverged or collapsed. */
+static int run_at(nqm_sweep *sw, const nqm_config *cfg, double rel, run_out *out, int *failed,
                   char *err, size_t errlen)
 {
     nqm_config c = *cfg; /* shallow: x stays the caller's */
     c.eta_mode = ETA_RELATIVE;
     c.eta_rel = rel;
     int rc = run_one(sw, &c, out, err, errlen);
-    *diverged = rc == 0 && out->sum.phases.regime == REGIME_DIVERGENT;
+    nqm_regime g = out->sum.phases.regime;
+    *failed = rc == 0 && (g == REGIME_DIVERGENT || g == REGIME_COLLAPSED);
     return rc;
 }
 
-/* A bracket [lo, hi] on eta / eta_crit: lo did not diverge, hi did. */
+/* A bracket [lo, hi] on eta / eta_crit: lo trained, hi did not. */
 typedef struct {
     double lo, hi;
-    int bracketed;  /* some run diverged: hi is a real upper end */
-    double seconds; /* spent on every run so far */
+    int bracketed;    /* some run failed: hi is a real upper end */
+    int hi_collapsed; /* the run at hi collapsed rather than diverged */
+    double seconds;   /* spent on every run so far */
 } bracket;
 
-/* Try rel; move the bracket and keep the run in out when it did not
- * diverge. Same codes as run_one. */
+/* Try rel; move the bracket and keep the run in out when it trained.
+ * Same codes as run_one. */
 static int probe_at(nqm_sweep *sw, const nqm_config *cfg, double rel, bracket *b, run_out *out,
                     char *err, size_t errlen)
 {
     run_out probe;
-    int div;
-    int rc = run_at(sw, cfg, rel, &probe, &div, err, errlen);
+    int failed;
+    int rc = run_at(sw, cfg, rel, &probe, &failed, err, errlen);
     if (rc != 0)
         return rc;
     b->seconds += probe.seconds;
-    if (div) {
+    if (failed) {
         b->hi = rel;
         b->bracketed = 1;
+        b->hi_collapsed = probe.sum.phases.regime == REGIME_COLLAPSED;
     } else {
         b->lo = rel;
         out->sum = probe.sum; /* out keeps what the configuration was */
@@ -84,10 +88,11 @@ static int probe_at(nqm_sweep *sw, const nqm_config *cfg, double rel, bracket *b
 }
 
 /* The bisection for eta_max (sweep.h): out is the run at the largest
- * eta found not to diverge. Same codes as run_one. */
+ * eta found to train (neither diverge nor collapse). Same codes as
+ * run_one. */
 static int bisect(nqm_sweep *sw, const nqm_config *cfg, run_out *out, char *err, size_t errlen)
 {
-    bracket b = {0, NQM_SWEEP_BISECT_HI, 0, 0};
+    bracket b = {0, NQM_SWEEP_BISECT_HI, 0, 0, 0};
     double rel = NQM_SWEEP_BISECT_LO;
     int rc = 0;
     /* a start that does not diverge, halving down to 1/64 eta_crit */
@@ -106,6 +111,7 @@ static int bisect(nqm_sweep *sw, const nqm_config *cfg, run_out *out, char *err,
         rc = probe_at(sw, cfg, 0.5 * (b.lo + b.hi), &b, out, err, errlen);
     out->eta_max_rel = b.lo;
     out->bracketed = b.bracketed;
+    out->collapsed = b.bracketed && b.hi_collapsed;
     out->seconds = b.seconds;
     return rc;
 }
@@ -158,6 +164,12 @@ static double field_of(const run_out *r, nqm_sweep_field f)
         return r->eta_max_rel * s->eta_crit / s->eta_max;
     case NQM_SF_BRACKETED:
         return isnan(r->eta_max_rel) ? NAN : r->bracketed;
+    case NQM_SF_ETA_MAX_COLLAPSED:
+        return isnan(r->eta_max_rel) ? NAN : r->collapsed;
+    case NQM_SF_EDGE_FINAL:
+        return p->edge_final;
+    case NQM_SF_PERIOD:
+        return p->period;
     case NQM_SF_STEPS:
         return (double)s->steps;
     case NQM_SF_SECONDS:

@@ -17,7 +17,8 @@ typedef struct {
     int eigs;
     double seconds;
     double eta_max_rel; /* bisection: largest eta / eta_crit found not to diverge */
-    int bracketed;      /* bisection: a larger eta diverged */
+    int bracketed;      /* bisection: a larger eta failed (diverged or collapsed) */
+    int collapsed;      /* ... and the run just above eta_max collapsed */
     /* what the run's configuration was */
     nqm_model_kind model;
     nqm_activation activation;

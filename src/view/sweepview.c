@@ -290,6 +290,11 @@ static nqm_color regime_color(nqm_regime g)
         return NQM_COLOR_PHASE_PEAK;
     case REGIME_SILENT_CATAPULT:
         return NQM_COLOR_PHASE_INCREASING;
+    case REGIME_EDGE:
+    case REGIME_OSCILLATING:
+    case REGIME_CHAOTIC:
+        return NQM_COLOR_THRESHOLD2;
+    case REGIME_COLLAPSED:
     case REGIME_DIVERGENT:
         return NQM_COLOR_WARNING;
     default:
@@ -297,9 +302,22 @@ static nqm_color regime_color(nqm_regime g)
     }
 }
 
+/* The legend of the regimes present (bit g of present: regime g occurs). */
+static void legend(nqm_canvas *cv, int x, int y, unsigned present)
+{
+    for (int g = 0; g < REGIME_COUNT; g++) {
+        if (!(present & (1u << g)))
+            continue;
+        char item[48];
+        snprintf(item, sizeof item, "%c %s  ", nqm_regime_char((nqm_regime)g),
+                 nqm_regime_name((nqm_regime)g));
+        x += nqm_canvas_text(cv, x, y, item, regime_color((nqm_regime)g));
+    }
+}
+
 /* Row labels: the second axis's values (or nothing with one axis). */
 static void map_labels(nqm_canvas *cv, nqm_rect grid, const nqm_sweep_view *v, int rows, int cols,
-                       int rh, int cw)
+                       int rh, int cw, unsigned present)
 {
     char buf[32];
     for (int row = 0; row < rows && v->spec->naxes > 1; row++) {
@@ -311,15 +329,7 @@ static void map_labels(nqm_canvas *cv, nqm_rect grid, const nqm_sweep_view *v, i
         format_value(nqm_sweep_axis_value(&v->spec->axis[0], col), buf, sizeof buf);
         nqm_canvas_text(cv, grid.x + col * cw, grid.y + rows * rh, buf, NQM_COLOR_AXIS);
     }
-    int x = grid.x;
-    static const nqm_regime shown[] = {REGIME_MONOTONE, REGIME_CATAPULT, REGIME_SILENT_CATAPULT,
-                                       REGIME_DIVERGENT, REGIME_UNDETERMINED};
-    for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
-        char item[48];
-        snprintf(item, sizeof item, "%c %s  ", nqm_regime_char(shown[i]),
-                 nqm_regime_name(shown[i]));
-        x += nqm_canvas_text(cv, x, grid.y + rows * rh + 1, item, regime_color(shown[i]));
-    }
+    legend(cv, grid.x, grid.y + rows * rh + 1, present);
 }
 
 static void draw_map(nqm_canvas *cv, nqm_rect r, const nqm_sweep_view *v)
@@ -341,15 +351,18 @@ static void draw_map(nqm_canvas *cv, nqm_rect r, const nqm_sweep_view *v)
     if (rh > 3)
         rh = 3;
     nqm_canvas_clip(cv, (nqm_rect){r.x + 1, r.y + 1, r.w - 2, r.h - 2});
+    unsigned present = 0;
     for (int row = 0; row < rows; row++)
         for (int col = 0; col < cols; col++) {
             const nqm_sweep_result *res = result_at(v, col * rows + row, k);
             nqm_rect cell = {grid.x + col * cw, grid.y + row * rh, cw, rh};
+            if (res)
+                present |= 1u << res->regime;
             if (res && cell.x < grid.x + grid.w && cell.y < grid.y + grid.h)
                 nqm_canvas_fill(cv, cell, (uint32_t)nqm_regime_char(res->regime),
                                 regime_color(res->regime));
         }
-    map_labels(cv, grid, v, rows, cols, rh, cw);
+    map_labels(cv, grid, v, rows, cols, rh, cw, present);
     nqm_canvas_unclip(cv);
 }
 

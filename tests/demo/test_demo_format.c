@@ -61,8 +61,10 @@ static void test_errors(void)
                  "t.demo:3: compare: ", "before the scene's first until");
     expect_error("scene A\nuntil step = 5\npreset catapult-1d\n",
                  "t.demo:3: preset: ", "before the scene's first until");
-    expect_error("scene A\nuntil phase = top\n", "t.demo:2: until: ",
-                 "'top' is not a phase (monotone, increasing, peak, decreasing, divergent)");
+    expect_error(
+        "scene A\nuntil phase = top\n", "t.demo:2: until: ",
+        "'top' is not a phase (monotone, increasing, peak, decreasing, edge, oscillating, chaotic, "
+        "collapsed, divergent)");
     expect_error("scene A\nuntil regime < catapult\n", "t.demo:2: until: ", "regime takes '='");
     expect_error("scene A\nuntil regime = catapulted\n", "t.demo:2: until: ", "not a regime");
     expect_error("scene A\nuntil step = 500\n",

@@ -121,7 +121,7 @@ grep -qx 'EXIT=2' "$dir/exists.exit" || fail "--record over a file: $(cat "$dir/
 cmp -s "$dir/rec.txt" "$dir/rec.copy" || fail "--record changed an existing file"
 
 # --- a demo ---------------------------------------------------------------
-peak=$("$nqmtop" --batch --preset catapult-1d | awk -F'\t' '$8 == "peak" { print $1; exit }')
+peak=$("$nqmtop" --batch --preset catapult-1d | awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "phase") c = i } $c == "peak" { print $1; exit }')
 [ -n "$peak" ] || fail "catapult-1d has no peak step in --batch"
 start demo 80x24 --demo catapult-tour
 wait_for '1/4  Below η_crit' 20

@@ -61,7 +61,7 @@ assert s["results"] == s["expected"] == 20 and not s["interrupted"], s
 m = s["regime_map"]
 assert len(m["quad"]) == 2 and all(len(row) == 5 for row in m["quad"]), m
 assert m["quad"][0][0] == "." and m["quad"][0][2] == "c" and m["quad"][0][4] == "x", m
-assert m["lin"][1] == "..xxx", m
+assert m["lin"][1] == ".oxxx", m  # at eta_crit exactly: the period-2 cycle of a linear model
 assert len(s["scaling"]) == 2 * 5, s["scaling"]
 PY
 fi

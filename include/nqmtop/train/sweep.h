@@ -5,8 +5,10 @@
  * point and model, the runs' summaries reduced to mean and spread.
  *
  * With eta_max set, every run is a bisection on eta for the largest
- * learning rate that does not diverge within the steps of a run (the
- * measured eta_max, to compare with the predicted 4 / lambda1(0)).
+ * learning rate that trains within the steps of a run: that neither
+ * diverges nor collapses (the measured eta_max, to compare with the
+ * predicted 4 / lambda1(0)); eta_max_collapsed says whether the failure
+ * just above it was a collapse.
  *
  * Pure core: no I/O. Results go to a caller's sink as each completes. */
 #ifndef NQMTOP_SWEEP_H
@@ -69,6 +71,7 @@ typedef struct {
     X(LAMBDA1_0, "lambda1_0")                                                                      \
     X(LAMBDA2_0, "lambda2_0")                                                                      \
     X(LAMBDA1_FINAL, "lambda1_final")                                                              \
+    X(EDGE_FINAL, "edge_final")                                                                    \
     X(PEAK_STEP, "peak_step")                                                                      \
     X(PEAK_LOSS, "peak_loss")                                                                      \
     X(FINAL_LOSS, "final_loss")                                                                    \
@@ -76,11 +79,13 @@ typedef struct {
     X(T2, "T2")                                                                                    \
     X(T3, "T3")                                                                                    \
     X(T4, "T4")                                                                                    \
+    X(PERIOD, "period")                                                                            \
     X(BEST_TEST_LOSS, "best_test_loss")                                                            \
     X(BEST_TEST_ACCURACY, "best_test_accuracy")                                                    \
     X(ETA_MAX_MEASURED, "eta_max_measured")                                                        \
     X(ETA_MAX_RATIO, "eta_max_ratio")                                                              \
     X(BRACKETED, "bracketed")                                                                      \
+    X(ETA_MAX_COLLAPSED, "eta_max_collapsed")                                                      \
     X(STEPS, "steps")                                                                              \
     X(SECONDS, "seconds")
 
@@ -91,7 +96,11 @@ typedef enum { NQM_SWEEP_FIELDS(NQM_SWEEP_ENUM) NQM_SF_COUNT } nqm_sweep_field;
 const char *nqm_sweep_field_name(nqm_sweep_field f);
 
 /* The regime map's character of a regime: . monotone, c catapult,
- * s silent-catapult, x divergent, ? undetermined. */
+ * s silent-catapult, e edge-of-stability, o oscillating, * chaotic,
+ * 0 collapsed, x divergent, ? undetermined (NQM_REGIME_LEGEND). */
+#define NQM_REGIME_LEGEND                                                                          \
+    ". monotone, c catapult, s silent-catapult, e edge-of-stability, o oscillating, * chaotic, "   \
+    "0 collapsed, x divergent, ? undetermined"
 char nqm_regime_char(nqm_regime r);
 
 /* Mean and sample standard deviation over the repeats where the value is
