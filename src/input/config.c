@@ -8,10 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nqmtop/input/tables.h"
+
 static const char *const model_names[MODEL_COUNT] = {"net", "lin", "quad", "gqm", "theory"};
 static const char *const activation_names[ACT_COUNT] = {"relu", "tanh", "swish", "linear"};
 static const char *const loss_names[LOSS_COUNT] = {"half-sum", "mse", "half-mean"};
-static const char *const data_names[DATA_COUNT] = {"single", "mix1d", "gauss", "stripes", "csv"};
+static const char *const data_names[DATA_COUNT] = {"single", "mix1d", "gauss", "stripes",
+                                                   "csv",    "idx",   "npy",   "cifar"};
 static const char *const eig_order_names[EIG_ORDER_COUNT] = {"direction", "sorted"};
 static const char *const network_names[NETWORK_COUNT] = {"two-layer", "mlp", "cnn"};
 static const char *const readout_names[READOUT_COUNT] = {"average", "linear"};
@@ -109,6 +112,7 @@ const char *nqm_activation_name(nqm_activation a)
 }
 const char *nqm_loss_name(nqm_loss l) { return name_of(loss_names, LOSS_COUNT, l); }
 const char *nqm_data_name(nqm_data_kind k) { return name_of(data_names, DATA_COUNT, k); }
+int nqm_data_from_files(nqm_data_kind k) { return k >= DATA_CSV && k < DATA_COUNT; }
 const char *nqm_eig_order_name(nqm_eig_order o)
 {
     return name_of(eig_order_names, EIG_ORDER_COUNT, o);
@@ -281,17 +285,31 @@ static int check_network(const nqm_config *cfg, char *err, size_t errlen)
     return 0;
 }
 
-/* Where training and test examples come from. */
-static int check_data(const nqm_config *cfg, char *err, size_t errlen)
+int nqm_config_check_files(const nqm_config *cfg, char *err, size_t errlen)
 {
-    if (cfg->data != DATA_CSV)
+    if (!nqm_data_from_files(cfg->data))
         return 0;
+    const char *kind = nqm_data_name(cfg->data);
+    int labels_apart = cfg->data == DATA_IDX || cfg->data == DATA_NPY;
     if (cfg->train_file[0] == '\0') {
-        snprintf(err, errlen, "train_file: data = csv needs a training file");
+        snprintf(err, errlen, "train_file: data = %s needs a training file", kind);
+        return -1;
+    }
+    if (labels_apart && cfg->train_labels[0] == '\0') {
+        snprintf(err, errlen, "train_labels: data = %s needs the file of the training labels",
+                 kind);
+        return -1;
+    }
+    if (labels_apart && cfg->test_file[0] != '\0' && cfg->test_labels[0] == '\0') {
+        snprintf(err, errlen, "test_labels: data = %s with a test_file needs its labels", kind);
         return -1;
     }
     if (cfg->test_file[0] != '\0' && cfg->test_fraction > 0) {
         snprintf(err, errlen, "test_fraction: give test_file or test_fraction, not both");
+        return -1;
+    }
+    if (cfg->test_size > 0 && cfg->test_file[0] == '\0' && cfg->test_fraction == 0) {
+        snprintf(err, errlen, "test_size: there is no test set (give test_file or test_fraction)");
         return -1;
     }
     return 0;
@@ -299,7 +317,7 @@ static int check_data(const nqm_config *cfg, char *err, size_t errlen)
 
 int nqm_config_check(const nqm_config *cfg, char *err, size_t errlen)
 {
-    if (check_data(cfg, err, errlen) != 0)
+    if (nqm_config_check_files(cfg, err, errlen) != 0)
         return -1;
     if (cfg->data == DATA_SINGLE && !cfg->x) {
         snprintf(err, errlen, "x: data = single needs an input vector (out of memory?)");

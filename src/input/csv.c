@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,68 +267,4 @@ void nqm_table_free(nqm_table *t)
     free(t->y);
     t->X = t->y = NULL;
     t->rows = t->cols = 0;
-}
-
-/* ---- tables shared by configurations ------------------------------------------ */
-
-/* A training table, a test table, and what they were read as. */
-struct nqm_tables {
-    atomic_int refs;
-    char train_file[NQM_CSV_PATH_LEN], test_file[NQM_CSV_PATH_LEN], label[NQM_CSV_LABEL_LEN];
-    nqm_csv_header header;
-    nqm_table train, test; /* test: rows 0 without a test file */
-};
-
-void nqm_tables_retain(nqm_tables *t)
-{
-    if (t)
-        atomic_fetch_add(&t->refs, 1);
-}
-
-void nqm_tables_release(nqm_tables *t)
-{
-    if (!t || atomic_fetch_sub(&t->refs, 1) != 1)
-        return;
-    nqm_table_free(&t->train);
-    nqm_table_free(&t->test);
-    free(t);
-}
-
-int nqm_tables_fit(const nqm_tables *t, const char *train_file, const char *test_file,
-                   const char *label, nqm_csv_header header)
-{
-    return t && strcmp(t->train_file, train_file) == 0 && strcmp(t->test_file, test_file) == 0 &&
-           strcmp(t->label, label) == 0 && t->header == header;
-}
-
-const nqm_table *nqm_tables_train(const nqm_tables *t) { return &t->train; }
-const nqm_table *nqm_tables_test(const nqm_tables *t) { return &t->test; }
-
-nqm_tables *nqm_tables_read(const char *train_file, const char *test_file, const char *label,
-                            nqm_csv_header header, char *err, size_t errlen)
-{
-    struct nqm_tables *t = calloc(1, sizeof *t);
-    if (!t) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    atomic_init(&t->refs, 1);
-    snprintf(t->train_file, sizeof t->train_file, "%s", train_file);
-    snprintf(t->test_file, sizeof t->test_file, "%s", test_file);
-    snprintf(t->label, sizeof t->label, "%s", label);
-    t->header = header;
-    int rc = nqm_csv_load(train_file, label, header, &t->train, err, errlen);
-    if (rc == 0 && test_file[0]) {
-        rc = nqm_csv_load(test_file, label, header, &t->test, err, errlen);
-        if (rc == 0 && t->test.cols != t->train.cols) {
-            snprintf(err, errlen, "test_file: %s has %d feature columns, train_file %s has %d",
-                     test_file, t->test.cols, train_file, t->train.cols);
-            rc = -1;
-        }
-    }
-    if (rc != 0) {
-        nqm_tables_release(t);
-        return NULL;
-    }
-    return t;
 }

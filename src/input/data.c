@@ -6,10 +6,14 @@
  *   stripes: side x side images (d = side^2, row-major) of alternating
  *           lines +-mu, horizontal for label +1 and vertical for -1, with a
  *           random phase, plus N(0, sigma^2) noise on every pixel;
- *   csv:    rows of a CSV file (csv.h), shuffled with the data stream of
- *           the seed; the last round(test_fraction * rows) of the shuffle
- *           are the test set (unless a test file gives one) and the first
- *           train_size (0: all the others) the training set.
+ *   csv, idx, npy, cifar: the rows of data files (tables.h), shuffled
+ *           with the data stream of the seed; the last
+ *           round(test_fraction * rows) of the shuffle are the test set
+ *           (unless a test file gives one) and the first train_size (0: all
+ *           the others) the training set; test_size (0: all) takes the
+ *           first rows of the test set (of a test file: of its rows
+ *           shuffled with the test stream); then standardize (statistics of
+ *           the training set) and normalize.
  * Synthetic test sets (test_n examples) come from the same generator on
  * the test stream, so they never repeat a training example's numbers. */
 #include "nqmtop/input/data.h"
@@ -20,6 +24,7 @@
 #include <string.h>
 
 #include "nqmtop/input/csv.h"
+#include "nqmtop/input/tables.h"
 #include "nqmtop/base/rng.h"
 
 /* n examples of the mixture into X (n, d) and y (n). */
@@ -83,13 +88,13 @@ static void copy_row(const nqm_table *t, int row, int i, double *X, double *y)
 }
 
 /* A seeded permutation (rows) of 0..rows-1, NULL when out of memory. */
-static int *shuffled(int rows, unsigned long seed)
+static int *shuffled(int rows, unsigned long seed, uint64_t stream)
 {
-    int *order = malloc((size_t)rows * sizeof *order);
+    int *order = malloc((size_t)(rows > 0 ? rows : 1) * sizeof *order);
     if (!order)
         return NULL;
     nqm_rng rng;
-    nqm_rng_seed(&rng, seed, NQM_STREAM_DATA);
+    nqm_rng_seed(&rng, seed, stream);
     for (int i = 0; i < rows; i++)
         order[i] = i;
     for (int i = rows - 1; i > 0; i--) {
@@ -98,6 +103,18 @@ static int *shuffled(int rows, unsigned long seed)
         order[j] = tmp;
     }
     return order;
+}
+
+/* Test examples the split keeps of the available ones. */
+static int test_sizes(const nqm_config *cfg, int available, int *n_test, char *err, size_t errlen)
+{
+    if (cfg->test_size > available) {
+        snprintf(err, errlen, "test_size: %d exceeds the %d examples of the test set",
+                 cfg->test_size, available);
+        return -1;
+    }
+    *n_test = cfg->test_size > 0 ? cfg->test_size : available;
+    return 0;
 }
 
 /* Sizes of the split: training rows n and held-out test rows. */
@@ -122,17 +139,20 @@ static int split_sizes(const nqm_config *cfg, int rows, int *n, int *held, char 
 }
 
 /* The training table split into out (sizes, allocation, rows). */
-static int split_csv(const nqm_config *cfg, const nqm_table *train, const nqm_table *test,
-                     nqm_data *out, char *err, size_t errlen)
+static int split_tables(const nqm_config *cfg, const nqm_table *train, const nqm_table *test,
+                        nqm_data *out, char *err, size_t errlen)
 {
     int held;
-    if (split_sizes(cfg, train->rows, &out->n, &held, err, errlen) != 0)
+    if (split_sizes(cfg, train->rows, &out->n, &held, err, errlen) != 0 ||
+        test_sizes(cfg, test->rows > 0 ? test->rows : held, &out->n_test, err, errlen) != 0)
         return -1;
     out->d = train->cols;
-    out->n_test = test->rows > 0 ? test->rows : held;
-    int *order = shuffled(train->rows, cfg->seed);
-    if (!order || alloc_sets(out, err, errlen) != 0) {
+    int *order = shuffled(train->rows, cfg->seed, NQM_STREAM_DATA);
+    int picked = test->rows > 0 && out->n_test < test->rows; /* a sample of the test file */
+    int *test_order = picked ? shuffled(test->rows, cfg->seed, NQM_STREAM_TEST) : NULL;
+    if (!order || (picked && !test_order) || alloc_sets(out, err, errlen) != 0) {
         free(order);
+        free(test_order);
         snprintf(err, errlen, "out of memory for %d rows of %s", train->rows, cfg->train_file);
         return -1;
     }
@@ -140,27 +160,68 @@ static int split_csv(const nqm_config *cfg, const nqm_table *train, const nqm_ta
         copy_row(train, order[i], i, out->X, out->y);
     for (int i = 0; i < out->n_test; i++) {
         if (test->rows > 0)
-            copy_row(test, i, i, out->X_test, out->y_test);
+            copy_row(test, picked ? test_order[i] : i, i, out->X_test, out->y_test);
         else
             copy_row(train, order[train->rows - held + i], i, out->X_test, out->y_test);
     }
     free(order);
+    free(test_order);
     return 0;
 }
 
-/* The training and test sets of a data = csv config: from the tables it
- * holds, or from its files read now when it holds none that fit. */
-static int make_csv(const nqm_config *cfg, nqm_data *out, char *err, size_t errlen)
+/* Every feature of X (n, d) and X_test (n_test, d) shifted and scaled by
+ * the mean and deviation over X (a constant feature is only shifted). */
+static void standardize(nqm_data *out)
+{
+    for (int j = 0; j < out->d; j++) {
+        double mean = 0, var = 0;
+        for (int i = 0; i < out->n; i++)
+            mean += out->X[(size_t)i * out->d + j];
+        mean /= out->n;
+        for (int i = 0; i < out->n; i++) {
+            double dev = out->X[(size_t)i * out->d + j] - mean;
+            var += dev * dev;
+        }
+        double sd = sqrt(var / out->n), scale = sd > 0 ? 1.0 / sd : 1.0;
+        for (int i = 0; i < out->n; i++)
+            out->X[(size_t)i * out->d + j] = (out->X[(size_t)i * out->d + j] - mean) * scale;
+        for (int i = 0; i < out->n_test; i++)
+            out->X_test[(size_t)i * out->d + j] =
+                (out->X_test[(size_t)i * out->d + j] - mean) * scale;
+    }
+}
+
+/* Every row of X (rows, d) scaled to unit norm (a zero row stays). */
+static void normalize(double *X, int rows, int d)
+{
+    for (int i = 0; i < rows; i++) {
+        double *x = X + (size_t)i * d, sq = 0;
+        for (int j = 0; j < d; j++)
+            sq += x[j] * x[j];
+        double scale = sq > 0 ? 1.0 / sqrt(sq) : 1.0;
+        for (int j = 0; j < d; j++)
+            x[j] *= scale;
+    }
+}
+
+/* The training and test sets of data from files: from the tables the
+ * config holds, or from its files read now when it holds none that fit. */
+static int make_from_files(const nqm_config *cfg, nqm_data *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     nqm_tables *t = cfg->tables;
-    if (nqm_tables_fit(t, cfg->train_file, cfg->test_file, cfg->label, cfg->header))
+    if (nqm_tables_fit(t, cfg))
         nqm_tables_retain(t);
-    else if (!(t = nqm_tables_read(cfg->train_file, cfg->test_file, cfg->label, cfg->header, err,
-                                   errlen)))
+    else if (!(t = nqm_tables_read(cfg, err, errlen)))
         return -1;
-    int rc = split_csv(cfg, nqm_tables_train(t), nqm_tables_test(t), out, err, errlen);
+    int rc = split_tables(cfg, nqm_tables_train(t), nqm_tables_test(t), out, err, errlen);
     nqm_tables_release(t);
+    if (rc == 0 && cfg->standardize)
+        standardize(out);
+    if (rc == 0 && cfg->normalize) {
+        normalize(out->X, out->n, out->d);
+        normalize(out->X_test, out->n_test, out->d);
+    }
     return rc;
 }
 
@@ -183,8 +244,8 @@ int nqm_data_make(const nqm_config *cfg, nqm_data *out, char *err, size_t errlen
 {
     int side = (int)lround(sqrt((double)nqm_config_d(cfg)));
     memset(out, 0, sizeof *out);
-    if (cfg->data == DATA_CSV)
-        return make_csv(cfg, out, err, errlen);
+    if (nqm_data_from_files(cfg->data))
+        return make_from_files(cfg, out, err, errlen);
     if (cfg->data == DATA_STRIPES && side * side != nqm_config_d(cfg)) {
         snprintf(err, errlen, "d: data = stripes needs square images (d = side^2), not d = %d",
                  nqm_config_d(cfg));
@@ -199,23 +260,25 @@ int nqm_data_make(const nqm_config *cfg, nqm_data *out, char *err, size_t errlen
     return 0;
 }
 
-int nqm_data_read_csv(nqm_config *cfg, char *err, size_t errlen)
+int nqm_data_read_files(nqm_config *cfg, char *err, size_t errlen)
 {
-    if (!nqm_tables_fit(cfg->tables, cfg->train_file, cfg->test_file, cfg->label, cfg->header)) {
-        nqm_tables *t =
-            nqm_tables_read(cfg->train_file, cfg->test_file, cfg->label, cfg->header, err, errlen);
+    if (nqm_config_check_files(cfg, err, errlen) != 0)
+        return -1;
+    if (!nqm_tables_fit(cfg->tables, cfg)) {
+        nqm_tables *t = nqm_tables_read(cfg, err, errlen);
         if (!t)
             return -1;
         nqm_tables_release(cfg->tables);
         cfg->tables = t;
     }
     const nqm_table *train = nqm_tables_train(cfg->tables), *test = nqm_tables_test(cfg->tables);
-    int n, held;
-    if (split_sizes(cfg, train->rows, &n, &held, err, errlen) != 0)
+    int n, held, n_test;
+    if (split_sizes(cfg, train->rows, &n, &held, err, errlen) != 0 ||
+        test_sizes(cfg, test->rows > 0 ? test->rows : held, &n_test, err, errlen) != 0)
         return -1;
     cfg->n = n;
     cfg->d = train->cols;
-    cfg->test_n = test->rows > 0 ? test->rows : held;
+    cfg->test_n = n_test;
     return 0;
 }
 

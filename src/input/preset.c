@@ -159,12 +159,13 @@ static int blame(resolver *r, const char *msg, int raw)
     return fail_at(r, 0, NULL, "%s", msg);
 }
 
-/* The cross-key checks, after data = csv took n, d and test_n from its
- * files; their messages start with the key to blame. */
+/* The cross-key checks, after data from files took n, d and test_n from
+ * them; their messages start with the key to blame. */
 static int final_check(resolver *r, nqm_config *cfg)
 {
     char msg[1024];
-    if (cfg->data == DATA_CSV && cfg->train_file[0] && nqm_data_read_csv(cfg, msg, sizeof msg) != 0)
+    if (nqm_data_from_files(cfg->data) && cfg->train_file[0] &&
+        nqm_data_read_files(cfg, msg, sizeof msg) != 0)
         return blame(r, msg, 1);
     if (nqm_config_check(cfg, msg, sizeof msg) == 0)
         return 0;

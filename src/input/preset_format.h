@@ -55,10 +55,16 @@
     WORD(EIG_ORDER, "eig_order", eig_order, eig_order_word, EIG_ORDER_COUNT)                       \
     OWN(TRAIN_FILE, "train_file", NQM_VALUE_OTHER)                                                 \
     OWN(TEST_FILE, "test_file", NQM_VALUE_OTHER)                                                   \
+    OWN(TRAIN_LABELS, "train_labels", NQM_VALUE_OTHER)                                             \
+    OWN(TEST_LABELS, "test_labels", NQM_VALUE_OTHER)                                               \
     OWN(LABEL, "label", NQM_VALUE_OTHER)                                                           \
     WORD(HEADER, "header", header, header_word, 3)                                                 \
+    OWN(CLASSES, "classes", NQM_VALUE_OTHER)                                                       \
+    WORD(STANDARDIZE, "standardize", standardize, yes_no_word, 2)                                  \
+    WORD(NORMALIZE, "normalize", normalize, yes_no_word, 2)                                        \
     REAL(TEST_FRACTION, "test_fraction", test_fraction, 0.0, 1.0)                                  \
     WHOLE(TRAIN_SIZE, "train_size", train_size, 0, NQM_N_MAX)                                      \
+    WHOLE(TEST_SIZE, "test_size", test_size, 0, NQM_N_MAX)                                         \
     WHOLE(TEST_N, "test_n", test_n, 0, NQM_N_MAX)                                                  \
     OWN(MODELS, "models", NQM_VALUE_OTHER)
 

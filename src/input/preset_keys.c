@@ -40,6 +40,12 @@ static const char *header_word(int k)
     return k >= 0 && k < 3 ? names[k] : "?";
 }
 
+static const char *yes_no_word(int k)
+{
+    static const char *const names[] = {"no", "yes"};
+    return k >= 0 && k < 2 ? names[k] : "?";
+}
+
 #define FIELD(field) offsetof(nqm_config, field), sizeof(((nqm_config *)0)->field)
 #define WORD_DEF(id, name, field, word, count)                                                     \
     {name, KT_WORD, NQM_VALUE_OTHER, FIELD(field), word, count, 0, 0, 0, 0},
@@ -332,6 +338,36 @@ static int set_label(nqm_config *cfg, const char *value, char *msg, size_t msgle
     return 0;
 }
 
+/* Two distinct labels "a,b" (a becomes +1, b -1), or "all". */
+static int set_classes(nqm_config *cfg, const char *value, char *msg, size_t msglen)
+{
+    if (strcmp(value, "all") == 0) {
+        cfg->nclasses = 0;
+        return 0;
+    }
+    double v[2];
+    const char *s = value;
+    for (int k = 0; k < 2; k++) {
+        s = nqm_skip_blanks(s);
+        if (nqm_scan_number(&s, &v[k], msg, msglen) != 0)
+            return -1;
+        s = nqm_skip_blanks(s);
+        if (k == 0 && *s++ != ',') {
+            snprintf(msg, msglen, "'%.40s' is not two labels a,b (or all)", value);
+            return -1;
+        }
+    }
+    if (expect_end(s, value, msg, msglen) != 0)
+        return -1;
+    if (v[0] == v[1]) {
+        snprintf(msg, msglen, "the two classes are the same label %g", v[0]);
+        return -1;
+    }
+    cfg->nclasses = 2;
+    memcpy(cfg->classes, v, sizeof v);
+    return 0;
+}
+
 /* A comma-separated list of distinct model names. */
 static int set_models(nqm_config *cfg, const char *value, char *msg, size_t msglen)
 {
@@ -377,8 +413,16 @@ static int set_own(nqm_config *cfg, key_id k, const char *value, stage_state *st
     case KEY_TEST_FILE:
         return strcmp(value, "none") == 0 ? (cfg->test_file[0] = '\0', 0)
                                           : set_path(cfg->test_file, value, st, msg, msglen);
+    case KEY_TRAIN_LABELS:
+        return strcmp(value, "none") == 0 ? (cfg->train_labels[0] = '\0', 0)
+                                          : set_path(cfg->train_labels, value, st, msg, msglen);
+    case KEY_TEST_LABELS:
+        return strcmp(value, "none") == 0 ? (cfg->test_labels[0] = '\0', 0)
+                                          : set_path(cfg->test_labels, value, st, msg, msglen);
     case KEY_LABEL:
         return set_label(cfg, value, msg, msglen);
+    case KEY_CLASSES:
+        return set_classes(cfg, value, msg, msglen);
     default:
         return set_models(cfg, value, msg, msglen);
     }
@@ -467,6 +511,18 @@ static void write_path(FILE *f, const char *key, const char *path)
         fprintf(f, "# %s: not used, no file\n", key);
 }
 
+static void write_classes(FILE *f, const nqm_config *cfg)
+{
+    if (cfg->nclasses == 0) {
+        fputs("classes = all\n", f);
+        return;
+    }
+    char a[40], b[40];
+    nqm_format_exact(a, sizeof a, cfg->classes[0]);
+    nqm_format_exact(b, sizeof b, cfg->classes[1]);
+    fprintf(f, "classes = %s,%s\n", a, b);
+}
+
 static void write_models(FILE *f, const nqm_config *cfg)
 {
     if (cfg->nmodels == 0) {
@@ -498,8 +554,17 @@ static int write_own(FILE *f, const nqm_config *cfg, key_id k)
     case KEY_TEST_FILE:
         write_path(f, "test_file", cfg->test_file);
         return 0;
+    case KEY_TRAIN_LABELS:
+        write_path(f, "train_labels", cfg->train_labels);
+        return 0;
+    case KEY_TEST_LABELS:
+        write_path(f, "test_labels", cfg->test_labels);
+        return 0;
     case KEY_LABEL:
         fprintf(f, "label = %s\n", cfg->label[0] ? cfg->label : "last");
+        return 0;
+    case KEY_CLASSES:
+        write_classes(f, cfg);
         return 0;
     default:
         write_models(f, cfg);

@@ -8,6 +8,9 @@
 #include <stdint.h>
 #include "nqmtop/input/csv.h"
 
+/* Tables read from data files (tables.h). */
+typedef struct nqm_tables nqm_tables;
+
 enum { NQM_MAX_EIGS = 8, NQM_NAME_LEN = 64, NQM_PATH_LEN = 4096 };
 
 /* Per-example vectors of the two-layer family are padded to a multiple of
@@ -44,6 +47,9 @@ typedef enum {
     DATA_GAUSS,
     DATA_STRIPES,
     DATA_CSV,
+    DATA_IDX,
+    DATA_NPY,
+    DATA_CIFAR,
     DATA_COUNT
 } nqm_data_kind;
 typedef enum { EIG_ORDER_DIRECTION, EIG_ORDER_SORTED, EIG_ORDER_COUNT } nqm_eig_order;
@@ -88,14 +94,22 @@ typedef struct {
     int batch_size; /* 0: full-batch GD, > 0: SGD with this batch */
     int eigs;       /* kernel eigenvalues tracked, 1..NQM_MAX_EIGS */
 
-    /* data = csv: n, d and test_n are then those of the files (preset.c
-     * measures them), paths already resolved against the preset's folder */
+    /* data = csv, idx, npy, cifar (nqm_data_from_files): n, d and test_n
+     * are then those of the files (preset.c measures them), paths already
+     * resolved against the preset's folder */
     char train_file[NQM_PATH_LEN];
-    char test_file[NQM_PATH_LEN]; /* "" : no test file */
-    char label[NQM_NAME_LEN];     /* label column: name, 1-based number, "" the last */
+    char test_file[NQM_PATH_LEN];    /* "" : no test file */
+    char train_labels[NQM_PATH_LEN]; /* idx, npy: the labels of train_file */
+    char test_labels[NQM_PATH_LEN];  /* idx, npy: the labels of test_file */
+    char label[NQM_NAME_LEN];        /* csv label column: name, 1-based number, "" the last */
     nqm_csv_header header;
+    int nclasses;         /* 2: keep the examples of classes[0] (label +1) and classes[1] (-1) */
+    double classes[2];    /* the two labels, as stored; nclasses 0: labels as stored */
+    int standardize;      /* 1: every feature to mean 0, deviation 1 (training statistics) */
+    int normalize;        /* 1: every example to unit norm, x / |x| */
     double test_fraction; /* share of the shuffled rows held out as test set */
     int train_size;       /* training rows taken (0: all that are left) */
+    int test_size;        /* test rows taken (0: all the test set has) */
     int test_n;           /* test examples (synthetic data: drawn anew) */
 
     /* Models a sweep runs at every grid point, from the same initialisation
@@ -103,7 +117,7 @@ typedef struct {
     int nmodels;
     nqm_model_kind models[MODEL_COUNT];
 
-    /* data = csv: the files' tables, read once when the configuration is
+    /* data from files: their tables, read once when the configuration is
      * resolved and shared, read-only, by every copy of it (and so by every
      * run of a sweep); NULL until then. Not a key. */
     nqm_tables *tables;
@@ -127,6 +141,8 @@ const char *nqm_model_name(nqm_model_kind k);
 const char *nqm_activation_name(nqm_activation a);
 const char *nqm_loss_name(nqm_loss l);
 const char *nqm_data_name(nqm_data_kind k);
+/* Whether data of kind k are read from files (csv, idx, npy, cifar). */
+int nqm_data_from_files(nqm_data_kind k);
 const char *nqm_eig_order_name(nqm_eig_order o);
 const char *nqm_network_name(nqm_network k);
 const char *nqm_readout_name(nqm_readout r);
@@ -156,5 +172,8 @@ double nqm_config_memory(const nqm_config *cfg);
 /* Cross-key checks that no single key can make (theory needs 1-D data or
  * one example, ...). Returns 0 or -1 with a message in err. */
 int nqm_config_check(const nqm_config *cfg, char *err, size_t errlen);
+/* The checks of those that concern data files (the files named, a test
+ * set for test_size), made before the files are read. */
+int nqm_config_check_files(const nqm_config *cfg, char *err, size_t errlen);
 
 #endif

@@ -34,27 +34,4 @@ int nqm_csv_parse(const char *name, const char *text, size_t len, const char *la
                   nqm_csv_header header, nqm_table *out, char *err, size_t errlen);
 void nqm_table_free(nqm_table *t);
 
-enum { NQM_CSV_PATH_LEN = 4096, NQM_CSV_LABEL_LEN = 64 };
-
-/* A training table and an optional test table read once and shared,
- * read-only, by everything that holds a reference (configurations and
- * their copies, and so every run of a sweep); the last release frees
- * them. Reference counts are atomic: copies may be made and freed on
- * several threads. */
-typedef struct nqm_tables nqm_tables;
-
-/* The tables of train_file and, unless "", test_file (the same number of
- * feature columns), with one reference. NULL with err set. */
-nqm_tables *nqm_tables_read(const char *train_file, const char *test_file, const char *label,
-                            nqm_csv_header header, char *err, size_t errlen);
-/* Whether t (may be NULL) was read from these files with this label and
- * header. */
-int nqm_tables_fit(const nqm_tables *t, const char *train_file, const char *test_file,
-                   const char *label, nqm_csv_header header);
-const nqm_table *nqm_tables_train(const nqm_tables *t);
-const nqm_table *nqm_tables_test(const nqm_tables *t); /* rows 0 without a test file */
-/* One reference more, or one fewer; NULL is ignored. */
-void nqm_tables_retain(nqm_tables *t);
-void nqm_tables_release(nqm_tables *t);
-
 #endif

@@ -1,7 +1,7 @@
 /* data.h: training and test sets. Generated from the config (single
  * example, the App. J.1 1-D mixture, its d-dimensional twin, stripes) with
  * the data stream of the seed, so the same seed gives the same data on
- * every machine, or read from CSV files (data = csv). A synthetic test set
+ * every machine, or read from data files (data = csv, idx, npy, cifar). A synthetic test set
  * is drawn from the same distribution on a stream of its own; a CSV test
  * set is a test file or a share of the training file held out after a
  * seeded shuffle. */
@@ -25,10 +25,11 @@ typedef struct {
 int nqm_data_make(const nqm_config *cfg, nqm_data *out, char *err, size_t errlen);
 void nqm_data_free(nqm_data *data);
 
-/* Read the CSV files of a data = csv config into tables it keeps (unless
- * the ones it has are of the same files, label and header) and set its n,
- * d and test_n to what they hold (the preset resolver calls this before
- * the cross-key checks). 0, or -1 with err as nqm_data_make. */
-int nqm_data_read_csv(nqm_config *cfg, char *err, size_t errlen);
+/* Read the data files of a config (data = csv, idx, npy, cifar) into
+ * tables it keeps (unless the ones it has are of the same files and
+ * settings) and set its n, d and test_n to what they give (the preset
+ * resolver calls this before the cross-key checks). 0, or -1 with err as
+ * nqm_data_make. */
+int nqm_data_read_files(nqm_config *cfg, char *err, size_t errlen);
 
 #endif
