@@ -43,6 +43,7 @@ enum {
     OPT_REPLAY_SPEED,
     OPT_REPLAY_EXPORTS
 };
+enum { OPT_PLOT = 400, OPT_PLOT_SIZE };
 
 /* What nqmtop takes from the environment, read here once and handed on:
  * the library never calls getenv. */
@@ -57,10 +58,13 @@ typedef struct {
     const char *preset;
     const char **sets; /* (nsets) "key=value", in command-line order */
     int nsets;
-    const char *show;    /* --show-preset NAME, or NULL */
-    const char *summary; /* --summary FILE|-, or NULL */
-    const char *format;  /* --format, or NULL */
-    long steps;          /* --steps, or -1 */
+    const char *show;        /* --show-preset NAME, or NULL */
+    const char *summary;     /* --summary FILE|-, or NULL */
+    const char *plot;        /* --plot FILE.svg, or NULL */
+    nqm_plot_size plot_size; /* --plot-size */
+    int plot_size_given;
+    const char *format; /* --format, or NULL */
+    long steps;         /* --steps, or -1 */
     int batch, list, force, help, version;
     nqm_ui_options ui;
     nqm_settings settings; /* the user's defaults file */
@@ -80,6 +84,8 @@ static const struct option long_options[] = {
     {"steps", required_argument, NULL, 'n'},
     {"format", required_argument, NULL, 'f'},
     {"summary", required_argument, NULL, 'o'},
+    {"plot", required_argument, NULL, OPT_PLOT},
+    {"plot-size", required_argument, NULL, OPT_PLOT_SIZE},
     {"list-presets", no_argument, NULL, 'l'},
     {"show-preset", required_argument, NULL, OPT_SHOW_PRESET},
     {"ascii", no_argument, NULL, 'U'},
@@ -113,7 +119,11 @@ static void print_help(FILE *f)
           "  -n, --steps N           steps of a batch run (records for t = 0..N)\n"
           "  -f, --format FMT        batch record format: tsv (default), csv or jsonl\n"
           "  -o, --summary FILE|-    write a JSON summary of the batch run ('-': stdout)\n"
-          "      --force             let --summary or --record replace an existing file\n"
+          "      --plot FILE.svg     draw the batch run or sweep as an SVG figure\n"
+          "      --plot-size WxH     the figure's size in pixels, or column or slide\n"
+          "                          (default 720x540)\n"
+          "      --force             let --summary, --plot or --record replace an existing\n"
+          "                          file\n"
           "      --sweep KEY=FROM:TO:N[:log]\n"
           "                          run over N values of a numeric key (repeatable: a\n"
           "                          second axis); one result per point and model\n"
@@ -278,6 +288,17 @@ static int take_option(int c, cli_options *o)
     case 'l':
         o->list = 1;
         return 0;
+    case OPT_PLOT:
+        o->plot = optarg;
+        return 0;
+    case OPT_PLOT_SIZE: {
+        char err[160];
+        o->plot_size_given = 1;
+        if (nqm_plot_size_parse(optarg, &o->plot_size, err, sizeof err) == 0)
+            return 0;
+        fprintf(stderr, "nqmtop: %s\n", err);
+        return -1;
+    }
     case OPT_SHOW_PRESET:
         o->show = optarg;
         return 0;
@@ -409,6 +430,7 @@ static int parse_args(int argc, char **argv, cli_options *o)
     o->ui.ascii = !o->settings.unicode;
     o->ui.session.speed = o->settings.speed;
     o->steps = -1;
+    nqm_plot_size_parse("", &o->plot_size, NULL, 0);
     o->preset = o->settings.preset[0] ? o->settings.preset : NQM_DEFAULT_PRESET;
     opterr = 0;
     int c, at = optind;
@@ -425,9 +447,12 @@ static int parse_args(int argc, char **argv, cli_options *o)
         return usage_error("%s only applies with --batch", "--format");
     if (!o->batch && o->summary)
         return usage_error("%s only applies with --batch", "--summary");
+    if (!o->batch && (o->plot || o->plot_size_given))
+        return usage_error("%s only applies with --batch", o->plot ? "--plot" : "--plot-size");
     if (o->format && nqm_format_parse(o->format) < 0)
         return usage_error("--format: '%s' is not tsv, csv or jsonl", o->format);
-    if (check_new_name("--summary", o->summary) != 0 || check_new_name("--record", o->record) != 0)
+    if (check_new_name("--summary", o->summary) != 0 || check_new_name("--record", o->record) != 0 ||
+        check_new_name("--plot", o->plot) != 0)
         return -1;
     return check_teaching(o);
 }
@@ -502,7 +527,8 @@ static void end_on_signals(void)
 static int run_batch(const cli_options *o, const nqm_config *cfg)
 {
     enum { BUFFER = 1 << 20 };
-    nqm_batch_options opt = {NQM_FORMAT_TSV, cfg->steps, o->summary, o->force};
+    nqm_batch_options opt = {NQM_FORMAT_TSV, cfg->steps,   o->summary, o->force,
+                             o->plot,        o->plot_size, NULL};
     if (o->format)
         opt.format = (nqm_format)nqm_format_parse(o->format);
     char *buffer = malloc(BUFFER);
@@ -535,7 +561,8 @@ static nqm_sweep_spec sweep_spec(const cli_options *o, const nqm_config *cfg)
 static int run_sweep_batch(const cli_options *o, const nqm_config *cfg)
 {
     nqm_sweep_spec spec = sweep_spec(o, cfg);
-    nqm_sweep_output opt = {NQM_FORMAT_TSV, o->summary, o->force, isatty(STDERR_FILENO)};
+    nqm_sweep_output opt = {NQM_FORMAT_TSV, o->summary,   o->force, isatty(STDERR_FILENO),
+                            o->plot,        o->plot_size, NULL};
     if (o->format)
         opt.format = (nqm_format)nqm_format_parse(o->format);
     int rc = nqm_sweep_batch(cfg, &spec, &opt, stdout, stderr);

@@ -199,23 +199,48 @@ static int summary_to_file(const nqm_batch_options *opt)
     return opt->summary && strcmp(opt->summary, "-") != 0;
 }
 
-int nqm_batch_check(const nqm_batch_options *opt, char *err, size_t errlen)
+int nqm_output_check(const char *option, const char *path, int force, char *err, size_t errlen)
 {
-    if (!summary_to_file(opt))
-        return 0;
     char dir[4096];
-    nqm_dir_of(opt->summary, dir, sizeof dir);
-    if (opt->summary[0] == '\0' || opt->summary[strlen(opt->summary) - 1] == '/') {
-        snprintf(err, errlen, "--summary: '%s' is not a file name", opt->summary);
+    nqm_dir_of(path, dir, sizeof dir);
+    if (path[0] == '\0' || path[strlen(path) - 1] == '/') {
+        snprintf(err, errlen, "%s: '%s' is not a file name", option, path);
         return -1;
     }
-    if (nqm_file_target_check(opt->summary, opt->force, "--summary", err, errlen) != 0)
+    if (nqm_file_target_check(path, force, option, err, errlen) != 0)
         return -1;
     if (access(dir, W_OK) != 0) {
-        snprintf(err, errlen, "--summary: cannot write in %s: %s", dir, strerror(errno));
+        snprintf(err, errlen, "%s: cannot write in %s: %s", option, dir, strerror(errno));
         return -1;
     }
     return 0;
+}
+
+int nqm_batch_check(const nqm_batch_options *opt, char *err, size_t errlen)
+{
+    if (summary_to_file(opt) &&
+        nqm_output_check("--summary", opt->summary, opt->force, err, errlen))
+        return -1;
+    if (opt->plot && nqm_output_check("--plot", opt->plot, opt->force, err, errlen) != 0)
+        return -1;
+    if (opt->plot && summary_to_file(opt) && strcmp(opt->plot, opt->summary) == 0) {
+        snprintf(err, errlen, "--plot: %s is the --summary file too", opt->plot);
+        return -1;
+    }
+    return 0;
+}
+
+void nqm_plot_title(const nqm_config *cfg, char *buf, size_t len)
+{
+    char eta[48];
+    if (cfg->eta_mode == ETA_RELATIVE)
+        snprintf(eta, sizeof eta, "η = %g η_crit", cfg->eta_rel);
+    else
+        snprintf(eta, sizeof eta, "η = %g", cfg->eta);
+    snprintf(buf, len, "%s%s%s %s, m = %ld, n = %d, d = %d, %s loss, %s, seed %lu",
+             cfg->preset[0] ? cfg->preset : "", cfg->preset[0] ? ": " : "",
+             nqm_model_name(cfg->model), nqm_activation_name(cfg->activation), cfg->width,
+             nqm_config_n(cfg), nqm_config_d(cfg), nqm_loss_name(cfg->loss), eta, cfg->seed);
 }
 
 /* What the summary file is written from. */
@@ -243,13 +268,42 @@ static int write_summary_file(const nqm_config *cfg, const batch_result *res,
     return 1;
 }
 
+/* ---- the figure ------------------------------------------------------------------ */
+
+typedef struct {
+    const nqm_plot_run *run;
+    const nqm_plot_info *info;
+} plot_source;
+
+static int write_plot_to(FILE *f, const void *ctx)
+{
+    const plot_source *src = ctx;
+    return nqm_plot_run_svg(f, src->run, src->info);
+}
+
+static int write_plot_file(const nqm_config *cfg, const nqm_plot_run *run,
+                           const nqm_batch_options *opt, FILE *errs)
+{
+    char title[320], err[4400];
+    nqm_plot_title(cfg, title, sizeof title);
+    nqm_plot_info info = {opt->plot_size, title, opt->provenance};
+    plot_source src = {run, &info};
+    if (nqm_file_write(opt->plot, opt->force, "--plot", write_plot_to, &src, err, sizeof err) == 0)
+        return 0;
+    fprintf(errs, "nqmtop: %s\n", err);
+    return 1;
+}
+
 /* ---- the run --------------------------------------------------------------------- */
 
 /* Step the session, one record per step. 0, or 1 on an internal failure. */
-static int run_loop(nqm_session *s, const record_layout *lay, long steps, FILE *out, FILE *errs)
+static int run_loop(nqm_session *s, const record_layout *lay, long steps, nqm_plot_run *plot,
+                    FILE *out, FILE *errs)
 {
     write_header(out, lay);
     write_record(out, lay, nqm_session_record(s));
+    if (plot)
+        nqm_plot_run_add(plot, nqm_session_record(s));
     for (long t = 1; t <= steps && !nqm_session_diverged(s); t++) {
         int rc = nqm_session_step(s);
         if (rc < 0) {
@@ -258,6 +312,8 @@ static int run_loop(nqm_session *s, const record_layout *lay, long steps, FILE *
             return 1;
         }
         write_record(out, lay, nqm_session_record(s));
+        if (plot)
+            nqm_plot_run_add(plot, nqm_session_record(s));
     }
     return 0;
 }
@@ -270,9 +326,17 @@ static int run_session(nqm_session *s, const nqm_config *cfg, const nqm_batch_op
                          !isnan(nqm_session_record(s)->active), nqm_session_data(s)->n_test > 0};
     batch_result res;
     res.eigs = eigs;
+    nqm_plot_run *plot = opt->plot ? nqm_plot_run_new(eigs, lay.test) : NULL;
+    if (opt->plot && !plot) {
+        fprintf(errs, "nqmtop: --plot: out of memory\n");
+        return 1;
+    }
     double start = nqm_clock_seconds();
-    int rc = run_loop(s, &lay, opt->steps, out, errs);
+    int rc = run_loop(s, &lay, opt->steps, plot, out, errs);
     res.seconds = nqm_clock_seconds() - start;
+    if (rc == 0 && plot)
+        rc = write_plot_file(cfg, plot, opt, errs);
+    nqm_plot_run_free(plot);
     if (rc != 0)
         return rc;
     nqm_session_summarize(s, &res.run);

@@ -186,7 +186,7 @@ static void show_bar(writer *w, long done, long total)
 int nqm_sweep_write_table(FILE *f, nqm_format format, const nqm_sweep *sw,
                           const nqm_sweep_result *results, const int *have)
 {
-    nqm_sweep_output opt = {format, NULL, 0, 0};
+    nqm_sweep_output opt = {format, NULL, 0, 0, NULL, {0, 0}, NULL};
     writer w;
     memset(&w, 0, sizeof w);
     w.sw = sw;
@@ -387,6 +387,20 @@ static int write_summary(FILE *f, const void *ctx)
     return 0;
 }
 
+static int write_plot(FILE *f, const void *ctx)
+{
+    const writer *w = ctx;
+    char title[400];
+    nqm_plot_title(w->cfg, title, sizeof title);
+    size_t used = strlen(title);
+    const nqm_sweep_spec *spec = nqm_sweep_spec_of(w->sw);
+    for (int a = 0; a < spec->naxes && used < sizeof title; a++)
+        used += (size_t)snprintf(title + used, sizeof title - used, "%s%s swept", a ? ", " : "; ",
+                                 spec->axis[a].key);
+    nqm_plot_info info = {w->opt->plot_size, title, w->opt->provenance};
+    return nqm_plot_sweep_svg(f, w->sw, w->results, w->have, &info);
+}
+
 /* ---- the run ------------------------------------------------------------------------ */
 
 static void catch_signals(int on)
@@ -413,6 +427,11 @@ static int finish(writer *w, int rc)
     if (sum && strcmp(sum, "-") != 0 &&
         nqm_file_write(sum, w->opt->force, "--summary", write_summary, w, err, sizeof err) != 0) {
         nqm_say(w->errs, "nqmtop: %s", err);
+        return 1;
+    }
+    if (w->opt->plot && nqm_file_write(w->opt->plot, w->opt->force, "--plot", write_plot, w, err,
+                                       sizeof err) != 0) {
+        fprintf(w->errs, "nqmtop: %s\n", err);
         return 1;
     }
     if (atomic_load(&stop_signal)) {
@@ -465,7 +484,8 @@ int nqm_sweep_batch(const nqm_config *cfg, const nqm_sweep_spec *spec, const nqm
                     FILE *out, FILE *errs)
 {
     char err[1024];
-    nqm_batch_options check = {opt->format, spec->steps, opt->summary, opt->force};
+    nqm_batch_options check = {opt->format, spec->steps,    opt->summary,   opt->force,
+                               opt->plot,   opt->plot_size, opt->provenance};
     if (nqm_batch_check(&check, err, sizeof err) != 0) {
         nqm_say(errs, "nqmtop: %s", err);
         return 2;

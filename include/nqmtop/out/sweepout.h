@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "nqmtop/out/emit.h"
+#include "nqmtop/out/plot.h"
 #include "nqmtop/train/sweep.h"
 
 /* Exit status of a sweep stopped by a signal (128 + SIGINT). */
@@ -18,8 +19,11 @@ enum { NQM_SWEEP_INTERRUPTED = 130 };
 typedef struct {
     nqm_format format;
     const char *summary; /* NULL: none; "-": on the record stream after the records; a path */
-    int force;           /* the summary may replace an existing file */
+    int force;           /* the summary and the plot may replace an existing file */
     int progress;        /* draw a progress bar on errs */
+    const char *plot;    /* NULL: none; a path for the SVG figure of the sweep */
+    nqm_plot_size plot_size;
+    const char *provenance; /* what made the output (version, BLAS), for the figure */
 } nqm_sweep_output;
 
 /* The header and the records of the results that have arrived (have,
