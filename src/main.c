@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "buildinfo.h"
+#include "vcs.h"
 #include "nqmtop/out/batch.h"
 #include "nqmtop/input/config.h"
 #include "nqmtop/app/demo.h"
@@ -32,6 +33,7 @@
 /* Debian's libopenblas exports these; there is no header for them. */
 char *openblas_get_corename(void);
 char *openblas_get_config(void);
+int openblas_get_num_threads(void);
 
 enum { EXIT_USAGE = 2, OPT_SHOW_PRESET = 256, OPT_FORCE, OPT_SWEEP, OPT_REPEATS, OPT_ETA_MAX };
 enum {
@@ -43,7 +45,7 @@ enum {
     OPT_REPLAY_SPEED,
     OPT_REPLAY_EXPORTS
 };
-enum { OPT_PLOT = 400, OPT_PLOT_SIZE };
+enum { OPT_PLOT = 400, OPT_PLOT_SIZE, OPT_RERUN };
 
 /* What nqmtop takes from the environment, read here once and handed on:
  * the library never calls getenv. */
@@ -61,6 +63,7 @@ typedef struct {
     const char *show;        /* --show-preset NAME, or NULL */
     const char *summary;     /* --summary FILE|-, or NULL */
     const char *plot;        /* --plot FILE.svg, or NULL */
+    const char *rerun;       /* --rerun SUMMARY.json, or NULL */
     nqm_plot_size plot_size; /* --plot-size */
     int plot_size_given;
     const char *format; /* --format, or NULL */
@@ -86,6 +89,7 @@ static const struct option long_options[] = {
     {"summary", required_argument, NULL, 'o'},
     {"plot", required_argument, NULL, OPT_PLOT},
     {"plot-size", required_argument, NULL, OPT_PLOT_SIZE},
+    {"rerun", required_argument, NULL, OPT_RERUN},
     {"list-presets", no_argument, NULL, 'l'},
     {"show-preset", required_argument, NULL, OPT_SHOW_PRESET},
     {"ascii", no_argument, NULL, 'U'},
@@ -122,6 +126,9 @@ static void print_help(FILE *f)
           "      --plot FILE.svg     draw the batch run or sweep as an SVG figure\n"
           "      --plot-size WxH     the figure's size in pixels, or column or slide\n"
           "                          (default 720x540)\n"
+          "      --rerun SUMMARY.json\n"
+          "                          run the configuration a batch summary records\n"
+          "                          (its preset and --set left out; --set applies on top)\n"
           "      --force             let --summary, --plot or --record replace an existing\n"
           "                          file\n"
           "      --sweep KEY=FROM:TO:N[:log]\n"
@@ -157,7 +164,7 @@ static void print_help(FILE *f)
 
 static void print_version(void)
 {
-    printf("nqmtop %s\n", NQMTOP_VERSION);
+    printf("nqmtop %s (commit %s)\n", NQMTOP_VERSION, NQMTOP_COMMIT);
     printf("OpenBLAS core %s (%s)\n", openblas_get_corename(), openblas_get_config());
 }
 
@@ -290,6 +297,9 @@ static int take_option(int c, cli_options *o)
         return 0;
     case OPT_PLOT:
         o->plot = optarg;
+        return 0;
+    case OPT_RERUN:
+        o->rerun = optarg;
         return 0;
     case OPT_PLOT_SIZE: {
         char err[160];
@@ -447,12 +457,15 @@ static int parse_args(int argc, char **argv, cli_options *o)
         return usage_error("%s only applies with --batch", "--format");
     if (!o->batch && o->summary)
         return usage_error("%s only applies with --batch", "--summary");
+    if (o->rerun && o->preset_given)
+        return usage_error("%s runs the configuration of a summary, not a --preset as well",
+                           "--rerun");
     if (!o->batch && (o->plot || o->plot_size_given))
         return usage_error("%s only applies with --batch", o->plot ? "--plot" : "--plot-size");
     if (o->format && nqm_format_parse(o->format) < 0)
         return usage_error("--format: '%s' is not tsv, csv or jsonl", o->format);
-    if (check_new_name("--summary", o->summary) != 0 || check_new_name("--record", o->record) != 0 ||
-        check_new_name("--plot", o->plot) != 0)
+    if (check_new_name("--summary", o->summary) != 0 ||
+        check_new_name("--record", o->record) != 0 || check_new_name("--plot", o->plot) != 0)
         return -1;
     return check_teaching(o);
 }
@@ -477,11 +490,76 @@ static int list_presets(const cli_options *o)
 }
 
 /* The preset with its overrides and --steps, or exit status 2. */
+/* The JSON string that starts at s (after its opening quote), unescaped
+ * in place up to its closing quote; its end, or NULL when it is cut or
+ * holds an escape nqmtop never writes. */
+static char *json_unescape(char *s)
+{
+    char *out = s;
+    for (; *s && *s != '"'; s++) {
+        if (*s != '\\') {
+            *out++ = *s;
+            continue;
+        }
+        s++;
+        unsigned code;
+        if (*s == '"' || *s == '\\' || *s == '/')
+            *out++ = *s;
+        else if (*s == 'n')
+            *out++ = '\n';
+        else if (*s == 't')
+            *out++ = '\t';
+        else if (*s == 'u' && sscanf(s + 1, "%4x", &code) == 1 && code < 0x80 && code > 0) {
+            *out++ = (char)code;
+            s += 4;
+        } else {
+            return NULL;
+        }
+    }
+    if (*s != '"')
+        return NULL;
+    *out = '\0';
+    return out;
+}
+
+/* The configuration a summary file records (its provenance member), as
+ * preset text parsed under the summary's name, the preset it was resolved
+ * from as its name. */
+static int rerun_config(const char *path, nqm_config *cfg, char *err, size_t errlen)
+{
+    static const char key[] = "\"configuration\": \"";
+    char *text, *start, *end;
+    size_t len;
+    if (nqm_text_read(path, "summary", NQM_PRESET_MAX_FILE, &text, &len, err, errlen) != 0)
+        return -1;
+    if (!(start = strstr(text, key)) || !(end = json_unescape(start + sizeof key - 1))) {
+        snprintf(err, errlen,
+                 "%s: no configuration in it (a batch summary of nqmtop 0.1 or later "
+                 "holds one)",
+                 path);
+        free(text);
+        return -1;
+    }
+    start += sizeof key - 1;
+    int rc = nqm_preset_parse(path, start, (size_t)(end - start), cfg, err, errlen);
+    const char *from = strstr(start, "# resolved from preset ");
+    if (rc == 0 && from && sscanf(from, "# resolved from preset %63s", cfg->preset) == 1 &&
+        strcmp(cfg->preset, "(none)") == 0)
+        cfg->preset[0] = '\0';
+    free(text);
+    return rc;
+}
+
 static int resolve(const cli_options *o, const char *name, nqm_config *cfg)
 {
     char err[1024];
-    if (nqm_preset_resolve(&o->env.places.presets, name, o->sets, o->nsets, cfg, err, sizeof err) !=
-        0) {
+    int rc = o->rerun ? rerun_config(o->rerun, cfg, err, sizeof err)
+                      : nqm_preset_resolve(&o->env.places.presets, name, o->sets, o->nsets, cfg,
+                                           err, sizeof err);
+    for (int i = 0; o->rerun && rc == 0 && i < o->nsets; i++)
+        if ((rc = nqm_preset_apply_set(cfg, o->sets[i], err, sizeof err)) != 0)
+            nqm_config_free(cfg);
+    if (rc != 0) {
         nqm_say(stderr, "%s", err);
         return EXIT_USAGE;
     }
@@ -522,13 +600,22 @@ static void end_on_signals(void)
     sigaction(SIGHUP, &sa, NULL);
 }
 
+/* What made the output, for summaries and figures. */
+static nqm_provenance provenance(void)
+{
+    nqm_provenance p = {NQMTOP_VERSION, NQMTOP_COMMIT, openblas_get_corename(),
+                        openblas_get_num_threads()};
+    return p;
+}
+
 /* Records go through a 1 MiB stdio buffer; stdout is closed before the
  * buffer is released, so a late write error still shows in the status. */
 static int run_batch(const cli_options *o, const nqm_config *cfg)
 {
     enum { BUFFER = 1 << 20 };
+    nqm_provenance prov = provenance();
     nqm_batch_options opt = {NQM_FORMAT_TSV, cfg->steps,   o->summary, o->force,
-                             o->plot,        o->plot_size, NULL};
+                             o->plot,        o->plot_size, &prov};
     if (o->format)
         opt.format = (nqm_format)nqm_format_parse(o->format);
     char *buffer = malloc(BUFFER);
@@ -561,8 +648,9 @@ static nqm_sweep_spec sweep_spec(const cli_options *o, const nqm_config *cfg)
 static int run_sweep_batch(const cli_options *o, const nqm_config *cfg)
 {
     nqm_sweep_spec spec = sweep_spec(o, cfg);
+    nqm_provenance prov = provenance();
     nqm_sweep_output opt = {NQM_FORMAT_TSV, o->summary,   o->force, isatty(STDERR_FILENO),
-                            o->plot,        o->plot_size, NULL};
+                            o->plot,        o->plot_size, &prov};
     if (o->format)
         opt.format = (nqm_format)nqm_format_parse(o->format);
     int rc = nqm_sweep_batch(cfg, &spec, &opt, stdout, stderr);

@@ -182,12 +182,14 @@ static void write_summary_run(nqm_json *f, const batch_result *res)
     nqm_json_number(f, "steps_per_second", res->seconds > 0 ? s->steps / res->seconds : NAN);
 }
 
-static void write_summary(FILE *f, int compact, const nqm_config *cfg, const batch_result *res)
+static void write_summary(FILE *f, int compact, const nqm_config *cfg, const batch_result *res,
+                          const nqm_provenance *prov)
 {
     nqm_json o;
     nqm_json_open(&o, f, compact);
     write_summary_config(&o, cfg);
     write_summary_run(&o, res);
+    nqm_json_provenance(&o, prov, cfg);
     nqm_json_close(&o);
     fputc('\n', f);
 }
@@ -247,19 +249,20 @@ void nqm_plot_title(const nqm_config *cfg, char *buf, size_t len)
 typedef struct {
     const nqm_config *cfg;
     const batch_result *res;
+    const nqm_provenance *prov;
 } summary_source;
 
 static int write_summary_to(FILE *f, const void *ctx)
 {
     const summary_source *src = ctx;
-    write_summary(f, 0, src->cfg, src->res);
+    write_summary(f, 0, src->cfg, src->res, src->prov);
     return 0;
 }
 
 static int write_summary_file(const nqm_config *cfg, const batch_result *res,
                               const nqm_batch_options *opt, FILE *errs)
 {
-    summary_source src = {cfg, res};
+    summary_source src = {cfg, res, opt->provenance};
     char err[4400];
     if (nqm_file_write(opt->summary, opt->force, "--summary", write_summary_to, &src, err,
                        sizeof err) == 0)
@@ -286,9 +289,12 @@ static int write_plot_file(const nqm_config *cfg, const nqm_plot_run *run,
 {
     char title[320], err[4400];
     nqm_plot_title(cfg, title, sizeof title);
-    nqm_plot_info info = {opt->plot_size, title, opt->provenance};
+    char *meta = opt->provenance ? nqm_provenance_text(opt->provenance, cfg) : NULL;
+    nqm_plot_info info = {opt->plot_size, title, meta};
     plot_source src = {run, &info};
-    if (nqm_file_write(opt->plot, opt->force, "--plot", write_plot_to, &src, err, sizeof err) == 0)
+    int rc = nqm_file_write(opt->plot, opt->force, "--plot", write_plot_to, &src, err, sizeof err);
+    free(meta);
+    if (rc == 0)
         return 0;
     fprintf(errs, "nqmtop: %s\n", err);
     return 1;
@@ -341,7 +347,7 @@ static int run_session(nqm_session *s, const nqm_config *cfg, const nqm_batch_op
         return rc;
     nqm_session_summarize(s, &res.run);
     if (opt->summary && !summary_to_file(opt))
-        write_summary(out, 1, cfg, &res);
+        write_summary(out, 1, cfg, &res, opt->provenance);
     if (fflush(out) != 0 || ferror(out)) {
         nqm_say(errs, "nqmtop: writing the records failed: %s", strerror(errno));
         return 1;
@@ -349,8 +355,11 @@ static int run_session(nqm_session *s, const nqm_config *cfg, const nqm_batch_op
     return summary_to_file(opt) ? write_summary_file(cfg, &res, opt, errs) : 0;
 }
 
-int nqm_batch_run(const nqm_config *cfg, const nqm_batch_options *opt, FILE *out, FILE *errs)
+int nqm_batch_run(const nqm_config *given, const nqm_batch_options *opt, FILE *out, FILE *errs)
 {
+    nqm_config ran = *given; /* shallow: the configuration the records come from */
+    ran.steps = opt->steps;
+    const nqm_config *cfg = &ran;
     char err[512];
     if (nqm_batch_check(opt, err, sizeof err) != 0) {
         nqm_say(errs, "nqmtop: %s", err);

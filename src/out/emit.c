@@ -2,7 +2,10 @@
 #include "nqmtop/out/emit.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "nqmtop/input/preset.h"
 
 static const char *const format_names[NQM_FORMAT_COUNT] = {"tsv", "csv", "jsonl"};
 
@@ -91,4 +94,53 @@ void nqm_json_bool(nqm_json *j, const char *key, int v)
 {
     nqm_json_key(j, key);
     fputs(v ? "true" : "false", j->f);
+}
+
+char *nqm_config_text(const nqm_config *cfg)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return NULL;
+    int rc = nqm_preset_write(f, cfg);
+    if (fclose(f) != 0 || rc != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+void nqm_json_provenance(nqm_json *j, const nqm_provenance *p, const nqm_config *cfg)
+{
+    if (!p)
+        return;
+    nqm_json_key(j, "provenance");
+    nqm_json o;
+    nqm_json_open(&o, j->f, 1);
+    nqm_json_string(&o, "nqmtop", p->version);
+    nqm_json_string(&o, "commit", p->commit);
+    nqm_json_string(&o, "openblas_core", p->blas_core);
+    nqm_json_integer(&o, "openblas_threads", p->blas_threads, 1);
+    char *text = nqm_config_text(cfg);
+    nqm_json_string(&o, "configuration", text);
+    free(text);
+    nqm_json_close(&o);
+}
+
+char *nqm_provenance_text(const nqm_provenance *p, const nqm_config *cfg)
+{
+    char *config = nqm_config_text(cfg), *text = NULL;
+    size_t len = 0;
+    FILE *f = config ? open_memstream(&text, &len) : NULL;
+    if (f) {
+        fprintf(f, "nqmtop %s, commit %s; OpenBLAS %s, %d thread%s\n%s", p->version, p->commit,
+                p->blas_core, p->blas_threads, p->blas_threads == 1 ? "" : "s", config);
+        if (fclose(f) != 0) {
+            free(text);
+            text = NULL;
+        }
+    }
+    free(config);
+    return text;
 }

@@ -382,6 +382,7 @@ static int write_summary(FILE *f, const void *ctx)
     write_map(f, w);
     nqm_json_key(&o, "scaling");
     write_scaling(f, w);
+    nqm_json_provenance(&o, w->opt->provenance, w->cfg);
     nqm_json_close(&o);
     fputc('\n', f);
     return 0;
@@ -397,8 +398,11 @@ static int write_plot(FILE *f, const void *ctx)
     for (int a = 0; a < spec->naxes && used < sizeof title; a++)
         used += (size_t)snprintf(title + used, sizeof title - used, "%s%s swept", a ? ", " : "; ",
                                  spec->axis[a].key);
-    nqm_plot_info info = {w->opt->plot_size, title, w->opt->provenance};
-    return nqm_plot_sweep_svg(f, w->sw, w->results, w->have, &info);
+    char *meta = w->opt->provenance ? nqm_provenance_text(w->opt->provenance, w->cfg) : NULL;
+    nqm_plot_info info = {w->opt->plot_size, title, meta};
+    int rc = nqm_plot_sweep_svg(f, w->sw, w->results, w->have, &info);
+    free(meta);
+    return rc;
 }
 
 /* ---- the run ------------------------------------------------------------------------ */

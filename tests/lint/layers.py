@@ -114,7 +114,7 @@ def main():
                     hm = re.match(r"^nqmtop/([a-z]+)/[a-z0-9_]+\.h$", target)
                     if hm:
                         used = hm.group(1)
-                    elif target == "buildinfo.h":
+                    elif target in ("buildinfo.h", "vcs.h"):
                         used = "build"
                     elif "/" not in target and os.path.exists(os.path.join(folder, target)):
                         continue  # a private header beside the file

@@ -46,7 +46,8 @@ int nqm_is_gzip(const unsigned char *bytes, size_t len);
  * to free() of at most max bytes. 0, or -1 with "NAME: what" in err. */
 int nqm_gunzip(const char *name, const unsigned char *in, size_t len, size_t max,
                unsigned char **out, size_t *outlen, char *err, size_t errlen);
-/* The whole file at path, inflated when it is gzip-compressed. 0, or -1 with "PATH: what" in err. */
+/* The whole file at path, inflated when it is gzip-compressed. 0, or -1 with "PATH: what" in err.
+ */
 int nqm_binary_read(const char *path, unsigned char **out, size_t *len, char *err, size_t errlen);
 
 /* An IDX file (MNIST's format: big-endian, magic 0 0 TYPE DIMS): the first

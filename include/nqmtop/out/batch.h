@@ -16,7 +16,7 @@ typedef struct {
     int force;           /* the summary and the plot may replace an existing file */
     const char *plot;    /* NULL: none; a path for the SVG figure of the run */
     nqm_plot_size plot_size;
-    const char *provenance; /* what made the output (version, BLAS), for the figure */
+    const nqm_provenance *provenance; /* what made the output (NULL: not said) */
 } nqm_batch_options;
 
 /* What can be known before the run: the summary and plot files must not

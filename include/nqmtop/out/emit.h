@@ -8,6 +8,8 @@
 
 #include <stdio.h>
 
+#include "nqmtop/input/config.h"
+
 typedef enum { NQM_FORMAT_TSV, NQM_FORMAT_CSV, NQM_FORMAT_JSONL, NQM_FORMAT_COUNT } nqm_format;
 
 /* "tsv", "csv", "jsonl" -> the format, or -1. */
@@ -38,5 +40,24 @@ void nqm_json_string(nqm_json *j, const char *key, const char *s);
 /* valid 0: null. */
 void nqm_json_integer(nqm_json *j, const char *key, long v, int valid);
 void nqm_json_bool(nqm_json *j, const char *key, int v);
+
+/* What made an output: nqmtop's version and commit, the BLAS core and its
+ * threads (the front end knows them and hands them on). */
+typedef struct {
+    const char *version;
+    const char *commit; /* the git commit ("-dirty": with changes), or "unknown" */
+    const char *blas_core;
+    int blas_threads;
+} nqm_provenance;
+
+/* cfg as preset text (nqm_preset_write), to free(); NULL when out of
+ * memory. */
+char *nqm_config_text(const nqm_config *cfg);
+/* The member "provenance": p's fields and "configuration", cfg as preset
+ * text. p NULL: nothing. */
+void nqm_json_provenance(nqm_json *j, const nqm_provenance *p, const nqm_config *cfg);
+/* The provenance as text: a line "nqmtop V, commit C; OpenBLAS CORE, N
+ * threads", then cfg as preset text; to free(), NULL out of memory. */
+char *nqm_provenance_text(const nqm_provenance *p, const nqm_config *cfg);
 
 #endif

@@ -23,7 +23,7 @@ typedef struct {
     int progress;        /* draw a progress bar on errs */
     const char *plot;    /* NULL: none; a path for the SVG figure of the sweep */
     nqm_plot_size plot_size;
-    const char *provenance; /* what made the output (version, BLAS), for the figure */
+    const nqm_provenance *provenance; /* what made the output (NULL: not said) */
 } nqm_sweep_output;
 
 /* The header and the records of the results that have arrived (have,
