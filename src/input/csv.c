@@ -1,7 +1,9 @@
 /* csv.c: the numeric CSV reader behind `data = csv`. One pass over the
  * text, line by line; every failure is one message naming the file, the
- * line and the column. No quoting beyond a "..." pair around a whole
- * field, which is enough for numeric tables and their headers. */
+ * line and the column. Fields are separated by commas, semicolons, tabs
+ * or runs of blanks (given, or seen on the first line), and may be quoted
+ * ("..." with "" for a quote, separators inside), as spreadsheets and
+ * np.savetxt write them. */
 #include "nqmtop/input/csv.h"
 
 #include <errno.h>
@@ -29,6 +31,7 @@ typedef struct {
     long cap_rows;
     int label_col; /* 0-based column of the label */
     int ncols;     /* fields per row, label included */
+    char sep;      /* ',', ';', '\t', ' ' (runs of blanks), 0: not decided yet */
 } reader;
 
 static int fail(reader *r, int column, const char *fmt, ...)
@@ -52,34 +55,109 @@ static char *trim(char *s)
     char *end = s + strlen(s);
     while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
         *--end = '\0';
-    if (end - s >= 2 && s[0] == '"' && end[-1] == '"') {
-        end[-1] = '\0';
-        s++;
-    }
     return s;
 }
 
-/* Split line (modified in place) at commas into r->fields. */
+/* The separator of a file whose first line is line: a comma outside
+ * quotes, else a tab, else a semicolon, else runs of blanks. */
+static char detect_separator(const char *line)
+{
+    int quoted = 0, tab = 0, semicolon = 0;
+    for (const char *p = line; *p; p++) {
+        quoted ^= *p == '"';
+        if (!quoted && *p == ',')
+            return ',';
+        tab |= !quoted && *p == '\t';
+        semicolon |= !quoted && *p == ';';
+    }
+    return tab ? '\t' : semicolon ? ';' : ' ';
+}
+
+char nqm_csv_separator(int word)
+{
+    static const char chars[] = {0, ',', ';', '\t', ' '};
+    return word >= 0 && word < 5 ? chars[word] : 0;
+}
+
+static int is_separator(const reader *r, char c)
+{
+    return r->sep == ' ' ? c == ' ' || c == '\t' : c == r->sep;
+}
+
+/* One field starting at s: "..." with "" for a quote (unquoted in place),
+ * or up to the separator. Its end (the separator or the NUL) into *next;
+ * -1 when a quote is not closed or text follows it. */
+static int take_field(reader *r, char *s, char **field, char **next)
+{
+    while (*s == ' ' || (*s == '\t' && r->sep != '\t'))
+        s++;
+    if (*s != '"') {
+        char *end = s;
+        while (*end && !is_separator(r, *end))
+            end++;
+        *field = s;
+        *next = end;
+        return 0;
+    }
+    char *out = s, *in = s + 1;
+    for (;; in++) {
+        if (*in == '\0')
+            return fail(r, r->nfields + 1, "a quoted field is not closed");
+        if (*in == '"' && in[1] != '"')
+            break;
+        *out++ = *in;
+        in += *in == '"';
+    }
+    *out = '\0';
+    for (in++; *in == ' ' || (*in == '\t' && r->sep != '\t'); in++)
+        ;
+    if (*in && !is_separator(r, *in))
+        return fail(r, r->nfields + 1, "text after the closing quote");
+    *field = s;
+    *next = in;
+    return 0;
+}
+
+static int add_field(reader *r, char *field)
+{
+    if (r->nfields == r->cols_cap) {
+        if (r->cols_cap >= NQM_CSV_MAX_COLS)
+            return fail(r, 0, "more than %d columns", NQM_CSV_MAX_COLS);
+        int cap = r->cols_cap ? 2 * r->cols_cap : 64;
+        char **f = realloc(r->fields, (size_t)cap * sizeof *f);
+        if (!f)
+            return fail(r, 0, "out of memory");
+        r->fields = f;
+        r->cols_cap = cap;
+    }
+    r->fields[r->nfields++] = field;
+    return 0;
+}
+
+/* Split line (modified in place) at the separator into r->fields. */
 static int split(reader *r, char *line)
 {
     r->nfields = 0;
-    for (char *field = line, *next; field; field = next) {
-        next = strchr(field, ',');
-        if (next)
+    if (!r->sep)
+        r->sep = detect_separator(line);
+    if (r->sep == ' ')
+        line = trim(line);
+    for (char *at = line;;) {
+        char *field = at, *next = at;
+        if (take_field(r, at, &field, &next) != 0)
+            return -1;
+        int more = *next != '\0';
+        if (r->sep == ' ')
+            while (*next == ' ' || *next == '\t')
+                *next++ = '\0';
+        else if (more)
             *next++ = '\0';
-        if (r->nfields == r->cols_cap) {
-            if (r->cols_cap >= NQM_CSV_MAX_COLS)
-                return fail(r, 0, "more than %d columns", NQM_CSV_MAX_COLS);
-            int cap = r->cols_cap ? 2 * r->cols_cap : 64;
-            char **f = realloc(r->fields, (size_t)cap * sizeof *f);
-            if (!f)
-                return fail(r, 0, "out of memory");
-            r->fields = f;
-            r->cols_cap = cap;
-        }
-        r->fields[r->nfields++] = trim(field);
+        if (add_field(r, trim(field)) != 0)
+            return -1;
+        if (!more)
+            return 0;
+        at = next;
     }
-    return 0;
 }
 
 /* A number of the shared grammar (cnum.h) filling the whole field. */
@@ -215,10 +293,10 @@ static int parse_line(reader *r, char *line, size_t len, const char *label, nqm_
 }
 
 int nqm_csv_parse(const char *name, const char *text, size_t len, const char *label,
-                  nqm_csv_header header, nqm_table *out, char *err, size_t errlen)
+                  nqm_csv_header header, char separator, nqm_table *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    reader r = {.name = name, .err = err, .errlen = errlen, .out = out};
+    reader r = {.name = name, .err = err, .errlen = errlen, .out = out, .sep = separator};
     char *line =
         malloc((len < NQM_CSV_MAX_LINE ? len : NQM_CSV_MAX_LINE) + 1); /* a line, its NUL */
     nqm_c_numeric scope;
@@ -248,15 +326,15 @@ int nqm_csv_parse(const char *name, const char *text, size_t len, const char *la
     return rc;
 }
 
-int nqm_csv_load(const char *path, const char *label, nqm_csv_header header, nqm_table *out,
-                 char *err, size_t errlen)
+int nqm_csv_load(const char *path, const char *label, nqm_csv_header header, char separator,
+                 nqm_table *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     char *text;
     size_t len;
     if (nqm_text_read(path, "CSV table", NQM_CSV_MAX_FILE, &text, &len, err, errlen) != 0)
         return -1;
-    int rc = nqm_csv_parse(path, text, len, label, header, out, err, errlen);
+    int rc = nqm_csv_parse(path, text, len, label, header, separator, out, err, errlen);
     free(text);
     return rc;
 }

@@ -59,6 +59,7 @@
     OWN(TEST_LABELS, "test_labels", NQM_VALUE_OTHER)                                               \
     OWN(LABEL, "label", NQM_VALUE_OTHER)                                                           \
     WORD(HEADER, "header", header, header_word, 3)                                                 \
+    WORD(SEPARATOR, "separator", separator, separator_word, 5)                                     \
     OWN(CLASSES, "classes", NQM_VALUE_OTHER)                                                       \
     WORD(STANDARDIZE, "standardize", standardize, yes_no_word, 2)                                  \
     WORD(NORMALIZE, "normalize", normalize, yes_no_word, 2)                                        \

@@ -40,6 +40,12 @@ static const char *header_word(int k)
     return k >= 0 && k < 3 ? names[k] : "?";
 }
 
+static const char *separator_word(int k)
+{
+    static const char *const names[] = {"auto", ",", ";", "tab", "space"};
+    return k >= 0 && k < 5 ? names[k] : "?";
+}
+
 static const char *yes_no_word(int k)
 {
     static const char *const names[] = {"no", "yes"};

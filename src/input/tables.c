@@ -19,6 +19,7 @@ typedef struct {
     char train_labels[NQM_PATH_LEN], test_labels[NQM_PATH_LEN];
     char label[NQM_NAME_LEN];
     nqm_csv_header header;
+    int separator;
     int nclasses;
     double classes[2];
 } source;
@@ -39,6 +40,7 @@ static void source_of(const nqm_config *cfg, source *s)
     memcpy(s->test_labels, cfg->test_labels, sizeof s->test_labels);
     memcpy(s->label, cfg->label, sizeof s->label);
     s->header = cfg->header;
+    s->separator = cfg->separator;
     s->nclasses = cfg->nclasses;
     if (cfg->nclasses == 2)
         memcpy(s->classes, cfg->classes, sizeof s->classes);
@@ -146,7 +148,8 @@ static int from_arrays(const source *s, const nqm_array *X, const nqm_array *y, 
 static int read_csv(const source *s, const char *file, nqm_table *out, char *err, size_t errlen)
 {
     nqm_table all;
-    if (nqm_csv_load(file, s->label, s->header, &all, err, errlen) != 0)
+    if (nqm_csv_load(file, s->label, s->header, nqm_csv_separator(s->separator), &all, err,
+                     errlen) != 0)
         return -1;
     nqm_array X = {.rows = all.rows,
                    .cols = all.cols,

@@ -1,5 +1,6 @@
 /* test_csv.c: the CSV loader on good tables (header detection, label by
- * name, number or position, CRLF, comments, quotes), on every malformed
+ * name, number or position, CRLF, comments, quoted fields holding commas
+ * and quotes, separators seen or given, np.savetxt output), on every malformed
  * input it must refuse (each message must name the file, the line and,
  * where there is one, the column), and on the shipped digits data. */
 #include <string.h>
@@ -12,7 +13,7 @@ static void good(const char *text, const char *label, nqm_csv_header header, int
 {
     nqm_table t;
     char err[256];
-    int rc = nqm_csv_parse("t.csv", text, strlen(text), label, header, &t, err, sizeof err);
+    int rc = nqm_csv_parse("t.csv", text, strlen(text), label, header, 0, &t, err, sizeof err);
     CHECK(rc == 0, "%s: refused: %s", text, err);
     if (rc != 0)
         return;
@@ -26,7 +27,7 @@ static void bad(const char *text, size_t len, const char *label, const char *wan
 {
     nqm_table t;
     char err[256] = "";
-    int rc = nqm_csv_parse("bad.csv", text, len, label, CSV_HEADER_AUTO, &t, err, sizeof err);
+    int rc = nqm_csv_parse("bad.csv", text, len, label, CSV_HEADER_AUTO, 0, &t, err, sizeof err);
     CHECK(rc != 0, "accepted: %.60s", text);
     CHECK(strstr(err, want) != NULL, "message '%s' lacks '%s'", err, want);
     CHECK(strchr(err, '\n') == NULL, "message spans lines: %s", err);
@@ -36,7 +37,7 @@ static void check_digits(const char *path)
 {
     nqm_table t;
     char err[256];
-    int rc = nqm_csv_load(path, "label", CSV_HEADER_AUTO, &t, err, sizeof err);
+    int rc = nqm_csv_load(path, "label", CSV_HEADER_AUTO, 0, &t, err, sizeof err);
     CHECK(rc == 0, "%s", err);
     if (rc != 0)
         return;
@@ -55,6 +56,8 @@ static void check_digits(const char *path)
 
 int main(int argc, char **argv)
 {
+    nqm_table t;
+    char err[256];
     good("a,b,label\n1,2,3\n4,5,6\n", "", CSV_HEADER_AUTO, 2, 2, 1, 3);
     good("1,2,3\n4,5,6\n", "", CSV_HEADER_AUTO, 2, 2, 1, 3);
     good("y,a,b\n1,2,3\n", "y", CSV_HEADER_AUTO, 1, 2, 2, 1);
@@ -62,6 +65,21 @@ int main(int argc, char **argv)
     good("\"a\",\"b\"\r\n# comment\r\n\r\n 1.5 , -2e-3 \r\n", "", CSV_HEADER_AUTO, 1, 1, 1.5,
          -2e-3);
     good("1,2\n3,4", "", CSV_HEADER_NO, 2, 1, 1, 2);
+    /* quoted fields: a comma and a doubled quote inside a header name */
+    good("\"x, mm\",\"say \"\"y\"\"\"\n1,2\n", "say \"y\"", CSV_HEADER_AUTO, 1, 1, 1, 2);
+    good("\"1\",\"2\"\n", "", CSV_HEADER_AUTO, 1, 1, 1, 2);
+    /* separators seen on the first line, or given */
+    good("a;b;c\n1;2;3\n", "", CSV_HEADER_AUTO, 1, 2, 1, 3);
+    good("a\tb\n1.5\t2\n", "", CSV_HEADER_AUTO, 1, 1, 1.5, 2);
+    good("1 2  3\n  4\t5 6 \n", "", CSV_HEADER_AUTO, 2, 2, 1, 3);
+    CHECK(nqm_csv_parse("t.csv", "1;2,5\n", 6, "", CSV_HEADER_NO, ';', &t, err, sizeof err) != 0 &&
+              strstr(err, "column 2"),
+          "separator ';' given: '2,5' is one field, not a number: %s", err);
+    /* np.savetxt's default: "%.18e", one space, '# ' before a header */
+    char saved[512];
+    snprintf(saved, sizeof saved, "# a b label\n%.18e %.18e %.18e\n%.18e %.18e %.18e\n", 0.1, -2.5,
+             1.0, 1e-7, 3.0, -1.0);
+    good(saved, "", CSV_HEADER_AUTO, 2, 2, 0.1, 1);
 
     bad("a,b\n1,2\n3\n", 9, "", "bad.csv:3: 1 field, expected 2");
     bad("a,b\n1,2,3\n", 10, "", "bad.csv:2: 3 fields");
@@ -84,6 +102,8 @@ int main(int argc, char **argv)
     bad("1,2\n", 4, "y", "names a column but the file has no header");
     bad("1,2\n", 4, "3", "column 3 does not exist");
     bad("1\n2\n", 4, "", "at least one feature and a label");
+    bad("a,b\n1,\"2\n", 9, "", "bad.csv:2: column 2: a quoted field is not closed");
+    bad("a,b\n\"1\"x,2\n", 11, "", "bad.csv:2: column 1: text after the closing quote");
     size_t big = NQM_CSV_MAX_LINE + 10;
     char *longline = malloc(big + 1);
     memset(longline, '1', big);
@@ -91,9 +111,7 @@ int main(int argc, char **argv)
     bad(longline, big, "", "bad.csv:1: line longer than");
     free(longline);
 
-    nqm_table t;
-    char err[256];
-    CHECK(nqm_csv_load("/nonexistent/x.csv", "", CSV_HEADER_AUTO, &t, err, sizeof err) != 0 &&
+    CHECK(nqm_csv_load("/nonexistent/x.csv", "", CSV_HEADER_AUTO, 0, &t, err, sizeof err) != 0 &&
               strstr(err, "/nonexistent/x.csv: cannot open") != NULL,
           "missing file: %s", err);
     if (argc > 1)

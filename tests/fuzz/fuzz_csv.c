@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     nqm_table t;
     char err[512];
     const char *label = labels[size % 4];
-    if (nqm_csv_parse("fuzz.csv", (const char *)data, size, label, CSV_HEADER_AUTO, &t, err,
+    if (nqm_csv_parse("fuzz.csv", (const char *)data, size, label, CSV_HEADER_AUTO, 0, &t, err,
                       sizeof err) != 0) {
         if (err[0] == '\0' || strchr(err, '\n'))
             abort();

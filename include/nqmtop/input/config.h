@@ -103,6 +103,7 @@ typedef struct {
     char test_labels[NQM_PATH_LEN];  /* idx, npy: the labels of test_file */
     char label[NQM_NAME_LEN];        /* csv label column: name, 1-based number, "" the last */
     nqm_csv_header header;
+    int separator;        /* csv: auto, ',', ';', tab, space (nqm_csv_separator) */
     int nclasses;         /* 2: keep the examples of classes[0] (label +1) and classes[1] (-1) */
     double classes[2];    /* the two labels, as stored; nclasses 0: labels as stored */
     int standardize;      /* 1: every feature to mean 0, deviation 1 (training statistics) */

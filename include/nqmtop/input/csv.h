@@ -23,15 +23,21 @@ typedef struct {
 
 /* Read path. label names the label column: a header name, a 1-based
  * column number, or "" for the last column. With CSV_HEADER_AUTO the first
- * line is a header when one of its fields is not a number. Blank lines and
- * lines starting with '#' are skipped; fields are trimmed; every value
- * must be a finite number in the C locale; every row must have as many
- * fields as the first. 0, or -1 with "FILE:LINE: column C: what" in err. */
-int nqm_csv_load(const char *path, const char *label, nqm_csv_header header, nqm_table *out,
-                 char *err, size_t errlen);
+ * line is a header when one of its fields is not a number. separator is
+ * ',', ';', '\t', ' ' (runs of blanks) or 0: a comma when the first line
+ * has one outside quotes, else a tab, else a semicolon, else blanks. A
+ * field may be quoted ("..." with "" for a quote). Blank lines and lines
+ * starting with '#' are skipped; fields are trimmed; every value must be
+ * a finite number in the C locale; every row must have as many fields as
+ * the first. 0, or -1 with "FILE:LINE: column C: what" in err. */
+int nqm_csv_load(const char *path, const char *label, nqm_csv_header header, char separator,
+                 nqm_table *out, char *err, size_t errlen);
 /* The same over text held in memory (len bytes), named name in errors. */
 int nqm_csv_parse(const char *name, const char *text, size_t len, const char *label,
-                  nqm_csv_header header, nqm_table *out, char *err, size_t errlen);
+                  nqm_csv_header header, char separator, nqm_table *out, char *err, size_t errlen);
+/* The separator character of a `separator` key value (0 auto, 1 ',', 2
+ * ';', 3 tab, 4 space). */
+char nqm_csv_separator(int word);
 void nqm_table_free(nqm_table *t);
 
 #endif
