@@ -27,7 +27,7 @@ void nqm_put_number(FILE *f, double v, int json)
     if (isfinite(v))
         fprintf(f, "%.17g", v);
     else if (json)
-        fputs("null", f);
+        fputs(isnan(v) ? "null" : v > 0 ? "1e999" : "-1e999", f);
     else
         fputs(isnan(v) ? "nan" : v > 0 ? "inf" : "-inf", f);
 }

@@ -1,13 +1,16 @@
 /* test_numbers.c: the one number grammar every reader shares (cnum.h):
  * what it takes and refuses, and the shortest exact form the writers use,
  * checked against the C library's own strtod (it must read back to the
- * same double) on edge values and on 20000 random bit patterns. */
+ * same double) on edge values and on 20000 random bit patterns; and the
+ * writers' non-finite numbers: inf, -inf and nan distinct in text, and in
+ * JSON two numbers that read back as the infinities (strtod) and null. */
 #include <stdint.h>
 #include <string.h>
 
 #include "check.h"
 #include "nqmtop/base/cnum.h"
 #include "nqmtop/base/rng.h"
+#include "nqmtop/out/emit.h"
 
 static void takes(const char *s, double want)
 {
@@ -46,8 +49,27 @@ static void exact(double v)
     }
 }
 
+/* v as the writers put it, text or JSON, and what the text reads back as. */
+static void non_finite(double v, const char *text, const char *json)
+{
+    char buf[2][64];
+    for (int j = 0; j < 2; j++) {
+        FILE *f = fmemopen(buf[j], sizeof buf[j], "w");
+        nqm_put_number(f, v, j);
+        fclose(f);
+    }
+    CHECK(strcmp(buf[0], text) == 0 && strcmp(buf[1], json) == 0, "%g: '%s' and '%s'", v, buf[0],
+          buf[1]);
+    double back = strtod(buf[1], NULL);
+    CHECK(isnan(v) ? strcmp(buf[1], "null") == 0 : back == v, "%s reads back as %g, not %g", buf[1],
+          back, v);
+}
+
 int main(void)
 {
+    non_finite(INFINITY, "inf", "1e999");
+    non_finite(-INFINITY, "-inf", "-1e999");
+    non_finite(NAN, "nan", "null");
     takes("0", 0);
     takes("-0.5", -0.5);
     takes("+3", 3);

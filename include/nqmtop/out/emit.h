@@ -2,7 +2,8 @@
  * sweep records and summaries, exports): the record formats, numbers as
  * text, and JSON strings and objects. Numbers go out with %.17g in the
  * current locale (callers switch to C, cnum.h); non-finite ones as inf,
- * -inf, nan, or null in JSON. */
+ * -inf, nan, or in JSON as 1e999, -1e999 (valid JSON that parsers read
+ * as infinities) and null. */
 #ifndef NQMTOP_EMIT_H
 #define NQMTOP_EMIT_H
 
