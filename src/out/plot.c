@@ -369,9 +369,13 @@ static panel stack(FILE *f, const nqm_plot_info *info, int font, int k, int coun
 
 static const char *phase_colour(nqm_phase ph)
 {
-    static const char *const colours[PHASE_COUNT] = {"#cfd8dc", "#ffcc80", "#ef5350", "#81c784",
-                                                     "#424242"};
-    return ph >= 0 && ph < PHASE_COUNT ? colours[ph] : "#ffffff";
+    static const char *const colours[PHASE_COUNT] = {
+        [PHASE_MONOTONE] = "#cfd8dc", [PHASE_INCREASING] = "#ffcc80",
+        [PHASE_PEAK] = "#ef5350",     [PHASE_DECREASING] = "#81c784",
+        [PHASE_EDGE] = "#64b5f6",     [PHASE_OSCILLATING] = "#ba68c8",
+        [PHASE_CHAOTIC] = "#ff8a65",  [PHASE_COLLAPSED] = "#a1887f",
+        [PHASE_DIVERGENT] = "#424242"};
+    return ph >= 0 && ph < PHASE_COUNT && colours[ph] ? colours[ph] : "#ffffff";
 }
 
 /* The phase band over the width of p, height h above it, and its key. */
@@ -389,8 +393,14 @@ static void draw_band(const panel *p, const nqm_plot_run *r, double h)
                 top, fmax(x2 - x1, 0.5), h, phase_colour(r->kept[i].phase));
         i = j + 1;
     }
+    int present[PHASE_COUNT] = {0};
+    for (int i = 0; i < r->count; i++)
+        if (r->kept[i].phase >= 0 && r->kept[i].phase < PHASE_COUNT)
+            present[r->kept[i].phase] = 1;
     double x = p->x0;
     for (int ph = 0; ph < PHASE_COUNT; ph++) {
+        if (!present[ph])
+            continue;
         fprintf(f,
                 "<rect x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" fill=\"%s\"/>"
                 "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\">%s</text>\n",
@@ -501,9 +511,13 @@ int nqm_plot_run_svg(FILE *f, const nqm_plot_run *r, const nqm_plot_info *info)
 
 static const char *regime_colour(nqm_regime g)
 {
-    static const char *const colours[REGIME_COUNT] = {"#e0e0e0", "#90a4ae", "#43a047", "#fbc02d",
-                                                      "#212121"};
-    return g >= 0 && g < REGIME_COUNT ? colours[g] : "#ffffff";
+    static const char *const colours[REGIME_COUNT] = {
+        [REGIME_UNDETERMINED] = "#e0e0e0", [REGIME_MONOTONE] = "#90a4ae",
+        [REGIME_CATAPULT] = "#43a047",     [REGIME_SILENT_CATAPULT] = "#fbc02d",
+        [REGIME_EDGE] = "#1e88e5",         [REGIME_OSCILLATING] = "#8e24aa",
+        [REGIME_CHAOTIC] = "#f4511e",      [REGIME_COLLAPSED] = "#6d4c41",
+        [REGIME_DIVERGENT] = "#212121"};
+    return g >= 0 && g < REGIME_COUNT && colours[g] ? colours[g] : "#ffffff";
 }
 
 /* The value a sweep figure shows for a result: the best test loss, the
@@ -611,8 +625,14 @@ static void regime_map(panel *p, const sweep_grid *g)
                     p->x0 - 4, p->y0 + (row + 0.5) * ch + p->font / 3.0, p->font - 1,
                     nqm_model_name(nqm_sweep_model(g->sw, k)));
         }
+    int present[REGIME_COUNT] = {0};
+    for (int at = 0; at < g->points * g->models; at++)
+        if (g->have[at] && g->res[at].regime >= 0 && g->res[at].regime < REGIME_COUNT)
+            present[g->res[at].regime] = 1;
     double x = p->x0;
     for (int r = 0; r < REGIME_COUNT; r++) {
+        if (!present[r])
+            continue;
         fprintf(f,
                 "<rect x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" fill=\"%s\" stroke=\"#444\" "
                 "stroke-width=\"0.5\"/><text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\">%s</text>\n",

@@ -13,8 +13,10 @@ import json
 import math
 import sys
 
-PHASES = {"monotone", "increasing", "peak", "decreasing", "divergent"}
-REGIMES = {"undetermined", "monotone", "catapult", "silent-catapult", "divergent"}
+PHASES = {"monotone", "increasing", "peak", "decreasing", "edge", "oscillating", "chaotic",
+          "collapsed", "divergent"}
+REGIMES = {"undetermined", "monotone", "catapult", "silent-catapult", "edge-of-stability",
+           "oscillating", "chaotic", "collapsed", "divergent"}
 SUMMARY_KEYS = [
     "preset", "model", "activation", "loss", "data", "width", "n", "d", "seed", "eta",
     "eta_rel", "eta_crit", "eta_max", "lambda1_0", "lambda2_0", "lambda1_final",

@@ -24,7 +24,9 @@ import zlib
 
 SVG = "{http://www.w3.org/2000/svg}"
 REGIME_COLOURS = {"undetermined": "#e0e0e0", "monotone": "#90a4ae", "catapult": "#43a047",
-                  "silent-catapult": "#fbc02d", "divergent": "#212121"}
+                  "silent-catapult": "#fbc02d", "edge-of-stability": "#1e88e5",
+                  "oscillating": "#8e24aa", "chaotic": "#f4511e", "collapsed": "#6d4c41",
+                  "divergent": "#212121"}
 failures = []
 
 
