@@ -175,8 +175,12 @@ static int dtype(header *h, nqm_array *out)
                  {"i2", NQM_EL_I16},  {"u4", NQM_EL_U32}, {"i4", NQM_EL_I32}, {"u8", NQM_EL_U64},
                  {"i8", NQM_EL_I64},  {"f4", NQM_EL_F32}, {"f8", NQM_EL_F64}};
     const char *d = h->descr;
+    char shown[sizeof h->descr]; /* d for a message: printable ASCII, '?' for the rest */
+    for (size_t k = 0; k < sizeof shown; k++)
+        shown[k] = d[k] == '\0' ? '\0' : d[k] >= 0x20 && d[k] < 0x7f ? d[k] : '?';
     if (strchr("<>|=", d[0]) == NULL || strlen(d) != 3) {
-        snprintf(h->err, h->errlen, "%s: NPY element type '%.15s' is not supported", h->name, d);
+        snprintf(h->err, h->errlen, "%s: NPY element type '%.15s' is not supported", h->name,
+                 shown);
         return -1;
     }
     for (size_t k = 0; k < sizeof types / sizeof types[0]; k++)
@@ -187,7 +191,7 @@ static int dtype(header *h, nqm_array *out)
         }
     snprintf(h->err, h->errlen,
              "%s: NPY element type '%s' is not supported (bool, integers, float32, float64)",
-             h->name, d);
+             h->name, shown);
     return -1;
 }
 

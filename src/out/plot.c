@@ -197,7 +197,8 @@ static void draw_tick(const panel *p, int yaxis, double v, double step)
 
 /* The ticks of one axis over [lo, hi] (log10 of the values on a log
  * scale): multiples of a nice step, or on a log scale decades (1, 2 and 5
- * times them when the axis spans less than two). */
+ * times them when the axis spans less than two, evenly spaced values
+ * within one). */
 static void draw_ticks(const panel *p, int yaxis, double lo, double hi, int log_scale)
 {
     double ticks = fmax(2, fmin(8, (yaxis ? p->h / (2.5 * p->font) : p->w / (6.0 * p->font))));
@@ -205,6 +206,12 @@ static void draw_ticks(const panel *p, int yaxis, double lo, double hi, int log_
         double step = tick_step(hi - lo, ticks);
         for (double t = ceil(lo / step) * step; t <= hi + 1e-9 * step; t += step)
             draw_tick(p, yaxis, t, step);
+        return;
+    }
+    if (hi - lo < 1) { /* within a decade: evenly spaced values */
+        double vlo = pow(10, lo), vhi = pow(10, hi), step = tick_step(vhi - vlo, ticks);
+        for (double v = ceil(vlo / step) * step; v <= vhi; v += step)
+            draw_tick(p, yaxis, v, step);
         return;
     }
     double every = fmax(1, ceil(tick_step(hi - lo, ticks)));
