@@ -35,7 +35,15 @@ char *openblas_get_corename(void);
 char *openblas_get_config(void);
 int openblas_get_num_threads(void);
 
-enum { EXIT_USAGE = 2, OPT_SHOW_PRESET = 256, OPT_FORCE, OPT_SWEEP, OPT_REPEATS, OPT_ETA_MAX };
+enum {
+    EXIT_USAGE = 2,
+    OPT_SHOW_PRESET = 256,
+    OPT_FORCE,
+    OPT_SWEEP,
+    OPT_REPEATS,
+    OPT_ETA_MAX,
+    OPT_BIFURCATION
+};
 enum {
     OPT_BIG = 300,
     OPT_DEMO,
@@ -99,6 +107,7 @@ static const struct option long_options[] = {
     {"repeats", required_argument, NULL, OPT_REPEATS},
     {"jobs", required_argument, NULL, 'j'},
     {"eta-max", no_argument, NULL, OPT_ETA_MAX},
+    {"bifurcation", required_argument, NULL, OPT_BIFURCATION},
     {"big", no_argument, NULL, OPT_BIG},
     {"demo", required_argument, NULL, OPT_DEMO},
     {"demo-auto", required_argument, NULL, OPT_DEMO_AUTO},
@@ -137,6 +146,8 @@ static void print_help(FILE *f)
           "      --repeats R         seeds per sweep point, reported as mean and spread\n"
           "  -j, --jobs N            runs of a sweep at once (default: the online cores)\n"
           "      --eta-max           sweep: measure eta_max by bisection on eta\n"
+          "      --bifurcation Q[:K] sweep: record the last K (64) values of Q (g, loss\n"
+          "                          or lambda1) of every run instead of its result\n"
           "  -l, --list-presets      list the presets with their descriptions\n"
           "      --show-preset NAME  print the resolved configuration of a preset\n"
           "                          (with any --set applied) in preset form\n"
@@ -206,6 +217,16 @@ static int take_sweep(const char *arg, nqm_sweep_spec *spec)
     return 0;
 }
 
+static int take_bifurcation(const char *arg, nqm_sweep_spec *spec)
+{
+    char err[512];
+    if (nqm_late_parse(arg, &spec->late, &spec->late_steps, err, sizeof err) != 0) {
+        nqm_say(stderr, "nqmtop: %s", err);
+        return -1;
+    }
+    return 0;
+}
+
 /* The sweep options; 1 when c is not one of them. */
 static int take_sweep_option(int c, cli_options *o)
 {
@@ -220,8 +241,11 @@ static int take_sweep_option(int c, cli_options *o)
     case OPT_ETA_MAX:
         o->sweep.eta_max = 1;
         return 0;
+    case OPT_BIFURCATION:
+        return take_bifurcation(optarg, &o->sweep);
     default:
-        o->sweeping = o->sweep.naxes > 0 || o->sweep.eta_max || o->sweep.repeats;
+        o->sweeping = o->sweep.naxes > 0 || o->sweep.eta_max || o->sweep.repeats ||
+                      o->sweep.late != NQM_LATE_NONE;
         return 1;
     }
 }

@@ -135,9 +135,18 @@ static void phase_segment(const nqm_screen *sc, segments *s)
     snprintf(regime, sizeof regime, "%s", nqm_regime_name(ph->regime));
     for (char *p = regime; *p; p++)
         *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
-    nqm_phase phase = nqm_run_record(ref)->phase;
-    add(s, 0, ph->regime == REGIME_DIVERGENT ? NQM_COLOR_WARNING : NQM_COLOR_TITLE, "%s · %s",
-        regime, nqm_phase_name(phase));
+    const nqm_record *rec = nqm_run_record(ref);
+    char period[16] = "";
+    if (ph->period > 0)
+        snprintf(period, sizeof period, " %d", ph->period);
+    int alarm = ph->regime == REGIME_DIVERGENT || ph->regime == REGIME_COLLAPSED;
+    add(s, 0, alarm ? NQM_COLOR_WARNING : NQM_COLOR_TITLE, "%s%s · %s", regime, period,
+        nqm_phase_name(rec->phase));
+    if (isfinite(rec->edge))
+        add(s, 1, NQM_COLOR_STATUS, "ηλ₁/2=%.3f", rec->edge);
+    if (!isnan(rec->active))
+        add(s, 1, rec->active == 0 ? NQM_COLOR_WARNING : NQM_COLOR_STATUS, "active %.0f%%",
+            100 * rec->active);
     if (ph->T1 >= 0) {
         char t4[24] = "?";
         if (ph->T4 >= 0)

@@ -6,7 +6,9 @@
  * width, n, d, n_test, seed, repeats, regime, regime_share, then each
  * reduced field's mean under its own name (the eta_max_* and bracketed
  * fields only with --eta-max) and, with more than one repeat, its sample
- * standard deviation as NAME_sd. Numbers as in batch.c. */
+ * standard deviation as NAME_sd. With --bifurcation Q[:K] the records
+ * are the late values instead: point, grid_KEY per axis, model, seed,
+ * step, Q, one per kept step of every run. Numbers as in batch.c. */
 #include "nqmtop/out/sweepout.h"
 
 #include <math.h>
@@ -57,8 +59,8 @@ typedef struct {
 /* The fields a record carries: the bisection's only with --eta-max. */
 static int field_shown(const writer *w, int f)
 {
-    int bisection =
-        f == NQM_SF_ETA_MAX_MEASURED || f == NQM_SF_ETA_MAX_RATIO || f == NQM_SF_BRACKETED;
+    int bisection = f == NQM_SF_ETA_MAX_MEASURED || f == NQM_SF_ETA_MAX_RATIO ||
+                    f == NQM_SF_BRACKETED || f == NQM_SF_ETA_MAX_COLLAPSED;
     return !bisection || nqm_sweep_spec_of(w->sw)->eta_max;
 }
 
@@ -78,6 +80,10 @@ static void write_header(const writer *w)
     fputs("point", w->out);
     for (int a = 0; a < spec->naxes; a++)
         fprintf(w->out, "%cgrid_%s", sep, spec->axis[a].key);
+    if (spec->late != NQM_LATE_NONE) {
+        fprintf(w->out, "%cmodel%cseed%cstep%c%s\n", sep, sep, sep, sep, nqm_late_name(spec->late));
+        return;
+    }
     for (int i = 0; i < FIXED_COLUMNS; i++)
         fprintf(w->out, "%c%s", sep, fixed_columns[i]);
     for (int sd = 0; sd < (spec->repeats > 1 ? 2 : 1); sd++)
@@ -137,7 +143,8 @@ static void write_fixed(const writer *w, const nqm_sweep_result *r)
     number_value(w, "regime_share", (double)r->regimes[r->regime] / r->repeats);
 }
 
-static void write_record(const writer *w, const nqm_sweep_result *r)
+/* The columns every record starts with: point and the grid values. */
+static void write_point(const writer *w, const nqm_sweep_result *r)
 {
     const nqm_sweep_spec *spec = nqm_sweep_spec_of(w->sw);
     column(w, "point", 1);
@@ -147,6 +154,34 @@ static void write_record(const writer *w, const nqm_sweep_result *r)
         snprintf(name, sizeof name, "grid_%s", spec->axis[a].key);
         number_value(w, name, r->coord[a]);
     }
+}
+
+/* The bifurcation records of a result: every kept step of every repeat. */
+static void write_late(const writer *w, const nqm_sweep_result *r)
+{
+    const nqm_sweep_spec *spec = nqm_sweep_spec_of(w->sw);
+    for (int rep = 0; rep < r->repeats; rep++) {
+        const nqm_late_series *late = &r->late[rep];
+        for (int i = 0; i < late->count; i++) {
+            write_point(w, r);
+            text_value(w, "model", nqm_model_name(r->model));
+            column(w, "seed", 0);
+            fprintf(w->out, "%lu", late->seed);
+            long_value(w, "step", late->last_step - late->count + 1 + i);
+            number_value(w, nqm_late_name(spec->late), late->values[i]);
+            fputs(w->opt->format == NQM_FORMAT_JSONL ? "}\n" : "\n", w->out);
+        }
+    }
+}
+
+static void write_record(const writer *w, const nqm_sweep_result *r)
+{
+    const nqm_sweep_spec *spec = nqm_sweep_spec_of(w->sw);
+    if (r->late) {
+        write_late(w, r);
+        return;
+    }
+    write_point(w, r);
     write_fixed(w, r);
     for (int sd = 0; sd < (spec->repeats > 1 ? 2 : 1); sd++)
         for (int f = 0; f < NQM_SF_COUNT; f++) {
@@ -355,6 +390,40 @@ static void write_scaling(FILE *f, const writer *w)
     fputc(']', f);
 }
 
+/* {"quantity", "steps", "branches": {model: [per point, grid order]}}:
+ * the first repeat's branch count, null where no result came. */
+static void write_bifurcation(FILE *f, const writer *w)
+{
+    const nqm_sweep_spec *spec = nqm_sweep_spec_of(w->sw);
+    if (spec->late == NQM_LATE_NONE) {
+        fputs("null", f);
+        return;
+    }
+    const int models = nqm_sweep_models(w->sw), points = nqm_sweep_points(w->sw);
+    nqm_json o;
+    nqm_json_open(&o, f, 1);
+    nqm_json_string(&o, "quantity", nqm_late_name(spec->late));
+    nqm_json_integer(&o, "steps", spec->late_steps, 1);
+    nqm_json_key(&o, "branches");
+    fputc('{', f);
+    for (int k = 0; k < models; k++) {
+        fprintf(f, "%s", k ? ", " : "");
+        nqm_put_json_string(f, nqm_model_name(nqm_sweep_model(w->sw, k)));
+        fputs(": [", f);
+        for (int p = 0; p < points; p++) {
+            size_t at = (size_t)p * models + k;
+            fputs(p ? ", " : "", f);
+            if (w->have[at])
+                fprintf(f, "%d", w->results[at].branches);
+            else
+                fputs("null", f);
+        }
+        fputc(']', f);
+    }
+    fputc('}', f);
+    nqm_json_close(&o);
+}
+
 static int write_summary(FILE *f, const void *ctx)
 {
     const writer *w = ctx;
@@ -382,6 +451,8 @@ static int write_summary(FILE *f, const void *ctx)
     write_map(f, w);
     nqm_json_key(&o, "scaling");
     write_scaling(f, w);
+    nqm_json_key(&o, "bifurcation");
+    write_bifurcation(f, w);
     nqm_json_provenance(&o, w->opt->provenance, w->cfg);
     nqm_json_close(&o);
     fputc('\n', f);
@@ -496,7 +567,7 @@ int nqm_sweep_batch(const nqm_config *cfg, const nqm_sweep_spec *spec, const nqm
     }
     nqm_sweep *sw = nqm_sweep_new(cfg, spec, err, sizeof err);
     if (!sw) {
-        nqm_say(errs, "%s", err);
+        nqm_say(errs, "nqmtop: %s", err);
         return 2;
     }
     nqm_c_numeric scope;

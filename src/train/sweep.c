@@ -29,6 +29,66 @@ char nqm_regime_char(nqm_regime r)
     return r >= 0 && r < REGIME_COUNT ? chars[r] : ' ';
 }
 
+/* ---- the bifurcation's late values ------------------------------------------ */
+
+static const char *const late_names[] = {"none", "g", "loss", "lambda1"};
+
+const char *nqm_late_name(nqm_late_quantity q)
+{
+    return q >= 0 && q <= NQM_LATE_LAMBDA1 ? late_names[q] : "?";
+}
+
+int nqm_late_parse(const char *arg, nqm_late_quantity *q, int *steps, char *err, size_t errlen)
+{
+    const char *colon = strchr(arg, ':');
+    size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
+    *q = NQM_LATE_NONE;
+    for (int i = NQM_LATE_G; i <= NQM_LATE_LAMBDA1; i++)
+        if (strlen(late_names[i]) == len && strncmp(arg, late_names[i], len) == 0)
+            *q = (nqm_late_quantity)i;
+    if (*q == NQM_LATE_NONE) {
+        snprintf(err, errlen, "--bifurcation: '%.*s' is not g, loss or lambda1",
+                 (int)(len < 40 ? len : 40), arg);
+        return -1;
+    }
+    *steps = NQM_LATE_DEFAULT_STEPS;
+    if (!colon)
+        return 0;
+    double k;
+    char msg[64];
+    if (nqm_parse_number(colon + 1, &k, msg, sizeof msg) != 0 || k != floor(k) || k < 1 ||
+        k > NQM_LATE_MAX_STEPS) {
+        snprintf(err, errlen, "--bifurcation: K must be a whole number from 1 to %d",
+                 NQM_LATE_MAX_STEPS);
+        return -1;
+    }
+    *steps = (int)k;
+    return 0;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int nqm_late_branches(const nqm_late_series *late)
+{
+    if (late->count <= 0)
+        return 0;
+    double *v = malloc((size_t)late->count * sizeof *v);
+    if (!v)
+        return 0;
+    memcpy(v, late->values, (size_t)late->count * sizeof *v);
+    qsort(v, (size_t)late->count, sizeof *v, compare_doubles);
+    double top = fmax(fabs(v[0]), fabs(v[late->count - 1]));
+    int branches = 1;
+    for (int i = 1; i < late->count; i++)
+        branches += !(v[i] - v[i - 1] <= NQM_LATE_BRANCH_TOL * top);
+    free(v);
+    return branches;
+}
+
 /* ---- axes ------------------------------------------------------------------ */
 
 /* A number of the shared grammar (cnum.h) spanning all of s. */
@@ -220,6 +280,13 @@ static int check_spec(const nqm_sweep_spec *spec, char *err, size_t errlen)
         snprintf(err, errlen, "--sweep: eta and eta_rel are one learning rate; sweep one of them");
         return -1;
     }
+    if (spec->late != NQM_LATE_NONE &&
+        (spec->eta_max || spec->late_steps < 1 || spec->late_steps > NQM_LATE_MAX_STEPS)) {
+        snprintf(err, errlen,
+                 spec->eta_max ? "--bifurcation: not with --eta-max (a bisection has no one run)"
+                               : "--bifurcation: K out of range");
+        return -1;
+    }
     for (int a = 0; spec->eta_max && a < spec->naxes; a++)
         if (strcmp(spec->axis[a].key, "eta") == 0 || strcmp(spec->axis[a].key, "eta_rel") == 0) {
             snprintf(err, errlen, "--sweep: %s: --eta-max finds eta itself; sweep other keys",
@@ -274,7 +341,12 @@ nqm_sweep *nqm_sweep_new(const nqm_config *base, const nqm_sweep_spec *spec, cha
     sw->total = (long)results * spec->repeats;
     sw->runs = calloc((size_t)sw->total, sizeof *sw->runs);
     sw->done = calloc(results, sizeof *sw->done);
-    if (nqm_config_copy(&sw->base, base) != 0 || !sw->runs || !sw->done) {
+    if (spec->late != NQM_LATE_NONE) {
+        sw->late = calloc((size_t)sw->total, sizeof *sw->late);
+        sw->late_values = calloc((size_t)sw->total * spec->late_steps, sizeof *sw->late_values);
+    }
+    int late_ok = spec->late == NQM_LATE_NONE || (sw->late && sw->late_values);
+    if (nqm_config_copy(&sw->base, base) != 0 || !sw->runs || !sw->done || !late_ok) {
         snprintf(err, errlen, "out of memory for %zu grid results", results);
         nqm_sweep_free(sw);
         return NULL;
@@ -293,6 +365,8 @@ void nqm_sweep_free(nqm_sweep *sw)
     nqm_config_free(&sw->base);
     free(sw->runs);
     free(sw->done);
+    free(sw->late);
+    free(sw->late_values);
     free(sw);
 }
 

@@ -18,6 +18,33 @@
 /* The caller asked to stop, or a run failed. */
 static int stopping(nqm_sweep *sw) { return atomic_load(sw->stop) || atomic_load(&sw->halt); }
 
+/* The late quantity of a record. */
+static double late_value(nqm_late_quantity q, const nqm_record *rec)
+{
+    return q == NQM_LATE_G ? rec->g : q == NQM_LATE_LOSS ? rec->loss : rec->lambda_max;
+}
+
+/* Keep the record's value in the late ring of out (late_steps values,
+ * slot step % late_steps). */
+static void keep_late(const nqm_sweep *sw, run_out *out, const nqm_record *rec)
+{
+    const int K = sw->spec.late_steps;
+    double *ring = (double *)out->late.values;
+    ring[rec->step % K] = late_value(sw->spec.late, rec);
+    out->late.last_step = rec->step;
+    out->late.count = rec->step + 1 < K ? (int)rec->step + 1 : K;
+}
+
+/* Turn the ring into oldest-first order. */
+static void unroll_late(const nqm_sweep *sw, run_out *out)
+{
+    const int K = sw->spec.late_steps, count = out->late.count;
+    double tmp[NQM_LATE_MAX_STEPS] = {0}, *ring = (double *)out->late.values;
+    for (int i = 0; i < count; i++)
+        tmp[i] = ring[(out->late.last_step - count + 1 + i) % K];
+    memcpy(ring, tmp, (size_t)count * sizeof *tmp);
+}
+
 /* Run cfg for its steps. 0: done; 1: stopped; -1: failed (err). */
 static int run_one(nqm_sweep *sw, const nqm_config *cfg, run_out *out, char *err, size_t errlen)
 {
@@ -25,13 +52,19 @@ static int run_one(nqm_sweep *sw, const nqm_config *cfg, run_out *out, char *err
     nqm_session *s = nqm_session_new(cfg, err, errlen);
     if (!s)
         return -1;
-    int rc = 0;
+    int rc = 0, late = sw->spec.late != NQM_LATE_NONE;
+    if (late)
+        keep_late(sw, out, nqm_session_record(s));
     for (long t = 1; t <= cfg->steps && !nqm_session_diverged(s) && rc == 0; t++) {
         if (stopping(sw))
             rc = 1;
         else if (nqm_session_step(s) < 0)
             rc = (snprintf(err, errlen, "%s", nqm_session_error(s)), -1);
+        else if (late)
+            keep_late(sw, out, nqm_session_record(s));
     }
+    if (late)
+        unroll_late(sw, out);
     if (rc == 0) {
         nqm_session_summarize(s, &out->sum);
         out->eigs = nqm_session_eigs(s);
@@ -232,6 +265,12 @@ static void make_result(const nqm_sweep *sw, int p, int k, nqm_sweep_result *res
             res->regime = (nqm_regime)g;
     for (int f = 0; f < NQM_SF_COUNT; f++)
         res->field[f] = reduce(runs, sw->spec.repeats, (nqm_sweep_field)f);
+    if (sw->late) {
+        for (int r = 0; r < sw->spec.repeats; r++)
+            sw->late[pk * sw->spec.repeats + r] = runs[r].late;
+        res->late = &sw->late[pk * sw->spec.repeats];
+        res->branches = nqm_late_branches(res->late);
+    }
 }
 
 /* ---- the workers ------------------------------------------------------------------ */
@@ -284,6 +323,10 @@ static int run_task(nqm_sweep *sw, long task, char *err, size_t errlen)
     out->d = nqm_config_d(&cfg);
     out->n_test = nqm_config_test_n(&cfg);
     out->seed = cfg.seed;
+    if (sw->late) {
+        out->late.values = sw->late_values + (size_t)task * sw->spec.late_steps;
+        out->late.seed = cfg.seed;
+    }
     int rc =
         sw->spec.eta_max ? bisect(sw, &cfg, out, err, errlen) : run_one(sw, &cfg, out, err, errlen);
     nqm_config_free(&cfg);

@@ -16,9 +16,10 @@ typedef struct {
     nqm_run_summary sum;
     int eigs;
     double seconds;
-    double eta_max_rel; /* bisection: largest eta / eta_crit found not to diverge */
-    int bracketed;      /* bisection: a larger eta failed (diverged or collapsed) */
-    int collapsed;      /* ... and the run just above eta_max collapsed */
+    double eta_max_rel;   /* bisection: largest eta / eta_crit found not to diverge */
+    int bracketed;        /* bisection: a larger eta failed (diverged or collapsed) */
+    int collapsed;        /* ... and the run just above eta_max collapsed */
+    nqm_late_series late; /* with spec.late: values into the sweep's late_values */
     /* what the run's configuration was */
     nqm_model_kind model;
     nqm_activation activation;
@@ -32,10 +33,12 @@ struct nqm_sweep {
     nqm_sweep_spec spec;
     int points, models;
     nqm_model_kind model[MODEL_COUNT];
-    nqm_config base; /* the configuration every point starts from */
-    run_out *runs;   /* (points, models, repeats) */
-    int *done;       /* (points, models) repeats finished */
-    long total;      /* runs in all */
+    nqm_config base;       /* the configuration every point starts from */
+    run_out *runs;         /* (points, models, repeats) */
+    nqm_late_series *late; /* (points, models, repeats) with spec.late, else NULL */
+    double *late_values;   /* (points, models, repeats, late_steps) */
+    int *done;             /* (points, models) repeats finished */
+    long total;            /* runs in all */
     /* while running */
     pthread_mutex_t lock;
     const nqm_sweep_sink *sink;

@@ -12,8 +12,9 @@
 /* The label a band cell shows when several occurred in its steps. */
 static int band_label(uint32_t labels)
 {
-    static const nqm_phase priority[] = {PHASE_DIVERGENT, PHASE_PEAK, PHASE_INCREASING,
-                                         PHASE_DECREASING, PHASE_MONOTONE};
+    static const nqm_phase priority[] = {PHASE_DIVERGENT,   PHASE_COLLAPSED,  PHASE_CHAOTIC,
+                                         PHASE_PEAK,        PHASE_INCREASING, PHASE_DECREASING,
+                                         PHASE_OSCILLATING, PHASE_EDGE,       PHASE_MONOTONE};
     for (size_t i = 0; i < sizeof priority / sizeof priority[0]; i++)
         if (labels & (1u << priority[i]))
             return (int)priority[i];
@@ -29,6 +30,11 @@ static nqm_color phase_color(int label)
         return NQM_COLOR_PHASE_PEAK;
     case PHASE_DECREASING:
         return NQM_COLOR_PHASE_DECREASING;
+    case PHASE_EDGE:
+    case PHASE_OSCILLATING:
+    case PHASE_CHAOTIC:
+        return NQM_COLOR_THRESHOLD2;
+    case PHASE_COLLAPSED:
     case PHASE_DIVERGENT:
         return NQM_COLOR_WARNING;
     default:
@@ -45,6 +51,14 @@ static uint32_t phase_glyph(int label)
         return 0x2593; /* ▓ */
     case PHASE_DECREASING:
         return 0x2592; /* ▒ */
+    case PHASE_EDGE:
+        return 0x2550; /* ═ */
+    case PHASE_OSCILLATING:
+        return '~';
+    case PHASE_CHAOTIC:
+        return '*';
+    case PHASE_COLLAPSED:
+        return '_';
     case PHASE_DIVERGENT:
         return 0x00D7; /* × */
     default:
@@ -116,8 +130,7 @@ static void draw_phase_names(chart_ctx *c, const int *labels, const char *used)
         while (b < c->plot.w && labels[b] == labels[a])
             b++;
         int lab = labels[a];
-        if (lab == PHASE_INCREASING || lab == PHASE_PEAK || lab == PHASE_DECREASING ||
-            lab == PHASE_DIVERGENT) {
+        if (lab > PHASE_MONOTONE && lab < PHASE_COUNT) {
             const char *name = nqm_phase_name((nqm_phase)lab);
             int w = (int)strlen(name), x = a + (b - a - w) / 2;
             int x0 = x > 0 ? x - 1 : x, x1 = x + w < c->plot.w ? x + w + 1 : x + w;

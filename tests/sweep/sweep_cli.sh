@@ -66,6 +66,44 @@ assert len(s["scaling"]) == 2 * 5, s["scaling"]
 PY
 fi
 
+# ---- the bifurcation view: the uv model's route to chaos ---------------------------------
+# Late values of g over eta: 1 branch (converged), 2 and 4 (period doubling), then a spread;
+# counted here from the records themselves and compared with the summary's branches.
+"$nqmtop" --batch --preset uv-1d --set width=16 --set y=8 --steps 4000 --jobs 2 \
+    --sweep eta_rel=0.4:0.85:10 --bifurcation g:64 --summary "$work/bif.json" >"$work/bif.tsv" \
+    2>"$work/bif.err" || fail "bifurcation: exit $?: $(cat "$work/bif.err")"
+head -n 1 "$work/bif.tsv" | grep -qx "point	grid_eta_rel	model	seed	step	g" ||
+    fail "bifurcation header: $(head -n 1 "$work/bif.tsv")"
+if [ -n "$python" ]; then
+    "$python" - "$work" <<'PY' || fail "bifurcation records"
+import csv, json, sys
+w = sys.argv[1]
+rows = list(csv.DictReader(open(w + "/bif.tsv"), delimiter="\t"))
+by_point = {}
+for r in rows:
+    by_point.setdefault(int(r["point"]), []).append((int(r["step"]), float(r["g"])))
+assert sorted(by_point) == list(range(10)), sorted(by_point)
+def branches(values):
+    values = sorted(values)
+    top = max(abs(values[0]), abs(values[-1]))
+    return 1 + sum(1 for a, b in zip(values, values[1:]) if b - a > 1e-6 * top)
+got = []
+for p in range(10):
+    steps = [s for s, _ in by_point[p]]
+    assert steps == list(range(3937, 4001)), (p, steps[:3], steps[-3:])
+    got.append(branches([g for _, g in by_point[p]]))
+assert got[:7] == [1, 1, 1, 1, 2, 2, 4] and min(got[7:]) > 32, got
+s = json.load(open(w + "/bif.json"))["bifurcation"]
+assert s["quantity"] == "g" and s["steps"] == 64 and s["branches"]["net"] == got, (s, got)
+PY
+fi
+# --eta-max on a relu net that dies: the failure above eta_max is a collapse
+"$nqmtop" --batch --steps 100 --set model=net --set seed=2 --eta-max >"$work/em.tsv" ||
+    fail "eta-max collapse: exit $?"
+awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+    NR == 2 { exit !($c["eta_max_collapsed"] == 1 && $c["eta_max_ratio"] > 2) }' "$work/em.tsv" ||
+    fail "eta-max collapse: $(cat "$work/em.tsv")"
+
 # ---- SIGINT: only complete records, as many as the summary says -------------------------
 slow=(--preset generalization-synthetic --set width=300 --set models=net,quad --steps 400
       --sweep eta_rel=0.2:2:40 --jobs 2)
@@ -113,12 +151,18 @@ bad() {
     [ "$(wc -l <"$work/bad.err")" -eq 1 ] || fail "$what: stderr $(cat "$work/bad.err")"
     grep -Eq -- "$pattern" "$work/bad.err" || fail "$what: '$(cat "$work/bad.err")' lacks '$pattern'"
 }
+bad "bifurcation quantity" "^nqmtop: --bifurcation: 'x' is not g, loss or lambda1" --batch \
+    --sweep eta_rel=1:2:2 --bifurcation x
+bad "bifurcation K" "^nqmtop: --bifurcation: K must be" --batch --sweep eta_rel=1:2:2 \
+    --bifurcation g:0
+bad "bifurcation with eta-max" "^nqmtop: --bifurcation: not with --eta-max" --batch \
+    --bifurcation g --eta-max
 bad "unknown key" "--sweep: widht: unknown key" --batch --sweep widht=1:2:3
 bad "word key" "--sweep: model: not a numeric key" --batch --sweep model=1:2:3
 bad "two fields" "expected FROM:TO:N" --batch --sweep width=1:2
 bad "three axes" "at most two axes" --batch --sweep width=1:2:2 --sweep eta_rel=1:2:2 --sweep n=1:2:2
 bad "same key twice" "--sweep: width: swept twice" --batch --sweep width=1:2:2 --sweep width=3:4:2
-bad "out of range value" "^--sweep: width: .*out of range" --batch --sweep width=0:10:3
+bad "out of range value" "^nqmtop: --sweep: width: .*out of range" --batch --sweep width=0:10:3
 bad "eta with --eta-max" "--eta-max finds eta itself" --batch --eta-max --sweep eta_rel=1:2:2
 bad "repeats" "--repeats: 'x' is not a whole number" --batch --repeats x
 bad "jobs" "--jobs: '0' is not a whole number" --batch --sweep width=1:2:2 --jobs 0

@@ -50,15 +50,40 @@ int nqm_sweep_axis_parse(const char *arg, nqm_sweep_axis *axis, char *err, size_
 /* Value i (0..count-1) of the axis. */
 double nqm_sweep_axis_value(const nqm_sweep_axis *axis, int i);
 
+/* The bifurcation view: the late-time values of one quantity. */
+typedef enum { NQM_LATE_NONE, NQM_LATE_G, NQM_LATE_LOSS, NQM_LATE_LAMBDA1 } nqm_late_quantity;
+enum { NQM_LATE_DEFAULT_STEPS = 64, NQM_LATE_MAX_STEPS = 4096 };
+const char *nqm_late_name(nqm_late_quantity q);
+/* Parse "Q[:K]" (Q one of g, loss, lambda1; K the last steps kept). 0, or
+ * -1 with "--bifurcation: ..." in err. */
+int nqm_late_parse(const char *arg, nqm_late_quantity *q, int *steps, char *err, size_t errlen);
+
+/* Two late values are one branch when they differ by at most this times
+ * the largest |value| of the series: a settled cycle repeats to rounding,
+ * chaos never does. */
+#define NQM_LATE_BRANCH_TOL 1e-6
+
+/* The last values of the quantity in one run (oldest first). */
+typedef struct {
+    const double *values; /* (count) */
+    int count;            /* fewer than asked when the run diverged early */
+    long last_step;       /* the step of values[count - 1] */
+    unsigned long seed;
+} nqm_late_series;
+/* Distinct branches of a late series: values grouped within the tolerance. */
+int nqm_late_branches(const nqm_late_series *late);
+
 typedef struct {
     int naxes;
     nqm_sweep_axis axis[NQM_SWEEP_MAX_AXES];
-    int repeats;           /* seeds seed, seed + 1, ... per point */
-    long steps;            /* steps of every run (unless steps is an axis) */
-    int jobs;              /* runs at once (threads) */
-    int cores;             /* CPUs the runs share: each gets cores / jobs core threads
-                              (at least one) */
-    int eta_max;           /* measure eta_max by bisection instead of running eta */
+    int repeats;            /* seeds seed, seed + 1, ... per point */
+    long steps;             /* steps of every run (unless steps is an axis) */
+    int jobs;               /* runs at once (threads) */
+    int cores;              /* CPUs the runs share: each gets cores / jobs core threads
+                               (at least one) */
+    int eta_max;            /* measure eta_max by bisection instead of running eta */
+    nqm_late_quantity late; /* keep the last late_steps values of this (bifurcation) */
+    int late_steps;
     double (*clock)(void); /* times each run's `seconds`; NULL: NaN */
 } nqm_sweep_spec;
 
@@ -124,6 +149,9 @@ typedef struct {
     int regimes[REGIME_COUNT]; /* repeats per regime */
     nqm_regime regime;         /* the most frequent */
     nqm_stat field[NQM_SF_COUNT];
+    const nqm_late_series *late; /* (repeats) with spec.late, else NULL; valid while the
+                                    sweep lives */
+    int branches;                /* of the first repeat's late series, 0 without */
 } nqm_sweep_result;
 
 /* Where results go. Calls are serialised and come from worker threads. */
