@@ -204,7 +204,10 @@ unsigned nqm_sweep_view_key(nqm_sweep_view *v, int key)
     case NQM_ACT_SWEEP_EXPORT:
         return NQM_SWEEP_EXPORT | NQM_SWEEP_REDRAW;
     case NQM_ACT_SWEEP_PANEL:
-        v->panel = v->panel == NQM_SWEEP_CURVE ? NQM_SWEEP_MAP : NQM_SWEEP_CURVE;
+        v->panel = v->panel == NQM_SWEEP_CURVE ? NQM_SWEEP_MAP
+                   : v->panel == NQM_SWEEP_MAP && v->spec->late != NQM_LATE_NONE
+                       ? NQM_SWEEP_BIFURCATION
+                       : NQM_SWEEP_CURVE;
         break;
     case NQM_ACT_SWEEP_MODEL:
         v->model_sel = v->models > 0 ? (v->model_sel + 1) % v->models : 0;

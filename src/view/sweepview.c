@@ -203,9 +203,25 @@ static void mark_thresholds(nqm_canvas *cv, nqm_rect plot, const nqm_sweep_view 
     mark_x(cv, plot, sx, max, "η_max", NQM_COLOR_THRESHOLD4, labels);
 }
 
+/* A linear axis: its ends and three values between, on their rows. */
+static void linear_y_labels(nqm_canvas *cv, nqm_rect plot, const scale *sy)
+{
+    char buf[32];
+    for (int i = 0; i <= 4; i++) {
+        double y = sy->lo + (sy->hi - sy->lo) * i / 4;
+        int row = plot.y + plot.h - 1 - (int)(place(sy, y) / 4);
+        format_value(y, buf, sizeof buf);
+        nqm_canvas_text(cv, plot.x - Y_LABELS, row, buf, NQM_COLOR_AXIS);
+    }
+}
+
 static void y_labels(nqm_canvas *cv, nqm_rect plot, const scale *sy)
 {
     char buf[32];
+    if (!sy->log) {
+        linear_y_labels(cv, plot, sy);
+        return;
+    }
     for (int e = (int)ceil(log10(sy->lo)); e <= (int)floor(log10(sy->hi)); e++) {
         int row = plot.y + plot.h - 1 - (int)lround(place(sy, pow(10, e)) / 4);
         snprintf(buf, sizeof buf, "1e%d", e);
@@ -269,6 +285,89 @@ static void draw_curve(nqm_canvas *cv, nqm_rect r, const nqm_sweep_view *v, int 
         mark_thresholds(cv, plot, v, ea, &sx, 0);
         for (int k = 0; k < v->models; k++)
             draw_series(cv, plot, v, ea, k, &sx, &sy);
+        mark_thresholds(cv, plot, v, ea, &sx, 1);
+        nqm_canvas_clip(cv, (nqm_rect){r.x + 1, r.y + 1, r.w - 2, r.h - 2});
+    } else {
+        nqm_canvas_text(cv, plot.x + 1, plot.y + plot.h / 2, "waiting for results ...",
+                        NQM_COLOR_AXIS);
+    }
+    x_labels(cv, plot, v, ea, &sx);
+    nqm_canvas_unclip(cv);
+}
+
+/* ---- the bifurcation diagram ------------------------------------------------------------ */
+
+/* The range of the late values in: [lo, hi]; *lost counts those not finite. */
+static int late_range(const nqm_sweep_view *v, double *lo, double *hi, long *lost)
+{
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    *lost = 0;
+    for (int p = 0; p < v->points * v->models; p++) {
+        const nqm_sweep_result *r = v->have[p] ? &v->results[p] : NULL;
+        for (int rep = 0; r && r->late && rep < r->repeats; rep++)
+            for (int i = 0; i < r->late[rep].count; i++) {
+                double y = r->late[rep].values[i];
+                if (!isfinite(y)) {
+                    (*lost)++;
+                    continue;
+                }
+                *lo = fmin(*lo, y);
+                *hi = fmax(*hi, y);
+            }
+    }
+    if (!(*lo <= *hi))
+        return -1;
+    double pad = fmax((*hi - *lo) * 0.05, 1e-12 * fmax(fabs(*lo), fabs(*hi)) + 1e-300);
+    *lo -= pad;
+    *hi += pad;
+    return 0;
+}
+
+static void draw_late_points(nqm_canvas *cv, nqm_rect plot, const nqm_sweep_view *v, int ea,
+                             const scale *sx, const scale *sy)
+{
+    for (int p = 0; p < v->points; p++)
+        for (int k = 0; k < v->models; k++) {
+            const nqm_sweep_result *r = result_at(v, p, k);
+            if (!r || !r->late)
+                continue;
+            int dx = 2 * plot.x + (int)lround(place(sx, r->coord[ea]));
+            for (int rep = 0; rep < r->repeats; rep++)
+                for (int i = 0; i < r->late[rep].count; i++) {
+                    double y = r->late[rep].values[i];
+                    if (isfinite(y))
+                        nqm_canvas_dot(cv, dx,
+                                       4 * (plot.y + plot.h) - 1 - (int)lround(place(sy, y)),
+                                       model_colors[k % MAX_MODELS]);
+                }
+        }
+}
+
+static void draw_bifurcation(nqm_canvas *cv, nqm_rect r, const nqm_sweep_view *v, int ea)
+{
+    double lo, hi;
+    long lost;
+    int any = late_range(v, &lo, &hi, &lost) == 0;
+    char title[200], extra[64] = "";
+    if (lost > 0)
+        snprintf(extra, sizeof extra, ", %ld not finite left out", lost);
+    snprintf(title, sizeof title, " bifurcation: last %d values of %s vs %s%s ",
+             v->spec->late_steps, nqm_late_name(v->spec->late), v->spec->axis[ea].key, extra);
+    nqm_canvas_box(cv, r, NQM_COLOR_AXIS);
+    nqm_canvas_text(cv, r.x + 2, r.y, title, NQM_COLOR_TITLE);
+    nqm_rect plot = {r.x + 1 + Y_LABELS, r.y + 1, r.w - 2 - Y_LABELS, r.h - 2 - X_LABEL_ROWS};
+    if (plot.w < 4 || plot.h < 2)
+        return;
+    const nqm_sweep_axis *ax = &v->spec->axis[ea];
+    scale sx = {fmin(ax->from, ax->to), fmax(ax->from, ax->to), ax->log, 2.0 * plot.w - 1};
+    scale sy = {lo, hi, 0, 4.0 * plot.h - 1};
+    nqm_canvas_clip(cv, (nqm_rect){r.x + 1, r.y + 1, r.w - 2, r.h - 2});
+    if (any) {
+        y_labels(cv, plot, &sy);
+        nqm_canvas_clip(cv, plot);
+        mark_thresholds(cv, plot, v, ea, &sx, 0);
+        draw_late_points(cv, plot, v, ea, &sx, &sy);
         mark_thresholds(cv, plot, v, ea, &sx, 1);
         nqm_canvas_clip(cv, (nqm_rect){r.x + 1, r.y + 1, r.w - 2, r.h - 2});
     } else {
@@ -399,6 +498,8 @@ void nqm_sweep_view_draw(nqm_canvas *cv, const nqm_sweep_view *v)
     if (panel.h >= 3 && panel.w >= 3) {
         if (v->panel == NQM_SWEEP_CURVE && ea >= 0)
             draw_curve(cv, panel, v, ea);
+        else if (v->panel == NQM_SWEEP_BIFURCATION && ea >= 0 && v->spec->late != NQM_LATE_NONE)
+            draw_bifurcation(cv, panel, v, ea);
         else
             draw_map(cv, panel, v);
     }

@@ -3,8 +3,10 @@
  *   cell, first axis across, second down; the curve marks eta_crit and
  *   eta_max where the eta_rel axis has 1 and 2, and draws the loss of a
  *   point lower on the screen than a larger one; every size from 1 x 1 to
- *   140 x 45 draws without touching memory it should not (ASan); the keys
- *   switch panels and models, close the help, and quit. */
+ *   140 x 45 draws without touching memory it should not (ASan); the
+ *   bifurcation panel draws one row of dots where a point has one late
+ *   value and two where it has two; the keys switch panels (the third only
+ *   with late values) and models, close the help, and quit. */
 #include <string.h>
 
 #include "../core/check.h"
@@ -16,6 +18,9 @@ enum { COLS = 12, ROWS = 2, MODELS = 2 };
 static nqm_sweep_spec spec;
 static nqm_sweep_result results[COLS * ROWS * MODELS];
 static int have[COLS * ROWS * MODELS];
+/* late values: one branch (0.5) below eta_crit, two (0 and 1) from it on */
+static double late_values[COLS * ROWS * MODELS][2];
+static nqm_late_series late[COLS * ROWS * MODELS];
 static const nqm_model_kind models[MODELS] = {MODEL_QUAD, MODEL_LIN};
 
 /* The regime the made-up results give: quad catapults in [1, 2), lin diverges from 1. */
@@ -48,6 +53,11 @@ static void make_results(void)
             r->regime = regime_of(k, r->coord[0]);
             r->field[NQM_SF_BEST_TEST_LOSS].mean = 1.0 / (1 + r->coord[0]) + 0.01 * k;
             r->field[NQM_SF_ETA_CRIT].mean = 0.5;
+            int two = r->coord[0] >= 1;
+            late_values[p * MODELS + k][0] = two ? 0 : 0.5;
+            late_values[p * MODELS + k][1] = two ? 1 : 0.5;
+            late[p * MODELS + k] = (nqm_late_series){late_values[p * MODELS + k], 2, 99, 1};
+            r->late = &late[p * MODELS + k];
             have[p * MODELS + k] = 1;
         }
 }
@@ -129,7 +139,7 @@ static void check_sizes(void)
     int drawn = 0;
     for (int w = 1; w <= 140; w += 3)
         for (int h = 1; h <= 45; h += 2)
-            for (int panel = 0; panel < 2; panel++) {
+            for (int panel = 0; panel < 3; panel++) {
                 nqm_canvas_resize(cv, w, h);
                 nqm_sweep_view v = view((nqm_sweep_panel)panel);
                 v.help = (w + h) % 3 == 0;
@@ -141,10 +151,43 @@ static void check_sizes(void)
     printf("sweep view drawn at %d sizes and panels\n", drawn);
 }
 
+/* Rows of the plot with a dot in the cell column of eta_rel = rel. */
+static int dot_rows(const nqm_canvas *cv, double rel)
+{
+    int dots = 2 * 90 - 1, x = 9 + (int)lround((rel - 0.25) / 2.75 * dots) / 2, rows = 0;
+    for (int y = 3; y < 26; y++) {
+        char line[256];
+        row_text(cv, y, line, sizeof line);
+        rows += line[x] != ' ' && line[x] != '\0' && line[x] != ':';
+    }
+    return rows;
+}
+
+static void check_bifurcation(void)
+{
+    spec.late = NQM_LATE_G;
+    spec.late_steps = 2;
+    nqm_canvas *cv = nqm_canvas_new(100, 30, NQM_GLYPHS_ASCII);
+    nqm_sweep_view v = view(NQM_SWEEP_BIFURCATION);
+    nqm_sweep_view_draw(cv, &v);
+    char line[256];
+    row_text(cv, 2, line, sizeof line);
+    CHECK(strstr(line, "bifurcation: last 2 values of g vs eta_rel") != NULL, "title: %s", line);
+    CHECK(dot_rows(cv, 0.5) == 1, "eta_rel 0.5: %d rows of dots, want 1", dot_rows(cv, 0.5));
+    CHECK(dot_rows(cv, 2.5) == 2, "eta_rel 2.5: %d rows of dots, want 2", dot_rows(cv, 2.5));
+    CHECK(nqm_sweep_view_key(&v, 'v') && v.panel == NQM_SWEEP_CURVE, "v after the bifurcation");
+    CHECK(nqm_sweep_view_key(&v, 'v') && v.panel == NQM_SWEEP_MAP, "v to the map");
+    CHECK(nqm_sweep_view_key(&v, 'v') && v.panel == NQM_SWEEP_BIFURCATION, "v to the bifurcation");
+    spec.late = NQM_LATE_NONE;
+    nqm_canvas_free(cv);
+}
+
 static void check_keys(void)
 {
     nqm_sweep_view v = view(NQM_SWEEP_CURVE);
     CHECK(nqm_sweep_view_key(&v, 'v') == NQM_SWEEP_REDRAW && v.panel == NQM_SWEEP_MAP, "v");
+    CHECK(nqm_sweep_view_key(&v, 'v') && v.panel == NQM_SWEEP_CURVE, "v skips the bifurcation");
+    CHECK(nqm_sweep_view_key(&v, 'v') && v.panel == NQM_SWEEP_MAP, "v once more");
     CHECK(nqm_sweep_view_key(&v, 'm') && v.model_sel == 1, "m");
     CHECK(nqm_sweep_view_key(&v, 'm') && v.model_sel == 0, "m wraps");
     CHECK(nqm_sweep_view_key(&v, '[') && v.slice == 1, "[ wraps back");
@@ -162,6 +205,7 @@ int main(void)
     check_map();
     check_curve();
     check_sizes();
+    check_bifurcation();
     check_keys();
     return check_report("test_sweepview");
 }

@@ -6,7 +6,10 @@
  *          test loss when there is a test set, else the final loss
  *          (log axis; a diverged run sits at the top edge);
  *   map    the regime of every grid point of one model as a coloured
- *          grid, the first axis across, the second down.
+ *          grid, the first axis across, the second down;
+ *   bifurcation  with spec->late: every late value of every run against
+ *          the learning-rate axis, one colour per model (linear axis; a
+ *          value that is not finite is left out and counted in the title).
  * A title line, a progress line with the keys, and a help overlay. */
 #ifndef NQMTOP_SWEEPVIEW_H
 #define NQMTOP_SWEEPVIEW_H
@@ -14,7 +17,7 @@
 #include "nqmtop/view/canvas.h"
 #include "nqmtop/train/sweep.h"
 
-typedef enum { NQM_SWEEP_CURVE, NQM_SWEEP_MAP } nqm_sweep_panel;
+typedef enum { NQM_SWEEP_CURVE, NQM_SWEEP_MAP, NQM_SWEEP_BIFURCATION } nqm_sweep_panel;
 
 /* Everything one frame shows. Results are indexed (point, model). */
 typedef struct {
