@@ -18,6 +18,7 @@ enum { KRYLOV_SEED = 0x6b72796c };
 struct nqm_krylov {
     int n, k, mb;      /* size, eigenpairs wanted, largest basis */
     int s;             /* basis vectors now */
+    int done;          /* of them, those whose products KQ are known */
     int warm;          /* X holds the last call's Ritz vectors */
     double *Q, *KQ;    /* (mb, n) basis and its products */
     double *X, *KX;    /* (mb, n) Ritz vectors and their products */
@@ -114,34 +115,44 @@ static int orthonormalise(nqm_krylov *kr, double *v)
     return 1;
 }
 
-/* Append v (n, destroyed) to the basis with its product. 1: added, 0: v
- * held nothing new, -1: the product failed. */
-static int append(nqm_krylov *kr, nqm_symop op, void *ctx, double *v, int *products)
+/* Append v (n, destroyed) to the basis; its product waits for flush.
+ * 1: added, 0: v held nothing new. */
+static int append(nqm_krylov *kr, double *v, int *products)
 {
     if (kr->s == kr->mb || !orthonormalise(kr, v))
         return 0;
-    double *q = kr->Q + (size_t)kr->s * kr->n, *kq = kr->KQ + (size_t)kr->s * kr->n;
-    memcpy(q, v, (size_t)kr->n * sizeof *q);
+    memcpy(kr->Q + (size_t)kr->s * kr->n, v, (size_t)kr->n * sizeof *v);
     (*products)++;
-    if (op(ctx, q, kq) != 0)
-        return -1;
-    for (int i = 0; i < kr->n; i++)
-        if (!isfinite(kq[i]))
-            return -1;
     kr->s++;
     return 1;
 }
 
+/* The products of the basis vectors appended since the last flush, as one
+ * block. 0, or -1 when the product failed or was not finite. */
+static int flush(nqm_krylov *kr, nqm_symop_block op, void *ctx)
+{
+    const int b = kr->s - kr->done;
+    const size_t at = (size_t)kr->done * kr->n, len = (size_t)b * kr->n;
+    if (b == 0)
+        return 0;
+    if (op(ctx, b, kr->Q + at, kr->KQ + at) != 0)
+        return -1;
+    for (size_t i = 0; i < len; i++)
+        if (!isfinite(kr->KQ[at + i]))
+            return -1;
+    kr->done = kr->s;
+    return 0;
+}
+
 /* Append a fresh random direction (for a start or when the Krylov space
- * closed before the basis filled). */
-static int append_random(nqm_krylov *kr, nqm_symop op, void *ctx, int *products)
+ * closed before the basis filled). 1: added, 0: not. */
+static int append_random(nqm_krylov *kr, int *products)
 {
     for (int tries = 0; tries < 4; tries++) {
         for (int i = 0; i < kr->n; i++)
             kr->v[i] = nqm_rng_normal(&kr->rng);
-        int rc = append(kr, op, ctx, kr->v, products);
-        if (rc != 0)
-            return rc;
+        if (append(kr, kr->v, products))
+            return 1;
     }
     return 0;
 }
@@ -196,31 +207,28 @@ static void restart(nqm_krylov *kr, int keep)
     const size_t len = (size_t)keep * kr->n;
     memcpy(kr->Q, kr->X, len * sizeof *kr->Q);
     memcpy(kr->KQ, kr->KX, len * sizeof *kr->KQ);
-    kr->s = keep;
+    kr->s = kr->done = keep;
 }
 
 /* Start the basis: the last Ritz vectors when warm, random ones when not. */
-static int start(nqm_krylov *kr, nqm_symop op, void *ctx, int *products)
+static int start(nqm_krylov *kr, nqm_symop_block op, void *ctx, int *products)
 {
     const int n = kr->n;
     int warm = kr->warm;
-    kr->s = 0;
+    kr->s = kr->done = 0;
     for (int j = 0; j < kr->k; j++) {
-        int rc;
         if (warm) {
             memcpy(kr->v, kr->X + (size_t)j * n, (size_t)n * sizeof *kr->v);
-            rc = append(kr, op, ctx, kr->v, products);
+            append(kr, kr->v, products);
         } else {
-            rc = append_random(kr, op, ctx, products);
+            append_random(kr, products);
         }
-        if (rc < 0)
-            return -1;
     }
-    return 0;
+    return flush(kr, op, ctx);
 }
 
-int nqm_krylov_top(nqm_krylov *kr, nqm_symop op, void *ctx, double tol, int max_products,
-                   double *lam, double *vec, int *products)
+int nqm_krylov_top_block(nqm_krylov *kr, nqm_symop_block op, void *ctx, double tol,
+                         int max_products, double *lam, double *vec, int *products)
 {
     const int n = kr->n, k = kr->k, keep = kr->mb < k + 4 ? kr->mb : k + 4;
     int used = 0, rc = 1, r = 0;
@@ -248,20 +256,13 @@ int nqm_krylov_top(nqm_krylov *kr, nqm_symop op, void *ctx, double tol, int max_
             double norm = residual(kr, j);
             if (norm <= tol * scale)
                 continue;
-            int got = append(kr, op, ctx, kr->v, &used);
-            if (got < 0) {
-                rc = -1;
-                break;
-            }
-            added += got;
+            added += append(kr, kr->v, &used);
         }
-        if (rc == 1 && !added) { /* the Krylov space closed: a new direction, if any */
-            int got = kr->s < kr->mb ? append_random(kr, op, ctx, &used) : 0;
-            if (got < 0)
-                rc = -1;
-            else if (got == 0)
-                break;
-        }
+        /* the Krylov space closed: a new direction, if any */
+        if (!added && !(kr->s < kr->mb && append_random(kr, &used)))
+            break;
+        if (flush(kr, op, ctx) != 0)
+            rc = -1;
     }
     if (products)
         *products = used;
@@ -276,4 +277,27 @@ int nqm_krylov_top(nqm_krylov *kr, nqm_symop op, void *ctx, double tol, int max_
     }
     kr->warm = 1;
     return rc;
+}
+
+/* A one-vector operator seen as a block operator. */
+typedef struct {
+    nqm_symop op;
+    void *ctx;
+    int n;
+} one_by_one;
+
+static int products_one_by_one(void *ctx, int b, const double *U, double *KU)
+{
+    const one_by_one *o = ctx;
+    for (int j = 0; j < b; j++)
+        if (o->op(o->ctx, U + (size_t)j * o->n, KU + (size_t)j * o->n) != 0)
+            return -1;
+    return 0;
+}
+
+int nqm_krylov_top(nqm_krylov *kr, nqm_symop op, void *ctx, double tol, int max_products,
+                   double *lam, double *vec, int *products)
+{
+    one_by_one o = {op, ctx, kr->n};
+    return nqm_krylov_top_block(kr, products_one_by_one, &o, tol, max_products, lam, vec, products);
 }

@@ -16,6 +16,7 @@ static const char *const loss_names[LOSS_COUNT] = {"half-sum", "mse", "half-mean
 static const char *const data_names[DATA_COUNT] = {"single", "mix1d", "gauss", "stripes",
                                                    "csv",    "idx",   "npy",   "cifar"};
 static const char *const eig_order_names[EIG_ORDER_COUNT] = {"direction", "sorted"};
+static const char *const eig_method_names[EIG_METHOD_COUNT] = {"dense", "auto"};
 static const char *const network_names[NETWORK_COUNT] = {"two-layer", "mlp", "cnn"};
 static const char *const readout_names[READOUT_COUNT] = {"average", "linear"};
 
@@ -117,6 +118,10 @@ const char *nqm_eig_order_name(nqm_eig_order o)
 {
     return name_of(eig_order_names, EIG_ORDER_COUNT, o);
 }
+const char *nqm_eig_method_name(nqm_eig_method e)
+{
+    return name_of(eig_method_names, EIG_METHOD_COUNT, e);
+}
 const char *nqm_network_name(nqm_network k) { return name_of(network_names, NETWORK_COUNT, k); }
 const char *nqm_readout_name(nqm_readout r) { return name_of(readout_names, READOUT_COUNT, r); }
 int nqm_model_parse(const char *s) { return parse_name(model_names, MODEL_COUNT, s); }
@@ -124,6 +129,10 @@ int nqm_activation_parse(const char *s) { return parse_name(activation_names, AC
 int nqm_loss_parse(const char *s) { return parse_name(loss_names, LOSS_COUNT, s); }
 int nqm_data_parse(const char *s) { return parse_name(data_names, DATA_COUNT, s); }
 int nqm_eig_order_parse(const char *s) { return parse_name(eig_order_names, EIG_ORDER_COUNT, s); }
+int nqm_eig_method_parse(const char *s)
+{
+    return parse_name(eig_method_names, EIG_METHOD_COUNT, s);
+}
 int nqm_network_parse(const char *s) { return parse_name(network_names, NETWORK_COUNT, s); }
 int nqm_readout_parse(const char *s) { return parse_name(readout_names, READOUT_COUNT, s); }
 
@@ -162,11 +171,24 @@ int nqm_twolayer_gram_mode(long m, int n, int d)
     return d > n && caches <= fmax(params, 256.0 * (1 << 20));
 }
 
+/* Whether rows mode keeps lin's and quad's tables of sigma, sigma',
+ * sigma'' at Z0 (3 m np numbers, at most 256 MiB) for tanh and swish
+ * instead of evaluating them anew at every pass (neurons.c). */
+int nqm_twolayer_tables_kept(long m, int n, int d, int act, int model)
+{
+    double np = (double)((n + NQM_EXAMPLE_LANES - 1) / NQM_EXAMPLE_LANES * NQM_EXAMPLE_LANES);
+    return (act == ACT_TANH || act == ACT_SWISH) && (model == MODEL_LIN || model == MODEL_QUAD) &&
+           !nqm_twolayer_gram_mode(m, n, d) &&
+           3.0 * (double)m * np * sizeof(double) <= 256.0 * (1 << 20);
+}
+
 /* The two-layer family (twolayer.c, neurons.c, gram.c, predict.c): w and
  * w0 (2 m (d + 1)); the inputs again (d np; its four n x n matrices count
  * with the kernel, kernel_doubles); the padded per-step vectors (18 np); rows
  * mode's blocks of B and C (2 x 256 np) and each thread's lanes (19 np +
- * 3 d); gram mode's
+ * 3 d) and, for tanh and swish, its tables at Z0 when kept (3 m np);
+ * the matrix-free products' sums and Krylov basis with eig_method = auto;
+ * gram mode's
  * caches Zc, A and, but for net, Sc (m np each) and its block buffers (6 x
  * 256 np); the test set's blocks of pre-activations (2 x 256 n_test),
  * but for relu and linear on 1-D inputs, whose predictions need none. */
@@ -179,6 +201,11 @@ static double twolayer_doubles(const nqm_config *cfg)
         2.0 * m * (d + 1.0) + (d + 18.0 + 2.0 * 256) * np + threads * (19.0 * np + 3.0 * d);
     if (nqm_twolayer_gram_mode(cfg->width, nqm_config_n(cfg), nqm_config_d(cfg)))
         sum += (cfg->model == MODEL_NET ? 2.0 : 3.0) * m * np + 6.0 * 256 * np;
+    if (nqm_twolayer_tables_kept(cfg->width, nqm_config_n(cfg), nqm_config_d(cfg), cfg->activation,
+                                 cfg->model))
+        sum += 3.0 * m * np;
+    if (cfg->eig_method == EIG_METHOD_AUTO) /* product.c: 64 chunks of 36 directions, Krylov */
+        sum += (64.0 * 36 + 36) * np + threads * ((7.0 + d) * np + 2 * d) + 4.0 * 36 * n;
     int gates = d == 1 && (cfg->activation == ACT_RELU || cfg->activation == ACT_LINEAR);
     return sum + (gates ? 0.0 : 2.0 * 256 * nt);
 }

@@ -53,6 +53,7 @@
     WHOLE(BATCH_SIZE, "batch_size", batch_size, 0, NQM_N_MAX)                                      \
     WHOLE(EIGS, "eigs", eigs, 1, NQM_MAX_EIGS)                                                     \
     WORD(EIG_ORDER, "eig_order", eig_order, eig_order_word, EIG_ORDER_COUNT)                       \
+    WORD(EIG_METHOD, "eig_method", eig_method, eig_method_word, EIG_METHOD_COUNT)                  \
     OWN(TRAIN_FILE, "train_file", NQM_VALUE_OTHER)                                                 \
     OWN(TEST_FILE, "test_file", NQM_VALUE_OTHER)                                                   \
     OWN(TRAIN_LABELS, "train_labels", NQM_VALUE_OTHER)                                             \

@@ -34,6 +34,7 @@ static const char *readout_word(int k) { return nqm_readout_name((nqm_readout)k)
 static const char *loss_word(int k) { return nqm_loss_name((nqm_loss)k); }
 static const char *data_word(int k) { return nqm_data_name((nqm_data_kind)k); }
 static const char *eig_order_word(int k) { return nqm_eig_order_name((nqm_eig_order)k); }
+static const char *eig_method_word(int k) { return nqm_eig_method_name((nqm_eig_method)k); }
 static const char *header_word(int k)
 {
     static const char *const names[] = {"auto", "yes", "no"};

@@ -18,6 +18,9 @@
 /* Ku (n) = K u (n). 0, or -1 on failure. */
 typedef int (*nqm_symop)(void *ctx, const double *u, double *Ku);
 
+/* KU (b, n) = K U for the b rows of U (b, n). 0, or -1 on failure. */
+typedef int (*nqm_symop_block)(void *ctx, int b, const double *U, double *KU);
+
 typedef struct nqm_krylov nqm_krylov;
 
 /* Workspace for n x n operators and the top min(k, n) eigenpairs, k >= 1. */
@@ -32,5 +35,10 @@ int nqm_krylov_count(const nqm_krylov *kr); /* min(k, n) */
  * LAPACK failed. *products (may be NULL) gets the products used. */
 int nqm_krylov_top(nqm_krylov *kr, nqm_symop op, void *ctx, double tol, int max_products,
                    double *lam, double *vec, int *products);
+
+/* The same with the products asked for in blocks: the start vectors
+ * together, then the residuals of each round together. */
+int nqm_krylov_top_block(nqm_krylov *kr, nqm_symop_block op, void *ctx, double tol,
+                         int max_products, double *lam, double *vec, int *products);
 
 #endif

@@ -53,6 +53,9 @@ typedef enum {
     DATA_COUNT
 } nqm_data_kind;
 typedef enum { EIG_ORDER_DIRECTION, EIG_ORDER_SORTED, EIG_ORDER_COUNT } nqm_eig_order;
+/* How eigenvalues are measured when the kernel is not of low rank:
+ * always by the assembled kernel, or matrix-free where that is cheaper. */
+typedef enum { EIG_METHOD_DENSE, EIG_METHOD_AUTO, EIG_METHOD_COUNT } nqm_eig_method;
 /* Architecture of the net / lin / quad models. */
 typedef enum { NETWORK_TWO_LAYER, NETWORK_MLP, NETWORK_CNN, NETWORK_COUNT } nqm_network;
 typedef enum { READOUT_AVERAGE, READOUT_LINEAR, READOUT_COUNT } nqm_readout;
@@ -69,6 +72,7 @@ typedef struct {
     nqm_loss loss;
     nqm_data_kind data;
     nqm_eig_order eig_order;
+    nqm_eig_method eig_method;
 
     nqm_network network; /* architecture of net / lin / quad */
     int depth;           /* mlp: layers, 2..4 */
@@ -145,6 +149,7 @@ const char *nqm_data_name(nqm_data_kind k);
 /* Whether data of kind k are read from files (csv, idx, npy, cifar). */
 int nqm_data_from_files(nqm_data_kind k);
 const char *nqm_eig_order_name(nqm_eig_order o);
+const char *nqm_eig_method_name(nqm_eig_method e);
 const char *nqm_network_name(nqm_network k);
 const char *nqm_readout_name(nqm_readout r);
 int nqm_model_parse(const char *s);
@@ -152,6 +157,7 @@ int nqm_activation_parse(const char *s);
 int nqm_loss_parse(const char *s);
 int nqm_data_parse(const char *s);
 int nqm_eig_order_parse(const char *s);
+int nqm_eig_method_parse(const char *s);
 int nqm_network_parse(const char *s);
 int nqm_readout_parse(const char *s);
 
@@ -164,6 +170,9 @@ int nqm_config_test_n(const nqm_config *cfg);
 /* Whether the two-layer family keeps its displacement in the span of the
  * inputs (gram mode) for m neurons, n examples of d dimensions. */
 int nqm_twolayer_gram_mode(long m, int n, int d);
+/* Whether its rows mode keeps the activations' values at the initial
+ * pre-activations (lin and quad with tanh or swish, when they fit). */
+int nqm_twolayer_tables_kept(long m, int n, int d, int act, int model);
 
 /* Bytes a run of this configuration allocates, estimated path by path
  * (model family, mode, test set); nqm_config_check refuses runs above

@@ -53,13 +53,14 @@ int nqm_session_eigs(const nqm_session *s); /* eigenvalues per record */
 const char *nqm_session_error(const nqm_session *s);
 
 /* Where the eigenvalues of the steps so far came from: a certified probe
- * of the kernel (eigen.h), or its dense assembly (step 0, models that
- * cannot probe, and probes whose certificate fell short: `refused`, each
- * followed by a dense assembly). */
+ * of the kernel (eigen.h), a converged matrix-free iteration, or its dense assembly (step 0, models
+ * that cannot probe, and probes whose certificate fell short: `refused`, each followed by a dense
+ * assembly). */
 typedef struct {
     long probed;        /* steps whose eigenvalues the certified probe gave */
     long dense;         /* steps whose kernel was assembled */
     long refused;       /* probes not certified (their step is also counted in dense) */
+    long krylov;        /* steps whose eigenpairs came matrix-free (eig_method = auto) */
     double worst_bound; /* largest relative error bound of a certified probe */
 } nqm_eigen_stats;
 void nqm_session_eigen_stats(const nqm_session *s, nqm_eigen_stats *out);

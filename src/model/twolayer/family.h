@@ -81,6 +81,7 @@ NQM_TL_INLINE tl_coef tl_coefficients(nqm_model_kind variant, double v, double v
 
 typedef struct tl_rows tl_rows;
 typedef struct tl_gram tl_gram;
+typedef struct tl_product tl_product;
 
 typedef struct {
     nqm_model base;
@@ -102,8 +103,9 @@ typedef struct {
     double *Kfixed;  /* (n, n) lin's constant kernel, NULL until computed */
     int threads;     /* pool threads asked for (0: one) */
     nqm_pool *pool;
-    tl_rows *rows; /* rows mode workspace */
-    tl_gram *gm;   /* gram mode caches, NULL in rows mode */
+    tl_rows *rows;       /* rows mode workspace */
+    tl_gram *gm;         /* gram mode caches, NULL in rows mode */
+    tl_product *product; /* top_eigs' workspace, made on first use */
 } twolayer;
 
 /* What one pass over all neurons does. */
@@ -120,6 +122,14 @@ typedef struct {
 tl_rows *nqm_tl_rows_new(const twolayer *t);
 void nqm_tl_rows_free(tl_rows *rows);
 void nqm_tl_rows_pass(twolayer *t, const tl_pass *ps);
+/* Lin's and quad's (3, np) table of sigma, sigma', sigma'' at Z0 for
+ * neuron k when rows mode keeps them and a pass has filled them, else NULL. */
+const double *nqm_tl_rows_table(const twolayer *t, long k);
+
+/* The kernel matrix-free (product.c): the top_eigs op of the family. */
+tl_product *nqm_tl_product_new(const twolayer *t);
+void nqm_tl_product_free(tl_product *pr);
+int nqm_tl_top_eigs(nqm_model *self, int k, double tol, double *lam, double *vec);
 
 /* Relu and linear on 1-D inputs in rows mode (gates1d.c): two gate
  * patterns, O(m + n) per pass. */

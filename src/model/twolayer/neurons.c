@@ -46,6 +46,8 @@ struct tl_rows {
     double *ws;          /* (threads, ws_stride) */
     double *blkB, *blkC; /* (DENSE_BLOCK, np) B and C of neurons not yet in KB, KC */
     int held;            /* rows of blkB, blkC filled */
+    double *tab0;        /* (m, 3, np) lin's and quad's tables at Z0, NULL when not kept */
+    int tab0_ready;      /* tab0 filled (by the first pass) */
 };
 
 typedef struct {
@@ -105,6 +107,9 @@ tl_rows *nqm_tl_rows_new(const twolayer *t)
     rw->ws = calloc((size_t)threads * rw->ws_stride, sizeof *rw->ws);
     rw->blkB = malloc((size_t)DENSE_BLOCK * t->np * sizeof *rw->blkB);
     rw->blkC = malloc((size_t)DENSE_BLOCK * t->np * sizeof *rw->blkC);
+    if (t->variant != MODEL_NET &&
+        nqm_twolayer_tables_kept(t->m, t->n, t->d, t->act, t->variant)) /* else: refilled */
+        rw->tab0 = malloc((size_t)t->m * 3 * t->np * sizeof *rw->tab0);
     if (!rw->acc || !rw->ws || !rw->blkB || !rw->blkC) {
         nqm_tl_rows_free(rw);
         return NULL;
@@ -120,6 +125,7 @@ void nqm_tl_rows_free(tl_rows *rw)
     free(rw->ws);
     free(rw->blkB);
     free(rw->blkC);
+    free(rw->tab0);
     free(rw);
 }
 
@@ -295,13 +301,18 @@ NQM_TL_INLINE void fill_table(const twolayer *t, const double *cz, double *z, do
     nqm_sigma_fill(t->act, (size_t)np, z, tab, tab + np, tab + 2 * np);
 }
 
-/* Neuron k in full: the step when there is a residual, then the new point. */
+/* Neuron k in full: the step when there is a residual, then the new point.
+ * Lin's and quad's tables at Z0 come from tab0 when it is kept (the first
+ * pass fills it: at w0, as every pass of theirs). */
 NQM_TL_INLINE void neuron(act_kind kind, int d, twolayer *t, const tl_pass *ps, const ws_parts *w,
                           long k, int kk, block_sums *sums)
 {
     double *tab = w->tab, *z = w->z, *tmp = w->tmp, *pv = w->pv, *cz = w->cz, *cs = w->cs;
+    double *tab0 = t->rows->tab0;
+    if (kind == KIND_TABLE && tab0)
+        tab = tab0 + (size_t)k * 3 * t->np;
     neuron_view nv = view_of(t, ps, k, cz, cs, tab);
-    if (kind == KIND_TABLE)
+    if (kind == KIND_TABLE && (!tab0 || !t->rows->tab0_ready))
         fill_table(t, cz, z, tab);
     if (ps->r) {
         const size_t md = (size_t)t->m * t->d;
@@ -378,6 +389,12 @@ NQM_TL_HOT static void rows_chunk(void *ctx, int task, int worker)
         chunk(KIND_TABLE, t->d, t, ps, task, ws);
 }
 
+const double *nqm_tl_rows_table(const twolayer *t, long k)
+{
+    const tl_rows *rw = t->rows;
+    return rw->tab0 && rw->tab0_ready ? rw->tab0 + (size_t)k * 3 * t->np : NULL;
+}
+
 void nqm_tl_rows_pass(twolayer *t, const tl_pass *ps)
 {
     tl_rows *rw = t->rows;
@@ -389,6 +406,7 @@ void nqm_tl_rows_pass(twolayer *t, const tl_pass *ps)
             rows_chunk(&job, c, 0);
     else
         nqm_pool_run(t->pool, rows_chunk, &job, rw->chunks);
+    rw->tab0_ready = rw->tab0 != NULL;
     memset(ps->g, 0, (size_t)np * sizeof *ps->g);
     if (b) {
         memset(ps->probe->H, 0, sizeof ps->probe->H);

@@ -223,6 +223,7 @@ static void twolayer_free(nqm_model *self)
     twolayer_model *tm = (twolayer_model *)self;
     twolayer *t = &tm->t;
     nqm_tl_gram_free(t->gm);
+    nqm_tl_product_free(t->product);
     nqm_tl_rows_free(t->rows);
     nqm_pool_free(t->pool);
     free(t->w);
@@ -244,6 +245,7 @@ static void twolayer_free(nqm_model *self)
 static const nqm_model_ops twolayer_ops = {.advance = twolayer_advance,
                                            .params = twolayer_params,
                                            .free = twolayer_free,
+                                           .top_eigs = nqm_tl_top_eigs,
                                            .probe = twolayer_probe,
                                            .predict = nqm_tl_predict,
                                            .active_share = twolayer_active_share};

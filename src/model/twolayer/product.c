@@ -1,0 +1,188 @@
+/* product.c: the two-layer family's kernel as an operator, K U =
+ * J (J^T U) for a block of b directions U (b, n), never assembled, and
+ * its top eigenpairs from it (krylov.h; the top_eigs op). With the
+ * per-neuron factors B and C of twolayer.c at the current point,
+ *
+ *     m K U_q = sum_k [ B_k (B_k . U_q) + sum_j (C_k .* x^(j)) ((C_k .* x^(j)) . U_q) / d ],
+ *
+ * O(n d) per neuron and direction instead of the O(n^2) of the dense
+ * kernel's share: cheaper when n is large beside d. B and C come from
+ * the same formulas as the passes (tl_jacobian, family.h); lin's and
+ * quad's activations at Z0 from rows mode's kept tables when it has them.
+ * The neurons go in chunks fixed by m on the pool, each summing into its
+ * own accumulators, combined in chunk order: the same bits for any
+ * number of threads. Rows mode only (gram mode's w is not up to date). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nqmtop/base/krylov.h"
+#include "nqmtop/model/activation.h"
+#include "neuron.h"
+
+enum { CHUNK_NEURONS = 1024, MAX_CHUNKS = 64, MAX_BLOCK = NQM_KRYLOV_BASIS(NQM_MAX_EIGS) };
+
+struct tl_product {
+    int chunks, b_max;
+    double *U;   /* (b_max, np) directions, zero padded */
+    double *acc; /* (chunks, b_max, np) per-chunk sums of m K U */
+    double *ws;  /* (threads, ws_stride): z, s, a0, a1, a2 (np each), F (d + 2, np), cz, cs (d) */
+    size_t ws_stride;
+    nqm_krylov *krylov;
+    int k; /* eigenpairs the Krylov workspace is for */
+};
+
+typedef struct {
+    twolayer *t;
+    int b;
+} product_job;
+
+tl_product *nqm_tl_product_new(const twolayer *t)
+{
+    tl_product *pr = calloc(1, sizeof *pr);
+    if (!pr)
+        return NULL;
+    long chunks = t->m / CHUNK_NEURONS;
+    pr->chunks = chunks < 1 ? 1 : chunks > MAX_CHUNKS ? MAX_CHUNKS : (int)chunks;
+    pr->b_max = MAX_BLOCK;
+    const size_t np = (size_t)t->np, threads = (size_t)nqm_pool_threads(t->pool);
+    pr->U = calloc((size_t)pr->b_max * np, sizeof *pr->U);
+    pr->acc = malloc((size_t)pr->chunks * pr->b_max * np * sizeof *pr->acc);
+    pr->ws_stride = (7 + (size_t)t->d) * np + 2 * (size_t)t->d;
+    pr->ws = calloc(threads * pr->ws_stride, sizeof *pr->ws);
+    if (!pr->U || !pr->acc || !pr->ws) {
+        nqm_tl_product_free(pr);
+        return NULL;
+    }
+    return pr;
+}
+
+void nqm_tl_product_free(tl_product *pr)
+{
+    if (!pr)
+        return;
+    nqm_krylov_free(pr->krylov);
+    free(pr->U);
+    free(pr->acc);
+    free(pr->ws);
+    free(pr);
+}
+
+/* B and C (np) of neuron k at the current point, from its weights. */
+NQM_TL_INLINE void factors(const twolayer *t, long k, double *w, double *B, double *C)
+{
+    const int np = t->np, d = t->d, net = t->variant == MODEL_NET;
+    const size_t md = (size_t)t->m * d;
+    double *z = w, *s = w + np, *a0 = w + 2 * np, *a1 = w + 3 * np, *a2 = w + 4 * np;
+    double *cz = w + (7 + (size_t)d) * np, *cs = cz + d;
+    const double *uref = (net ? t->w : t->w0) + (size_t)k * d;
+    for (int j = 0; j < d; j++) {
+        cz[j] = uref[j] * t->in_scale;
+        cs[j] = net ? 0 : t->w[(size_t)k * d + j] * t->in_scale;
+    }
+    const double *tab = nqm_tl_rows_table(t, k);
+    memset(z, 0, (size_t)np * sizeof *z);
+    memset(s, 0, (size_t)np * sizeof *s);
+    for (int j = 0; j < d; j++) {
+        const double *x = t->Xt + (size_t)j * np;
+        for (int i = 0; i < np && !tab; i++)
+            z[i] += cz[j] * x[i];
+        for (int i = 0; i < np && !net; i++)
+            s[i] += cs[j] * x[i];
+    }
+    if (tab) {
+        a0 = (double *)tab;
+        a1 = a0 + np;
+        a2 = a1 + np;
+    } else {
+        nqm_sigma_fill(t->act, (size_t)np, z, a0, a1, a2);
+    }
+    tl_coef c = tl_coefficients(t->variant, t->w[md + k], net ? 0 : t->w0[md + k]);
+    tl_jacobian(&c, nqm_sigma_curved(t->act), np, a0, a1, a2, s, B, C);
+}
+
+/* Neurons of one chunk: their share of m K U into the chunk's sums. Per
+ * neuron the d + 1 factors F_0 = B, F_j = C .* x^(j) / sqrt(d) are formed
+ * once; each direction then takes c_j = F_j . u and adds sum_j c_j F_j. */
+NQM_TL_HOT static void product_chunk(void *ctx, int task, int worker)
+{
+    const product_job *job = ctx;
+    twolayer *t = job->t;
+    tl_product *pr = t->product;
+    const int np = t->np, d = t->d, b = job->b;
+    const long lo = t->m * task / pr->chunks, hi = t->m * (task + 1) / pr->chunks;
+    double *w = pr->ws + (size_t)worker * pr->ws_stride;
+    double *F = w + 5 * (size_t)np; /* (d + 1, np) */
+    double *acc = pr->acc + (size_t)task * pr->b_max * np, c[NQM_TL_PROBE_MAX_D + 1];
+    memset(acc, 0, (size_t)b * np * sizeof *acc);
+    for (long k = lo; k < hi; k++) {
+        factors(t, k, w, F, F + np);
+        for (int j = d; j >= 1; j--) {
+            const double *x = t->Xt + (size_t)(j - 1) * np;
+            double *fj = F + (size_t)j * np;
+            for (int i = 0; i < np; i++)
+                fj[i] = F[np + i] * x[i] * t->in_scale;
+        }
+        for (int q = 0; q < b; q++) {
+            const double *u = pr->U + (size_t)q * np;
+            double *a = acc + (size_t)q * np;
+            for (int j0 = 0; j0 <= d; j0 += NQM_TL_PROBE_MAX_D + 1) {
+                const int j1 =
+                    j0 + NQM_TL_PROBE_MAX_D + 1 < d + 1 ? j0 + NQM_TL_PROBE_MAX_D + 1 : d + 1;
+                for (int j = j0; j < j1; j++)
+                    c[j - j0] = tl_dot(np, F + (size_t)j * np, u);
+                for (int j = j0; j < j1; j++) {
+                    const double *fj = F + (size_t)j * np;
+                    for (int i = 0; i < np; i++)
+                        a[i] += c[j - j0] * fj[i];
+                }
+            }
+        }
+    }
+}
+
+/* KU (b, n) = K U (b, n), unscaled, at the current parameters. */
+static int kernel_block(void *ctx, int b, const double *U, double *KU)
+{
+    twolayer *t = ctx;
+    tl_product *pr = t->product;
+    const int n = t->n, np = t->np;
+    for (int q0 = 0; q0 < b; q0 += pr->b_max) {
+        int bs = b - q0 < pr->b_max ? b - q0 : pr->b_max;
+        for (int q = 0; q < bs; q++)
+            memcpy(pr->U + (size_t)q * np, U + (size_t)(q0 + q) * n, (size_t)n * sizeof *U);
+        product_job job = {t, bs};
+        nqm_pool_run(t->pool, product_chunk, &job, pr->chunks);
+        const double inv_m = 1.0 / (double)t->m;
+        for (int q = 0; q < bs; q++) {
+            double *out = KU + (size_t)(q0 + q) * n;
+            for (int i = 0; i < n; i++) {
+                double sum = 0;
+                for (int c = 0; c < pr->chunks; c++)
+                    sum += pr->acc[((size_t)c * pr->b_max + q) * np + i];
+                out[i] = sum * inv_m;
+            }
+        }
+    }
+    return 0;
+}
+
+int nqm_tl_top_eigs(nqm_model *self, int k, double tol, double *lam, double *vec)
+{
+    twolayer *t = (twolayer *)self;
+    if (t->mode != TL_ROWS)
+        return 1;
+    if (!t->product && !(t->product = nqm_tl_product_new(t)))
+        return -1;
+    tl_product *pr = t->product;
+    int want = k < t->n ? k : t->n;
+    if (pr->krylov && pr->k != want) {
+        nqm_krylov_free(pr->krylov);
+        pr->krylov = NULL;
+    }
+    if (!pr->krylov && !(pr->krylov = nqm_krylov_new(t->n, want)))
+        return -1;
+    pr->k = want;
+    return nqm_krylov_top_block(pr->krylov, kernel_block, t, tol, t->n + NQM_KRYLOV_BASIS(want),
+                                lam, vec, NULL);
+}
