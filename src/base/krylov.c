@@ -163,7 +163,7 @@ static int ritz(nqm_krylov *kr, int want)
 {
     const int n = kr->n, s = kr->s, r = want < s ? want : s;
     /* T (s, s) = Q KQ^T, i.e. Q^T(col) KQ(col) with Q, KQ column-major (n, s) */
-    nqm_dgemm("T", "N", s, s, n, 1.0, kr->Q, n, kr->KQ, n, 0.0, kr->T, s);
+    nqm_dgemm_serial("T", "N", s, s, n, 1.0, kr->Q, n, kr->KQ, n, 0.0, kr->T, s);
     for (int a = 0; a < s; a++)
         for (int b = 0; b < a; b++) {
             double t = 0.5 * (kr->T[(size_t)a * s + b] + kr->T[(size_t)b * s + a]);
@@ -185,8 +185,8 @@ static int ritz(nqm_krylov *kr, int want)
         }
     }
     /* X (n, r) = Q (n, s) Y (s, r), column-major; the same for KX */
-    nqm_dgemm("N", "N", n, r, s, 1.0, kr->Q, n, kr->Y, s, 0.0, kr->X, n);
-    nqm_dgemm("N", "N", n, r, s, 1.0, kr->KQ, n, kr->Y, s, 0.0, kr->KX, n);
+    nqm_dgemm_serial("N", "N", n, r, s, 1.0, kr->Q, n, kr->Y, s, 0.0, kr->X, n);
+    nqm_dgemm_serial("N", "N", n, r, s, 1.0, kr->KQ, n, kr->Y, s, 0.0, kr->KX, n);
     return r;
 }
 

@@ -129,9 +129,10 @@ int nqm_tl_predict(nqm_model *self, const double *X, int n, double *g)
     for (long k0 = 0; k0 < t->m; k0 += PREDICT_BLOCK) {
         int bs = t->m - k0 < PREDICT_BLOCK ? (int)(t->m - k0) : PREDICT_BLOCK;
         /* column-major: Z (bs x n) = U_block (d x bs)^T X (d x n) / sqrt(d) */
-        nqm_dgemm("T", "N", bs, n, d, t->in_scale, U + (size_t)k0 * d, d, X, d, 0.0, Z, bs);
+        nqm_dgemm_serial("T", "N", bs, n, d, t->in_scale, U + (size_t)k0 * d, d, X, d, 0.0, Z, bs);
         if (!net)
-            nqm_dgemm("T", "N", bs, n, d, t->in_scale, t->w + (size_t)k0 * d, d, X, d, 0.0, E, bs);
+            nqm_dgemm_serial("T", "N", bs, n, d, t->in_scale, t->w + (size_t)k0 * d, d, X, d, 0.0,
+                             E, bs);
         add_block(t, k0, bs, n, Z, E, S, S + 3 * PREDICT_BLOCK, g);
     }
     const double inv_sqrt_m = 1 / sqrt((double)t->m);
