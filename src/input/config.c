@@ -20,9 +20,6 @@ static const char *const eig_method_names[EIG_METHOD_COUNT] = {"dense", "auto"};
 static const char *const network_names[NETWORK_COUNT] = {"two-layer", "mlp", "cnn"};
 static const char *const readout_names[READOUT_COUNT] = {"average", "linear"};
 
-/* Simulated models must fit in this much memory (see nqm_config_check). */
-#define NQM_MEMORY_LIMIT (16.0 * 1024 * 1024 * 1024)
-
 void nqm_config_defaults(nqm_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);

@@ -248,17 +248,29 @@ fail:
 }
 
 /* Every point's configuration for every model resolves (then each run
- * resolves its own again when it starts: configurations are large). */
-static int check_grid(const nqm_sweep *sw, char *err, size_t errlen)
+ * resolves its own again when it starts: configurations are large); the
+ * memory of the largest run into *largest. */
+static int check_grid(const nqm_sweep *sw, double *largest, char *err, size_t errlen)
 {
+    *largest = 0;
     for (int p = 0; p < sw->points; p++)
         for (int k = 0; k < sw->models; k++) {
             nqm_config cfg;
             if (nqm_sweep_resolve_point(sw, p, k, &cfg, err, errlen) != 0)
                 return -1;
+            double bytes = nqm_config_memory(&cfg);
+            *largest = bytes > *largest ? bytes : *largest;
             nqm_config_free(&cfg);
         }
     return 0;
+}
+
+/* As many jobs as asked, but no more than the memory limit holds when
+ * each runs the largest configuration of the grid. */
+static int jobs_that_fit(int jobs, double largest)
+{
+    double fit = largest > 0 ? floor(NQM_MEMORY_LIMIT / largest) : jobs;
+    return fit < 1 ? 1 : fit < jobs ? (int)fit : jobs;
 }
 
 static int is_eta(const char *key)
@@ -351,10 +363,12 @@ nqm_sweep *nqm_sweep_new(const nqm_config *base, const nqm_sweep_spec *spec, cha
         nqm_sweep_free(sw);
         return NULL;
     }
-    if (check_grid(sw, err, errlen) != 0) {
+    double largest;
+    if (check_grid(sw, &largest, err, errlen) != 0) {
         nqm_sweep_free(sw);
         return NULL;
     }
+    sw->spec.jobs = jobs_that_fit(spec->jobs, largest);
     return sw;
 }
 

@@ -334,8 +334,41 @@ static void check_fit(void)
     CHECK(f.count == 1 && isnan(f.slope), "one point");
 }
 
+/* The jobs of a sweep count in the memory limit: runs of about 5 GiB
+ * each go three at a time, not eight; small runs go as many as asked. The
+ * sweep is only built, never run. */
+static void check_memory_jobs(void)
+{
+    nqm_config cfg;
+    single_example(&cfg);
+    cfg.width = 1000000;
+    double per_width = nqm_config_memory(&cfg) / cfg.width;
+    cfg.width = (long)(5.0 * 1024 * 1024 * 1024 / per_width);
+    double bytes = nqm_config_memory(&cfg);
+    int fit = (int)floor(NQM_MEMORY_LIMIT / bytes);
+    nqm_sweep_spec spec = {.naxes = 1, .repeats = 1, .steps = 1, .jobs = 8};
+    spec.axis[0] = axis("eta_rel=0.5:2:8");
+    char err[1024];
+    nqm_sweep *sw = nqm_sweep_new(&cfg, &spec, err, sizeof err);
+    CHECK(sw != NULL, "%s", err);
+    if (sw) {
+        printf("runs of %.2f GiB: %d jobs of 8 at once\n", bytes / (1 << 30),
+               nqm_sweep_spec_of(sw)->jobs);
+        CHECK(fit == 3 && nqm_sweep_spec_of(sw)->jobs == fit, "%d jobs of %.2f GiB, %d fit",
+              nqm_sweep_spec_of(sw)->jobs, bytes / (1 << 30), fit);
+        nqm_sweep_free(sw);
+    }
+    cfg.width = 1000;
+    sw = nqm_sweep_new(&cfg, &spec, err, sizeof err);
+    CHECK(sw && nqm_sweep_spec_of(sw)->jobs == 8, "small runs: %d jobs",
+          sw ? nqm_sweep_spec_of(sw)->jobs : -1);
+    nqm_sweep_free(sw);
+    nqm_config_free(&cfg);
+}
+
 int main(void)
 {
+    check_memory_jobs();
     check_axes();
     check_fit();
     check_regime_map();

@@ -178,6 +178,10 @@ int nqm_twolayer_tables_kept(long m, int n, int d, int act, int model);
  * (model family, mode, test set); nqm_config_check refuses runs above
  * 16 GiB by it. */
 double nqm_config_memory(const nqm_config *cfg);
+/* Simulated models must fit in this much memory: one run (nqm_config_check)
+ * and the runs a sweep has going at once (its jobs are fewer when they
+ * would not fit together). */
+#define NQM_MEMORY_LIMIT (16.0 * 1024 * 1024 * 1024)
 
 /* Cross-key checks that no single key can make (theory needs 1-D data or
  * one example, ...). Returns 0 or -1 with a message in err. */

@@ -173,7 +173,9 @@ int nqm_sweep_models(const nqm_sweep *sw);
 nqm_model_kind nqm_sweep_model(const nqm_sweep *sw, int k);
 const nqm_sweep_spec *nqm_sweep_spec_of(const nqm_sweep *sw);
 
-/* Run the sweep: spec->jobs threads take the runs in grid order; each
+/* Run the sweep: spec->jobs threads take the runs in grid order (fewer
+ * when that many runs of the grid's largest configuration would need more
+ * than NQM_MEMORY_LIMIT together: nqm_sweep_spec_of tells how many); each
  * result goes to the sink once all its repeats are done. When *stop
  * becomes nonzero (a signal handler may set it) no run starts and running
  * ones end at their next step without a result. Returns the results
