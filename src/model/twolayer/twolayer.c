@@ -338,8 +338,11 @@ int nqm_twolayer_new(const nqm_config *cfg, const nqm_data *data, nqm_model **ou
     t->threads = cfg->threads;
     if (alloc_model(tm, p) != 0) {
         twolayer_free(&t->base);
-        snprintf(err, errlen, "out of memory for a width-%ld two-layer model (%.1f MiB)", m,
-                 (double)(2 * p * sizeof(double)) / (1 << 20));
+        double mib = (double)sizeof(double) / (1 << 20), n = (double)data->n;
+        snprintf(err, errlen,
+                 "out of memory for a width-%ld two-layer model on n = %d examples: %.1f MiB of "
+                 "parameters and %.1f MiB of n x n matrices (the kernel's)",
+                 m, data->n, 2.0 * (double)p * mib, 3 * n * n * mib);
         return -1;
     }
     init_params(t, cfg->seed);
