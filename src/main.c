@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "buildinfo.h"
@@ -22,6 +23,7 @@
 #include "nqmtop/app/record.h"
 #include "nqmtop/app/settings.h"
 #include "nqmtop/base/clock.h"
+#include "nqmtop/base/blas.h"
 #include "nqmtop/base/cnum.h"
 #include "nqmtop/base/files.h"
 #include "nqmtop/base/pool.h"
@@ -655,6 +657,34 @@ static int run_batch(const cli_options *o, const nqm_config *cfg)
     return rc;
 }
 
+/* Bytes the runs may take when the process may map only so much (ulimit
+ * -v): the limit less what OpenBLAS maps for itself (a buffer of up to 128
+ * MiB per thread that calls it, and its own threads) and the program; 0
+ * when there is no such limit. A failed mmap inside OpenBLAS is retried
+ * for ever, so that must never be reached. */
+static double memory_allowed(int jobs)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+        return 0;
+    double reserve = (256.0 + 128.0 * (nqm_blas_threads() + jobs)) * (1 << 20);
+    double left = (double)rl.rlim_cur - reserve;
+    return left > 1 ? left : 1;
+}
+
+/* A single run that would not fit in what the process may map. */
+static int check_memory(const nqm_config *cfg)
+{
+    double allowed = memory_allowed(1), need = nqm_config_memory(cfg);
+    if (allowed == 0 || need <= allowed)
+        return 0;
+    nqm_say(stderr,
+            "nqmtop: model = %s with width = %ld would need about %.2f GiB, more than the %.2f GiB "
+            "this process may use (ulimit -v)",
+            nqm_model_name(cfg->model), cfg->width, need / (1 << 30), allowed / (1 << 30));
+    return EXIT_USAGE;
+}
+
 /* The sweep the options ask for, with the defaults filled in. */
 static nqm_sweep_spec sweep_spec(const cli_options *o, const nqm_config *cfg)
 {
@@ -665,6 +695,7 @@ static nqm_sweep_spec sweep_spec(const cli_options *o, const nqm_config *cfg)
     spec.clock = nqm_clock_seconds;
     if (spec.jobs == 0)
         spec.jobs = o->env.cores;
+    spec.memory = memory_allowed(spec.jobs);
     return spec;
 }
 
@@ -765,10 +796,8 @@ static int run(const cli_options *o)
     } else if (o->sweeping) {
         nqm_sweep_spec spec = sweep_spec(o, &cfg);
         rc = nqm_ui_sweep(&cfg, &spec, &o->ui);
-    } else if (o->batch) {
-        rc = run_batch(o, &cfg);
-    } else {
-        rc = run_ui(o, &cfg, o->ui);
+    } else if ((rc = check_memory(&cfg)) == 0) {
+        rc = o->batch ? run_batch(o, &cfg) : run_ui(o, &cfg, o->ui);
     }
     nqm_config_free(&cfg);
     return rc;

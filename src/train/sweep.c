@@ -266,11 +266,14 @@ static int check_grid(const nqm_sweep *sw, double *largest, char *err, size_t er
 }
 
 /* As many jobs as asked, but no more than the memory limit holds when
- * each runs the largest configuration of the grid. */
-static int jobs_that_fit(int jobs, double largest)
+ * each runs the largest configuration of the grid; 0 when not even one
+ * run fits. */
+static int jobs_that_fit(const nqm_sweep_spec *spec, double largest)
 {
-    double fit = largest > 0 ? floor(NQM_MEMORY_LIMIT / largest) : jobs;
-    return fit < 1 ? 1 : fit < jobs ? (int)fit : jobs;
+    double limit =
+        spec->memory > 0 && spec->memory < NQM_MEMORY_LIMIT ? spec->memory : NQM_MEMORY_LIMIT;
+    double fit = largest > 0 ? floor(limit / largest) : spec->jobs;
+    return fit < 1 ? 0 : fit < spec->jobs ? (int)fit : spec->jobs;
 }
 
 static int is_eta(const char *key)
@@ -368,7 +371,15 @@ nqm_sweep *nqm_sweep_new(const nqm_config *base, const nqm_sweep_spec *spec, cha
         nqm_sweep_free(sw);
         return NULL;
     }
-    sw->spec.jobs = jobs_that_fit(spec->jobs, largest);
+    sw->spec.jobs = jobs_that_fit(spec, largest);
+    if (sw->spec.jobs == 0) {
+        snprintf(err, errlen,
+                 "--sweep: a run of the grid would need about %.1f GiB, more than the %.1f GiB "
+                 "this process may use (ulimit -v)",
+                 largest / (1 << 30), spec->memory / (1 << 30));
+        nqm_sweep_free(sw);
+        return NULL;
+    }
     return sw;
 }
 

@@ -190,5 +190,21 @@ run --batch --steps 1 --sweep width=1:5:3
 [ "$rc" -eq 0 ] && [ "$(cut -f2 "$work/out" | tail -n +2 | sort -n | tr '\n' ' ')" = "1 3 5 " ] ||
     fail "width=1:5:3: exit $rc: $(cut -f2 "$work/out" | tr '\n' ' ')"
 
+# ---- an address-space limit is checked before OpenBLAS spins on it ----------------------
+
+# (not under AddressSanitizer, which cannot run in a small address space)
+if ! ldd "$nqmtop" 2>/dev/null | grep -q libasan; then
+    (ulimit -v 1500000 && exec timeout 60 "$nqmtop" --batch --steps 2 --set width=40000000) \
+        >"$work/out" 2>"$work/err" </dev/null
+    st=$?
+    [ "$st" -eq 2 ] && grep -q 'ulimit -v' "$work/err" ||
+        fail "ulimit -v, one run: exit $st: $(cat "$work/err")"
+    (ulimit -v 1500000 && exec timeout 60 "$nqmtop" --batch --steps 2 --set width=40000000 \
+        --sweep eta_rel=0.5:2:4 --jobs 4) >"$work/out" 2>"$work/err" </dev/null
+    st=$?
+    [ "$st" -eq 2 ] && grep -q 'ulimit -v' "$work/err" ||
+        fail "ulimit -v, a sweep: exit $st: $(cat "$work/err")"
+fi
+
 echo "$checks checks, $failures failures"
 [ "$failures" -eq 0 ]

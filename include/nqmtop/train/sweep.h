@@ -85,6 +85,8 @@ typedef struct {
     nqm_late_quantity late; /* keep the last late_steps values of this (bifurcation) */
     int late_steps;
     double (*clock)(void); /* times each run's `seconds`; NULL: NaN */
+    double memory;         /* bytes the runs at once may take together; 0: NQM_MEMORY_LIMIT
+                              (a front end lowers it to what the process may map) */
 } nqm_sweep_spec;
 
 /* The fields of a result, each reduced over the repeats. */
