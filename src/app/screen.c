@@ -287,8 +287,8 @@ static void add_phases(nqm_chart_spec *spec, const nqm_screen *sc)
 static void add_edges(nqm_chart_spec *spec, const nqm_screen *sc)
 {
     double eta = nqm_session_eta(reference_run(sc)->session);
-    nqm_chart_add_threshold(spec, 2 / eta, "2/η", NQM_COLOR_THRESHOLD2, 1);
-    nqm_chart_add_threshold(spec, 4 / eta, "4/η", NQM_COLOR_THRESHOLD4, 1);
+    nqm_chart_add_threshold(spec, 2 / eta, "2/η", NQM_COLOR_THRESHOLD2, NQM_FIT_NEAREST);
+    nqm_chart_add_threshold(spec, 4 / eta, "4/η", NQM_COLOR_THRESHOLD4, NQM_FIT_NEAREST);
 }
 
 /* Texts a chart's spec points to; they live as long as the drawing. */
@@ -378,7 +378,7 @@ static void g_spec(nqm_chart_spec *spec, chart_texts *tx, const nqm_screen *sc)
         nqm_chart_spec_init(spec, tx->title);
         add_runs(spec, sc, NQM_SERIES_G);
         range_of_survivors(spec, sc);
-        nqm_chart_add_threshold(spec, data->y[0], "y", NQM_COLOR_AXIS, 1);
+        nqm_chart_add_threshold(spec, data->y[0], "y", NQM_COLOR_AXIS, NQM_FIT_ALWAYS);
         return;
     }
     snprintf(tx->title, sizeof tx->title, "g(t) on x1 = %.3g%s", data->X[0],
@@ -430,24 +430,43 @@ static void fit_title(nqm_chart_spec *spec, const chart_texts *tx, int width, nq
         spec->title = tx->short_title;
 }
 
-static int draw_chart(nqm_canvas *cv, nqm_rect r, chart_kind kind, const nqm_screen *sc)
+/* The spec of one chart (its texts in tx, which must outlive it). */
+static void chart_spec(nqm_chart_spec *spec, chart_texts *tx, chart_kind kind, const nqm_screen *sc)
 {
-    nqm_chart_spec spec;
-    chart_texts tx = {"", "", ""};
+    *tx = (chart_texts){"", "", ""};
     switch (kind) {
     case CHART_LOSS:
-        loss_spec(&spec, &tx, sc);
+        loss_spec(spec, tx, sc);
         break;
     case CHART_G:
-        g_spec(&spec, &tx, sc);
+        g_spec(spec, tx, sc);
         break;
     default:
-        lambda_spec(&spec, &tx, sc, kind == CHART_LAMBDA1 ? 0 : 1);
+        lambda_spec(spec, tx, sc, kind == CHART_LAMBDA1 ? 0 : 1);
         break;
     }
-    add_phases(&spec, sc);
-    fit_title(&spec, &tx, r.w, nqm_canvas_glyphs(cv));
-    return nqm_chart_draw(cv, r, &spec, NULL);
+    add_phases(spec, sc);
+}
+
+/* Every chart of the layout, their y labels as wide as the widest so the
+ * time axes of charts stacked together line up (and T1..T4 with them). */
+static int draw_charts(nqm_canvas *cv, const nqm_layout *lay, const nqm_screen *sc)
+{
+    nqm_chart_spec spec[NQM_LAYOUT_MAX_CHARTS];
+    chart_texts tx[NQM_LAYOUT_MAX_CHARTS];
+    int label_w = 0, rc = 0;
+    for (int i = 0; i < lay->ncharts; i++) {
+        chart_spec(&spec[i], &tx[i], chart_for_slot(i, lay->ncharts), sc);
+        fit_title(&spec[i], &tx[i], lay->chart[i].w, nqm_canvas_glyphs(cv));
+        int w = nqm_chart_label_width(lay->chart[i], &spec[i]);
+        label_w = w > label_w ? w : label_w;
+    }
+    for (int i = 0; i < lay->ncharts; i++) {
+        spec[i].label_width = label_w;
+        if (nqm_chart_draw(cv, lay->chart[i], &spec[i], NULL) != 0)
+            rc = -1;
+    }
+    return rc;
 }
 
 /* An empty framed box over r with a title; returns the inner rectangle. */
@@ -616,10 +635,7 @@ int nqm_screen_draw(nqm_canvas *cv, const nqm_screen *sc)
     if (sc->app->big)
         big_layout(&lay);
     draw_status(cv, &lay, sc);
-    int rc = 0;
-    for (int i = 0; i < lay.ncharts; i++)
-        if (draw_chart(cv, lay.chart[i], chart_for_slot(i, lay.ncharts), sc) != 0)
-            rc = -1;
+    int rc = draw_charts(cv, &lay, sc);
     if (bar.h > 0)
         draw_caption(cv, bar, sc->caption, sc->app->big);
     draw_keys(cv, &lay);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "chart_draw.h"
+#include "nqmtop/base/cnum.h"
 
 /* ---------------------------------------------------------------- spec */
 
@@ -24,6 +25,7 @@ void nqm_chart_spec_init(nqm_chart_spec *spec, const char *title)
     spec->y_min = NAN;
     spec->y_max = NAN;
     spec->log_decades = DEFAULT_LOG_DECADES;
+    spec->cursor = -1;
     spec->phase_hist = NULL;
     for (int k = 0; k < 4; k++)
         spec->boundary[k] = -1;
@@ -44,7 +46,7 @@ int nqm_chart_add_series(nqm_chart_spec *spec, const nqm_history *hist, int seri
 }
 
 int nqm_chart_add_threshold(nqm_chart_spec *spec, double value, const char *label, nqm_color color,
-                            int fit)
+                            nqm_chart_fit fit)
 {
     if (spec->nthresholds >= NQM_CHART_MAX_THRESHOLDS)
         return -1;
@@ -155,14 +157,15 @@ static void mark_overflow(chart_ctx *c, const nqm_chart_series *s, int j, unsign
         c->info->overflow = 1;
 }
 
-/* Where a column lies wholly off a fixed axis: 1 above, -1 below, else 0.
- * (On a log axis values below the floor sit on it instead.) */
+/* Where a column lies wholly off the axis: 1 above, -1 below, else 0.
+ * (On a log axis a column of values <= 0 only is on neither side: it
+ * sits on the bottom row, noted "≤0".) */
 static int column_off_axis(const chart_ctx *c, const column *col)
 {
     double lo = axis_value(c, col->lo), hi = axis_value(c, col->hi);
     if (lo > c->hi)
         return 1;
-    if (!c->log_y && hi < c->lo)
+    if (hi < c->lo)
         return -1;
     return 0;
 }
@@ -177,6 +180,16 @@ static void mark_off_axis(chart_ctx *c, const nqm_chart_series *s, int j, int si
         nqm_canvas_put(c->cv, x, c->plot.y + c->plot.h - 1, c->ascii ? 'v' : GLYPH_BELOW, s->color);
     if (c->info)
         c->info->overflow = 1;
+}
+
+/* A column drawn to an edge it goes beyond gets that edge's arrow (in
+ * place of the dots of its edge cell): the curve goes on off the axis. */
+static void mark_beyond(chart_ctx *c, const nqm_chart_series *s, int j, const column *col)
+{
+    if (axis_value(c, col->hi) > c->hi)
+        mark_off_axis(c, s, j, 1);
+    if (axis_value(c, col->lo) < c->lo)
+        mark_off_axis(c, s, j, -1);
 }
 
 static void draw_series(chart_ctx *c, const nqm_chart_series *s, const column *cols)
@@ -209,6 +222,7 @@ static void draw_series(chart_ctx *c, const nqm_chart_series *s, const column *c
             bottom = max_int(bottom, ylast);
         }
         draw_bar(c, s, j, top, bottom);
+        mark_beyond(c, s, j, col);
         mark_overflow(c, s, j, col->flags);
         if (isfinite(col->last)) {
             jp = j;
@@ -247,33 +261,52 @@ static void draw_threshold_lines(chart_ctx *c)
     }
 }
 
+/* Row a threshold's label wants: its line's, or the edge it is beyond
+ * (with an arrow added to the text). */
+static int threshold_label_row(chart_ctx *c, const nqm_chart_threshold *t, char *text, size_t len)
+{
+    double a = axis_value(c, t->value);
+    const char *arrow = a > c->hi ? "\xE2\x86\x91" : a < c->lo ? "\xE2\x86\x93" : ""; /* ↑ ↓ */
+    snprintf(text, len, "%s%s", t->label, arrow);
+    return a > c->hi ? c->plot.y : a < c->lo ? c->plot.y + c->plot.h - 1 : value_row(c, t->value);
+}
+
+static int row_taken(const int *rows, int n, int row)
+{
+    for (int k = 0; k < n; k++)
+        if (rows[k] == row)
+            return 1;
+    return 0;
+}
+
 /* Labels at the right end of each threshold line (or at the edge with an
- * arrow when the line is off the axis), right to left when rows collide. */
+ * arrow when the line is off the axis), after one blank cell. A label
+ * whose row another took moves to the nearest free row within two; with
+ * none free it is left out rather than written over the other. */
 static void draw_threshold_labels(chart_ctx *c)
 {
     const nqm_chart_spec *s = c->spec;
-    int used_row[NQM_CHART_MAX_THRESHOLDS], used_left[NQM_CHART_MAX_THRESHOLDS], nused = 0;
+    int rows[NQM_CHART_MAX_THRESHOLDS], nrows = 0;
+    static const int moves[] = {0, -1, 1, -2, 2};
     for (int i = 0; i < s->nthresholds; i++) {
         const nqm_chart_threshold *t = &s->threshold[i];
         if (!isfinite(t->value) || !t->label || (c->log_y && !(t->value > 0)))
             continue;
-        double a = axis_value(c, t->value);
         char text[64];
-        const char *arrow = a > c->hi ? "\xE2\x86\x91" : a < c->lo ? "\xE2\x86\x93" : "";
-        snprintf(text, sizeof text, "%s%s", t->label, arrow);
-        int row = a > c->hi   ? c->plot.y
-                  : a < c->lo ? c->plot.y + c->plot.h - 1
-                              : value_row(c, t->value);
-        int right = c->plot.x + c->plot.w;
-        for (int k = 0; k < nused; k++)
-            if (used_row[k] == row && used_left[k] - 1 < right)
-                right = used_left[k] - 1;
+        int want = threshold_label_row(c, t, text, sizeof text);
         int w = nqm_text_width(text, nqm_canvas_glyphs(c->cv));
-        if (right - w < c->plot.x)
+        int x = c->plot.x + c->plot.w - w;
+        if (x - 1 < c->plot.x)
             continue;
-        nqm_canvas_text(c->cv, right - w, row, text, t->color);
-        used_row[nused] = row;
-        used_left[nused++] = right - w;
+        for (size_t m = 0; m < sizeof moves / sizeof moves[0]; m++) {
+            int row = want + moves[m];
+            if (row < c->plot.y || row >= c->plot.y + c->plot.h || row_taken(rows, nrows, row))
+                continue;
+            nqm_canvas_put(c->cv, x - 1, row, ' ', t->color);
+            nqm_canvas_text(c->cv, x, row, text, t->color);
+            rows[nrows++] = row;
+            break;
+        }
     }
 }
 
@@ -322,26 +355,36 @@ static void draw_note(chart_ctx *c)
     nqm_canvas_text(c->cv, x, c->plot.y + (c->plot.h - 1) / 2, note, NQM_COLOR_WARNING);
 }
 
-/* " ≤0 " near the bottom right corner when a log axis met values <= 0.
- * Returns the column step labels must stay left of. */
-static int nonpositive_note_left(const chart_ctx *c)
+/* The bottom frame row's note at its right end: " ≤0 " when a log axis
+ * met values <= 0, " ↓1.6e-11 " (the smallest value) when it was cut
+ * short; empty when neither. */
+static void bottom_note(const chart_ctx *c, char *buf, size_t len)
 {
-    int right = c->frame.x + c->frame.w - 1;
-    if (!c->clamped_nonpositive)
-        return right;
-    static const char note[] = " \xE2\x89\xA4"
-                               "0 ";
-    int w = nqm_text_width(note, nqm_canvas_glyphs(c->cv));
-    return right - w >= c->plot.x ? right - w : right;
+    char cut[48] = "";
+    if (!isnan(c->cut_below)) {
+        char num[32];
+        snprintf(num, sizeof num, "%.2g", c->cut_below);
+        nqm_compact_exponent(num);
+        snprintf(cut, sizeof cut, " \xE2\x86\x93%s", num); /* ↓ */
+    }
+    snprintf(buf, len, "%s%s%s",
+             c->clamped_nonpositive ? " \xE2\x89\xA4"
+                                      "0"
+                                    : "",
+             cut, c->clamped_nonpositive || cut[0] ? " " : ""); /* ≤ */
 }
 
-static void draw_nonpositive_note(chart_ctx *c, int left)
+/* Writes the note; returns the column step labels must stay left of. */
+static int draw_bottom_note(chart_ctx *c)
 {
-    if (left < c->frame.x + c->frame.w - 1)
-        nqm_canvas_text(c->cv, left, c->frame.y + c->frame.h - 1,
-                        " \xE2\x89\xA4"
-                        "0 ",
-                        NQM_COLOR_WARNING);
+    int right = c->frame.x + c->frame.w - 1;
+    char note[64];
+    bottom_note(c, note, sizeof note);
+    int w = nqm_text_width(note, nqm_canvas_glyphs(c->cv));
+    if (w == 0 || right - w < c->plot.x)
+        return right;
+    nqm_canvas_text(c->cv, right - w, c->frame.y + c->frame.h - 1, note, NQM_COLOR_WARNING);
+    return right - w;
 }
 
 /* ------------------------------------------------------------- driver */
@@ -362,13 +405,23 @@ static void time_range(chart_ctx *c)
     }
 }
 
+/* The cells the y labels take: at least the spec's label_width, none
+ * when that leaves too little of the plot. */
+static int labels_room(const chart_ctx *c, int label_w)
+{
+    int inner_w = c->frame.w - 2;
+    if (c->spec->label_width > label_w)
+        label_w = c->spec->label_width;
+    if (label_w > MAX_YLABEL || label_w + 1 > inner_w / 3)
+        label_w = 0;
+    return label_w;
+}
+
 /* Place the plot inside the frame once the y labels' width is known. */
 static void place_plot(chart_ctx *c, int inner_h, int label_w)
 {
     nqm_rect f = c->frame;
     int inner_w = f.w - 2;
-    if (label_w > MAX_YLABEL || label_w + 1 > inner_w / 3)
-        label_w = 0;
     c->plot.x = f.x + 1 + label_w + 1;
     c->plot.w = inner_w - label_w - 1;
     c->plot.y = f.y + 1;
@@ -388,42 +441,66 @@ static void fill_info(const chart_ctx *c, const ticks *t)
     info->y_hi = c->log_y ? pow(10, c->hi) : c->hi;
     info->t_first = c->t_first;
     info->t_last = c->t_last;
+    info->label_width = c->plot.x - c->frame.x - 2;
     info->nyticks = t->n;
     for (int i = 0; i < t->n; i++) {
         info->ytick[i] = t->value[i];
         info->ytick_row[i] = t->row[i];
     }
-    info->clamped |= c->clamped_nonpositive;
+    info->clamped = c->clamped_nonpositive;
+    info->cut_below = c->cut_below;
 }
 
-static int draw_inside(chart_ctx *c)
+/* The cursor: a dotted column at its step through the plot's empty
+ * cells, over the data's gaps but never over a dot. */
+static void draw_cursor(chart_ctx *c)
+{
+    long t = c->spec->cursor;
+    if (t < 0 || c->t_first < 0 || t < c->t_first || t > c->t_last)
+        return;
+    int x = c->plot.x + step_dot_column(c, t) / 2;
+    for (int y = c->plot.y; y < c->plot.y + c->plot.h; y++) {
+        const nqm_cell *cell = nqm_canvas_cell(c->cv, x, y);
+        if (cell && cell->ch == ' ')
+            nqm_canvas_put(c->cv, x, y, GLYPH_CURSOR, NQM_COLOR_TITLE);
+    }
+}
+
+/* The plot's geometry up to the y ticks: the band row, then the plot
+ * with the widest labels (the ticks' rows depend only on its height).
+ * Returns 0 when no plot fits. */
+static int lay_out_ticks(chart_ctx *c, ticks *t)
 {
     int inner_h = c->frame.h - 2;
     c->band_row = c->spec->phase_hist && inner_h >= 4 ? c->frame.y + inner_h : -1;
-    /* First pass with the widest labels to find the ticks' rows, which
-     * depend only on the plot's height; then the real label width. */
-    ticks t;
     place_plot(c, inner_h, 0);
     if (c->plot.w < 2 || c->plot.h < 1) {
         c->plot.w = 0;
         return 0;
     }
-    nqm_chart_y_axis(c, &t);
-    place_plot(c, inner_h, t.width);
+    nqm_chart_y_axis(c, t);
+    place_plot(c, inner_h, labels_room(c, t->width));
     if (c->plot.w < 2) {
         c->plot.w = 0;
         return 0;
     }
+    return 1;
+}
+
+static int draw_inside(chart_ctx *c)
+{
+    ticks t;
+    if (!lay_out_ticks(c, &t))
+        return 0;
     nqm_chart_draw_y_axis(c, &t, c->plot.x - c->frame.x - 2);
     draw_threshold_lines(c);
     if (c->t_first >= 0 && draw_all_series(c) != 0)
         return -1;
     draw_threshold_labels(c);
+    draw_cursor(c);
     if (nqm_chart_draw_band(c) != 0)
         return -1;
-    int right = nonpositive_note_left(c);
-    nqm_chart_draw_x_axis(c, right);
-    draw_nonpositive_note(c, right);
+    nqm_chart_draw_x_axis(c, draw_bottom_note(c));
     draw_legend(c);
     draw_note(c);
     fill_info(c, &t);
@@ -438,12 +515,17 @@ int nqm_chart_draw(nqm_canvas *cv, nqm_rect r, const nqm_chart_spec *spec, nqm_c
     c.spec = spec;
     c.ascii = nqm_canvas_glyphs(cv) == NQM_GLYPHS_ASCII;
     c.log_y = spec->log_y;
+    c.log_time = spec->log_time;
     c.info = info;
     c.band_row = -1;
+    c.cut_below = NAN;
     if (info) {
         memset(info, 0, sizeof *info);
         info->band_row = -1;
         info->t_first = info->t_last = -1;
+        info->cut_below = NAN;
+        for (int k = 0; k < 4; k++)
+            info->boundary_col[k] = -1;
     }
     nqm_rect canvas_r = {0, 0, nqm_canvas_width(cv), nqm_canvas_height(cv)};
     nqm_rect saved = nqm_canvas_clip_rect(cv);
@@ -456,4 +538,19 @@ int nqm_chart_draw(nqm_canvas *cv, nqm_rect r, const nqm_chart_spec *spec, nqm_c
     int rc = c.frame.h >= 3 ? draw_inside(&c) : 0;
     nqm_canvas_clip(cv, saved);
     return rc;
+}
+
+int nqm_chart_label_width(nqm_rect r, const nqm_chart_spec *spec)
+{
+    chart_ctx c;
+    memset(&c, 0, sizeof c);
+    c.spec = spec;
+    c.log_y = spec->log_y;
+    c.log_time = spec->log_time;
+    c.frame = r;
+    if (r.w < 2 || r.h < 3)
+        return 0;
+    time_range(&c);
+    ticks t;
+    return lay_out_ticks(&c, &t) ? c.plot.x - c.frame.x - 2 : 0;
 }

@@ -73,8 +73,9 @@ static double positive_floor(const nqm_history *h, int series)
     return best;
 }
 
-/* Range of the data and the fitted thresholds, in values. */
-static void data_range(const chart_ctx *c, double *lo, double *hi)
+/* Range of the series over the time axis, in values; on a log axis the
+ * positive values only. */
+static void series_range(const chart_ctx *c, double *lo, double *hi)
 {
     const nqm_chart_spec *s = c->spec;
     *lo = *hi = NAN;
@@ -91,9 +92,40 @@ static void data_range(const chart_ctx *c, double *lo, double *hi)
             widen(lo, hi, e.max);
         }
     }
-    for (int i = 0; i < s->nthresholds; i++)
-        if (s->threshold[i].fit && (!c->log_y || s->threshold[i].value > 0))
-            widen(lo, hi, s->threshold[i].value);
+}
+
+/* Distance of a threshold from [lo, hi] in axis units (0 inside). */
+static double distance_from(const chart_ctx *c, double v, double lo, double hi)
+{
+    double a = axis_value(c, v), alo = axis_value(c, lo), ahi = axis_value(c, hi);
+    return a < alo ? alo - a : a > ahi ? a - ahi : 0;
+}
+
+/* The thresholds the range must hold: every ALWAYS one, and of the
+ * NEAREST ones those inside the data's range or, when none is, the one
+ * nearest to it (all of them when there is no data). */
+static void fit_thresholds(const chart_ctx *c, double *lo, double *hi)
+{
+    const nqm_chart_spec *s = c->spec;
+    double data_lo = *lo, data_hi = *hi, nearest = NAN, best = INFINITY;
+    int inside = 0;
+    for (int i = 0; i < s->nthresholds; i++) {
+        const nqm_chart_threshold *t = &s->threshold[i];
+        if (!isfinite(t->value) || (c->log_y && !(t->value > 0)))
+            continue;
+        if (t->fit == NQM_FIT_ALWAYS || (t->fit == NQM_FIT_NEAREST && isnan(data_lo)))
+            widen(lo, hi, t->value);
+        if (t->fit != NQM_FIT_NEAREST || isnan(data_lo))
+            continue;
+        double dist = distance_from(c, t->value, data_lo, data_hi);
+        inside |= dist == 0;
+        if (dist < best) {
+            best = dist;
+            nearest = t->value;
+        }
+    }
+    if (!inside)
+        widen(lo, hi, nearest);
 }
 
 /* Keep the axis finite and its span representable, whatever the data. */
@@ -263,11 +295,17 @@ static void log_ticks(chart_ctx *c, ticks *t)
 void nqm_chart_y_axis(chart_ctx *c, ticks *t)
 {
     double lo, hi;
-    data_range(c, &lo, &hi);
-    if (c->log_y)
+    series_range(c, &lo, &hi);
+    double data_lo = lo;
+    fit_thresholds(c, &lo, &hi);
+    c->cut_below = NAN;
+    if (c->log_y) {
         log_range(c, lo, hi);
-    else
+        if (data_lo > 0 && log10(data_lo) < c->lo) /* cut short by log_decades */
+            c->cut_below = data_lo;
+    } else {
         linear_range(c, lo, hi);
+    }
     if (c->log_y)
         log_ticks(c, t);
     else
@@ -291,6 +329,29 @@ void nqm_chart_draw_y_axis(chart_ctx *c, const ticks *t, int label_w)
 
 /* -------------------------------------------------------- step axis */
 
+/* Spans [x0, x1) of the bottom frame row already written. */
+typedef struct {
+    int n;
+    int x0[NQM_CHART_MAX_TICKS + 4], x1[NQM_CHART_MAX_TICKS + 4];
+} spans;
+
+/* Whether [x0, x1) keeps `gap` cells from every span taken. */
+static int spans_free(const spans *sp, int x0, int x1, int gap)
+{
+    for (int i = 0; i < sp->n; i++)
+        if (x0 < sp->x1[i] + gap && sp->x0[i] < x1 + gap)
+            return 0;
+    return 1;
+}
+
+static void spans_take(spans *sp, int x0, int x1)
+{
+    if (sp->n >= NQM_CHART_MAX_TICKS + 4)
+        return;
+    sp->x0[sp->n] = x0;
+    sp->x1[sp->n++] = x1;
+}
+
 static long nice_step_count(double x)
 {
     if (x <= 1)
@@ -307,25 +368,95 @@ static void add_xtick(chart_ctx *c, long t, int x)
     info->xtick_col[info->nxticks++] = x;
 }
 
-void nqm_chart_draw_x_axis(chart_ctx *c, int right_limit)
+/* Cells a boundary label may move right of its step, when the previous
+ * boundary's label is in the way. */
+#define BOUNDARY_SHIFT 4
+
+/* T1..T4 at their steps' columns, each moved right past the one before
+ * when they crowd; one left out when it cannot come within
+ * BOUNDARY_SHIFT cells. */
+static void draw_boundaries(chart_ctx *c, spans *sp, int row, int right_limit)
 {
-    if (c->t_first < 0)
+    for (int k = 0; k < 4; k++) {
+        long t = c->spec->boundary[k];
+        if (t < c->t_first || t > c->t_last)
+            continue;
+        int want = c->plot.x + step_dot_column(c, t) / 2;
+        for (int x = want; x <= want + BOUNDARY_SHIFT && x + 2 <= right_limit; x++) {
+            if (!spans_free(sp, x, x + 2, 0))
+                continue;
+            char text[3] = {'T', (char)('1' + k), 0};
+            nqm_canvas_text(c->cv, x, row, text, NQM_COLOR_TITLE);
+            spans_take(sp, x, x + 2);
+            if (c->info)
+                c->info->boundary_col[k] = x;
+            break;
+        }
+    }
+}
+
+/* A step label at column x unless it would touch a label already there. */
+static void draw_step_label(chart_ctx *c, spans *sp, long t, int row, int right_limit)
+{
+    char buf[32];
+    int x = c->plot.x + step_dot_column(c, t) / 2;
+    int w = nqm_chart_format_steps(t, buf, sizeof buf);
+    if (x < c->plot.x || x + w > right_limit || !spans_free(sp, x, x + w, XTICK_GAP))
         return;
-    int row = c->frame.y + c->frame.h - 1;
+    nqm_canvas_text(c->cv, x, row, buf, NQM_COLOR_AXIS);
+    spans_take(sp, x, x + w);
+    add_xtick(c, t, x);
+}
+
+/* Linear time: multiples of a 1-2-5 step count, spaced for the widest. */
+static void linear_step_labels(chart_ctx *c, spans *sp, int row, int right_limit)
+{
     char buf[32];
     nqm_chart_format_steps(c->t_last, buf, sizeof buf);
     int spacing = (int)strlen(buf) + XTICK_GAP + 2;
     int max_ticks = c->plot.w / spacing;
     long T = c->t_last - c->t_first;
     long step = nice_step_count(max_ticks > 0 ? (double)T / max_ticks : (double)T + 1);
-    int next_free = c->plot.x;
-    for (long t = (c->t_first + step - 1) / step * step; t <= c->t_last; t += step) {
-        int x = c->plot.x + step_dot_column(c, t) / 2;
-        int w = nqm_chart_format_steps(t, buf, sizeof buf);
-        if (x < next_free || x + w > right_limit)
-            continue;
-        nqm_canvas_text(c->cv, x, row, buf, NQM_COLOR_AXIS);
-        add_xtick(c, t, x);
-        next_free = x + w + XTICK_GAP;
-    }
+    for (long t = (c->t_first + step - 1) / step * step; t <= c->t_last; t += step)
+        draw_step_label(c, sp, t, row, right_limit);
+}
+
+/* The ticks recorded in info, left to right (insertion sort: a few). */
+static void sort_xticks(nqm_chart_info *info)
+{
+    for (int i = 1; info && i < info->nxticks; i++)
+        for (int j = i; j > 0 && info->xtick_col[j - 1] > info->xtick_col[j]; j--) {
+            long t = info->xtick[j];
+            int x = info->xtick_col[j];
+            info->xtick[j] = info->xtick[j - 1];
+            info->xtick_col[j] = info->xtick_col[j - 1];
+            info->xtick[j - 1] = t;
+            info->xtick_col[j - 1] = x;
+        }
+}
+
+/* Log time: the first step and the powers of ten, then 2 and 5 times
+ * them where room is left. */
+static void log_step_labels(chart_ctx *c, spans *sp, int row, int right_limit)
+{
+    static const int mult[] = {1, 2, 5};
+    draw_step_label(c, sp, c->t_first, row, right_limit);
+    for (size_t m = 0; m < sizeof mult / sizeof mult[0]; m++)
+        for (double p = 1; p * mult[m] <= (double)c->t_last; p *= 10)
+            if (p * mult[m] > (double)c->t_first)
+                draw_step_label(c, sp, (long)(p * mult[m]), row, right_limit);
+    sort_xticks(c->info);
+}
+
+void nqm_chart_draw_x_axis(chart_ctx *c, int right_limit)
+{
+    if (c->t_first < 0)
+        return;
+    int row = c->frame.y + c->frame.h - 1;
+    spans sp = {0};
+    draw_boundaries(c, &sp, row, right_limit);
+    if (c->log_time)
+        log_step_labels(c, &sp, row, right_limit);
+    else
+        linear_step_labels(c, &sp, row, right_limit);
 }

@@ -1,6 +1,7 @@
 /* chart_band.c: the phase band under a chart's plot (see chart_draw.h):
- * one glyph per cell for the phases its steps went through, the names of
- * long phases written into it, and the boundaries T1..T4 where they fit. */
+ * one glyph per cell for the phases its steps went through and the names
+ * of long phases written into it. (The boundaries T1..T4 are labelled on
+ * the step axis below it, chart_axes.c.) */
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,7 +80,7 @@ static int cell_steps(const chart_ctx *c, int x, long *first, long *last)
     }
     if (c->ndots < 2)
         return 0;
-    *first = *last = lround((2.0 * x + 0.5) * (double)(c->t_last - c->t_first) / (c->ndots - 1));
+    *first = *last = column_nearest_step(c, 2.0 * x + 0.5);
     return 1;
 }
 
@@ -98,32 +99,7 @@ static void band_labels(const chart_ctx *c, int *labels)
     }
 }
 
-static int cells_free(const char *used, int x, int w, int limit)
-{
-    if (x < 0 || x + w > limit)
-        return 0;
-    for (int i = x; i < x + w; i++)
-        if (used[i])
-            return 0;
-    return 1;
-}
-
-static void draw_boundary_labels(chart_ctx *c, char *used)
-{
-    for (int k = 0; k < 4; k++) {
-        long t = c->spec->boundary[k];
-        if (t < c->t_first || t > c->t_last)
-            continue;
-        int x = step_dot_column(c, t) / 2;
-        char text[4] = {'T', (char)('1' + k), 0, 0};
-        if (!cells_free(used, x, 2, c->plot.w))
-            continue;
-        nqm_canvas_text(c->cv, c->plot.x + x, c->band_row, text, NQM_COLOR_TITLE);
-        memset(used + x, 1, 2);
-    }
-}
-
-static void draw_phase_names(chart_ctx *c, const int *labels, const char *used)
+static void draw_phase_names(chart_ctx *c, const int *labels)
 {
     for (int a = 0; a < c->plot.w;) {
         int b = a;
@@ -132,10 +108,10 @@ static void draw_phase_names(chart_ctx *c, const int *labels, const char *used)
         int lab = labels[a];
         if (lab > PHASE_MONOTONE && lab < PHASE_COUNT) {
             const char *name = nqm_phase_name((nqm_phase)lab);
-            int w = (int)strlen(name), x = a + (b - a - w) / 2;
-            int x0 = x > 0 ? x - 1 : x, x1 = x + w < c->plot.w ? x + w + 1 : x + w;
-            if (b - a >= w + 2 && cells_free(used, x0, x1 - x0, c->plot.w))
-                nqm_canvas_text(c->cv, c->plot.x + x, c->band_row, name, phase_color(lab));
+            int w = (int)strlen(name);
+            if (b - a >= w + 2)
+                nqm_canvas_text(c->cv, c->plot.x + a + (b - a - w) / 2, c->band_row, name,
+                                phase_color(lab));
         }
         a = b;
     }
@@ -146,20 +122,14 @@ int nqm_chart_draw_band(chart_ctx *c)
     if (c->band_row < 0 || c->t_first < 0)
         return 0;
     int *labels = malloc((size_t)c->plot.w * sizeof *labels);
-    char *used = calloc((size_t)c->plot.w, 1);
-    if (!labels || !used) {
-        free(labels);
-        free(used);
+    if (!labels)
         return -1;
-    }
     band_labels(c, labels);
     for (int x = 0; x < c->plot.w; x++)
         if (labels[x] >= 0)
             nqm_canvas_put(c->cv, c->plot.x + x, c->band_row, phase_glyph(labels[x]),
                            phase_color(labels[x]));
-    draw_boundary_labels(c, used);
-    draw_phase_names(c, labels, used);
+    draw_phase_names(c, labels);
     free(labels);
-    free(used);
     return 0;
 }

@@ -26,6 +26,7 @@
 #define GLYPH_INFINITY  0x221E /* ∞ */
 #define GLYPH_ABOVE     0x2191 /* ↑ */
 #define GLYPH_BELOW     0x2193 /* ↓ */
+#define GLYPH_CURSOR    0x250A /* ┊ */
 
 /* One dot column of one series. */
 typedef struct {
@@ -47,7 +48,10 @@ typedef struct {
     double lo, hi;        /* axis range in axis units (log10 when log_y) */
     long t_first, t_last; /* -1 when no data */
     int ndots;            /* dot columns: 2 * plot.w */
+    int log_time;         /* columns spaced by log(1 + step offset) */
     int clamped_nonpositive;
+    double cut_below; /* log axis cut short: smallest positive value of the
+                         data, below the axis; NaN when none */
     nqm_chart_info *info;
 } chart_ctx;
 
@@ -61,8 +65,34 @@ typedef struct {
 
 /* ------------------------------------------------------------ geometry */
 
+/* Position of step offset d on a log time axis, in dot columns (real):
+ * log(1 + d) / log(1 + T) of the last column. (A linear axis places d at
+ * d / T of it, in integer arithmetic below.) */
+static inline double log_position(const chart_ctx *c, double d)
+{
+    return log1p(d) / log1p((double)(c->t_last - c->t_first)) * (c->ndots - 1);
+}
+
+/* The first step offset whose position is at least j - 1/2 (j >= 1);
+ * exact integer arithmetic on a linear axis. */
+static inline long time_first_at(const chart_ctx *c, int j)
+{
+    long T = c->t_last - c->t_first;
+    if (!c->log_time) {
+        long long den = 2LL * (c->ndots - 1);
+        return (long)(((long long)T * (2 * j - 1) + den - 1) / den);
+    }
+    double p = j - 0.5;
+    long k = (long)ceil(expm1(p / (c->ndots - 1) * log1p((double)T)) - 1e-9);
+    while (k > 0 && log_position(c, (double)(k - 1)) >= p) /* rounding of expm1 */
+        k--;
+    while (k <= T && log_position(c, (double)k) < p)
+        k++;
+    return k;
+}
+
 /* The steps [first, last] (offsets from t_first) that dot column j holds:
- * step offset d sits at column round(d * (ndots - 1) / T). Returns 0 when
+ * step offset d sits at the column nearest its position. Returns 0 when
  * the column holds none. */
 static inline int column_steps(const chart_ctx *c, int j, long *first, long *last)
 {
@@ -72,12 +102,21 @@ static inline int column_steps(const chart_ctx *c, int j, long *first, long *las
         *last = T;
         return j == 0;
     }
-    long long den = 2LL * (c->ndots - 1);
-    long lo = j == 0 ? 0 : (long)(((long long)T * (2 * j - 1) + den - 1) / den);
-    long hi = j == c->ndots - 1 ? T : (long)(((long long)T * (2 * j + 1) + den - 1) / den) - 1;
+    long lo = j == 0 ? 0 : time_first_at(c, j);
+    long hi = j == c->ndots - 1 ? T : time_first_at(c, j + 1) - 1;
     *first = lo;
     *last = hi;
     return lo <= hi;
+}
+
+/* The step offset nearest dot column j (for stretched axes). */
+static inline long column_nearest_step(const chart_ctx *c, double j)
+{
+    long T = c->t_last - c->t_first;
+    double d =
+        c->log_time ? expm1(j / (c->ndots - 1) * log1p((double)T)) : j * (double)T / (c->ndots - 1);
+    long k = lround(d);
+    return k < 0 ? 0 : k > T ? T : k;
 }
 
 /* Dot column of a step (clamped to the plot). */
@@ -88,7 +127,9 @@ static inline int step_dot_column(const chart_ctx *c, long step)
         return 0;
     if (step >= c->t_last)
         return c->ndots - 1;
-    return (int)(((long long)(step - c->t_first) * (c->ndots - 1) * 2 + T) / (2LL * T));
+    if (!c->log_time)
+        return (int)(((long long)(step - c->t_first) * (c->ndots - 1) * 2 + T) / (2LL * T));
+    return (int)lround(log_position(c, (double)(step - c->t_first)));
 }
 
 /* Axis units of a value: itself, or log10 on a log axis (NaN for <= 0). */
@@ -111,7 +152,7 @@ static inline int axis_dot_row(const chart_ctx *c, double a)
 }
 
 /* Dot row of a value. Values <= 0 on a log axis go to the bottom row and
- * are noted, as are values below the axis. */
+ * are noted. */
 static inline int value_dot_row(chart_ctx *c, double v)
 {
     double a = axis_value(c, v);
@@ -119,8 +160,6 @@ static inline int value_dot_row(chart_ctx *c, double v)
         c->clamped_nonpositive = 1;
         return (c->plot.y + c->plot.h) * 4 - 1;
     }
-    if (a < c->lo && c->log_y && c->info)
-        c->info->clamped = 1;
     return axis_dot_row(c, a);
 }
 
@@ -132,7 +171,8 @@ static inline int value_row(chart_ctx *c, double v) { return value_dot_row(c, v)
 void nqm_chart_y_axis(chart_ctx *c, ticks *t);
 /* The y axis with its tick labels, at most label_w wide. */
 void nqm_chart_draw_y_axis(chart_ctx *c, const ticks *t, int label_w);
-/* The step axis's labels on the bottom frame row, left of right_limit. */
+/* The bottom frame row: the boundaries T1..T4 first, then the step
+ * axis's labels where they leave room, left of right_limit. */
 void nqm_chart_draw_x_axis(chart_ctx *c, int right_limit);
 /* The phase band under the plot (chart_band.c). 0, or -1 out of memory. */
 int nqm_chart_draw_band(chart_ctx *c);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nqmtop/base/cnum.h"
 #include "nqmtop/view/chart.h"
 #include "nqmtop/train/phase.h"
 #include "vcheck.h"
@@ -191,6 +192,32 @@ static void check_tick_rows(const nqm_chart_info *info, const char *what)
     }
 }
 
+/* A log axis cut short says so: cut_below is the data's smallest value,
+ * the bottom frame row writes it after an arrow, and the plot's bottom
+ * row shows arrows where the curve went below; an axis that holds the
+ * data says nothing. */
+static void check_cut(const nqm_canvas *cv, const nqm_chart_info *info, double bottom,
+                      const char *what)
+{
+    char frame[512], row[512];
+    nqm_canvas_row_text(cv, info->plot.y + info->plot.h + (info->band_row >= 0), frame,
+                        sizeof frame);
+    nqm_canvas_row_text(cv, info->plot.y + info->plot.h - 1, row, sizeof row);
+    VCHECK(!info->clamped, "%s: positive data flagged <= 0", what);
+    if (bottom >= info->y_lo * (1 - 1e-12)) {
+        VCHECK(isnan(info->cut_below) && !strstr(frame, "↓") && !strstr(row, "↓"),
+               "%s: axis holds the data but notes a cut (%g)", what, info->cut_below);
+        return;
+    }
+    char note[64];
+    snprintf(note, sizeof note, "↓%.2g", bottom);
+    nqm_compact_exponent(note);
+    VCHECK(fabs(info->cut_below / bottom - 1) < 1e-12, "%s: cut_below %g, data down to %g", what,
+           info->cut_below, bottom);
+    VCHECK(strstr(frame, note) != NULL, "%s: bottom frame \"%s\" lacks \"%s\"", what, frame, note);
+    VCHECK(strstr(row, "↓") != NULL, "%s: no arrow on the bottom row \"%s\"", what, row);
+}
+
 static void test_log_ticks(void)
 {
     nqm_canvas *cv = nqm_canvas_new(60, 40, NQM_GLYPHS_UNICODE);
@@ -216,8 +243,7 @@ static void test_log_ticks(void)
                            info.y_hi <= top * 10 * (1 + 1e-12),
                        "%s: range [%g, %g] for data [%g, %g]", what, info.y_lo, info.y_hi, bottom,
                        top);
-                VCHECK(info.clamped == (bottom < info.y_lo), "%s: clamped %d, data down to %g",
-                       what, info.clamped, bottom);
+                check_cut(cv, &info, bottom, what);
                 for (int i = 0; i < info.nyticks; i++) {
                     double e = log10(info.ytick[i]);
                     VCHECK(fabs(e - round(e)) < 1e-12, "%s: tick %g is no power of ten", what,
@@ -608,6 +634,227 @@ static void test_formats(void)
     }
 }
 
+/* A history of f(t) for t < steps, with the phase labels of history_of,
+ * as the chart tests below want it. */
+static double ramp(long t, long n) { return 5.25 - 0.55 * (double)t / (double)n; }
+static double flat_lambda(long t, long hundredths) { return (double)hundredths / 100 + 0 * t; }
+
+/* The top and bottom value a chart of h with two thresholds shows. */
+static void lambda_frame(nqm_history *h, double t2, double t4, nqm_chart_fit fit,
+                         nqm_chart_info *info, nqm_canvas *cv)
+{
+    nqm_chart_spec s;
+    nqm_chart_spec_init(&s, "λ1(t)");
+    nqm_chart_add_series(&s, h, 0, NQM_COLOR_SERIES1, NQM_LINE_SOLID, NULL);
+    nqm_chart_add_threshold(&s, t2, "2/η", NQM_COLOR_THRESHOLD2, fit);
+    nqm_chart_add_threshold(&s, t4, "4/η", NQM_COLOR_THRESHOLD4, fit);
+    nqm_canvas_clear(cv);
+    nqm_chart_draw(cv, (nqm_rect){0, 0, 60, 16}, &s, info);
+}
+
+/* Which rows of the plot hold a label (text ending at the plot's right
+ * edge, with or without an arrow): its row, or -1. */
+static int label_row(const nqm_canvas *cv, const nqm_chart_info *info, const char *label)
+{
+    int found = -1;
+    for (int y = info->plot.y; y < info->plot.y + info->plot.h; y++) {
+        char row[512];
+        row_text(cv, y, row, sizeof row);
+        if (strstr(row, label))
+            found = found < 0 ? y : -2; /* twice: an error */
+    }
+    return found;
+}
+
+/* NEAREST thresholds: the range holds the data and only the threshold
+ * nearest to it (none more when one is inside); the other is an arrow
+ * label at the edge it lies beyond. ALWAYS holds both, NEVER neither. */
+static void test_nearest_threshold(void)
+{
+    nqm_canvas *cv = nqm_canvas_new(60, 16, NQM_GLYPHS_UNICODE);
+    nqm_chart_info info;
+    /* catapult-multi-1d's lambda1: 5.25 -> 4.7 across 2/eta = 4.88 */
+    nqm_history *h = history_of(100, 128, ramp, 100);
+    lambda_frame(h, 4.88, 9.76, NQM_FIT_NEAREST, &info, cv);
+    VCHECK(info.y_lo <= 4.7 && info.y_hi >= 5.25 && info.y_hi < 6,
+           "lambda1 frame [%g, %g], want about [4.7, 5.25]", info.y_lo, info.y_hi);
+    VCHECK(label_row(cv, &info, "4/η↑") == info.plot.y, "4/η↑ on row %d, top %d",
+           label_row(cv, &info, "4/η↑"), info.plot.y);
+    VCHECK(label_row(cv, &info, "2/η") >= info.plot.y, "2/η not drawn");
+    nqm_history_free(h);
+    /* lambda2 flat at 4.5 below both: 2/eta (nearer) in, 4/eta out */
+    h = history_of(100, 128, flat_lambda, 450);
+    lambda_frame(h, 4.88, 9.76, NQM_FIT_NEAREST, &info, cv);
+    VCHECK(info.y_lo <= 4.5 && info.y_hi >= 4.88 && info.y_hi < 5.5, "lambda2 frame [%g, %g]",
+           info.y_lo, info.y_hi);
+    /* 1.13 between 0.756 and 1.51: the nearer is 0.756 (0.374 < 0.38) */
+    nqm_history_free(h);
+    h = history_of(100, 128, flat_lambda, 113);
+    lambda_frame(h, 0.756, 1.51, NQM_FIT_NEAREST, &info, cv);
+    VCHECK(info.y_lo <= 0.756 && info.y_hi < 1.51, "between: frame [%g, %g]", info.y_lo, info.y_hi);
+    VCHECK(label_row(cv, &info, "4/η↑") == info.plot.y, "between: 4/η↑ missing");
+    lambda_frame(h, 0.756, 1.51, NQM_FIT_ALWAYS, &info, cv);
+    VCHECK(info.y_lo <= 0.756 && info.y_hi >= 1.51, "always: frame [%g, %g]", info.y_lo, info.y_hi);
+    lambda_frame(h, 0.756, 1.51, NQM_FIT_NEVER, &info, cv);
+    VCHECK(info.y_lo > 0.756 && info.y_hi < 1.51, "never: frame [%g, %g]", info.y_lo, info.y_hi);
+    VCHECK(label_row(cv, &info, "2/η↓") == info.plot.y + info.plot.h - 1 &&
+               label_row(cv, &info, "4/η↑") == info.plot.y,
+           "never: both arrows at the edges");
+    nqm_history_free(h);
+    nqm_canvas_free(cv);
+}
+
+/* Two thresholds on one row: both labels shown on rows of their own
+ * near it, never one written over the other. */
+static void test_threshold_labels_apart(void)
+{
+    nqm_history *h = history_of(100, 128, wave, 10);
+    nqm_canvas *cv = nqm_canvas_new(60, 16, NQM_GLYPHS_UNICODE);
+    static const double pairs[][2] = {{1.0, 1.01}, {-1e9, -2e9}, {2e9, 1e9}};
+    for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+        nqm_chart_info info;
+        lambda_frame(h, pairs[k][0], pairs[k][1], NQM_FIT_NEVER, &info, cv);
+        int r2 = label_row(cv, &info, "2/η"), r4 = label_row(cv, &info, "4/η");
+        VCHECK(r2 >= 0 && r4 >= 0 && r2 != r4 && abs(r2 - r4) <= 2,
+               "pair %zu: labels on rows %d and %d", k, r2, r4);
+        char row[512];
+        row_text(cv, r2 >= 0 ? r2 : 0, row, sizeof row);
+        const char *p = strstr(row, "2/η");
+        VCHECK(p && p > row && p[-1] == ' ', "pair %zu: no blank before the label: %s", k, row);
+    }
+    nqm_history_free(h);
+    nqm_canvas_free(cv);
+}
+
+/* T1..T4 in the bottom frame row at (or just after) their steps'
+ * columns, in order, apart from the step labels; two charts of one width
+ * and label_width put them in the same columns whatever their data. */
+static void test_boundaries(void)
+{
+    nqm_history *small = history_of(100, 128, wave, 1);
+    nqm_history *large = history_of(100, 128, wave, 100000);
+    nqm_canvas *cv = nqm_canvas_new(50, 24, NQM_GLYPHS_UNICODE);
+    static const long T[4] = {40, 41, 45, 90};
+    nqm_chart_info info[2];
+    nqm_chart_spec s[2];
+    int width = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < 2; i++) {
+            nqm_chart_spec_init(&s[i], "loss");
+            nqm_chart_add_series(&s[i], i ? large : small, 0, NQM_COLOR_SERIES1, NQM_LINE_SOLID,
+                                 NULL);
+            s[i].phase_hist = small;
+            s[i].phase_series = 1;
+            for (int k = 0; k < 4; k++)
+                s[i].boundary[k] = T[k];
+            nqm_rect r = {0, 12 * i, 50, 12};
+            if (pass == 0) {
+                int w = nqm_chart_label_width(r, &s[i]);
+                width = w > width ? w : width;
+                continue;
+            }
+            s[i].label_width = width;
+            nqm_chart_draw(cv, r, &s[i], &info[i]);
+        }
+    for (int i = 0; i < 2; i++) {
+        char frame[512];
+        row_text(cv, 12 * i + 11, frame, sizeof frame);
+        VCHECK(info[i].label_width == width, "chart %d: labels %d wide, want %d", i,
+               info[i].label_width, width);
+        for (int k = 0; k < 4; k++) {
+            int col = info[i].boundary_col[k];
+            double want = info[i].plot.x + (double)T[k] / 99 * info[i].plot.w;
+            char text[3], label[3] = {'T', (char)('1' + k), 0};
+            cells_text(cv, col < 0 ? 0 : col, 12 * i + 11, 2, text);
+            VCHECK(col >= 0 && !strcmp(text, label) && col >= want - 1.5 && col <= want + 5,
+                   "chart %d: %s at column %d (\"%s\"), step at %g: %s", i, label, col, text, want,
+                   frame);
+            VCHECK(k == 0 || col >= info[i].boundary_col[k - 1] + 2, "chart %d: T%d overlaps", i,
+                   k + 1);
+            VCHECK(info[i].boundary_col[k] == info[0].boundary_col[k], "T%d: columns %d and %d",
+                   k + 1, info[0].boundary_col[k], info[i].boundary_col[k]);
+        }
+        for (int j = 0; j < info[i].nxticks; j++)
+            for (int k = 0; k < 4; k++)
+                VCHECK(abs(info[i].xtick_col[j] - info[i].boundary_col[k]) >= 2,
+                       "chart %d: step label at %d meets T%d", i, info[i].xtick_col[j], k + 1);
+        /* the band keeps its peak cells: no label is written into it */
+        char band[512];
+        row_text(cv, info[i].band_row, band, sizeof band);
+        VCHECK(!strstr(band, "T1") && strstr(band, "▓"), "chart %d: band %s", i, band);
+    }
+    nqm_history_free(small);
+    nqm_history_free(large);
+    nqm_canvas_free(cv);
+}
+
+/* A log time axis: step labels 0, 10, 100, 1k at log(1 + step) of the
+ * width, every step in exactly one column, a spike at step 3 visible. */
+static void test_log_time(void)
+{
+    const long n = 10001;
+    nqm_history *h = history_of(n, 1 << 15, spike, 3);
+    nqm_canvas *cv = nqm_canvas_new(84, 12, NQM_GLYPHS_UNICODE);
+    nqm_chart_spec s;
+    nqm_chart_spec_init(&s, "loss");
+    s.log_time = 1;
+    nqm_chart_add_series(&s, h, 0, NQM_COLOR_SERIES1, NQM_LINE_SOLID, NULL);
+    nqm_chart_info info;
+    nqm_chart_draw(cv, (nqm_rect){0, 0, 84, 12}, &s, &info);
+    static const long want_ticks[] = {0, 10, 100, 1000};
+    for (size_t k = 0; k < sizeof want_ticks / sizeof want_ticks[0]; k++) {
+        int found = -1;
+        for (int i = 0; i < info.nxticks; i++)
+            if (info.xtick[i] == want_ticks[k])
+                found = info.xtick_col[i];
+        double want = info.plot.x +
+                      log1p((double)want_ticks[k]) / log1p((double)(n - 1)) * (info.plot.w - 0.5);
+        VCHECK(found >= 0 && fabs(found - want) <= 1.5, "log time: step %ld at column %d, want ~%g",
+               want_ticks[k], found, want);
+    }
+    for (int i = 1; i < info.nxticks; i++)
+        VCHECK(info.xtick_col[i] > info.xtick_col[i - 1] && info.xtick[i] > info.xtick[i - 1],
+               "log time: ticks out of order at %d", i);
+    double spike_col = info.plot.x + log1p(3.0) / log1p((double)(n - 1)) * (info.plot.w - 0.5);
+    VCHECK(cell_has_dots(cv, (int)spike_col, info.plot.y) ||
+               cell_has_dots(cv, (int)spike_col + 1, info.plot.y),
+           "log time: spike at step 3 not at the top near column %g", spike_col);
+    nqm_history_free(h);
+    nqm_canvas_free(cv);
+}
+
+/* The cursor marks its step's column in empty cells only. */
+static void test_cursor(void)
+{
+    nqm_history *h = history_of(101, 128, wave, 1);
+    nqm_canvas *cv = nqm_canvas_new(60, 14, NQM_GLYPHS_UNICODE);
+    int dots[2] = {0, 0}, marks = 0, col = -1;
+    nqm_chart_info info;
+    for (int pass = 0; pass < 2; pass++) {
+        nqm_chart_spec s;
+        nqm_chart_spec_init(&s, "g");
+        nqm_chart_add_series(&s, h, 0, NQM_COLOR_SERIES1, NQM_LINE_SOLID, NULL);
+        s.cursor = pass ? 50 : -1;
+        nqm_canvas_clear(cv);
+        nqm_chart_draw(cv, (nqm_rect){0, 0, 60, 14}, &s, &info);
+        for (int y = info.plot.y; y < info.plot.y + info.plot.h; y++)
+            for (int x = info.plot.x; x < info.plot.x + info.plot.w; x++) {
+                const nqm_cell *c = nqm_canvas_cell(cv, x, y);
+                dots[pass] += c->dots != 0;
+                if (pass && c->ch == 0x250A) {
+                    marks++;
+                    col = col < 0 || col == x ? x : -2;
+                }
+            }
+    }
+    int want = info.plot.x + info.plot.w / 2;
+    VCHECK(dots[0] == dots[1], "cursor removed dots: %d -> %d", dots[0], dots[1]);
+    VCHECK(marks >= info.plot.h - 2 && abs(col - want) <= 1,
+           "cursor: %d marks in column %d, want %d", marks, col, want);
+    nqm_history_free(h);
+    nqm_canvas_free(cv);
+}
+
 int main(void)
 {
     test_formats();
@@ -618,6 +865,11 @@ int main(void)
     test_step_ticks();
     test_thresholds();
     test_gaps_and_overflow();
+    test_nearest_threshold();
+    test_threshold_labels_apart();
+    test_boundaries();
+    test_log_time();
+    test_cursor();
     test_log_nonpositive();
     test_fixed_range();
     test_phase_band();
