@@ -9,6 +9,10 @@
  *   0.2203 / 0.2623 at 0.57 eta_crit, no cycle at 0.85 (chaotic).
  *   Collapse: a relu net whose units all die ends with no active unit and
  *   the loss at y^2 / 2 (g = 0), never labelled peak afterwards.
+ *   Monotone descent: below eta_crit the residual of one example shrinks
+ *   by 1 - eta lambda1 a step (the kernel barely moves), so the loss falls
+ *   by (1 - 2 e(0))^2 at every step and takes tens of steps to fall ten
+ *   decades on subcritical-1d.
  *   A divergent run is never labelled peak; a flat landing of the NQM is a
  *   catapult, not a collapse; the paper's presets keep their regimes over
  *   seeds and widths. */
@@ -198,6 +202,26 @@ static void check_keeps(const char *preset, const char *extra, nqm_regime want, 
     }
 }
 
+static void check_monotone_descent(void)
+{
+    if (run("subcritical-1d", NULL, 0, 200, &tr) != 0)
+        return;
+    double ratio = (1 - 2 * tr.edge[0]) * (1 - 2 * tr.edge[0]);
+    long t = 1, decades = -1;
+    for (; t < tr.steps && tr.loss[t] > 1e-20 * tr.loss[0]; t++) {
+        CHECK(tr.loss[t] < tr.loss[t - 1], "subcritical-1d: the loss rose at step %ld", t);
+        CHECK(fabs(tr.loss[t] / tr.loss[t - 1] - ratio) < 0.01 * ratio + 1e-12,
+              "subcritical-1d step %ld: the loss fell by %.4g, (1 - 2e(0))^2 = %.4g", t,
+              tr.loss[t] / tr.loss[t - 1], ratio);
+        if (decades < 0 && tr.loss[t] < 1e-10 * tr.loss[0])
+            decades = t;
+    }
+    CHECK(decades >= 20 && decades <= 60,
+          "subcritical-1d: ten decades down at step %ld, want tens of steps", decades);
+    printf("monotone descent: e(0) = %.3f, the loss x %.3f a step, ten decades at step %ld\n",
+           tr.edge[0], ratio, decades);
+}
+
 static void check_flat_landing(void)
 {
     const char *sets[] = {"model=quad", "eta_rel=1.9375"};
@@ -230,5 +254,6 @@ int main(int argc, char **argv)
     check_keeps("catapult-multi-1d", "eta_rel=1.07", REGIME_CATAPULT, 500); /* eta is absolute */
     check_keeps("gqm-j3", NULL, REGIME_CATAPULT, 200);
     check_flat_landing();
+    check_monotone_descent();
     return check_report("regimes beyond the catapult");
 }
