@@ -144,23 +144,55 @@ static void dot_line(nqm_canvas *cv, int x0, int y0, int x1, int y1, nqm_color c
     }
 }
 
-/* One model's series: a dot per point, joined; a diverged run at the top. */
+/* Each model's mark at its points, told apart without colour or braille. */
+static uint32_t model_mark(nqm_model_kind m)
+{
+    static const char marks[MODEL_COUNT] = {[MODEL_NET] = '*',
+                                            [MODEL_LIN] = 'x',
+                                            [MODEL_QUAD] = 'o',
+                                            [MODEL_GQM] = '+',
+                                            [MODEL_THEORY] = '#'};
+    return m >= 0 && m < MODEL_COUNT ? (uint32_t)marks[m] : '?';
+}
+
+/* Where a point's metric lies: on the chart (0), off it above because the
+ * run diverged (1), or below a log axis, at zero or less (-1). */
+static int off_chart(const nqm_sweep_result *r, const scale *sy)
+{
+    double y = metric(r);
+    if (r->regime == REGIME_DIVERGENT || !(y <= sy->hi))
+        return 1;
+    return y > 0 ? 0 : -1;
+}
+
+/* The dot row of value y on the plot (no lower than its bottom). */
+static int dot_row(nqm_rect plot, const scale *sy, double y)
+{
+    return 4 * (plot.y + plot.h) - 1 - (int)lround(place(sy, fmax(y, sy->lo)));
+}
+
+/* Dot coordinates of a point on the chart. */
+static void point_dots(nqm_rect plot, const nqm_sweep_result *r, int ea, const scale *sx,
+                       const scale *sy, int *dx, int *dy)
+{
+    *dx = 2 * plot.x + (int)lround(place(sx, r->coord[ea]));
+    *dy = dot_row(plot, sy, metric(r));
+}
+
+/* One model's series: its points on the chart joined by lines (broken
+ * where a point is off the chart). */
 static void draw_series(nqm_canvas *cv, nqm_rect plot, const nqm_sweep_view *v, int ea, int k,
                         const scale *sx, const scale *sy)
 {
     int have_prev = 0, px = 0, py = 0;
     for (int i = 0; i < v->spec->axis[ea].count; i++) {
         const nqm_sweep_result *r = result_at(v, point_of(v, ea, i), k);
-        if (!r) {
+        if (!r || off_chart(r, sy)) {
             have_prev = 0;
             continue;
         }
-        double y = metric(r);
-        int dx = 2 * plot.x + (int)lround(place(sx, r->coord[ea]));
-        int top = 4 * plot.y, bottom = 4 * (plot.y + plot.h) - 1;
-        int dy = r->regime == REGIME_DIVERGENT || !isfinite(y) || y > sy->hi
-                     ? top
-                     : bottom - (int)lround(place(sy, fmax(y, sy->lo)));
+        int dx, dy;
+        point_dots(plot, r, ea, sx, sy, &dx, &dy);
         if (have_prev)
             dot_line(cv, px, py, dx, dy, model_colors[k]);
         nqm_canvas_dot(cv, dx, dy, model_colors[k]);
@@ -170,18 +202,77 @@ static void draw_series(nqm_canvas *cv, nqm_rect plot, const nqm_sweep_view *v, 
     }
 }
 
-/* A dotted vertical line at x (labels: 1) or its label at the top of
- * the plot, one cell to the right of the line (labels: 0). */
-static void mark_x(nqm_canvas *cv, nqm_rect plot, const scale *sx, double x, const char *label,
-                   nqm_color c, int labels)
+/* Bits of the marks off the chart that were drawn. */
+enum { OFF_ABOVE = 1, OFF_BELOW = 2 };
+
+/* One model's marks over its points: its own mark on the chart, an arrow
+ * at the top edge for a diverged run, at the bottom edge for a loss of
+ * zero or less. Returns the OFF_ bits of the arrows drawn. */
+static unsigned draw_marks(nqm_canvas *cv, nqm_rect plot, const nqm_sweep_view *v, int ea, int k,
+                           const scale *sx, const scale *sy)
 {
-    if (!(x >= fmin(sx->lo, sx->hi) && x <= fmax(sx->lo, sx->hi)))
+    unsigned off = 0;
+    for (int i = 0; i < v->spec->axis[ea].count; i++) {
+        const nqm_sweep_result *r = result_at(v, point_of(v, ea, i), k);
+        if (!r)
+            continue;
+        int dx, dy, side = off_chart(r, sy);
+        point_dots(plot, r, ea, sx, sy, &dx, &dy);
+        if (side > 0)
+            nqm_canvas_put(cv, dx / 2, plot.y, 0x2191, model_colors[k]); /* ↑ */
+        else if (side < 0)
+            nqm_canvas_put(cv, dx / 2, plot.y + plot.h - 1, 0x2193, model_colors[k]); /* ↓ */
+        else
+            nqm_canvas_put(cv, dx / 2, dy / 4, model_mark(v->model[k]), model_colors[k]);
+        off |= side > 0 ? OFF_ABOVE : side < 0 ? OFF_BELOW : 0;
+    }
+    return off;
+}
+
+/* Whether cells [x, x + w) of a row hold an arrow ↑. */
+static int covers_arrow(const nqm_canvas *cv, int x, int w, int row)
+{
+    for (int i = 0; i < w; i++) {
+        const nqm_cell *c = nqm_canvas_cell(cv, x + i, row);
+        if (c && c->ch == (nqm_canvas_glyphs(cv) == NQM_GLYPHS_ASCII ? '^' : 0x2191))
+            return 1;
+    }
+    return 0;
+}
+
+/* Where the last threshold label went: its row and the column after it. */
+typedef struct {
+    int row, end;
+} label_spot;
+
+/* A threshold's label, one cell right of its line: on the plot's top row
+ * unless that would touch a diverged run's arrow, and never over the
+ * label before it (prev), else on one of the two rows below. */
+static void threshold_label(nqm_canvas *cv, nqm_rect plot, const scale *sx, double x,
+                            const char *label, nqm_color c, label_spot *prev)
+{
+    if (!(x >= sx->lo && x <= sx->hi))
+        return;
+    int col = (2 * plot.x + (int)lround(place(sx, x))) / 2 + 1;
+    int w = nqm_text_width(label, nqm_canvas_glyphs(cv));
+    for (int row = plot.y; row < plot.y + plot.h && row < plot.y + 3; row++) {
+        if ((row == prev->row && col <= prev->end) ||
+            (row == plot.y && covers_arrow(cv, col - 1, w + 2, row)))
+            continue;
+        nqm_canvas_text(cv, col, row, label, c);
+        *prev = (label_spot){row, col + w};
+        return;
+    }
+}
+
+/* A dotted vertical line at x. */
+static void threshold_line(nqm_canvas *cv, nqm_rect plot, const scale *sx, double x, nqm_color c)
+{
+    if (!(x >= sx->lo && x <= sx->hi))
         return;
     int dx = 2 * plot.x + (int)lround(place(sx, x));
-    for (int y = 4 * plot.y; !labels && y < 4 * (plot.y + plot.h); y += 2)
+    for (int y = 4 * plot.y; y < 4 * (plot.y + plot.h); y += 2)
         nqm_canvas_dot(cv, dx, y, c);
-    if (labels)
-        nqm_canvas_text(cv, dx / 2 + 1, plot.y, label, c);
 }
 
 /* eta_crit and eta_max in the axis's units (eta_rel: 1 and 2): their
@@ -199,62 +290,128 @@ static void mark_thresholds(nqm_canvas *cv, nqm_rect plot, const nqm_sweep_view 
             }
         max = 2 * crit;
     }
-    mark_x(cv, plot, sx, crit, "η_crit", NQM_COLOR_THRESHOLD2, labels);
-    mark_x(cv, plot, sx, max, "η_max", NQM_COLOR_THRESHOLD4, labels);
+    if (!labels) {
+        threshold_line(cv, plot, sx, crit, NQM_COLOR_THRESHOLD2);
+        threshold_line(cv, plot, sx, max, NQM_COLOR_THRESHOLD4);
+        return;
+    }
+    label_spot prev = {-1, 0};
+    threshold_label(cv, plot, sx, crit, "η_crit", NQM_COLOR_THRESHOLD2, &prev);
+    threshold_label(cv, plot, sx, max, "η_max", NQM_COLOR_THRESHOLD4, &prev);
 }
 
-/* A linear axis: its ends and three values between, on their rows. */
-static void linear_y_labels(nqm_canvas *cv, nqm_rect plot, const scale *sy)
+/* Rows of y labels drawn so far: a label never goes on a taken row. */
+typedef struct {
+    int n;
+    int row[64];
+} taken_rows;
+
+static void y_label(nqm_canvas *cv, nqm_rect plot, int row, const char *text, taken_rows *t)
+{
+    if (row < plot.y || row >= plot.y + plot.h)
+        return;
+    for (int i = 0; i < t->n; i++)
+        if (t->row[i] == row)
+            return;
+    if (t->n < (int)(sizeof t->row / sizeof t->row[0]))
+        t->row[t->n++] = row;
+    nqm_canvas_text(cv, plot.x - Y_LABELS, row, text, NQM_COLOR_AXIS);
+}
+
+/* A linear axis: its ends and three values between, each on the row a
+ * point of that value is drawn in. */
+static void linear_y_labels(nqm_canvas *cv, nqm_rect plot, const scale *sy, taken_rows *t)
 {
     char buf[32];
-    for (int i = 0; i <= 4; i++) {
+    for (int i = 4; i >= 0; i--) {
         double y = sy->lo + (sy->hi - sy->lo) * i / 4;
-        int row = plot.y + plot.h - 1 - (int)(place(sy, y) / 4);
         format_value(y, buf, sizeof buf);
-        nqm_canvas_text(cv, plot.x - Y_LABELS, row, buf, NQM_COLOR_AXIS);
+        y_label(cv, plot, dot_row(plot, sy, y) / 4, buf, t);
     }
+}
+
+/* Decades between the labels of a log axis: the smallest of 1, 2, 5, 10,
+ * 20, ... that puts a row or more between labels. */
+int nqm_sweep_view_decade_stride(double decades, int rows)
+{
+    double rows_per_decade = rows > 0 && decades > 0 ? (4.0 * rows - 1) / 4 / decades : 0;
+    static const int steps[] = {1, 2, 5};
+    for (int scale10 = 1; scale10 <= 100000; scale10 *= 10)
+        for (int i = 0; i < 3; i++)
+            if (steps[i] * scale10 * rows_per_decade >= 1)
+                return steps[i] * scale10;
+    return 1000000;
 }
 
 static void y_labels(nqm_canvas *cv, nqm_rect plot, const scale *sy)
 {
     char buf[32];
+    taken_rows t = {0, {0}};
     if (!sy->log) {
-        linear_y_labels(cv, plot, sy);
+        linear_y_labels(cv, plot, sy, &t);
         return;
     }
-    for (int e = (int)ceil(log10(sy->lo)); e <= (int)floor(log10(sy->hi)); e++) {
-        int row = plot.y + plot.h - 1 - (int)lround(place(sy, pow(10, e)) / 4);
+    int stride = nqm_sweep_view_decade_stride(log10(sy->hi / sy->lo), plot.h);
+    for (int e = (int)floor(log10(sy->hi)); e >= (int)ceil(log10(sy->lo)); e--) {
+        if (e % stride != 0)
+            continue;
         snprintf(buf, sizeof buf, "1e%d", e);
-        if (row >= plot.y)
-            nqm_canvas_text(cv, plot.x - Y_LABELS, row, buf, NQM_COLOR_AXIS);
+        y_label(cv, plot, dot_row(plot, sy, pow(10, e)) / 4, buf, &t);
     }
     if (sy->hi / sy->lo < 10) { /* no power of ten inside: label both ends */
         format_value(sy->hi, buf, sizeof buf);
-        nqm_canvas_text(cv, plot.x - Y_LABELS, plot.y, buf, NQM_COLOR_AXIS);
+        y_label(cv, plot, plot.y, buf, &t);
         format_value(sy->lo, buf, sizeof buf);
-        nqm_canvas_text(cv, plot.x - Y_LABELS, plot.y + plot.h - 1, buf, NQM_COLOR_AXIS);
+        y_label(cv, plot, plot.y + plot.h - 1, buf, &t);
     }
 }
 
-/* x tick labels at both ends and the middle, and the legend below. */
+/* x tick labels at both ends and the middle, each only where it leaves a
+ * blank cell to the labels beside it. */
+static void x_ticks(nqm_canvas *cv, nqm_rect plot, const nqm_sweep_axis *ax, const scale *sx)
+{
+    char buf[3][32];
+    int col[3], w[3];
+    const double at[3] = {ax->from, ax->to, nqm_sweep_axis_value(ax, ax->count / 2)};
+    for (int i = 0; i < 3; i++) {
+        format_value(at[i], buf[i], sizeof buf[i]);
+        w[i] = (int)strlen(buf[i]);
+        col[i] = plot.x + (int)(place(sx, at[i]) / 2) - (i == 1 ? w[i] - 1 : 0);
+    }
+    int right = plot.x + plot.w; /* first column the labels may not take */
+    if (col[0] + w[0] <= right)
+        nqm_canvas_text(cv, col[0], plot.y + plot.h, buf[0], NQM_COLOR_AXIS);
+    int end_ok = col[1] > col[0] + w[0];
+    if (end_ok)
+        nqm_canvas_text(cv, col[1], plot.y + plot.h, buf[1], NQM_COLOR_AXIS);
+    int left = col[0] + w[0], stop = end_ok ? col[1] : right;
+    if (ax->count > 2 && col[2] > left && col[2] + w[2] < stop)
+        nqm_canvas_text(cv, col[2], plot.y + plot.h, buf[2], NQM_COLOR_AXIS);
+}
+
+/* The x ticks, and below them the axis's name with a legend: each
+ * model's mark (marks) or colour, and the arrows the curve drew (off:
+ * OFF_ bits). */
 static void x_labels(nqm_canvas *cv, nqm_rect plot, const nqm_sweep_view *v, int ea,
-                     const scale *sx)
+                     const scale *sx, int marks, unsigned off)
 {
     const nqm_sweep_axis *ax = &v->spec->axis[ea];
-    char buf[32];
-    const double at[3] = {ax->from, nqm_sweep_axis_value(ax, ax->count / 2), ax->to};
-    for (int i = 0; i < 3; i++) {
-        format_value(at[i], buf, sizeof buf);
-        int col = plot.x + (int)(place(sx, at[i]) / 2) - (i == 2 ? (int)strlen(buf) - 1 : 0);
-        nqm_canvas_text(cv, col, plot.y + plot.h, buf, NQM_COLOR_AXIS);
-    }
-    int x = nqm_canvas_text(cv, plot.x, plot.y + plot.h + 1, ax->key, NQM_COLOR_AXIS) + plot.x + 2;
+    x_ticks(cv, plot, ax, sx);
+    int y = plot.y + plot.h + 1;
+    int x = nqm_canvas_text(cv, plot.x, y, ax->key, NQM_COLOR_AXIS) + plot.x + 2;
     for (int k = 0; k < v->models; k++) {
-        x += nqm_canvas_text(cv, x, plot.y + plot.h + 1, "━━ ", model_colors[k]);
-        x += nqm_canvas_text(cv, x, plot.y + plot.h + 1, nqm_model_name(v->model[k]),
-                             model_colors[k]) +
-             2;
+        char item[48];
+        if (marks)
+            snprintf(item, sizeof item, "─%c─ %s", (char)model_mark(v->model[k]),
+                     nqm_model_name(v->model[k]));
+        else
+            snprintf(item, sizeof item, "━━ %s", nqm_model_name(v->model[k]));
+        x += nqm_canvas_text(cv, x, y, item, model_colors[k]) + 2;
     }
+    if (off & OFF_ABOVE)
+        x += nqm_canvas_text(cv, x, y, "↑ diverged", NQM_COLOR_WARNING) + 2;
+    if (off & OFF_BELOW)
+        nqm_canvas_text(cv, x, y, "↓ loss ≤ 0", NQM_COLOR_WARNING);
 }
 
 static void draw_curve(nqm_canvas *cv, nqm_rect r, const nqm_sweep_view *v, int ea)
@@ -278,6 +435,7 @@ static void draw_curve(nqm_canvas *cv, nqm_rect r, const nqm_sweep_view *v, int 
     const nqm_sweep_axis *ax = &v->spec->axis[ea];
     scale sx = {fmin(ax->from, ax->to), fmax(ax->from, ax->to), ax->log, 2.0 * plot.w - 1};
     scale sy = {0, 0, 1, 4.0 * plot.h - 1};
+    unsigned off = 0;
     nqm_canvas_clip(cv, (nqm_rect){r.x + 1, r.y + 1, r.w - 2, r.h - 2});
     if (metric_range(v, ea, &sy.lo, &sy.hi) == 0) {
         y_labels(cv, plot, &sy);
@@ -285,13 +443,15 @@ static void draw_curve(nqm_canvas *cv, nqm_rect r, const nqm_sweep_view *v, int 
         mark_thresholds(cv, plot, v, ea, &sx, 0);
         for (int k = 0; k < v->models; k++)
             draw_series(cv, plot, v, ea, k, &sx, &sy);
+        for (int k = 0; k < v->models; k++)
+            off |= draw_marks(cv, plot, v, ea, k, &sx, &sy);
         mark_thresholds(cv, plot, v, ea, &sx, 1);
         nqm_canvas_clip(cv, (nqm_rect){r.x + 1, r.y + 1, r.w - 2, r.h - 2});
     } else {
         nqm_canvas_text(cv, plot.x + 1, plot.y + plot.h / 2, "waiting for results ...",
                         NQM_COLOR_AXIS);
     }
-    x_labels(cv, plot, v, ea, &sx);
+    x_labels(cv, plot, v, ea, &sx, 1, off);
     nqm_canvas_unclip(cv);
 }
 
@@ -374,7 +534,7 @@ static void draw_bifurcation(nqm_canvas *cv, nqm_rect r, const nqm_sweep_view *v
         nqm_canvas_text(cv, plot.x + 1, plot.y + plot.h / 2, "waiting for results ...",
                         NQM_COLOR_AXIS);
     }
-    x_labels(cv, plot, v, ea, &sx);
+    x_labels(cv, plot, v, ea, &sx, 0, 0);
     nqm_canvas_unclip(cv);
 }
 

@@ -2,9 +2,12 @@
  *
  * Two panels over the results that have come in so far:
  *   curve  a metric against the learning-rate axis (eta or eta_rel), one
- *          series per model, with eta_crit and eta_max marked: the best
- *          test loss when there is a test set, else the final loss
- *          (log axis; a diverged run sits at the top edge);
+ *          series per model, each point in the model's own mark (net *,
+ *          quad o, lin x), with eta_crit and eta_max marked: the best
+ *          test loss when there is a test set, else the final loss (log
+ *          axis, a label every 1, 2, 5, 10, ... decades so that no two
+ *          share a row; a diverged run is an arrow ↑ at the top edge and
+ *          a loss of 0 an arrow ↓ at the bottom, each named in the legend);
  *   map    the regime of every grid point of one model as a coloured
  *          grid, the first axis across, the second down;
  *   bifurcation  with spec->late: every late value of every run against
@@ -41,6 +44,11 @@ typedef struct {
 /* The learning-rate axis (0 or 1), or -1 when neither axis is eta or
  * eta_rel (then only the map is drawn). */
 int nqm_sweep_view_eta_axis(const nqm_sweep_spec *spec);
+
+/* Decades between two labels of a log axis spanning `decades` over
+ * `rows` rows: the smallest of 1, 2, 5, 10, 20, ... that leaves at least
+ * one row per label. */
+int nqm_sweep_view_decade_stride(double decades, int rows);
 
 /* Draw the whole view into cv (its full size). */
 void nqm_sweep_view_draw(nqm_canvas *cv, const nqm_sweep_view *v);
