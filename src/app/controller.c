@@ -139,6 +139,32 @@ nqm_stage nqm_controller_stage(nqm_controller *c)
     return st;
 }
 
+/* A new caption on screen starts its reading time. */
+static void caption_clock(nqm_controller *c, double t)
+{
+    if (c->player.caption != c->caption_shown) {
+        c->caption_shown = c->player.caption;
+        c->caption_since = t;
+    }
+}
+
+/* The commands after an until that held run now, unless they would
+ * replace a caption that has not been up its reading time (the run then
+ * stays at this step until it has). Nonzero when they ran. */
+static int demo_proceed(nqm_controller *c, double t)
+{
+    nqm_player *p = &c->player;
+    if (!p->pending)
+        return 1;
+    if (nqm_player_replaces_caption(p) && t - c->caption_since < nqm_player_reading_seconds(p))
+        return 0;
+    nqm_stage st = nqm_controller_stage(c);
+    nqm_player_proceed(p, &st);
+    caption_clock(c, t);
+    c->dirty = 1;
+    return 1;
+}
+
 /* Let the demo's awaited conditions hold at this step; nonzero when one
  * did (the frame then ends here, so its caption shows at this step). */
 static int demo_poll(nqm_controller *c)
@@ -147,14 +173,31 @@ static int demo_poll(nqm_controller *c)
         return 0;
     nqm_stage st = nqm_controller_stage(c);
     int held = 0;
-    while (nqm_player_poll(&c->player, &st))
+    while (nqm_player_check(&c->player, &st)) {
         held = 1;
+        if (!demo_proceed(c, now(c)))
+            break;
+    }
     if (held) {
+        sync_app(c); /* a peak took the runs back a step */
         c->demo_mark = now(c);
         c->last_summary = 0;
         c->dirty = 1;
     }
     return held;
+}
+
+/* A run held for a caption goes on once the caption has been up long
+ * enough (and the next until may hold at once, at the same step).
+ * Nonzero when it did: the frame then shows the new caption at the step
+ * it belongs to, and training starts with the next frame. */
+static int demo_release(nqm_controller *c, double t)
+{
+    if (!c->demo || !c->player.pending || !demo_proceed(c, t))
+        return 0;
+    demo_poll(c);
+    c->last_tick = t;
+    return 1;
 }
 
 /* Play scene k of the demo (the current runs stay when it cannot start). */
@@ -170,6 +213,8 @@ static void start_scene(nqm_controller *c, int k)
     c->last_summary = 0;
     c->demo_mark = now(c);
     c->demo_hold = 0;
+    c->caption_shown = -2; /* the scene's first caption starts its time now */
+    caption_clock(c, now(c));
     demo_poll(c);
     c->repaint = c->dirty = 1;
 }
@@ -190,7 +235,8 @@ static void scene_key(nqm_controller *c, int forward)
  * whose run cannot go on) moves on, the last back to the first. */
 static void demo_auto_advance(nqm_controller *c, double t)
 {
-    if (!c->demo || c->demo_auto <= 0 || c->demo_hold || t - c->demo_mark < c->demo_auto)
+    if (!c->demo || c->demo_auto <= 0 || c->demo_hold || t - c->demo_mark < c->demo_auto ||
+        c->player.pending || t - c->caption_since < nqm_player_reading_seconds(&c->player))
         return;
     int done = nqm_player_done(&c->player);
     if (c->app.paused && !done) {
@@ -251,6 +297,8 @@ static void train(nqm_controller *c, double t)
     double pace = c->replay ? c->replay_speed : 1;
     long due = replay_allows(c, nqm_app_steps_due(&c->app, (t - c->last_tick) * pace));
     c->last_tick = t;
+    if (c->demo && c->player.pending)
+        return; /* held for a caption */
     for (long i = 0; i < due; i++)
         if (nqm_controller_step(c) || c->app.diverged || c->app.paused || now(c) - t > budget)
             break;
@@ -335,6 +383,11 @@ static void apply_reactions(nqm_controller *c, unsigned r)
         rebuild(c);
     else if (r & NQM_REACT_ETA)
         nqm_runset_set_eta(&c->set, c->app.eta_asked);
+    if (r & NQM_REACT_STEP && c->demo && c->player.pending) {
+        nqm_stage st = nqm_controller_stage(c); /* the viewer moves on: no more waiting */
+        nqm_player_proceed(&c->player, &st);
+        caption_clock(c, now(c));
+    }
     if (r & NQM_REACT_STEP && !c->app.diverged) {
         nqm_controller_step(c);
         c->last_summary = 0;
@@ -457,15 +510,17 @@ void nqm_controller_tick(nqm_controller *c)
 {
     double t = now(c);
     replay_tick(c, t);
+    int released = demo_release(c, t);
     demo_auto_advance(c, t);
-    train(c, t);
+    if (!released)
+        train(c, t);
     measure_rate(c, t);
     summarize(c, t);
 }
 
 int nqm_controller_idle(const nqm_controller *c)
 {
-    if (c->replay || (c->demo && c->demo_auto > 0))
+    if (c->replay || (c->demo && (c->demo_auto > 0 || c->player.pending)))
         return 0;
     return c->app.paused || c->app.diverged || nqm_app_at_end(&c->app);
 }

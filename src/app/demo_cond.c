@@ -1,6 +1,7 @@
 /* demo_cond.c: the conditions a demo's `until` waits for — their grammar,
- * `until [MODEL] QUANTITY OP VALUE`, checked against the scene when the
- * script is read, and whether one holds on the runs at a step. */
+ * `until [MODEL] QUANTITY OP VALUE` or `until [MODEL] peak`, checked
+ * against the scene when the script is read, and whether one holds on the
+ * runs at a step. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,8 +30,8 @@ static int parse_number(const char *s, double *out)
     return nqm_parse_number(s, out, ignored, sizeof ignored);
 }
 
-static const char *const qty_names[] = {"step", "phase",   "regime", "loss",
-                                        "g",    "lambda1", "lambda2"};
+static const char *const qty_names[] = {"step", "phase",   "regime",  "loss",
+                                        "g",    "lambda1", "lambda2", "peak"};
 enum { QTY_COUNT = sizeof qty_names / sizeof qty_names[0] };
 
 /* The next word of *s (letters, digits, _ and -) into out; *s moves past it. */
@@ -136,6 +137,18 @@ static int check_cond_run(const nqm_demo_scene *sc, const nqm_demo_cond *cond, c
     return 0;
 }
 
+/* `until [MODEL] peak`: nothing may follow. */
+static int parse_peak(const nqm_demo_scene *sc, const nqm_demo_cond *cond, const char *rest,
+                      char *msg, size_t msglen)
+{
+    char tail[NQM_TEXT_MAX_LINE + 1];
+    snprintf(tail, sizeof tail, "%s", nqm_skip_blanks(rest));
+    nqm_strip_comment(tail);
+    if (*nqm_skip_blanks(tail))
+        return fail(msg, msglen, "until: peak takes no comparison (until [MODEL] peak)");
+    return check_cond_run(sc, cond, msg, msglen);
+}
+
 int nqm_demo_cond_parse(const nqm_demo_scene *sc, const char *s, nqm_demo_cond *cond, char *msg,
                         size_t msglen)
 {
@@ -154,10 +167,12 @@ int nqm_demo_cond_parse(const nqm_demo_scene *sc, const char *s, nqm_demo_cond *
             q = i;
     if (q < 0)
         return fail(msg, msglen,
-                    "until: '%s' is not step, phase, regime, loss, g, lambda1 or lambda2 "
+                    "until: '%s' is not step, phase, regime, loss, g, lambda1, lambda2 or peak "
                     "(until [MODEL] QUANTITY = VALUE)",
                     word);
     cond->qty = (nqm_demo_qty)q;
+    if (cond->qty == NQM_QTY_PEAK)
+        return parse_peak(sc, cond, s, msg, msglen);
     if (parse_cmp(&s, &cond->cmp) != 0)
         return fail(msg, msglen, "until: %s needs a comparison (=, <, >, <= or >=)", word);
     char value[NQM_TEXT_MAX_LINE + 1];
@@ -192,6 +207,28 @@ static nqm_run *cond_run(const nqm_demo_cond *c, nqm_runset *set)
     return set->has_theory && c->model == MODEL_THEORY ? &set->theory : NULL;
 }
 
+/* The loss the history holds for step t (of the bucket covering it once
+ * a long run's buckets span several steps). */
+static double loss_at(const nqm_history *h, long t)
+{
+    nqm_envelope e;
+    return nqm_history_envelope(h, NQM_SERIES_LOSS, t, t, &e) ? e.last : NAN;
+}
+
+/* The step before the current one t was the loss's peak: its loss is
+ * above that of every earlier step (so above the start) and of step t. */
+static int was_peak(const nqm_run *run)
+{
+    long t = nqm_run_step_count(run);
+    if (t < 2)
+        return 0;
+    nqm_envelope before;
+    double top = loss_at(run->hist, t - 1);
+    if (!nqm_history_envelope(run->hist, NQM_SERIES_LOSS, 0, t - 2, &before))
+        return 0;
+    return isfinite(top) && top > before.max && nqm_run_record(run)->loss < top;
+}
+
 static int compare(double v, nqm_demo_cmp cmp, double t)
 {
     switch (cmp) {
@@ -223,6 +260,8 @@ int nqm_demo_cond_holds(const nqm_demo_cond *c, nqm_runset *set)
     case NQM_QTY_REGIME:
         nqm_run_summarize(run);
         return (int)run->summary.phases.regime == c->label;
+    case NQM_QTY_PEAK:
+        return was_peak(run);
     case NQM_QTY_LOSS:
         v = rec->loss;
         break;

@@ -1,7 +1,9 @@
 /* demo_player.c: the scene player (see demo.h): it starts a scene's runs
  * on the stage, runs the scene's commands, and holds at each until whose
- * condition (demo_cond.c) has not come yet. It only builds runs and
- * changes the app's state; it never draws and never reads a clock. */
+ * condition (demo_cond.c) has not come yet; a peak, seen one step late,
+ * takes the runs back to its step. It only builds runs and changes the
+ * app's state; it never draws and never reads a clock (how long a caption
+ * stays is the controller's to time, from the reading time given here). */
 #include <stdio.h>
 #include <string.h>
 
@@ -93,21 +95,76 @@ int nqm_player_start(nqm_player *p, const nqm_demo *demo, int k, nqm_stage *st, 
     p->caption = -1;
     p->held = -1;
     p->held_step = -1;
+    p->pending = 0;
     advance(p, st);
     return 0;
 }
 
-int nqm_player_poll(nqm_player *p, nqm_stage *st)
+int nqm_player_check(nqm_player *p, nqm_stage *st)
 {
-    if (!p->waiting || !nqm_demo_cond_holds(&scene_of(p)->cmds[p->pc].cond, st->set))
+    if (!p->waiting || p->pending)
         return 0;
+    const nqm_demo_cond *c = &scene_of(p)->cmds[p->pc].cond;
+    if (!nqm_demo_cond_holds(c, st->set))
+        return 0;
+    if (c->qty == NQM_QTY_PEAK) {
+        char ignored[128]; /* a run too long to go back stays a step past its peak */
+        nqm_runset_rewind(st->set, nqm_run_step_count(&st->set->runs[0]) - 1, ignored,
+                          sizeof ignored);
+    }
     p->held = p->pc++;
     p->held_step = nqm_run_step_count(&st->set->runs[0]);
-    advance(p, st);
+    p->waiting = 0;
+    p->pending = 1;
     return 1;
 }
 
-int nqm_player_done(const nqm_player *p) { return !p->waiting; }
+void nqm_player_proceed(nqm_player *p, nqm_stage *st)
+{
+    if (!p->pending)
+        return;
+    p->pending = 0;
+    advance(p, st);
+}
+
+int nqm_player_poll(nqm_player *p, nqm_stage *st)
+{
+    if (!nqm_player_check(p, st))
+        return 0;
+    nqm_player_proceed(p, st);
+    return 1;
+}
+
+int nqm_player_replaces_caption(const nqm_player *p)
+{
+    const nqm_demo_scene *sc = scene_of(p);
+    for (int i = p->pc; i < sc->ncmds && sc->cmds[i].op != NQM_DEMO_UNTIL; i++)
+        if (sc->cmds[i].op == NQM_DEMO_CAPTION)
+            return 1;
+    return 0;
+}
+
+/* Words of a line: runs of characters between spaces. */
+static int words(const char *s)
+{
+    int n = 0;
+    for (const char *q = s; *q; q++)
+        n += *q != ' ' && (q == s || q[-1] == ' ');
+    return n;
+}
+
+double nqm_player_reading_seconds(const nqm_player *p)
+{
+    if (p->caption < 0)
+        return 0;
+    const nqm_demo_cmd *c = &scene_of(p)->cmds[p->caption];
+    int n = 0;
+    for (int i = 0; i < c->nlines; i++)
+        n += words(c->text[i]);
+    return NQM_DEMO_READ_SECONDS + NQM_DEMO_WORD_SECONDS * n;
+}
+
+int nqm_player_done(const nqm_player *p) { return !p->waiting && !p->pending; }
 
 void nqm_player_caption(const nqm_player *p, nqm_caption *out)
 {

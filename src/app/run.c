@@ -168,6 +168,54 @@ void nqm_runset_set_eta(nqm_runset *set, double eta)
         nqm_run_set_eta(&set->theory, eta);
 }
 
+/* The run built again and stepped to step with the learning rates of its
+ * history (kept one step a bucket): into out. 0, or -1 with err set. */
+static int replay_run(const nqm_run *run, long step, nqm_run *out, char *err, size_t errlen)
+{
+    if (nqm_history_span(run->hist) != 1) {
+        snprintf(err, errlen, "the run is too long to go back a step");
+        return -1;
+    }
+    if (nqm_run_open(out, nqm_session_config(run->session), err, errlen) != 0)
+        return -1;
+    long last = nqm_run_step_count(run) < step ? nqm_run_step_count(run) : step;
+    for (long t = 1; t <= last; t++) {
+        nqm_envelope eta;
+        nqm_history_bucket(run->hist, t, NQM_SERIES_ETA, &eta);
+        if (eta.last != nqm_session_eta(out->session))
+            nqm_run_set_eta(out, eta.last);
+        if (step_one(out, err, errlen) != 0) {
+            if (nqm_run_diverged(out))
+                break;
+            nqm_run_close(out);
+            return -1;
+        }
+    }
+    if (nqm_session_eta(out->session) != nqm_session_eta(run->session))
+        nqm_run_set_eta(out, nqm_session_eta(run->session));
+    return 0;
+}
+
+int nqm_runset_rewind(nqm_runset *set, long step, char *err, size_t errlen)
+{
+    nqm_runset fresh;
+    memset(&fresh, 0, sizeof fresh);
+    int ok = 1;
+    for (int i = 0; ok && i < set->nruns; i++)
+        ok = replay_run(&set->runs[i], step, &fresh.runs[fresh.nruns++], err, errlen) == 0;
+    if (ok && set->has_theory) {
+        ok = replay_run(&set->theory, step, &fresh.theory, err, errlen) == 0;
+        fresh.has_theory = ok;
+    }
+    if (!ok) {
+        nqm_runset_free(&fresh); /* a run that failed is empty */
+        return -1;
+    }
+    nqm_runset_free(set);
+    *set = fresh;
+    return 0;
+}
+
 nqm_rate nqm_runset_rate(const nqm_runset *set)
 {
     const nqm_run *runs[NQM_RUNSET_MAX];

@@ -1,6 +1,7 @@
 /* session.h: the live session (controller.h) the demo tests play on, opened
- * as the UI opens it but with a clock that stands still and the source
- * tree's presets. */
+ * as the UI opens it but with a clock the test moves (test_now, seconds;
+ * it stands still unless the test moves it) and the source tree's
+ * presets. */
 #ifndef NQMTOP_TEST_SESSION_H
 #define NQMTOP_TEST_SESSION_H
 
@@ -9,7 +10,8 @@
 #include "../core/check.h"
 #include "nqmtop/app/controller.h"
 
-static inline double test_clock(void) { return 0.0; }
+static double test_now;
+static inline double test_clock(void) { return test_now; }
 
 /* The session of cfg, the demo's flag set when demo is not NULL (as
  * --demo does; the tests start its scenes themselves). 0, or -1 with a

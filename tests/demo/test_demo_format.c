@@ -77,6 +77,8 @@ static void test_errors(void)
     expect_error("scene A\nuntil theory loss > 1\n", "t.demo:2: until: ", "runs no theory model");
     expect_error("scene A\nuntil speed = 3\n", "t.demo:2: until: ", "'speed' is not step");
     expect_error("scene A\nuntil loss 3\n", "t.demo:2: until: ", "needs a comparison");
+    expect_error("scene A\nuntil peak = 3\n", "t.demo:2: until: ", "peak takes no comparison");
+    expect_error("scene A\nuntil lin peak\n", "t.demo:2: until: ", "runs no lin model");
     expect_error("scene A\nuntil loss > abc\n", "t.demo:2: until: ", "not a number or K/eta");
     expect_error("scene A\nuntil loss > inf\n", "t.demo:2: until: ", "not a number");
     expect_error("scene A\nuntil lambda1 < 0/eta\n", "t.demo:2: until: ", "not a number");

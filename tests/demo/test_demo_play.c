@@ -5,7 +5,9 @@
  * and captions fit an 80-column screen with braille and in ASCII; every
  * scene starts and every `until` holds within the scene's steps, at the
  * first step where this test's own reading of the run says it holds (and
- * at no step before). Then the stories the demos tell are checked on the
+ * at no step before); an `until peak` is seen a step late and takes the
+ * runs back to the step whose loss, in the losses this test logged, is
+ * the largest so far and above the next one's. Then the stories the demos tell are checked on the
  * numbers of the runs: catapult-tour's regimes, two-directions' lambda2
  * that stays put between 2/lambda1 and 2/lambda2 and falls above both,
  * width-and-the-peak's peak loss proportional to m at a step that grows
@@ -35,6 +37,41 @@ typedef struct {
 } scene_result;
 
 /* ---- this test's own reading of a condition ---------------------------- */
+
+enum { MAX_LOG = 8192 };
+/* every step's loss of each run of the set (the overlay last), as this
+ * test saw them after each step */
+static double logged[NQM_RUNSET_MAX + 1][MAX_LOG];
+
+static int log_slot(nqm_controller *r, const nqm_run *run)
+{
+    return run == &r->set.theory ? NQM_RUNSET_MAX : (int)(run - r->set.runs);
+}
+
+static void log_losses(nqm_controller *r)
+{
+    const nqm_run *runs[NQM_RUNSET_MAX + 1];
+    int n = nqm_runset_list(&r->set, runs);
+    for (int i = 0; i < n; i++) {
+        long t = nqm_run_step_count(runs[i]);
+        if (t < MAX_LOG)
+            logged[log_slot(r, runs[i])][t] = nqm_run_record(runs[i])->loss;
+    }
+}
+
+/* The step before the current one has the largest loss so far, and the
+ * current one a lower loss. */
+static int log_says_peak(nqm_controller *r, nqm_run *run)
+{
+    const double *loss = logged[log_slot(r, run)];
+    long t = nqm_run_step_count(run);
+    if (t < 2 || t >= MAX_LOG || !(loss[t] < loss[t - 1]))
+        return 0;
+    for (long u = 0; u < t - 1; u++)
+        if (!(loss[u] < loss[t - 1]))
+            return 0;
+    return 1;
+}
 
 static nqm_run *run_of(nqm_controller *r, int model)
 {
@@ -77,6 +114,8 @@ static int holds(nqm_controller *r, const nqm_demo_cond *c)
     nqm_run *run = run_of(r, c->model);
     if (!run)
         return 0;
+    if (c->qty == NQM_QTY_PEAK)
+        return log_says_peak(r, run);
     double v = quantity(run, c->qty);
     if (c->qty == NQM_QTY_PHASE || c->qty == NQM_QTY_REGIME)
         return (int)v == c->label;
@@ -130,13 +169,17 @@ static void poll_checked(const nqm_demo *d, int k, nqm_player *p, nqm_controller
         const nqm_demo_scene *sc = &d->scenes[k];
         int line = p->waiting ? sc->cmds[p->pc].line : 0;
         int expect = p->waiting && holds(r, &sc->cmds[p->pc].cond);
+        int peak = p->waiting && sc->cmds[p->pc].cond.qty == NQM_QTY_PEAK;
+        long before = nqm_run_step_count(&r->set.runs[0]);
         int fired = nqm_player_poll(p, &st);
         long step = nqm_run_step_count(&r->set.runs[0]);
         CHECK(fired == expect, "%s scene %d line %d at step %ld: player %s, condition %s", d->name,
-              k + 1, line, step, fired ? "fired" : "waits", expect ? "holds" : "does not hold");
+              k + 1, line, before, fired ? "fired" : "waits", expect ? "holds" : "does not hold");
         if (!fired)
             return;
         CHECK(p->held_step == step, "held_step %ld at step %ld", p->held_step, step);
+        CHECK(step == before - peak, "%s scene %d line %d: held at step %ld, seen at %ld", d->name,
+              k + 1, line, step, before);
         res->fired++;
         if (verbose)
             show_event(d, k, p, r);
@@ -181,9 +224,11 @@ static void play_scene(const nqm_demo *d, int k, nqm_controller *r, scene_result
     }
     CHECK(r->app.step == 0 && r->app.demo, "a scene starts at step 0 with the demo flag kept");
     long end = sc->cfg.steps;
+    log_losses(r);
     poll_checked(d, k, &p, r, res);
     while (!nqm_player_done(&p) && nqm_run_step_count(&r->set.runs[0]) < end && !all_diverged(r)) {
         CHECK(nqm_runset_step(&r->set, err, sizeof err) >= 0, "step: %s", err);
+        log_losses(r);
         poll_checked(d, k, &p, r, res);
     }
     CHECK(nqm_player_done(&p), "%s scene %d (%s): stuck at the until of line %d after %ld steps",
@@ -205,7 +250,7 @@ static void check_captions(const nqm_demo *d)
     for (int k = 0; k < d->nscenes; k++) {
         const nqm_demo_scene *sc = &d->scenes[k];
         nqm_caption cap;
-        nqm_player p = {d, k, 0, 0, -1, -1, -1};
+        nqm_player p = {d, k, 0, 0, -1, -1, -1, 0};
         nqm_player_caption(&p, &cap);
         check_text(d, cap.heading, 80 - 24, "heading");
         int captions = 0;

@@ -17,11 +17,11 @@
 #          replace an existing file (exit 2, the file as it was).
 # demo:    catapult-tour at 80x24: the first caption shows; n goes to the
 #          catapult scene, which pauses at the peak with its caption at
-#          the first step --batch labels peak; z shows two charts (loss,
+#          the step whose loss is the largest in the --batch records; z shows two charts (loss,
 #          lambda1) with the caption still there; b goes back; q quits 0.
 # auto:    --demo-auto plays catapult-tour by itself: the pause at the
-#          peak goes on after the set time, and the last scene moves back to
-#          the first.
+#          peak goes on after the set time, the divergent scene shows its
+#          last caption, and the last scene moves back to the first.
 # Exit 77 (skipped) when tmux is not installed. TMUX_LIB is
 # tests/tmux_lib.sh, the shared helpers (by default the one beside this
 # script's folder).
@@ -121,8 +121,8 @@ grep -qx 'EXIT=2' "$dir/exists.exit" || fail "--record over a file: $(cat "$dir/
 cmp -s "$dir/rec.txt" "$dir/rec.copy" || fail "--record changed an existing file"
 
 # --- a demo ---------------------------------------------------------------
-peak=$("$nqmtop" --batch --preset catapult-1d | awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "phase") c = i } $c == "peak" { print $1; exit }')
-[ -n "$peak" ] || fail "catapult-1d has no peak step in --batch"
+peak=$("$nqmtop" --batch --preset catapult-1d | awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "loss") c = i; next } NR == 2 || $c > top { top = $c; at = $1 } END { print at }')
+[ -n "$peak" ] || fail "catapult-1d has no largest loss in --batch"
 start demo 80x24 --demo catapult-tour
 wait_for '1/4  Below η_crit' 20
 wait_for 'the textbook regime'
@@ -130,7 +130,7 @@ tm send-keys -t teach n
 wait_for '2/4  The catapult' 10
 wait_for 'PAUSED' 20
 screen | grep -q 'Peak: the loss is at its top' || fail "no peak caption while paused at the peak"
-[ "$(step_now)" = "$peak" ] || fail "paused at step $(step_now); --batch labels step $peak peak first"
+[ "$(step_now)" = "$peak" ] || fail "paused at step $(step_now); the largest loss in --batch is at step $peak"
 screen | grep -q '· peak' || fail "the status line does not say peak"
 tm send-keys -t teach z
 sleep 0.5
@@ -148,6 +148,7 @@ wait_for '2/4  The catapult' 30
 wait_for 'PAUSED' 20
 wait_for 'λ1 is below the 2/η line now' 20
 wait_for '3/4  Above 4/λ' 30
+wait_for 'Divergent: nothing pulls λ1 back' 30
 wait_for '4/4  Linear vs quadratic' 30
 wait_for '1/4  Below η_crit' 60
 quit auto

@@ -65,9 +65,11 @@ typedef struct {
     /* a demo (--demo): its player, and the pace of --demo-auto */
     const nqm_demo *demo;
     nqm_player player;
-    double demo_auto; /* > 0: seconds a finished scene stays */
-    double demo_mark; /* when the scene began or an until last held */
-    int demo_hold;    /* the viewer paused: no scene changes by the clock */
+    double demo_auto;     /* > 0: seconds a finished scene stays */
+    double demo_mark;     /* when the scene began or an until last held */
+    int demo_hold;        /* the viewer paused: no scene changes by the clock */
+    int caption_shown;    /* the player's caption when last looked at */
+    double caption_since; /* when it appeared: it stays its reading time */
     /* a recording being written (--record) or replayed (--replay) */
     FILE *record;
     double start; /* when the session began */

@@ -24,6 +24,12 @@ enum {
     NQM_DEMO_PATH_LEN = 4096
 };
 
+/* How long a caption stays up at least, whatever the run's speed: a base
+ * reading time and a time per word (of all its lines). The controller
+ * holds the run at an until that would replace a caption sooner. */
+#define NQM_DEMO_READ_SECONDS 2.0
+#define NQM_DEMO_WORD_SECONDS 0.25
+
 typedef enum {
     NQM_DEMO_CAPTION, /* show text (replaces the caption shown) */
     NQM_DEMO_UNTIL,   /* wait until cond holds */
@@ -42,7 +48,9 @@ typedef enum {
     NQM_QTY_LOSS,
     NQM_QTY_G,
     NQM_QTY_LAMBDA1,
-    NQM_QTY_LAMBDA2
+    NQM_QTY_LAMBDA2,
+    NQM_QTY_PEAK /* `until peak`: the step whose loss is the largest so far
+                    and above the next step's (known one step later) */
 } nqm_demo_qty;
 typedef enum { NQM_CMP_EQ, NQM_CMP_LT, NQM_CMP_GT, NQM_CMP_LE, NQM_CMP_GE } nqm_demo_cmp;
 
@@ -97,9 +105,10 @@ int nqm_demo_parse(const nqm_places *places, const char *label, const char *text
                    nqm_demo *demo, char *err, size_t errlen);
 void nqm_demo_free(nqm_demo *demo);
 
-/* The condition of an until: parsed from "[MODEL] QUANTITY OP VALUE" and
- * checked against the scene that waits for it (0, or -1 with what is
- * wrong in msg); whether it holds on the runs as they stand. */
+/* The condition of an until: parsed from "[MODEL] QUANTITY OP VALUE" (or
+ * "[MODEL] peak") and checked against the scene that waits for it (0, or
+ * -1 with what is wrong in msg); whether it holds on the runs as they
+ * stand (a peak: whether the step before the current one was the peak). */
 int nqm_demo_cond_parse(const nqm_demo_scene *sc, const char *s, nqm_demo_cond *cond, char *msg,
                         size_t msglen);
 int nqm_demo_cond_holds(const nqm_demo_cond *c, nqm_runset *set);
@@ -119,6 +128,8 @@ typedef struct {
     int caption;    /* the CAPTION command shown, -1: none yet */
     int held;       /* index of the until that held last, -1: none */
     long held_step; /* the main run's step when it held */
+    int pending;    /* that until held, the commands after it wait for
+                       nqm_player_proceed */
 } nqm_player;
 
 /* Start scene k (0-based) on the stage: build its runs in place of the
@@ -127,11 +138,23 @@ typedef struct {
  * hold yet. 0, or -1 with err set and the stage as it was. */
 int nqm_player_start(nqm_player *p, const nqm_demo *demo, int k, nqm_stage *st, char *err,
                      size_t errlen);
-/* Call after every step: when the awaited condition holds now, run the
- * commands after it up to the next until that does not hold. Returns 1
- * when an until held (p->held, p->held_step say which, and when), else 0. */
+/* Call after every step: when the awaited condition holds now, mark it
+ * held (p->held, p->held_step say which, and when) and return 1, leaving
+ * the commands after it pending; else 0. A peak is seen one step late:
+ * the runs are then rebuilt and stepped again up to the peak's step (the
+ * steps the history still holds one by one; a longer run is left where
+ * it is, one step past its peak). */
+int nqm_player_check(nqm_player *p, nqm_stage *st);
+/* Run the pending commands up to the next until (which then waits). */
+void nqm_player_proceed(nqm_player *p, nqm_stage *st);
+/* Check and, when an until held, proceed at once (no reading time):
+ * returns 1 when an until held, else 0. */
 int nqm_player_poll(nqm_player *p, nqm_stage *st);
-/* Nonzero when every command of the scene has run. */
+/* Whether proceeding would replace the caption shown. */
+int nqm_player_replaces_caption(const nqm_player *p);
+/* Seconds the caption shown needs to be read (0 when none is shown). */
+double nqm_player_reading_seconds(const nqm_player *p);
+/* Nonzero when every command of the scene has run (none pending). */
 int nqm_player_done(const nqm_player *p);
 /* The caption bar: heading "k/N  title" and the caption shown. */
 void nqm_player_caption(const nqm_player *p, nqm_caption *out);

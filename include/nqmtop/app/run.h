@@ -83,6 +83,11 @@ void nqm_runset_free(nqm_runset *set);
  * (err set). */
 int nqm_runset_step(nqm_runset *set, char *err, size_t errlen);
 void nqm_runset_set_eta(nqm_runset *set, double eta);
+/* Go back to step (at most the current one): every run is built again
+ * from its configuration and stepped to there with the learning rate each
+ * step had, as its history holds it. 0; -1 when a history no longer holds
+ * every step one by one, or on a failure (err set), the runs as they were. */
+int nqm_runset_rewind(nqm_runset *set, long step, char *err, size_t errlen);
 /* The set's learning rate (of its next step) and eta_crit: its reference
  * run's, which every main run shares (one initialisation). */
 nqm_rate nqm_runset_rate(const nqm_runset *set);
