@@ -99,7 +99,7 @@ static void line1_segments(const nqm_screen *sc, segments *s)
     double eta = nqm_session_eta(ref), eta_crit = nqm_session_eta_crit(ref);
     add(s, 0, NQM_COLOR_TITLE, "%s", sc->cfg->preset[0] ? sc->cfg->preset : "nqmtop");
     model_segment(sc, s);
-    add(s, 0, NQM_COLOR_TITLE, "η=%.4g = %.2f·η_crit", eta, eta / eta_crit);
+    add(s, 0, NQM_COLOR_TITLE, "η=%.4g = %.2f⋅η_crit", eta, eta / eta_crit);
     add(s, 1, NQM_COLOR_STATUS, "η_crit=%.4g", eta_crit);
     add(s, 1, NQM_COLOR_STATUS, "η_max=%.4g", nqm_session_eta_max(ref));
     add(s, 2, NQM_COLOR_STATUS, "loss %s", nqm_loss_name(sc->cfg->loss));
@@ -169,8 +169,6 @@ static void line2_segments(const nqm_screen *sc, segments *s)
         add(s, 1, NQM_COLOR_STATUS, "%s steps/s (of %g)", rate, nqm_app_rate(app));
     state_segment(sc, s);
     phase_segment(sc, s);
-    if (app->message[0])
-        add(s, 0, NQM_COLOR_WARNING, "%s", app->message);
 }
 
 static int segments_width(const segments *s, nqm_glyphs glyphs)
@@ -217,39 +215,177 @@ static void draw_status(nqm_canvas *cv, const nqm_layout *lay, const nqm_screen 
     nqm_canvas_unclip(cv);
 }
 
-/* Key hints: an action's first key (or a pair) and a word. */
-static void draw_keys(nqm_canvas *cv, const nqm_layout *lay)
+/* One key hint: an action's first key (or a pair) and a word; hints of
+ * higher `drop` give way first when the bar is too narrow, those of 0
+ * (help, quit) always show. */
+typedef struct {
+    nqm_action a, b;
+    const char *word;
+    int drop;
+} key_hint;
+
+static const key_hint key_hints[] = {
+    {NQM_ACT_PAUSE, NQM_ACT_NONE, "pause", 1},
+    {NQM_ACT_ETA_UP, NQM_ACT_ETA_DOWN, "η", 2},
+    {NQM_ACT_ETA_DIGIT, NQM_ACT_NONE, "η=k/4⋅η_crit", 7},
+    {NQM_ACT_COMPARE, NQM_ACT_NONE, "compare", 3},
+    {NQM_ACT_THEORY, NQM_ACT_NONE, "theory", 4},
+    {NQM_ACT_MODEL, NQM_ACT_NONE, "model", 6},
+    {NQM_ACT_RESTART, NQM_ACT_NONE, "restart", 5},
+    {NQM_ACT_HELP, NQM_ACT_NONE, "help", 0},
+    {NQM_ACT_QUIT, NQM_ACT_NONE, "quit", 0},
+};
+enum { KEY_HINTS = sizeof key_hints / sizeof key_hints[0] };
+
+/* The keys of a hint as the bar shows them: "space", "+/-", "1-9". */
+static void hint_keys(const key_hint *h, char *key, size_t len)
 {
-    static const struct {
-        nqm_action a, b;
-        const char *word;
-    } hints[] = {
-        {NQM_ACT_PAUSE, NQM_ACT_NONE, "pause"},
-        {NQM_ACT_ETA_UP, NQM_ACT_ETA_DOWN, "η"},
-        {NQM_ACT_ETA_DIGIT, NQM_ACT_NONE, "η=k/4·η_crit"},
-        {NQM_ACT_COMPARE, NQM_ACT_NONE, "compare"},
-        {NQM_ACT_THEORY, NQM_ACT_NONE, "theory"},
-        {NQM_ACT_MODEL, NQM_ACT_NONE, "model"},
-        {NQM_ACT_RESTART, NQM_ACT_NONE, "restart"},
-        {NQM_ACT_HELP, NQM_ACT_NONE, "help"},
-        {NQM_ACT_QUIT, NQM_ACT_NONE, "quit"},
-    };
-    int x = 1, y = lay->keys.y;
-    nqm_canvas_clip(cv, lay->keys);
-    for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
-        char key[32];
-        nqm_key_name(nqm_action_keys(hints[i].a)[0], key, sizeof key);
-        if (hints[i].a == NQM_ACT_ETA_DIGIT)
-            nqm_action_label(hints[i].a, key, sizeof key);
-        if (hints[i].b != NQM_ACT_NONE) {
-            char second[16];
-            nqm_key_name(nqm_action_keys(hints[i].b)[0], second, sizeof second);
-            strncat(key, "/", sizeof key - strlen(key) - 1);
-            strncat(key, second, sizeof key - strlen(key) - 1);
-        }
-        x += nqm_canvas_text(cv, x, y, key, NQM_COLOR_TITLE) + 1;
-        x += nqm_canvas_text(cv, x, y, hints[i].word, NQM_COLOR_STATUS) + 2;
+    nqm_key_name(nqm_action_keys(h->a)[0], key, len);
+    if (h->a == NQM_ACT_ETA_DIGIT)
+        nqm_action_label(h->a, key, len);
+    if (h->b != NQM_ACT_NONE) {
+        char second[16];
+        nqm_key_name(nqm_action_keys(h->b)[0], second, sizeof second);
+        strncat(key, "/", len - strlen(key) - 1);
+        strncat(key, second, len - strlen(key) - 1);
     }
+}
+
+static int hint_width(const key_hint *h, nqm_glyphs glyphs)
+{
+    char key[32];
+    hint_keys(h, key, sizeof key);
+    return nqm_text_width(key, glyphs) + 1 + nqm_text_width(h->word, glyphs);
+}
+
+/* Which hints fit in `width` cells (shown[i]), giving way in order of
+ * drop, only those of drop 0 when `only_fixed`; returns the cells taken. */
+static int choose_hints(int width, int only_fixed, nqm_glyphs glyphs, int shown[KEY_HINTS])
+{
+    int total = 0, n = 0;
+    for (int i = 0; i < KEY_HINTS; i++) {
+        shown[i] = !only_fixed || key_hints[i].drop == 0;
+        total += shown[i] ? hint_width(&key_hints[i], glyphs) + 2 * (n++ > 0) : 0;
+    }
+    while (total > width) {
+        int worst = -1;
+        for (int i = 0; i < KEY_HINTS; i++)
+            if (shown[i] && key_hints[i].drop > 0 &&
+                (worst < 0 || key_hints[i].drop > key_hints[worst].drop))
+                worst = i;
+        if (worst < 0)
+            break;
+        shown[worst] = 0;
+        total -= hint_width(&key_hints[worst], glyphs) + 2;
+    }
+    return total;
+}
+
+/* The hints chosen, from column x of row y. */
+static void draw_hints(nqm_canvas *cv, int x, int y, const int shown[KEY_HINTS])
+{
+    for (int i = 0; i < KEY_HINTS; i++) {
+        if (!shown[i])
+            continue;
+        char key[32];
+        hint_keys(&key_hints[i], key, sizeof key);
+        x += nqm_canvas_text(cv, x, y, key, NQM_COLOR_TITLE) + 1;
+        x += nqm_canvas_text(cv, x, y, key_hints[i].word, NQM_COLOR_STATUS) + 2;
+    }
+}
+
+/* Bytes of the first line of text wrapped at width cells: whole words
+ * while they fit (a word wider than a line is cut); *next is where the
+ * next line starts, past the spaces. */
+static size_t wrap_line(const char *text, int width, nqm_glyphs glyphs, const char **next)
+{
+    char buf[512];
+    size_t fit = 0, n = strlen(text);
+    if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    for (size_t end = 0; end < n;) {
+        while (end < n && text[end] != ' ')
+            end++;
+        memcpy(buf, text, end);
+        buf[end] = '\0';
+        if (nqm_text_width(buf, glyphs) > width)
+            break;
+        fit = end;
+        while (end < n && text[end] == ' ')
+            end++;
+    }
+    for (size_t end = 0; fit == 0 && end < n;) { /* one long word: as much as fits */
+        size_t after = end + 1;
+        while (after < n && ((unsigned char)text[after] & 0xC0) == 0x80)
+            after++;
+        memcpy(buf, text, after);
+        buf[after] = '\0';
+        if (nqm_text_width(buf, glyphs) > width && end > 0)
+            fit = end;
+        else if (after >= n)
+            fit = after;
+        end = after;
+    }
+    const char *rest = text + fit;
+    while (*rest == ' ')
+        rest++;
+    *next = rest;
+    return fit;
+}
+
+/* Lines text takes wrapped at width cells. */
+static int wrapped_lines(const char *text, int width, nqm_glyphs glyphs)
+{
+    int lines = 0;
+    while (*text && width > 0) {
+        wrap_line(text, width, glyphs, &text);
+        lines++;
+    }
+    return lines > 0 ? lines : 1;
+}
+
+/* Text wrapped at width cells from (x, y), at most max_rows rows (the
+ * last cut there); returns the rows written. */
+static int draw_wrapped(nqm_canvas *cv, int x, int y, int width, int max_rows, const char *text,
+                        nqm_color color)
+{
+    nqm_glyphs glyphs = nqm_canvas_glyphs(cv);
+    int rows = 0;
+    while (*text && rows < max_rows && width > 0) {
+        char line[512];
+        const char *next;
+        size_t n = wrap_line(text, width, glyphs, &next);
+        if (n >= sizeof line)
+            n = sizeof line - 1;
+        memcpy(line, text, n);
+        line[n] = '\0';
+        nqm_canvas_text(cv, x, y + rows++, line, color);
+        text = next;
+    }
+    return rows;
+}
+
+/* The key bar: the hints that fit, help and quit always. With a status
+ * note the note comes first, whole, wrapped over the rows above the bar
+ * when one row is too short, and only help and quit share the bar. */
+static void draw_keys(nqm_canvas *cv, const nqm_layout *lay, const char *note)
+{
+    nqm_glyphs glyphs = nqm_canvas_glyphs(cv);
+    int shown[KEY_HINTS], y = lay->keys.y, w = lay->keys.w;
+    int hints_w = choose_hints(w - 1, note[0] != '\0', glyphs, shown);
+    nqm_canvas_clip(cv, lay->keys);
+    if (!note[0]) {
+        draw_hints(cv, 1, y, shown);
+        nqm_canvas_unclip(cv);
+        return;
+    }
+    draw_hints(cv, w - hints_w, y, shown);
+    int note_w = w - hints_w - 3, rows = wrapped_lines(note, note_w, glyphs);
+    nqm_rect above = {0, y - rows + 1, w, rows - 1}, left = {0, y, note_w + 2, 1};
+    nqm_canvas_clip(cv, (nqm_rect){0, above.y, w, rows});
+    nqm_canvas_fill(cv, above, ' ', NQM_COLOR_DEFAULT);
+    nqm_canvas_fill(cv, left, ' ', NQM_COLOR_DEFAULT);
+    draw_wrapped(cv, 1, above.y, note_w, rows, note, NQM_COLOR_WARNING);
     nqm_canvas_unclip(cv);
 }
 
@@ -480,74 +616,162 @@ static nqm_rect overlay_box(nqm_canvas *cv, nqm_rect r, const char *title)
 }
 
 /* Width of the widest key label of the actions. */
-static int label_width(const nqm_action *acts, int n)
+static int label_width(const nqm_action *acts, int n, nqm_glyphs glyphs)
 {
     int w = 0;
     for (int i = 0; i < n; i++) {
         char label[64];
-        int len = (int)strlen(nqm_action_label(acts[i], label, sizeof label));
+        int len = nqm_text_width(nqm_action_label(acts[i], label, sizeof label), glyphs);
         w = len > w ? len : w;
     }
     return w;
 }
 
-/* Every action of the main keymap: one column when the rows allow it,
- * else two, each clipped to its own width. */
+#define HELP_FOOTER "catapults for η_crit = 2/λ1(0) < η < η_max = 4/λ1(0)"
+
+/* The help's entries laid out in `columns` columns of col_w cells: each
+ * key label, then its text wrapped at words beside it. Entries go down
+ * the first column until half the lines are used, then down the next.
+ * Returns the rows the tallest column takes (first[c]: its first entry). */
+static int help_rows(const nqm_action *acts, int n, int columns, int col_w, int lw,
+                     nqm_glyphs glyphs, int first[3])
+{
+    int lines[NQM_ACT_COUNT], total = 0;
+    for (int i = 0; i < n; i++)
+        total += lines[i] = wrapped_lines(nqm_action_help(acts[i]), col_w - lw - 3, glyphs);
+    int c = 0, used = 0, tallest = 0;
+    first[0] = 0;
+    for (int i = 0; i < n; i++) {
+        if (c + 1 < columns && used > 0 && used + lines[i] > (total + columns - 1) / columns) {
+            first[++c] = i;
+            used = 0;
+        }
+        used += lines[i];
+        tallest = used > tallest ? used : tallest;
+    }
+    for (c++; c <= columns && c < 3; c++)
+        first[c] = n;
+    return tallest;
+}
+
+/* Every action of the main keymap with its text wrapped at words: one
+ * column when the rows allow it, else two; the box takes the whole
+ * screen when the overlay is too short; the footer below the keys, or in
+ * the bottom frame when the rows are all taken. */
 static void draw_help(nqm_canvas *cv, const nqm_layout *lay)
 {
     nqm_action acts[NQM_ACT_COUNT];
-    int n = nqm_keymap_actions(NQM_KEYS_MAIN, acts);
-    nqm_rect in = overlay_box(cv, lay->overlay, " keys (any key closes this help) ");
-    int rows = in.h > 0 ? in.h : 1, columns = n > rows ? 2 : 1;
-    int per_column = (n + columns - 1) / columns, col_w = in.w / columns;
-    int lw = label_width(acts, n);
-    for (int i = 0; i < n; i++) {
-        char label[64], line[192];
-        nqm_action_label(acts[i], label, sizeof label);
-        snprintf(line, sizeof line, "%-*s  %s", lw, label, nqm_action_help(acts[i]));
-        nqm_rect cell = {in.x + (i / per_column) * col_w, in.y + i % per_column, col_w - 1, 1};
-        nqm_canvas_clip(cv, cell);
-        nqm_canvas_text(cv, cell.x, cell.y, line, NQM_COLOR_DEFAULT);
+    nqm_glyphs glyphs = nqm_canvas_glyphs(cv);
+    int n = nqm_keymap_actions(NQM_KEYS_MAIN, acts), first[3];
+    int lw = label_width(acts, n, glyphs);
+    nqm_rect box = lay->overlay, whole = {0, 0, nqm_canvas_width(cv), nqm_canvas_height(cv)};
+    int columns = 1, rows = help_rows(acts, n, 1, box.w - 4, lw, glyphs, first);
+    if (rows > box.h - 2) {
+        columns = 2;
+        rows = help_rows(acts, n, 2, (box.w - 4) / 2, lw, glyphs, first);
     }
+    if (rows > box.h - 2) {
+        box = whole;
+        rows = help_rows(acts, n, columns, (box.w - 4) / columns, lw, glyphs, first);
+    }
+    nqm_rect in = overlay_box(cv, box, " keys (any key closes this help) ");
+    int col_w = in.w / columns;
     nqm_canvas_clip(cv, in);
-    if (per_column + 2 <= in.h)
-        nqm_canvas_text(cv, in.x, in.y + per_column + 1,
-                        "eta_crit = 2/λ1(0); catapults for eta_crit < eta < eta_max = 4/λ1(0)",
-                        NQM_COLOR_STATUS);
+    for (int c = 0; c < columns; c++) {
+        int y = in.y;
+        for (int i = first[c]; i < first[c + 1]; i++) {
+            char label[64];
+            int x = in.x + c * col_w;
+            nqm_canvas_text(cv, x, y, nqm_action_label(acts[i], label, sizeof label),
+                            NQM_COLOR_DEFAULT);
+            y += draw_wrapped(cv, x + lw + 2, y, col_w - lw - 3, in.y + in.h - y,
+                              nqm_action_help(acts[i]), NQM_COLOR_DEFAULT);
+        }
+    }
+    int footer = wrapped_lines(HELP_FOOTER, in.w, glyphs);
+    if (rows + 1 + footer <= in.h) {
+        draw_wrapped(cv, in.x, in.y + rows + 1, in.w, footer, HELP_FOOTER, NQM_COLOR_STATUS);
+    } else if (nqm_text_width(HELP_FOOTER, glyphs) + 2 <= in.w) { /* in the bottom frame */
+        nqm_canvas_clip(cv, box);
+        nqm_canvas_text(cv, in.x, box.y + box.h - 1, " " HELP_FOOTER " ", NQM_COLOR_STATUS);
+    }
     nqm_canvas_unclip(cv);
+}
+
+/* The widest preset name, at most `most` cells. */
+static int name_width(const nqm_screen *sc, int most)
+{
+    int w = 0;
+    for (size_t i = 0; i < sc->npresets; i++) {
+        int n = (int)strlen(sc->presets[i].name);
+        w = n > w ? n : w;
+    }
+    return w < most ? w : most;
+}
+
+/* One picker row: the marker, the name in a column nw wide and the
+ * description after it, up to a word boundary and "…" when it is longer. */
+static void picker_row(nqm_canvas *cv, nqm_rect in, int y, int nw, const nqm_preset_info *p,
+                       int chosen)
+{
+    nqm_color color = chosen ? NQM_COLOR_TITLE : NQM_COLOR_DEFAULT;
+    nqm_glyphs glyphs = nqm_canvas_glyphs(cv);
+    nqm_canvas_text(cv, in.x, y, chosen ? ">" : " ", color);
+    nqm_canvas_clip(cv, (nqm_rect){in.x + 2, y, nw, 1});
+    nqm_canvas_text(cv, in.x + 2, y, p->name, color);
+    nqm_canvas_clip(cv, in);
+    int x = in.x + 3 + nw, room = in.x + in.w - x;
+    if (room < 2)
+        return;
+    char text[512];
+    const char *next;
+    snprintf(text, sizeof text, "%s", p->description);
+    if (nqm_text_width(text, glyphs) > room) {
+        size_t cut = wrap_line(text, room - nqm_text_width("…", glyphs), glyphs, &next);
+        snprintf(text + cut, sizeof text - cut, "…");
+    }
+    nqm_canvas_text(cv, x, y, text, color);
 }
 
 static void draw_picker(nqm_canvas *cv, const nqm_layout *lay, const nqm_screen *sc)
 {
     nqm_rect in = overlay_box(cv, lay->overlay, " presets: ↑/↓ move, Enter loads, Esc closes ");
     nqm_canvas_clip(cv, in);
-    int sel = sc->app->picker_sel, rows = in.h;
+    int sel = sc->app->picker_sel, rows = in.h, nw = name_width(sc, in.w / 2);
     int first = rows > 0 && sel >= rows ? sel - rows + 1 : 0;
-    for (int i = 0; i < rows && (size_t)(first + i) < sc->npresets; i++) {
-        const nqm_preset_info *p = &sc->presets[first + i];
-        int chosen = first + i == sel;
-        char line[256];
-        snprintf(line, sizeof line, "%s %-20s %s", chosen ? ">" : " ", p->name, p->description);
-        nqm_canvas_text(cv, in.x, in.y + i, line, chosen ? NQM_COLOR_TITLE : NQM_COLOR_DEFAULT);
-    }
+    for (int i = 0; i < rows && (size_t)(first + i) < sc->npresets; i++)
+        picker_row(cv, in, in.y + i, nw, &sc->presets[first + i], first + i == sel);
     nqm_canvas_unclip(cv);
 }
 
-/* "terminal too small", word-wrapped and centred in r. */
+/* "terminal too small" with the size needed and the size it is, wrapped
+ * at words and centred in r: the shortest form that fits (cut when r is
+ * smaller still). */
 static void draw_too_small(nqm_canvas *cv, nqm_rect r)
 {
-    static const char *const words[] = {"terminal", "too small"};
-    int n = sizeof words / sizeof words[0];
-    int wide = r.w >= 19;
-    int y = r.y + (r.h - (wide ? 1 : n)) / 2;
-    if (wide) {
-        nqm_canvas_text(cv, r.x + (r.w - 18) / 2, y, "terminal too small", NQM_COLOR_WARNING);
-        return;
+    static const char *const forms[] = {"terminal too small: needs at least %dx%d, this is %dx%d",
+                                        "too small: needs %dx%d, is %dx%d",
+                                        "needs %dx%d, is %dx%d"};
+    nqm_glyphs glyphs = nqm_canvas_glyphs(cv);
+    char text[128];
+    int rows = 0;
+    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+        snprintf(text, sizeof text, forms[f], NQM_LAYOUT_MIN_COLS, NQM_LAYOUT_MIN_ROWS, r.w, r.h);
+        rows = wrapped_lines(text, r.w, glyphs);
+        if (rows <= r.h)
+            break;
     }
-    for (int i = 0; i < n; i++) {
-        int w = (int)strlen(words[i]);
-        nqm_canvas_text(cv, r.x + (r.w > w ? (r.w - w) / 2 : 0), y + i, words[i],
-                        NQM_COLOR_WARNING);
+    int y = r.y + (rows < r.h ? (r.h - rows) / 2 : 0);
+    const char *p = text;
+    for (int i = 0; i < rows && *p; i++) {
+        char line[128];
+        const char *next;
+        size_t n = wrap_line(p, r.w, glyphs, &next);
+        memcpy(line, p, n);
+        line[n] = '\0';
+        int w = nqm_text_width(line, glyphs);
+        nqm_canvas_text(cv, r.x + (r.w > w ? (r.w - w) / 2 : 0), y + i, line, NQM_COLOR_WARNING);
+        p = next;
     }
 }
 
@@ -638,7 +862,7 @@ int nqm_screen_draw(nqm_canvas *cv, const nqm_screen *sc)
     int rc = draw_charts(cv, &lay, sc);
     if (bar.h > 0)
         draw_caption(cv, bar, sc->caption, sc->app->big);
-    draw_keys(cv, &lay);
+    draw_keys(cv, &lay, sc->app->message);
     if (sc->app->help)
         draw_help(cv, &lay);
     else if (sc->app->picker)

@@ -11,7 +11,8 @@
 #          its own exports (the recorded e's) are byte for byte the
 #          recorded ones (every step's eta, loss, g, lambda1, lambda2 as
 #          %.17g), and the final screen is the recorded one but for the
-#          status line that shows the replay.
+#          status line that shows the replay and the export note's file
+#          name (its time).
 # refuse:  a recording of a newer format is refused: exit 2, one line on
 #          stderr naming FILE:1, nothing on stdout; --record does not
 #          replace an existing file (exit 2, the file as it was).
@@ -76,7 +77,7 @@ tm send-keys -t teach Space
 wait_for PAUSED
 tm send-keys -t teach e
 wait_for 'exported nqmtop-catapult-1d-'
-screen | sed 2d >"$dir/recorded.screen"
+screen | sed -e 2d -e 's/exported nqmtop-[^ ]*[.]csv//' >"$dir/recorded.screen"
 final=$(step_now)
 quit record
 for p in catapult-multi-1d catapult-1d; do
@@ -100,7 +101,7 @@ for p in catapult-multi-1d catapult-1d; do
 done
 rows=$(grep -c '^quad,' "$replayed")
 [ "$rows" -gt "$final" ] || fail "the export has $rows rows for $final steps"
-screen | sed 2d >"$dir/replayed.screen"
+screen | sed -e 2d -e 's/exported nqmtop-[^ ]*[.]csv//' >"$dir/replayed.screen"
 cmp -s "$dir/recorded.screen" "$dir/replayed.screen" ||
     fail "the final screens differ: $(diff "$dir/recorded.screen" "$dir/replayed.screen" | head -n 6)"
 quit replay

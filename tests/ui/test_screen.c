@@ -259,7 +259,7 @@ static void test_screen(void)
     char row[1024];
     nqm_canvas_row_text(cv, 0, row, sizeof row);
     char eta[64];
-    snprintf(eta, sizeof eta, "η=%.4g = 1.50·η_crit", nqm_session_eta(set.runs[0].session));
+    snprintf(eta, sizeof eta, "η=%.4g = 1.50⋅η_crit", nqm_session_eta(set.runs[0].session));
     CHECK(strstr(row, "scene-test") && strstr(row, "quad·relu") && strstr(row, eta),
           "status line 1: %s (wants %s)", row, eta);
     nqm_canvas_row_text(cv, 1, row, sizeof row);
