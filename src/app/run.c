@@ -169,7 +169,8 @@ void nqm_runset_set_eta(nqm_runset *set, double eta)
 }
 
 /* The run built again and stepped to step with the learning rates of its
- * history (kept one step a bucket): into out. 0, or -1 with err set. */
+ * history (kept one step a bucket), its next step's rate the one the run
+ * took that step with: into out. 0, or -1 with err set. */
 static int replay_run(const nqm_run *run, long step, nqm_run *out, char *err, size_t errlen)
 {
     if (nqm_history_span(run->hist) != 1) {
@@ -191,8 +192,14 @@ static int replay_run(const nqm_run *run, long step, nqm_run *out, char *err, si
             return -1;
         }
     }
-    if (nqm_session_eta(out->session) != nqm_session_eta(run->session))
-        nqm_run_set_eta(out, nqm_session_eta(run->session));
+    /* the next step's learning rate: the one the run took it with */
+    double next = nqm_session_eta(run->session);
+    nqm_envelope eta;
+    if (last < nqm_run_step_count(run) &&
+        nqm_history_bucket(run->hist, last + 1, NQM_SERIES_ETA, &eta) == 0)
+        next = eta.last;
+    if (nqm_session_eta(out->session) != next)
+        nqm_run_set_eta(out, next);
     return 0;
 }
 

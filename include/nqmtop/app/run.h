@@ -85,8 +85,9 @@ int nqm_runset_step(nqm_runset *set, char *err, size_t errlen);
 void nqm_runset_set_eta(nqm_runset *set, double eta);
 /* Go back to step (at most the current one): every run is built again
  * from its configuration and stepped to there with the learning rate each
- * step had, as its history holds it. 0; -1 when a history no longer holds
- * every step one by one, or on a failure (err set), the runs as they were. */
+ * step had, as its history holds it; the next step takes the rate it had
+ * the first time. 0; -1 when a history no longer holds every step one by
+ * one, or on a failure (err set), the runs as they were. */
 int nqm_runset_rewind(nqm_runset *set, long step, char *err, size_t errlen);
 /* The set's learning rate (of its next step) and eta_crit: its reference
  * run's, which every main run shares (one initialisation). */
