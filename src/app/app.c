@@ -94,6 +94,10 @@ int nqm_app_model_check(const nqm_config *cfg, nqm_model_kind model, char *why, 
 int nqm_app_compare_check(const nqm_config *cfg, char *why, size_t len)
 {
     static const nqm_model_kind family[] = {MODEL_NET, MODEL_QUAD, MODEL_LIN};
+    if (cfg->model == MODEL_GQM) {
+        snprintf(why, len, "net, quad and lin are models of the two-layer network, not of gqm");
+        return -1;
+    }
     for (size_t i = 0; i < sizeof family / sizeof family[0]; i++)
         if (nqm_app_model_check(cfg, family[i], why, len) != 0)
             return -1;

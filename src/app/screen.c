@@ -35,6 +35,24 @@ static const nqm_color run_colors[NQM_SCREEN_MAX_RUNS] = {NQM_COLOR_SERIES1, NQM
 static const nqm_line_style run_styles[NQM_SCREEN_MAX_RUNS] = {NQM_LINE_SOLID, NQM_LINE_DASHED,
                                                                NQM_LINE_DOTTED};
 
+/* Each model's mark on its curve when a chart has more than one (the
+ * sweep view marks its points alike). */
+static uint32_t model_mark(nqm_model_kind m)
+{
+    switch (m) {
+    case MODEL_NET:
+        return '*';
+    case MODEL_QUAD:
+        return 'o';
+    case MODEL_LIN:
+        return 'x';
+    case MODEL_THEORY:
+        return '@';
+    default:
+        return '+';
+    }
+}
+
 static void add(segments *s, int drop, nqm_color color, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
@@ -391,7 +409,9 @@ static void draw_keys(nqm_canvas *cv, const nqm_layout *lay, const char *note)
 
 static const char *model_label(const nqm_run *run) { return nqm_model_name(nqm_run_model(run)); }
 
-/* The series `series` of every run (and of the theory overlay). */
+/* The series `series` of every run (and of the theory overlay); with
+ * more than one curve each has its own line style and mark, so they are
+ * told apart without colour and in ASCII. */
 static void add_runs(nqm_chart_spec *spec, const nqm_screen *sc, int series)
 {
     int labelled = sc->nruns > 1 || sc->theory;
@@ -399,13 +419,18 @@ static void add_runs(nqm_chart_spec *spec, const nqm_screen *sc, int series)
         const nqm_run *run = sc->runs[i];
         if (series >= NQM_SERIES_LAMBDA + run->eigs)
             continue;
-        nqm_chart_add_series(spec, run->hist, series, run_colors[i],
-                             sc->nruns > 1 ? run_styles[i] : NQM_LINE_SOLID,
-                             labelled ? model_label(run) : NULL);
+        int k = nqm_chart_add_series(spec, run->hist, series, run_colors[i],
+                                     sc->nruns > 1 ? run_styles[i] : NQM_LINE_SOLID,
+                                     labelled ? model_label(run) : NULL);
+        if (k >= 0 && labelled)
+            spec->series[k].mark = model_mark(nqm_run_model(run));
     }
-    if (sc->theory && series < NQM_SERIES_LAMBDA + sc->theory->eigs)
-        nqm_chart_add_series(spec, sc->theory->hist, series, NQM_COLOR_SERIES4, NQM_LINE_DOTTED,
-                             "theory");
+    if (sc->theory && series < NQM_SERIES_LAMBDA + sc->theory->eigs) {
+        int k = nqm_chart_add_series(spec, sc->theory->hist, series, NQM_COLOR_SERIES4,
+                                     NQM_LINE_DASHDOT, "theory");
+        if (k >= 0)
+            spec->series[k].mark = model_mark(MODEL_THEORY);
+    }
 }
 
 static void add_phases(nqm_chart_spec *spec, const nqm_screen *sc)

@@ -116,6 +116,8 @@ static int style_on(nqm_line_style style, int j)
         return (j / 4) % 2 == 0;
     case NQM_LINE_DOTTED:
         return (j / 2) % 2 == 0;
+    case NQM_LINE_DASHDOT: /* 6 on, 2 off, 2 on, 2 off */
+        return j % 12 < 6 || (j % 12 >= 8 && j % 12 < 10);
     default:
         return 1;
     }
@@ -233,15 +235,39 @@ static void draw_series(chart_ctx *c, const nqm_chart_series *s, const column *c
     }
 }
 
+/* A series' mark on its curve: in the first cell from `from` on whose
+ * dot columns hold a value on the axis, then every NQM_CHART_MARK_EVERY
+ * cells (or the next cell with a value after that). */
+static void draw_marks(chart_ctx *c, const nqm_chart_series *s, const column *cols, int from)
+{
+    int next = from;
+    for (int j = 0; j < c->ndots; j++) {
+        const column *col = &cols[j];
+        double a = col->has && isfinite(col->last) ? axis_value(c, col->last) : NAN;
+        if (j / 2 < next || isnan(a) || a < c->lo || a > c->hi)
+            continue;
+        nqm_canvas_put(c->cv, c->plot.x + j / 2, value_row(c, col->last), s->mark, s->color);
+        next = j / 2 + NQM_CHART_MARK_EVERY;
+    }
+}
+
 static int draw_all_series(chart_ctx *c)
 {
     const nqm_chart_spec *s = c->spec;
     column *cols = malloc((size_t)c->ndots * sizeof *cols);
     if (!cols)
         return -1;
+    int marked = 0, k = 0;
     for (int i = 0; i < s->nseries; i++) {
         fill_columns(c, &s->series[i], cols);
         draw_series(c, &s->series[i], cols);
+        marked += s->series[i].mark != 0;
+    }
+    for (int i = 0; i < s->nseries; i++) { /* over all the dots, staggered */
+        if (!s->series[i].mark)
+            continue;
+        fill_columns(c, &s->series[i], cols);
+        draw_marks(c, &s->series[i], cols, k++ * NQM_CHART_MARK_EVERY / marked);
     }
     free(cols);
     return 0;
@@ -312,33 +338,59 @@ static void draw_threshold_labels(chart_ctx *c)
 
 /* ------------------------------------------------------ legend, notes */
 
+/* A sample of the series' line, three cells, its mark in the middle. */
 static void draw_legend_sample(chart_ctx *c, int x, int y, const nqm_chart_series *s)
 {
     for (int k = 0; k < 3; k++)
         if (style_on(s->style, 2 * k))
             for (int dx = 0; dx < 2; dx++)
                 nqm_canvas_dot(c->cv, 2 * (x + k) + dx, 4 * y + 1, s->color);
+    if (s->mark)
+        nqm_canvas_put(c->cv, x + 1, y, s->mark, s->color);
 }
 
+/* Cells the legend takes from its first column: full, each entry
+ * " sss label ", or compact, each " m label" (m: the mark, or a sample
+ * cell). */
+static int legend_width(const chart_ctx *c, int compact)
+{
+    nqm_glyphs g = nqm_canvas_glyphs(c->cv);
+    int w = 0;
+    for (int i = 0; i < c->spec->nseries; i++) {
+        const char *label = c->spec->series[i].label;
+        if (label && *label)
+            w += (compact ? 3 : 6) + nqm_text_width(label, g);
+    }
+    return w;
+}
+
+/* The legend after the title: full when it fits, else compact; when even
+ * that does not fit, the title's end gives way to it (at least 3 cells
+ * of the title are left). */
 static void draw_legend(chart_ctx *c)
 {
     const nqm_chart_spec *s = c->spec;
     nqm_glyphs g = nqm_canvas_glyphs(c->cv);
     int x = title_end(c) + 1, right = c->frame.x + c->frame.w - 1;
+    int compact = x + legend_width(c, 0) > right;
+    if (compact && x + legend_width(c, 1) > right && right - legend_width(c, 1) >= c->frame.x + 5)
+        x = right - legend_width(c, 1);
     for (int i = 0; i < s->nseries; i++) {
         const nqm_chart_series *se = &s->series[i];
         if (!se->label || !*se->label)
             continue;
-        int w = 1 + 3 + 1 + nqm_text_width(se->label, g) + 1;
+        int sample = compact ? 1 : 3, w = 1 + sample + 1 + nqm_text_width(se->label, g) + !compact;
         if (x + w > right)
             return;
-        nqm_canvas_put(c->cv, x, c->frame.y, ' ', NQM_COLOR_AXIS);
-        for (int k = 1; k < 4; k++)
+        for (int k = 0; k < w; k++)
             nqm_canvas_put(c->cv, x + k, c->frame.y, ' ', NQM_COLOR_AXIS);
-        draw_legend_sample(c, x + 1, c->frame.y, se);
-        nqm_canvas_put(c->cv, x + 4, c->frame.y, ' ', NQM_COLOR_AXIS);
-        nqm_canvas_text(c->cv, x + 5, c->frame.y, se->label, se->color);
-        nqm_canvas_put(c->cv, x + w - 1, c->frame.y, ' ', NQM_COLOR_AXIS);
+        if (compact && se->mark)
+            nqm_canvas_put(c->cv, x + 1, c->frame.y, se->mark, se->color);
+        else if (compact)
+            nqm_canvas_dot(c->cv, 2 * (x + 1), 4 * c->frame.y + 1, se->color);
+        else
+            draw_legend_sample(c, x + 1, c->frame.y, se);
+        nqm_canvas_text(c->cv, x + 2 + sample, c->frame.y, se->label, se->color);
         x += w;
     }
 }

@@ -151,7 +151,7 @@ static uint32_t model_mark(nqm_model_kind m)
                                             [MODEL_LIN] = 'x',
                                             [MODEL_QUAD] = 'o',
                                             [MODEL_GQM] = '+',
-                                            [MODEL_THEORY] = '#'};
+                                            [MODEL_THEORY] = '@'};
     return m >= 0 && m < MODEL_COUNT ? (uint32_t)marks[m] : '?';
 }
 

@@ -13,6 +13,11 @@ line per terminal row, as tmux capture-pane writes it), for the tmux tests.
                            it is cut
   text SCREEN TEXT         TEXT is on screen, its words in order, wrapped
                            over rows or not
+  legend SCREEN LABELS     every chart whose top frame row names the first
+                           of LABELS (m:label,m:label,...) names them all,
+                           each after its own mark m
+  marks SCREEN MARKS       the top-left chart's plot (inside its frame, the
+                           frame rows left out) holds every mark of MARKS
 
 Prints what is wrong and exits 1; exits 0 when all is well.
 """
@@ -128,6 +133,32 @@ def check_text(screen, text):
         fail(f"not on screen: {text!r}", screen)
 
 
+def check_legend(screen, labels):
+    pairs = [p.split(":", 1) for p in labels.split(",")]
+    tops = [r for r in screen if re.match(r"^[┌+]", r) and f" {pairs[0][1]}" in r]
+    if not tops:
+        fail(f"legend: no chart names {pairs[0][1]!r}", screen)
+    for row in tops:
+        for mark, label in pairs:
+            if not re.search(re.escape(mark) + r"\S? {1,2}" + re.escape(label) + r"\b", row):
+                fail(f"legend: {label!r} without its mark {mark!r} in {row!r}", screen)
+
+
+def check_marks(screen, marks):
+    top = next(i for i, r in enumerate(screen) if re.match(r"^[┌+]", r))
+    right = 1
+    while right < len(screen[top]) and screen[top][right] not in "┐+":
+        right += 1
+    plot = ""
+    for r in screen[top + 1:]:
+        if re.match(r"^[└+]", r):
+            break
+        plot += r[1:right]
+    for m in marks:
+        if m not in plot:
+            fail(f"marks: no {m!r} on the curves of the first chart", screen)
+
+
 def main():
     what, path, arg = sys.argv[1], sys.argv[2], sys.argv[3]
     screen = rows(path)
@@ -139,6 +170,10 @@ def main():
             check_picker(screen, f.read())
     elif what == "text":
         check_text(screen, arg)
+    elif what == "legend":
+        check_legend(screen, arg)
+    elif what == "marks":
+        check_marks(screen, arg)
     else:
         print(f"unknown check {what}")
         sys.exit(2)

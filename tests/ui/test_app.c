@@ -120,6 +120,13 @@ static void test_modes(void)
     cfg.width = 1000000000000L;
     CHECK(nqm_app_compare_check(&cfg, why, sizeof why) != 0,
           "compare at a width no memory holds is refused");
+    cfg.width = 1000;
+    cfg.model = MODEL_GQM;
+    app.compare = 0;
+    r = nqm_app_key(&app, &cfg, 'c', rate);
+    CHECK(!app.compare && !(r & NQM_REACT_RESTART) && strstr(app.message, "compare:") &&
+              strstr(app.message, "gqm"),
+          "c on gqm refused, naming gqm: '%s'", app.message);
     nqm_config_free(&cfg);
 }
 

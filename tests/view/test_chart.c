@@ -2,9 +2,12 @@
  * picture: it stays inside its rectangle, a one-step spike reaches the top
  * of a compressed axis, log ticks are powers of ten and linear ticks even
  * 1-2-5 steps whose labels read back as their values, thresholds sit on
- * their rows, NaN leaves gaps, infinities are marked, ASCII stays ASCII. */
+ * their rows, NaN leaves gaps, infinities are marked, ASCII stays ASCII;
+ * series with marks carry them on their own rows, staggered, and a legend
+ * too long for the frame lists every series in its compact form. */
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -564,6 +567,63 @@ static void test_compare(void)
         nqm_history_free(hs[k]);
 }
 
+/* Four level series (1, 2, 3, 4 on a 0..5 axis) with marks, in a chart
+ * 40 cells wide: every mark sits on its own series' row, each series has
+ * one every NQM_CHART_MARK_EVERY cells, no two series mark one column,
+ * and the title row lists all four labels, each after its mark. */
+static void test_marks(void)
+{
+    static const char *names[4] = {"net", "quad", "lin", "theory"};
+    static const char marks[4] = {'*', 'o', 'x', '@'};
+    nqm_history *hs[4];
+    for (int ascii = 0; ascii < 2; ascii++) {
+        nqm_canvas *cv = nqm_canvas_new(40, 12, ascii ? NQM_GLYPHS_ASCII : NQM_GLYPHS_UNICODE);
+        nqm_chart_spec s;
+        nqm_chart_spec_init(&s, "λ1(t)");
+        s.y_min = 0;
+        s.y_max = 5;
+        for (int k = 0; k < 4; k++) {
+            hs[k] = history_of(200, 256, constant, k + 1);
+            int i = nqm_chart_add_series(&s, hs[k], 0, (nqm_color)(NQM_COLOR_SERIES1 + k),
+                                         (nqm_line_style)k, names[k]);
+            s.series[i].mark = (uint32_t)marks[k];
+        }
+        nqm_chart_info info;
+        nqm_chart_draw(cv, (nqm_rect){0, 0, 40, 12}, &s, &info);
+        char top[1024];
+        row_text(cv, 0, top, sizeof top);
+        for (int k = 0; k < 4; k++) {
+            char entry[32];
+            snprintf(entry, sizeof entry, "%c %s", marks[k], names[k]);
+            VCHECK(strstr(top, entry) != NULL, "legend lacks \"%s\": \"%s\"", entry, top);
+        }
+        int count[4] = {0, 0, 0, 0}, taken[64] = {0};
+        for (int y = info.plot.y; y < info.plot.y + info.plot.h; y++)
+            for (int x = info.plot.x; x < info.plot.x + info.plot.w; x++) {
+                const nqm_cell *c = nqm_canvas_cell(cv, x, y);
+                int k = c->color - NQM_COLOR_SERIES1;
+                if (c->dots || k < 0 || k > 3 || c->ch != (uint32_t)marks[k])
+                    continue;
+                count[k]++;
+                VCHECK(!taken[x - info.plot.x], "two marks in column %d", x);
+                taken[x - info.plot.x] = 1;
+                int dots_here = 0;
+                for (int u = info.plot.x; u < info.plot.x + info.plot.w; u++) {
+                    const nqm_cell *d = nqm_canvas_cell(cv, u, y);
+                    dots_here += d->dots && d->color == c->color;
+                }
+                VCHECK(dots_here > 0, "%s's mark at (%d,%d) off its row", names[k], x, y);
+            }
+        for (int k = 0; k < 4; k++)
+            VCHECK(count[k] >= info.plot.w / NQM_CHART_MARK_EVERY - 1 &&
+                       count[k] <= info.plot.w / NQM_CHART_MARK_EVERY + 1,
+                   "%s: %d marks over %d cells", names[k], count[k], info.plot.w);
+        nqm_canvas_free(cv);
+        for (int k = 0; k < 4; k++)
+            nqm_history_free(hs[k]);
+    }
+}
+
 /* Extreme and non-finite values on both axes: the drawing stays in its
  * rectangle, its range finite and its ticks ordered. */
 static void test_extremes(void)
@@ -874,6 +934,7 @@ int main(void)
     test_fixed_range();
     test_phase_band();
     test_compare();
+    test_marks();
     test_extremes();
     return vcheck_report("test_chart");
 }

@@ -9,6 +9,10 @@
  * history spans more steps than there are dot columns, each column shows
  * the full [min, max] of its steps, so one-step spikes stay visible.
  *
+ * The legend gives each labelled series a sample of its line with its
+ * mark and its label; when that leaves some series out, a compact form
+ * (the mark and the label) lists them all.
+ *
  * Nothing is drawn where it is not: NaN leaves gaps; infinities show ∞
  * at the plot's edge; values beyond the axis show arrows (↑ ↓) at the
  * edge they left by, and a log axis cut short by log_decades writes the
@@ -29,7 +33,8 @@
 typedef enum {
     NQM_LINE_SOLID,
     NQM_LINE_DASHED, /* tells series apart without colour */
-    NQM_LINE_DOTTED
+    NQM_LINE_DOTTED,
+    NQM_LINE_DASHDOT
 } nqm_line_style;
 
 typedef struct {
@@ -38,7 +43,15 @@ typedef struct {
     nqm_color color;
     nqm_line_style style;
     const char *label; /* legend entry; NULL: none */
+    uint32_t mark;     /* an ASCII character written on the curve every
+                          NQM_CHART_MARK_EVERY cells and in the legend, so
+                          curves differ without colour and in ASCII (where
+                          dots of every style look alike); 0: none */
 } nqm_chart_series;
+
+/* Cells between two marks of a series; the marks of the series of one
+ * chart are staggered over them. */
+#define NQM_CHART_MARK_EVERY 8
 
 /* Whether the automatic y range includes a threshold. */
 typedef enum {
