@@ -736,9 +736,22 @@ static FILE *open_record(const char *path, int force)
     return f;
 }
 
+/* Whether the command line gave the run's length: --steps, or a --set
+ * of the key steps. */
+static int length_given(const cli_options *o)
+{
+    for (int i = 0; i < o->nsets; i++) {
+        const char *p = o->sets[i] + strspn(o->sets[i], " \t");
+        if (strncmp(p, "steps", 5) == 0 && p[5 + strspn(p + 5, " \t")] == '=')
+            return 1;
+    }
+    return o->steps >= 0;
+}
+
 /* The interactive UI, recording the session when asked to. */
 static int run_ui(const cli_options *o, const nqm_config *cfg, nqm_ui_options ui)
 {
+    ui.session.fixed_length = !o->demo && !o->replay && length_given(o);
     if (o->record && !(ui.session.record = open_record(o->record, o->force)))
         return EXIT_USAGE;
     setlocale(LC_CTYPE, "");

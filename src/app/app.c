@@ -26,7 +26,8 @@ void nqm_app_init(nqm_app *app, const nqm_config *cfg, int preset_count)
     app->speed = NQM_SPEED_AUTO;
     app->log_loss = 1;
     app->picker_count = preset_count;
-    app->stop_at = cfg->steps > 0 ? cfg->steps : 0;
+    app->stop_at = app->length = cfg->steps > 0 ? cfg->steps : 0;
+    app->cursor = -1;
 }
 
 void nqm_app_restarted(nqm_app *app, long steps)
@@ -34,16 +35,20 @@ void nqm_app_restarted(nqm_app *app, long steps)
     app->eta_rel_next = 0;
     app->step = 0;
     app->diverged = 0;
-    app->stop_at = steps > 0 ? steps : 0;
+    app->stop_at = app->length = steps > 0 ? steps : 0;
     app->settled = 0;
     app->rate_carry = 0;
+    app->went_on = 0;
+    app->catapulting = 0;
+    app->slow_steps = 0;
+    app->cursor = -1;
 }
 
 int nqm_app_at_end(const nqm_app *app) { return app->stop_at > 0 && app->step >= app->stop_at; }
 
 void nqm_app_settled(nqm_app *app, long T4)
 {
-    if (T4 < 0 || app->stop_at <= 0)
+    if (T4 < 0 || app->stop_at <= 0 || app->fixed_length || app->went_on)
         return;
     long settle = NQM_SETTLE_FACTOR * T4;
     if (settle < NQM_SETTLE_MIN_STEPS)
@@ -140,6 +145,8 @@ double nqm_app_rate(const nqm_app *app)
 {
     if (app->speed != NQM_SPEED_AUTO)
         return nqm_app_speed_level(app->speed);
+    if (app->catapulting && app->slow_steps < NQM_SLOW_MOTION_STEPS)
+        return NQM_SPEED_SLOW_MOTION;
     return fmax(NQM_SPEED_AUTO_START, (double)app->step / NQM_SPEED_AUTO_DIVISOR);
 }
 
@@ -154,7 +161,31 @@ long nqm_app_steps_due(nqm_app *app, double dt)
     double due = app->rate_carry + rate * fmin(dt, CATCH_UP_SECONDS);
     double whole = floor(due);
     app->rate_carry = due - whole;
+    if (rate == NQM_SPEED_SLOW_MOTION && app->speed == NQM_SPEED_AUTO && whole >= 1) {
+        app->rate_carry = 0;
+        app->slow_steps++;
+        whole = 1; /* one at a time: the phase may change at any step */
+    }
     return (long)whole < left ? (long)whole : left;
+}
+
+/* About one dot column of a chart: 1/64 of the run, or on a log time
+ * axis 1/16 of the cursor's step. */
+static long cursor_stride(const nqm_app *app)
+{
+    long at = app->cursor >= 0 ? app->cursor : app->step;
+    return app->log_time ? at / 16 : (app->step + 63) / 64;
+}
+
+void nqm_app_move_cursor(nqm_app *app, nqm_action a, long stride)
+{
+    if (stride < 1)
+        stride = 1;
+    long at = app->cursor >= 0 ? app->cursor : app->step;
+    if (a == NQM_ACT_CURSOR_BACK)
+        app->cursor = at > stride ? at - stride : 0;
+    else if (app->cursor >= 0)
+        app->cursor = at + stride < app->step ? at + stride : -1;
 }
 
 /* Level for > (dir = 1) or < (dir = -1) from the current rate. */
@@ -283,7 +314,11 @@ static unsigned action_key(nqm_app *app, const nqm_config *cfg, nqm_action a, in
     case NQM_ACT_ETA_DIGIT:
         return eta_key(app, a, key, rate);
     case NQM_ACT_PAUSE:
-        if (nqm_app_at_end(app) && !app->paused)
+        if (nqm_app_at_end(app) && !app->paused && app->settled) {
+            app->stop_at = app->length; /* on to the preset's steps */
+            app->settled = 0;
+            app->went_on = 1;
+        } else if (nqm_app_at_end(app) && !app->paused)
             app->stop_at = 0; /* go on past the preset's steps */
         else
             app->paused = !app->paused;
@@ -310,6 +345,13 @@ static unsigned action_key(nqm_app *app, const nqm_config *cfg, nqm_action a, in
         return theory_key(app, cfg);
     case NQM_ACT_LOG:
         app->log_loss = !app->log_loss;
+        return NQM_REACT_REPAINT;
+    case NQM_ACT_LOG_TIME:
+        app->log_time = !app->log_time;
+        return NQM_REACT_REPAINT;
+    case NQM_ACT_CURSOR_BACK:
+    case NQM_ACT_CURSOR_FORWARD:
+        nqm_app_move_cursor(app, a, cursor_stride(app));
         return NQM_REACT_REPAINT;
     case NQM_ACT_BIG:
         app->big = !app->big;

@@ -43,6 +43,10 @@ static void sync_app(nqm_controller *c)
         going += !nqm_run_diverged(&c->set.runs[i]);
     c->app.diverged = going == 0;
     c->app.step = nqm_run_step_count(&c->set.runs[0]);
+    const nqm_run *runs[NQM_RUNSET_MAX + 1];
+    nqm_runset_list(&c->set, runs);
+    nqm_phase phase = nqm_run_record(nqm_runs_reference(runs, c->set.nruns))->phase;
+    c->app.catapulting = phase == PHASE_INCREASING || phase == PHASE_PEAK;
 }
 
 /* ---------------------------------------------------------------- runs */
@@ -58,6 +62,11 @@ static int install(nqm_controller *c, const nqm_config *base, nqm_runset_plan pl
         plan.theory = 0;
         if (nqm_runset_build(&fresh, base, &plan, err, sizeof err) == 0)
             note(c, "theory overlay off: ", err);
+    }
+    if (fresh.nruns == 0 && plan.compare && base->nmodels > 1) { /* the preset's list */
+        plan.compare = 0;
+        if (nqm_runset_build(&fresh, base, &plan, err, sizeof err) == 0)
+            note(c, "its models side by side cannot run: ", err);
     }
     if (fresh.nruns == 0) {
         note(c, "", err);
@@ -102,12 +111,25 @@ static void rebuild(nqm_controller *c)
         nqm_app_restarted(app, c->base.steps);
 }
 
-/* The plan a configuration asks for by itself: its model, seed and eta. */
+/* The plan a configuration asks for by itself: its model, seed and eta,
+ * and its models side by side when it lists several. */
 static nqm_runset_plan plan_of(const nqm_config *cfg)
 {
-    nqm_runset_plan plan = {
-        cfg->model, cfg->seed, cfg->eta, cfg->eta_mode == ETA_RELATIVE ? cfg->eta_rel : 0, 0, 0};
+    nqm_runset_plan plan = {cfg->model,       cfg->seed,
+                            cfg->eta,         cfg->eta_mode == ETA_RELATIVE ? cfg->eta_rel : 0,
+                            cfg->nmodels > 1, 0};
     return plan;
+}
+
+/* Build the runs of a configuration's own plan; when its models cannot
+ * run side by side, its model alone. 0, or -1 with err set. */
+static int build_own(nqm_runset *set, const nqm_config *cfg, char *err, size_t errlen)
+{
+    nqm_runset_plan plan = plan_of(cfg);
+    if (nqm_runset_build(set, cfg, &plan, err, errlen) == 0)
+        return 0;
+    plan.compare = 0;
+    return plan_of(cfg).compare ? nqm_runset_build(set, cfg, &plan, err, errlen) : -1;
 }
 
 /* Start cfg (taken over, freed when it cannot run) in place of the
@@ -580,6 +602,7 @@ static void load_presets(nqm_controller *c)
 static int start_teaching(nqm_controller *c, const nqm_controller_options *opt)
 {
     c->app.big = opt->big;
+    c->app.fixed_length = opt->fixed_length;
     c->demo = opt->demo;
     c->demo_auto = opt->demo_auto;
     c->app.demo = opt->demo != NULL;
@@ -611,12 +634,12 @@ int nqm_controller_open(nqm_controller *c, const nqm_config *cfg, const nqm_cont
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    nqm_runset_plan plan = plan_of(cfg);
-    if (nqm_runset_build(&c->set, &c->base, &plan, err, errlen) != 0) {
+    if (build_own(&c->set, &c->base, err, errlen) != 0) {
         nqm_config_free(&c->base);
         return -1;
     }
     nqm_app_init(&c->app, cfg, 0);
+    c->app.compare = c->set.nruns > 1;
     load_presets(c);
     c->app.speed = nqm_app_speed_nearest(opt->speed);
     if (start_teaching(c, opt) != 0) {

@@ -17,11 +17,22 @@ static int max_eigs(const nqm_run *const *runs, int nruns)
     return k;
 }
 
-static void write_header(FILE *f, int eigs)
+/* Whether some run has a test set (its test loss is a number). */
+static int any_test_set(const nqm_run *const *runs, int nruns)
+{
+    for (int i = 0; i < nruns; i++)
+        if (!isnan(nqm_run_record(runs[i])->test_loss))
+            return 1;
+    return 0;
+}
+
+static void write_header(FILE *f, int eigs, int test)
 {
     fputs("model,step,steps,eta,loss,loss_min,loss_max,g,gnorm", f);
     for (int k = 0; k < eigs; k++)
         fprintf(f, ",lambda%d", k + 1);
+    if (test)
+        fputs(",test_loss,test_accuracy", f);
     fputs(",phase\n", f);
 }
 
@@ -31,7 +42,7 @@ static double bucket_last(const nqm_history *h, long i, int series)
     return nqm_history_bucket(h, i, series, &env) == 0 ? env.last : NAN;
 }
 
-static void write_bucket(FILE *f, const nqm_run *run, long i, int eigs)
+static void write_bucket(FILE *f, const nqm_run *run, long i, int eigs, int test)
 {
     const nqm_history *h = run->hist;
     nqm_envelope loss;
@@ -45,16 +56,19 @@ static void write_bucket(FILE *f, const nqm_run *run, long i, int eigs)
         else
             fputs(",", f);
     }
+    if (test)
+        fprintf(f, ",%.17g,%.17g", bucket_last(h, i, NQM_SERIES_TEST_LOSS),
+                bucket_last(h, i, NQM_SERIES_TEST_ACCURACY));
     fprintf(f, ",%s\n", nqm_phase_name((nqm_phase)(int)bucket_last(h, i, NQM_SERIES_PHASE)));
 }
 
 int nqm_export_csv(FILE *f, const nqm_run *const *runs, int nruns)
 {
-    int eigs = max_eigs(runs, nruns);
-    write_header(f, eigs);
+    int eigs = max_eigs(runs, nruns), test = any_test_set(runs, nruns);
+    write_header(f, eigs, test);
     for (int r = 0; r < nruns; r++)
         for (long i = 0; i < nqm_history_nbuckets(runs[r]->hist); i++)
-            write_bucket(f, runs[r], i, eigs);
+            write_bucket(f, runs[r], i, eigs, test);
     return fflush(f) == 0 && !ferror(f) ? 0 : -1;
 }
 

@@ -14,6 +14,8 @@ static int push_record(nqm_run *run)
     v[NQM_SERIES_LOSS] = rec->loss;
     v[NQM_SERIES_G] = rec->g;
     v[NQM_SERIES_GNORM] = rec->gnorm;
+    v[NQM_SERIES_TEST_LOSS] = rec->test_loss;
+    v[NQM_SERIES_TEST_ACCURACY] = rec->test_accuracy;
     v[NQM_SERIES_PHASE] = rec->phase;
     for (int k = 0; k < run->eigs; k++)
         v[NQM_SERIES_LAMBDA + k] = rec->lambda[k];
@@ -98,15 +100,28 @@ static void plan_config(nqm_config *c, const nqm_config *base, const nqm_runset_
     }
 }
 
+int nqm_runset_compared(const nqm_config *base, nqm_model_kind *models)
+{
+    static const nqm_model_kind family[NQM_RUNSET_MAX] = {MODEL_NET, MODEL_QUAD, MODEL_LIN};
+    int n = 0;
+    for (int i = 0; base->nmodels > 1 && i < base->nmodels && n < NQM_RUNSET_MAX; i++)
+        if (base->models[i] != MODEL_THEORY)
+            models[n++] = base->models[i];
+    if (n > 1)
+        return n;
+    memcpy(models, family, sizeof family);
+    return NQM_RUNSET_MAX;
+}
+
 int nqm_runset_build(nqm_runset *set, const nqm_config *base, const nqm_runset_plan *plan,
                      char *err, size_t errlen)
 {
-    static const nqm_model_kind family[NQM_RUNSET_MAX] = {MODEL_NET, MODEL_QUAD, MODEL_LIN};
+    nqm_model_kind models[NQM_RUNSET_MAX] = {plan->model};
     nqm_config c;
     memset(set, 0, sizeof *set);
-    int n = plan->compare ? NQM_RUNSET_MAX : 1;
+    int n = plan->compare ? nqm_runset_compared(base, models) : 1;
     for (int i = 0; i < n; i++) {
-        plan_config(&c, base, plan, plan->compare ? family[i] : plan->model);
+        plan_config(&c, base, plan, models[i]);
         if (nqm_run_open(&set->runs[i], &c, err, errlen) != 0) {
             nqm_runset_free(set);
             return -1;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nqmtop/base/cnum.h"
 #include "nqmtop/view/chart.h"
 #include "nqmtop/view/layout.h"
 #include "nqmtop/app/screen.h"
@@ -75,6 +76,41 @@ static const nqm_run *reference_run(const nqm_screen *sc)
     return nqm_runs_reference(sc->runs, sc->nruns);
 }
 
+/* A value as the readout shows it: three significant digits, compact
+ * exponents (1.6e-11), inf and nan spelled out. */
+static void format_value(double v, char *buf, size_t len)
+{
+    if (!isfinite(v)) {
+        snprintf(buf, len, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+        return;
+    }
+    snprintf(buf, len, "%.3g", v);
+    nqm_compact_exponent(buf);
+}
+
+/* A run's series at the readout's step: the cursor's (the last step of
+ * the history bucket that holds it) or the latest. */
+static double readout_value(const nqm_screen *sc, const nqm_run *run, int series)
+{
+    long t = sc->app->cursor;
+    nqm_envelope e;
+    if (t < 0)
+        return nqm_history_last(run->hist, series);
+    return nqm_history_envelope(run->hist, series, t, t, &e) ? e.last : NAN;
+}
+
+/* The readout's step (the cursor's, or the latest). */
+static long readout_step(const nqm_screen *sc)
+{
+    return sc->app->cursor >= 0 ? sc->app->cursor : nqm_run_record(sc->runs[0])->step;
+}
+
+/* Whether the main run has a test set (its test loss is a number). */
+static int has_test_set(const nqm_screen *sc)
+{
+    return !isnan(nqm_run_record(sc->runs[0])->test_loss);
+}
+
 /* A width the way people say it: 1000, 5000, 1e+09. */
 static void format_width(long m, char *buf, size_t len)
 {
@@ -84,14 +120,24 @@ static void format_width(long m, char *buf, size_t len)
         snprintf(buf, len, "%ld", m);
 }
 
+/* "net/quad/lin": the models compare mode runs, in buf. */
+static const char *compared_models(const nqm_screen *sc, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < sc->nruns && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? "/" : "",
+                                 nqm_model_name(nqm_run_model(sc->runs[i])));
+    return buf;
+}
+
 static void model_segment(const nqm_screen *sc, segments *s)
 {
     const nqm_config *cfg = sc->cfg;
     const char *act = nqm_activation_name(cfg->activation);
-    char width[32];
-    format_width(cfg->width, width, sizeof width);
+    char width[32], names[64];
     if (sc->nruns > 1)
-        add(s, 0, NQM_COLOR_STATUS, "net/quad/lin·%s", act);
+        add(s, 0, NQM_COLOR_STATUS, "%s·%s", compared_models(sc, names, sizeof names), act);
     else if (cfg->model == MODEL_GQM)
         add(s, 0, NQM_COLOR_STATUS, "gqm γ=%g", cfg->gamma);
     else
@@ -102,13 +148,44 @@ static void model_segment(const nqm_screen *sc, segments *s)
         add(s, 0, NQM_COLOR_STATUS, "cnn");
     if (sc->theory)
         add(s, 0, NQM_COLOR_STATUS, "+theory");
+    format_width(cfg->width, width, sizeof width);
     if (cfg->model != MODEL_GQM || sc->nruns > 1)
-        add(s, 0, NQM_COLOR_STATUS, "m=%s", width);
+        add(s, 2, NQM_COLOR_STATUS, "m=%s", width);
+    if (cfg->batch_size > 0)
+        add(s, 1, NQM_COLOR_STATUS, "SGD batch %d", cfg->batch_size);
     if (nqm_config_n(cfg) > 1)
         add(s, 3, NQM_COLOR_STATUS, "n=%d", nqm_config_n(cfg));
     if (nqm_config_d(cfg) > 1)
         add(s, 3, NQM_COLOR_STATUS, "d=%d", nqm_config_d(cfg));
     add(s, 3, NQM_COLOR_STATUS, "seed %lu", sc->app->seed);
+}
+
+/* Whether 4/lambda1(0) is the model's own edge of the catapult window:
+ * the relu NQM's and the uv model's (a two-layer linear network and its
+ * quadratic model), where theory puts it. Elsewhere it is only a number:
+ * the tanh NQM's window ends near 1.45 eta_crit, a relu network's units
+ * die instead of diverging, a linear model diverges at eta_crit. */
+static int edge_is_known(const nqm_screen *sc)
+{
+    const nqm_config *cfg = sc->cfg;
+    nqm_model_kind model = nqm_run_model(reference_run(sc));
+    if (cfg->network != NETWORK_TWO_LAYER)
+        return 0;
+    if (cfg->activation == ACT_RELU)
+        return model == MODEL_QUAD;
+    return cfg->activation == ACT_LINEAR && (model == MODEL_NET || model == MODEL_QUAD);
+}
+
+/* The catapult window's upper edge: "η_max=…" (= 4/λ₁(0)) where it is
+ * known, else the number 4/λ₁(0) under its own name (none for a linear
+ * model, whose edge is η_crit). */
+static void edge_segment(const nqm_screen *sc, segments *s)
+{
+    double four = nqm_session_eta_max(reference_run(sc)->session);
+    if (edge_is_known(sc))
+        add(s, 1, NQM_COLOR_STATUS, "η_max=%.4g", four);
+    else if (nqm_run_model(reference_run(sc)) != MODEL_LIN)
+        add(s, 4, NQM_COLOR_STATUS, "4/λ₁(0)=%.4g", four);
 }
 
 static void line1_segments(const nqm_screen *sc, segments *s)
@@ -119,8 +196,8 @@ static void line1_segments(const nqm_screen *sc, segments *s)
     model_segment(sc, s);
     add(s, 0, NQM_COLOR_TITLE, "η=%.4g = %.2f⋅η_crit", eta, eta / eta_crit);
     add(s, 1, NQM_COLOR_STATUS, "η_crit=%.4g", eta_crit);
-    add(s, 1, NQM_COLOR_STATUS, "η_max=%.4g", nqm_session_eta_max(ref));
-    add(s, 2, NQM_COLOR_STATUS, "loss %s", nqm_loss_name(sc->cfg->loss));
+    edge_segment(sc, s);
+    add(s, 3, NQM_COLOR_STATUS, "loss %s", nqm_loss_name(sc->cfg->loss));
 }
 
 static void state_segment(const nqm_screen *sc, segments *s)
@@ -139,10 +216,22 @@ static void state_segment(const nqm_screen *sc, segments *s)
         add(s, 0, NQM_COLOR_WARNING, "DIVERGED (r or a lower η restarts)");
     if (sc->app->paused)
         add(s, 0, NQM_COLOR_WARNING, "PAUSED");
-    else if (nqm_app_at_end(sc->app) && !sc->app->diverged && sc->app->settled)
-        add(s, 0, NQM_COLOR_WARNING, "END: the catapult has settled (space goes on)");
+    else if (nqm_app_at_end(sc->app) && !sc->app->diverged && sc->app->settled &&
+             sc->app->length > 0)
+        add(s, 0, NQM_COLOR_WARNING, "END: settled (space: on to %ld)", sc->app->length);
     else if (nqm_app_at_end(sc->app) && !sc->app->diverged)
         add(s, 0, NQM_COLOR_WARNING, "END of %ld steps (space goes on)", sc->app->stop_at);
+}
+
+/* eta * lambda_max / 2 at the cursor's step, from the history. */
+static double readout_edge(const nqm_screen *sc, const nqm_run *run)
+{
+    double top = NAN;
+    for (int k = 0; k < run->eigs; k++) {
+        double v = readout_value(sc, run, NQM_SERIES_LAMBDA + k);
+        top = isnan(top) || v > top ? v : top;
+    }
+    return readout_value(sc, run, NQM_SERIES_ETA) * top / 2;
 }
 
 static void phase_segment(const nqm_screen *sc, segments *s)
@@ -160,16 +249,40 @@ static void phase_segment(const nqm_screen *sc, segments *s)
     int alarm = ph->regime == REGIME_DIVERGENT || ph->regime == REGIME_COLLAPSED;
     add(s, 0, alarm ? NQM_COLOR_WARNING : NQM_COLOR_TITLE, "%s%s · %s", regime, period,
         nqm_phase_name(rec->phase));
-    if (isfinite(rec->edge))
-        add(s, 1, NQM_COLOR_STATUS, "ηλ₁/2=%.3f", rec->edge);
+    double edge = sc->app->cursor >= 0 ? readout_edge(sc, ref) : rec->edge;
+    if (isfinite(edge))
+        add(s, 1, NQM_COLOR_STATUS, "ηλ₁/2=%.3f", edge);
     if (!isnan(rec->active))
         add(s, 1, rec->active == 0 ? NQM_COLOR_WARNING : NQM_COLOR_STATUS, "active %.0f%%",
             100 * rec->active);
+    if (ph->peak_step >= 0 && ph->T1 >= 0) {
+        char peak[32];
+        format_value(ph->peak_loss, peak, sizeof peak);
+        add(s, 2, NQM_COLOR_STATUS, "peak %s at %ld", peak, ph->peak_step);
+    }
     if (ph->T1 >= 0) {
         char t4[24] = "?";
         if (ph->T4 >= 0)
             snprintf(t4, sizeof t4, "%ld", ph->T4);
-        add(s, 2, NQM_COLOR_STATUS, "T1 %ld T2 %ld T3 %ld T4 %s", ph->T1, ph->T2, ph->T3, t4);
+        add(s, 3, NQM_COLOR_STATUS, "T1 %ld T2 %ld T3 %ld T4 %s", ph->T1, ph->T2, ph->T3, t4);
+    }
+}
+
+/* What the charts' titles do not show: the test set's loss and accuracy,
+ * and eigenvalues beyond the second. */
+static void readout_segments(const nqm_screen *sc, segments *s)
+{
+    const nqm_run *ref = reference_run(sc);
+    if (has_test_set(sc)) {
+        char loss[32];
+        format_value(readout_value(sc, ref, NQM_SERIES_TEST_LOSS), loss, sizeof loss);
+        add(s, 1, NQM_COLOR_STATUS, "test loss %s, %.1f%% right", loss,
+            100 * readout_value(sc, ref, NQM_SERIES_TEST_ACCURACY));
+    }
+    for (int k = 2; k < ref->eigs; k++) {
+        char v[32];
+        format_value(readout_value(sc, ref, NQM_SERIES_LAMBDA + k), v, sizeof v);
+        add(s, 3, NQM_COLOR_STATUS, "λ%d=%s", k + 1, v);
     }
 }
 
@@ -179,14 +292,17 @@ static void line2_segments(const nqm_screen *sc, segments *s)
     char rate[32];
     nqm_chart_format_steps(lround(sc->steps_per_second), rate, sizeof rate);
     add(s, 0, NQM_COLOR_STATUS, "step %ld", nqm_run_record(sc->runs[0])->step);
+    if (app->cursor >= 0)
+        add(s, 0, NQM_COLOR_TITLE, "cursor at step %ld", readout_step(sc));
     if (app->speed == NQM_SPEED_AUTO)
-        add(s, 1, NQM_COLOR_STATUS, "%s steps/s (auto)", rate);
+        add(s, 3, NQM_COLOR_STATUS, "%s steps/s (auto)", rate);
     else if (isinf(nqm_app_rate(app)))
-        add(s, 1, NQM_COLOR_STATUS, "%s steps/s (max)", rate);
+        add(s, 3, NQM_COLOR_STATUS, "%s steps/s (max)", rate);
     else
-        add(s, 1, NQM_COLOR_STATUS, "%s steps/s (of %g)", rate, nqm_app_rate(app));
+        add(s, 3, NQM_COLOR_STATUS, "%s steps/s (of %g)", rate, nqm_app_rate(app));
     state_segment(sc, s);
     phase_segment(sc, s);
+    readout_segments(sc, s);
 }
 
 static int segments_width(const segments *s, nqm_glyphs glyphs)
@@ -455,7 +571,7 @@ static void add_edges(nqm_chart_spec *spec, const nqm_screen *sc)
 /* Texts a chart's spec points to; they live as long as the drawing. */
 typedef struct {
     char title[96];
-    char short_title[32]; /* when the legend needs the room */
+    char short_title[64]; /* when the legend needs the room */
     char note[96];
 } chart_texts;
 
@@ -517,15 +633,32 @@ static void range_of_survivors(nqm_chart_spec *spec, const nqm_screen *sc)
     spec->y_max = hi + pad;
 }
 
+/* "loss 0.0261 ": a main run's value at the readout's step for a title,
+ * or "loss " in compare mode, where the legend names several runs. */
+static void title_value(const nqm_screen *sc, int series, const char *name, char *buf, size_t len)
+{
+    char v[32] = "";
+    if (sc->nruns == 1)
+        format_value(readout_value(sc, sc->runs[0], series), v, sizeof v);
+    snprintf(buf, len, "%s%s%s", name, v[0] ? " " : "", v);
+}
+
 static void loss_spec(nqm_chart_spec *spec, chart_texts *tx, const nqm_screen *sc)
 {
-    snprintf(tx->title, sizeof tx->title, "loss (%s, %s)", nqm_loss_name(sc->cfg->loss),
+    char head[48];
+    title_value(sc, NQM_SERIES_LOSS, "loss", head, sizeof head);
+    snprintf(tx->title, sizeof tx->title, "%s (%s, %s)", head, nqm_loss_name(sc->cfg->loss),
              sc->app->log_loss ? "log" : "linear");
-    snprintf(tx->short_title, sizeof tx->short_title, "loss");
+    snprintf(tx->short_title, sizeof tx->short_title, "%s", head);
     nqm_chart_spec_init(spec, tx->title);
     spec->log_y = sc->app->log_loss;
     spec->log_decades = LOSS_DECADES;
     add_runs(spec, sc, NQM_SERIES_LOSS);
+    if (sc->nruns == 1 && !sc->theory && has_test_set(sc)) {
+        spec->series[0].label = "train";
+        nqm_chart_add_series(spec, sc->runs[0]->hist, NQM_SERIES_TEST_LOSS, NQM_COLOR_SERIES2,
+                             NQM_LINE_DASHED, "test");
+    }
     range_of_survivors(spec, sc);
 }
 
@@ -533,22 +666,24 @@ static void g_spec(nqm_chart_spec *spec, chart_texts *tx, const nqm_screen *sc)
 {
     const nqm_run *main_run = sc->runs[0];
     const nqm_data *data = nqm_session_data(main_run->session);
-    snprintf(tx->short_title, sizeof tx->short_title, "g(t)");
+    char head[48];
+    title_value(sc, NQM_SERIES_G, data->n == 1 ? "g" : "g(x1)", head, sizeof head);
+    snprintf(tx->short_title, sizeof tx->short_title, "%s", head);
     if (data->n == 1) {
-        snprintf(tx->title, sizeof tx->title, "g(t)  (target y = %g)", data->y[0]);
+        snprintf(tx->title, sizeof tx->title, "%s (target y = %g)", head, data->y[0]);
         nqm_chart_spec_init(spec, tx->title);
         add_runs(spec, sc, NQM_SERIES_G);
         range_of_survivors(spec, sc);
         nqm_chart_add_threshold(spec, data->y[0], "y", NQM_COLOR_AXIS, NQM_FIT_ALWAYS);
         return;
     }
-    snprintf(tx->title, sizeof tx->title, "g(t) on x1 = %.3g%s", data->X[0],
+    snprintf(tx->title, sizeof tx->title, "%s (x1 = %.3g%s)", head, data->X[0],
              sc->nruns > 1 ? "" : ", and RMS of all outputs");
     nqm_chart_spec_init(spec, tx->title);
     add_runs(spec, sc, NQM_SERIES_G);
     range_of_survivors(spec, sc);
     if (sc->nruns == 1 && !sc->theory) {
-        spec->series[0].label = "g(x1)";
+        spec->series[0].label = "x1";
         nqm_chart_add_series(spec, main_run->hist, NQM_SERIES_GNORM, NQM_COLOR_SERIES2,
                              NQM_LINE_DASHED, "rms");
     }
@@ -558,8 +693,13 @@ static void lambda_spec(nqm_chart_spec *spec, chart_texts *tx, const nqm_screen 
 {
     const char *order =
         sc->cfg->eig_order == EIG_ORDER_SORTED ? "sorted" : "following eigendirections";
-    snprintf(tx->title, sizeof tx->title, "λ%d(t)  %s", k + 1, order);
-    snprintf(tx->short_title, sizeof tx->short_title, "λ%d(t)", k + 1);
+    char name[8], head[48];
+    snprintf(name, sizeof name, "λ%d", k + 1);
+    title_value(sc, NQM_SERIES_LAMBDA + k, name, head, sizeof head);
+    if (sc->runs[0]->eigs <= k)
+        snprintf(head, sizeof head, "%s", name);
+    snprintf(tx->title, sizeof tx->title, "%s (%s)", head, order);
+    snprintf(tx->short_title, sizeof tx->short_title, "%s", head);
     nqm_chart_spec_init(spec, tx->title);
     add_runs(spec, sc, NQM_SERIES_LAMBDA + k);
     add_edges(spec, sc);
@@ -607,6 +747,8 @@ static void chart_spec(nqm_chart_spec *spec, chart_texts *tx, chart_kind kind, c
         break;
     }
     add_phases(spec, sc);
+    spec->cursor = sc->app->cursor;
+    spec->log_time = sc->app->log_time;
 }
 
 /* Every chart of the layout, their y labels as wide as the widest so the

@@ -234,8 +234,22 @@ static void test_end_of_run(void)
           NQM_SETTLE_MIN_STEPS, app.stop_at);
     app.step = app.stop_at;
     nqm_app_key(&app, &cfg, ' ', rate);
+    CHECK(app.stop_at == 200 && !app.settled,
+          "space at a settled end goes on to the preset's "
+          "200 steps (%ld)",
+          app.stop_at);
     nqm_app_settled(&app, 30);
-    CHECK(app.stop_at == 0, "space past the end lets the run go on for good");
+    CHECK(app.stop_at == 200, "and a later settle does not cut it again (%ld)", app.stop_at);
+    app.step = app.stop_at;
+    nqm_app_key(&app, &cfg, ' ', rate);
+    nqm_app_settled(&app, 30);
+    CHECK(app.stop_at == 0, "space past the preset's end lets the run go on for good");
+    nqm_app_restarted(&app, 200);
+    app.fixed_length = 1;
+    nqm_app_settled(&app, 30);
+    CHECK(app.stop_at == 200 && !app.settled, "a length the user gave is not cut short (%ld)",
+          app.stop_at);
+    app.fixed_length = 0;
     app.diverged = 1;
     CHECK(nqm_app_steps_due(&app, 1.0) == 0, "a diverged run takes no steps");
     nqm_config_free(&cfg);

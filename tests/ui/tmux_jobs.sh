@@ -46,9 +46,9 @@ drawn() {
     wait_for '^ subcritical-1d '
     wait_for '^ step [0-9]+ '
     wait_for '┌ loss '
-    wait_for '┌ g\(t\) '
-    wait_for '┌ λ1\(t\) '
-    wait_for '┌ λ2\(t\) '
+    wait_for '┌ g '
+    wait_for '┌ λ1 '
+    wait_for '┌ λ2 '
     wait_for '^ space pause '
     rows=$(screen | grep -c '[^ ]')
     [ "$rows" -eq "$1" ] || fail "$rows of the $1 rows drawn"

@@ -61,7 +61,7 @@ screen | grep -q '[┌│└]' && fail "charts drawn without a canvas"
 echo "stage disarmed"
 rm -f "$dir/arm"
 wait_for '^ subcritical-1d '
-wait_for '┌ λ2\(t\) '
+wait_for '┌ λ2 '
 s=$(step_now)
 tm send-keys -t nomem R
 wait_gone " seed $seed "

@@ -38,6 +38,13 @@ enum {
 #define NQM_SPEED_AUTO_START   25.0
 #define NQM_SPEED_AUTO_DIVISOR 4.0
 
+/* Slow motion: an automatic-speed run steps at this rate while the loss
+ * climbs and peaks (phases increasing and peak), for at most this many
+ * steps of a run, so a catapult a few steps long can be watched and a
+ * long one is not held up. */
+#define NQM_SPEED_SLOW_MOTION 5.0
+#define NQM_SLOW_MOTION_STEPS 40
+
 /* How long a run goes on after its catapult settled (see nqm_app_settled). */
 #define NQM_SETTLE_FACTOR    5
 #define NQM_SETTLE_MIN_STEPS 50
@@ -63,7 +70,16 @@ typedef struct {
     int diverged;        /* nothing left to step (kept by the UI) */
     long stop_at;        /* the run ends at this step (the preset's
                             steps); 0: it goes on */
+    long length;         /* the preset's steps (0: none) */
+    int fixed_length;    /* the user gave the length (--steps, --set
+                            steps): a settled catapult does not end it */
     int settled;         /* stop_at was brought forward by a catapult */
+    int went_on;         /* space went past a settled end */
+    int catapulting;     /* the loss climbs or peaks now (kept by the UI) */
+    long slow_steps;     /* steps taken in slow motion since the start */
+    long cursor;         /* step whose values the readout shows; -1: the
+                            latest (no cursor) */
+    int log_time;        /* time axis logarithmic in the step */
 
     int paused;
     int speed;    /* index into the speed levels, or NQM_SPEED_AUTO */
@@ -82,14 +98,16 @@ typedef struct {
 /* Fresh state for the runs of cfg. */
 void nqm_app_init(nqm_app *app, const nqm_config *cfg, int preset_count);
 
-/* The UI rebuilt the runs: step 0, ending at step `steps` (<= 0: never). */
+/* The UI rebuilt the runs: step 0, ending at step `steps` (<= 0: never);
+ * slow motion and the cursor start afresh. */
 void nqm_app_restarted(nqm_app *app, long steps);
 /* Nonzero when the run reached stop_at (it waits for space). */
 int nqm_app_at_end(const nqm_app *app);
 /* A catapult settled at step T4 (>= 0): the run ends sooner, at
  * max(NQM_SETTLE_MIN_STEPS, NQM_SETTLE_FACTOR * T4), so that the catapult
- * keeps a good share of the time axis. No effect once space went past an
- * end, or when the preset's steps come first. */
+ * keeps a good share of the time axis; space then goes on to the preset's
+ * steps. No effect once space went past an end, when the preset's steps
+ * come first, or when the user gave the length. */
 void nqm_app_settled(nqm_app *app, long T4);
 
 /* Apply one key, with the runs' learning rate as it stands; returns the
@@ -107,7 +125,9 @@ int nqm_app_model_check(const nqm_config *cfg, nqm_model_kind model, char *why, 
 int nqm_app_compare_check(const nqm_config *cfg, char *why, size_t len);
 int nqm_app_theory_check(const nqm_config *cfg, nqm_model_kind model, char *why, size_t len);
 
-/* Target steps per second now (INFINITY: as fast as frames allow). */
+/* Target steps per second now (INFINITY: as fast as frames allow): at
+ * automatic speed NQM_SPEED_SLOW_MOTION while catapulting (until the run
+ * has had NQM_SLOW_MOTION_STEPS of it), else the growing rate. */
 double nqm_app_rate(const nqm_app *app);
 /* Speed level table access: count and the rate of level i. */
 int nqm_app_speed_levels(void);
@@ -116,9 +136,13 @@ double nqm_app_speed_level(int i);
  * or NQM_SPEED_AUTO for 0. */
 int nqm_app_speed_nearest(double steps_per_second);
 /* Steps due after dt seconds of wall time at the current rate (0 while
- * paused, diverged or at the end); fractions carry over to the next frame. */
+ * paused, diverged or at the end); fractions carry over to the next frame.
+ * Slow motion takes one step at a time. */
 long nqm_app_steps_due(nqm_app *app, double dt);
 
+/* The cursor after a cursor key: back or forward by `stride` steps
+ * (one chart column's worth); forward past the latest step removes it. */
+void nqm_app_move_cursor(nqm_app *app, nqm_action a, long stride);
 /* Export file name for a preset at a local time: nqmtop-PRESET-
  * YYYYMMDD-HHMMSS.csv, with -2, -3, ... before .csv for attempt > 1.
  * Characters outside [A-Za-z0-9._-] in the preset become '_'. */

@@ -34,6 +34,8 @@ typedef struct {
     int threads;                        /* core threads of a run the picker loads */
     double speed;                       /* steps per second at start; 0: automatic */
     int big;                            /* start in the projector view (--big) */
+    int fixed_length;                   /* the user gave the run's length (--steps,
+                                           --set steps): it is not cut short */
     const struct nqm_demo *demo;        /* play this demo (--demo), or NULL */
     double demo_auto;                   /* > 0: seconds per finished scene (--demo-auto) */
     FILE *record;                       /* write the session here (--record), or NULL */

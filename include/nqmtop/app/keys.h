@@ -47,6 +47,9 @@ enum {
     X(COMPARE, "compare net, quad and lin (on/off, restarts)", 'c')                                \
     X(THEORY, "theory overlay: dynamics equations (on/off, restarts)", 't')                        \
     X(LOG, "loss axis log / linear", 'l')                                                          \
+    X(LOG_TIME, "time axis log / linear", 'L')                                                     \
+    X(CURSOR_BACK, "cursor back: titles show that step's values", ',')                             \
+    X(CURSOR_FORWARD, "cursor forward (past the last step: off)", '/')                             \
     X(BIG, "projector view: two large charts, high contrast (on/off)", 'z')                        \
     X(NEXT, "demo: next scene", 'n', NQM_KEY_RIGHT)                                                \
     X(BACK, "demo: previous scene (or this one again)", 'b', NQM_KEY_LEFT)                         \

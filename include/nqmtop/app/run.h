@@ -17,7 +17,9 @@ enum {
     NQM_SERIES_LOSS,
     NQM_SERIES_G,
     NQM_SERIES_GNORM,
-    NQM_SERIES_PHASE, /* label series of nqm_phase */
+    NQM_SERIES_TEST_LOSS,     /* NaN without a test set */
+    NQM_SERIES_TEST_ACCURACY, /* share in [0, 1]; NaN without a test set */
+    NQM_SERIES_PHASE,         /* label series of nqm_phase */
     NQM_SERIES_LAMBDA
 };
 
@@ -72,6 +74,11 @@ typedef struct {
     int compare, theory;
 } nqm_runset_plan;
 
+/* The models compare mode runs side by side: the preset's `models` (up
+ * to NQM_RUNSET_MAX of them, theory left out) when it lists two or more,
+ * else net, quad and lin. Returns their count; models is
+ * (NQM_RUNSET_MAX). */
+int nqm_runset_compared(const nqm_config *base, nqm_model_kind *models);
 /* Build every run of the plan into set. On failure nothing is left
  * allocated, set is empty and err says why. A theory overlay that cannot
  * run is a failure too (the caller decides to go on without it). */
