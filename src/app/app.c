@@ -255,7 +255,13 @@ static unsigned model_key(nqm_app *app, const nqm_config *cfg)
     char why[NQM_MESSAGE_LEN - 16];
     nqm_model_kind next = nqm_app_next_model(app->model);
     if (app->compare) {
-        snprintf(app->message, sizeof app->message, "compare mode already runs net, quad and lin");
+        snprintf(app->message, sizeof app->message,
+                 "m: compare mode runs the models side by side (c leaves it)");
+        return NQM_REACT_REPAINT;
+    }
+    if (app->model == MODEL_GQM) {
+        snprintf(app->message, sizeof app->message,
+                 "m: net, quad and lin are models of the two-layer network, not of gqm");
         return NQM_REACT_REPAINT;
     }
     if (nqm_app_model_check(cfg, next, why, sizeof why) != 0) {

@@ -656,8 +656,11 @@ static void loss_spec(nqm_chart_spec *spec, chart_texts *tx, const nqm_screen *s
     add_runs(spec, sc, NQM_SERIES_LOSS);
     if (sc->nruns == 1 && !sc->theory && has_test_set(sc)) {
         spec->series[0].label = "train";
-        nqm_chart_add_series(spec, sc->runs[0]->hist, NQM_SERIES_TEST_LOSS, NQM_COLOR_SERIES2,
-                             NQM_LINE_DASHED, "test");
+        spec->series[0].mark = '+';
+        int k = nqm_chart_add_series(spec, sc->runs[0]->hist, NQM_SERIES_TEST_LOSS,
+                                     NQM_COLOR_SERIES2, NQM_LINE_DASHED, "test");
+        if (k >= 0)
+            spec->series[k].mark = 't';
     }
     range_of_survivors(spec, sc);
 }
@@ -684,8 +687,11 @@ static void g_spec(nqm_chart_spec *spec, chart_texts *tx, const nqm_screen *sc)
     range_of_survivors(spec, sc);
     if (sc->nruns == 1 && !sc->theory) {
         spec->series[0].label = "x1";
-        nqm_chart_add_series(spec, main_run->hist, NQM_SERIES_GNORM, NQM_COLOR_SERIES2,
-                             NQM_LINE_DASHED, "rms");
+        spec->series[0].mark = 'x';
+        int k = nqm_chart_add_series(spec, main_run->hist, NQM_SERIES_GNORM, NQM_COLOR_SERIES2,
+                                     NQM_LINE_DASHED, "rms");
+        if (k >= 0)
+            spec->series[k].mark = 'r';
     }
 }
 

@@ -127,6 +127,11 @@ static void test_modes(void)
     CHECK(!app.compare && !(r & NQM_REACT_RESTART) && strstr(app.message, "compare:") &&
               strstr(app.message, "gqm"),
           "c on gqm refused, naming gqm: '%s'", app.message);
+    app.model = MODEL_GQM;
+    r = nqm_app_key(&app, &cfg, 'm', rate);
+    CHECK(app.model == MODEL_GQM && !(r & NQM_REACT_RESTART) && strstr(app.message, "m:") &&
+              strstr(app.message, "gqm"),
+          "m on gqm refused, naming gqm: '%s'", app.message);
     nqm_config_free(&cfg);
 }
 
