@@ -699,7 +699,7 @@ static void lambda_spec(nqm_chart_spec *spec, chart_texts *tx, const nqm_screen 
 {
     const char *order =
         sc->cfg->eig_order == EIG_ORDER_SORTED ? "sorted" : "following eigendirections";
-    char name[8], head[48];
+    char name[16], head[48];
     snprintf(name, sizeof name, "λ%d", k + 1);
     title_value(sc, NQM_SERIES_LAMBDA + k, name, head, sizeof head);
     if (sc->runs[0]->eigs <= k)
