@@ -1,4 +1,5 @@
 /* run.c: a session and the history of its records, for the UI. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +18,10 @@ static int push_record(nqm_run *run)
     v[NQM_SERIES_TEST_LOSS] = rec->test_loss;
     v[NQM_SERIES_TEST_ACCURACY] = rec->test_accuracy;
     v[NQM_SERIES_PHASE] = rec->phase;
+    double c = nqm_session_edge_c(run->session);
+    v[NQM_SERIES_EDGE] = rec->eta > 0 ? c / rec->eta : NAN;
+    v[NQM_SERIES_EDGE2] = rec->eta > 0 ? 2 * c / rec->eta : NAN;
+    v[NQM_SERIES_LAMBDA_P] = rec->lambda_p;
     for (int k = 0; k < run->eigs; k++)
         v[NQM_SERIES_LAMBDA + k] = rec->lambda[k];
     return nqm_history_push(run->hist, rec->step, v);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nqmtop/base/cnum.h"
+#include "nqmtop/train/optim.h"
 #include "nqmtop/view/chart.h"
 #include "nqmtop/view/layout.h"
 #include "nqmtop/app/screen.h"
@@ -188,6 +189,33 @@ static void edge_segment(const nqm_screen *sc, segments *s)
         add(s, 4, NQM_COLOR_STATUS, "4/λ₁(0)=%.4g", four);
 }
 
+/* The update rule and the schedule when they are not plain GD at a
+ * constant rate: "momentum β=0.9", "warmup 100 → cosine 500". */
+static void optimizer_segment(const nqm_screen *sc, segments *s)
+{
+    const nqm_config *cfg = nqm_session_config(reference_run(sc)->session);
+    const double wd = cfg->weight_decay;
+    switch (cfg->optimizer) {
+    case OPT_MOMENTUM:
+    case OPT_NESTEROV:
+        add(s, 1, NQM_COLOR_TITLE, "%s β=%.3g", nqm_optimizer_name(cfg->optimizer), cfg->momentum);
+        break;
+    case OPT_ADAM:
+        add(s, 1, NQM_COLOR_TITLE, "adam β=%.3g,%.4g", cfg->momentum, cfg->beta2);
+        break;
+    default:
+        break;
+    }
+    if (wd > 0)
+        add(s, 3, NQM_COLOR_STATUS, "%s %.3g", cfg->optimizer == OPT_ADAM ? "decay" : "L2", wd);
+    if (cfg->warmup_steps > 0)
+        add(s, 2, NQM_COLOR_STATUS, "warmup %ld", cfg->warmup_steps);
+    if (cfg->schedule == SCHED_COSINE)
+        add(s, 2, NQM_COLOR_STATUS, "cosine %ld", cfg->decay_steps);
+    else if (cfg->schedule == SCHED_STEP)
+        add(s, 2, NQM_COLOR_STATUS, "×%.3g/%ld", cfg->step_factor, cfg->step_every);
+}
+
 static void line1_segments(const nqm_screen *sc, segments *s)
 {
     const nqm_session *ref = reference_run(sc)->session;
@@ -196,6 +224,7 @@ static void line1_segments(const nqm_screen *sc, segments *s)
     model_segment(sc, s);
     add(s, 0, NQM_COLOR_TITLE, "η=%.4g = %.2f⋅η_crit", eta, eta / eta_crit);
     add(s, 1, NQM_COLOR_STATUS, "η_crit=%.4g", eta_crit);
+    optimizer_segment(sc, s);
     edge_segment(sc, s);
     add(s, 3, NQM_COLOR_STATUS, "loss %s", nqm_loss_name(sc->cfg->loss));
 }
@@ -231,7 +260,9 @@ static double readout_edge(const nqm_screen *sc, const nqm_run *run)
         double v = readout_value(sc, run, NQM_SERIES_LAMBDA + k);
         top = isnan(top) || v > top ? v : top;
     }
-    return readout_value(sc, run, NQM_SERIES_ETA) * top / 2;
+    if (nqm_optim_preconditioned(nqm_session_config(run->session)))
+        top = readout_value(sc, run, NQM_SERIES_LAMBDA_P);
+    return readout_value(sc, run, NQM_SERIES_ETA) * top / nqm_session_edge_c(run->session);
 }
 
 static void phase_segment(const nqm_screen *sc, segments *s)
@@ -251,7 +282,8 @@ static void phase_segment(const nqm_screen *sc, segments *s)
         nqm_phase_name(rec->phase));
     double edge = sc->app->cursor >= 0 ? readout_edge(sc, ref) : rec->edge;
     if (isfinite(edge))
-        add(s, 1, NQM_COLOR_STATUS, "ηλ₁/2=%.3f", edge);
+        add(s, 1, NQM_COLOR_STATUS, "ηλ₁%s/%.3g=%.3f",
+            nqm_optim_preconditioned(sc->cfg) ? "(P)" : "", nqm_session_edge_c(ref->session), edge);
     if (!isnan(rec->active))
         add(s, 1, rec->active == 0 ? NQM_COLOR_WARNING : NQM_COLOR_STATUS, "active %.0f%%",
             100 * rec->active);
@@ -561,19 +593,47 @@ static void add_phases(nqm_chart_spec *spec, const nqm_screen *sc)
     spec->boundary[3] = ph->T4;
 }
 
-static void add_edges(nqm_chart_spec *spec, const nqm_screen *sc)
-{
-    double eta = nqm_session_eta(reference_run(sc)->session);
-    nqm_chart_add_threshold(spec, 2 / eta, "2/η", NQM_COLOR_THRESHOLD2, NQM_FIT_NEAREST);
-    nqm_chart_add_threshold(spec, 4 / eta, "4/η", NQM_COLOR_THRESHOLD4, NQM_FIT_NEAREST);
-}
-
 /* Texts a chart's spec points to; they live as long as the drawing. */
 typedef struct {
     char title[96];
     char short_title[64]; /* when the legend needs the room */
     char note[96];
+    char edge[2][24]; /* the thresholds' labels */
 } chart_texts;
+
+/* The rule's thresholds c/η and 2c/η (2/η and 4/η for GD). Under a
+ * schedule they follow η(t) over time, labelled at the rate in force. */
+static void add_edges(nqm_chart_spec *spec, chart_texts *tx, const nqm_screen *sc)
+{
+    const nqm_run *ref = reference_run(sc);
+    const nqm_config *cfg = nqm_session_config(ref->session);
+    const double c = nqm_session_edge_c(ref->session);
+    const int moving = cfg->schedule != SCHED_CONSTANT || cfg->warmup_steps > 0;
+    const double eta = moving ? nqm_run_record(ref)->eta : nqm_session_eta(ref->session);
+    const nqm_color colors[2] = {NQM_COLOR_THRESHOLD2, NQM_COLOR_THRESHOLD4};
+    for (int i = 0; i < 2; i++) {
+        snprintf(tx->edge[i], sizeof tx->edge[i], "%.3g/η%s", (i + 1) * c, moving ? "(t)" : "");
+        int k = nqm_chart_add_threshold(spec, (i + 1) * c / eta, tx->edge[i], colors[i],
+                                        NQM_FIT_NEAREST);
+        if (k >= 0 && moving) {
+            spec->threshold[k].hist = ref->hist;
+            spec->threshold[k].series = i ? NQM_SERIES_EDGE2 : NQM_SERIES_EDGE;
+        }
+    }
+}
+
+/* Adam's preconditioned top eigenvalue beside lambda1: the one its edge
+ * c/η speaks of. */
+static void add_preconditioned(nqm_chart_spec *spec, const nqm_screen *sc)
+{
+    const nqm_run *ref = reference_run(sc);
+    if (!nqm_optim_preconditioned(nqm_session_config(ref->session)))
+        return;
+    int k = nqm_chart_add_series(spec, ref->hist, NQM_SERIES_LAMBDA_P, NQM_COLOR_SERIES2,
+                                 NQM_LINE_DASHED, "λ1(P)");
+    if (k >= 0)
+        spec->series[k].mark = 'p';
+}
 
 /* A run whose peak is this many times that of the calmest run is running
  * away (lin above eta_crit): compare charts leave it out of their range. */
@@ -708,7 +768,9 @@ static void lambda_spec(nqm_chart_spec *spec, chart_texts *tx, const nqm_screen 
     snprintf(tx->short_title, sizeof tx->short_title, "%s", head);
     nqm_chart_spec_init(spec, tx->title);
     add_runs(spec, sc, NQM_SERIES_LAMBDA + k);
-    add_edges(spec, sc);
+    if (k == 0)
+        add_preconditioned(spec, sc);
+    add_edges(spec, tx, sc);
     if (sc->runs[0]->eigs <= k) {
         snprintf(tx->note, sizeof tx->note, "n=%d: %d eigenvalue%s only", nqm_config_n(sc->cfg),
                  sc->runs[0]->eigs, sc->runs[0]->eigs == 1 ? "" : "s");
@@ -740,7 +802,7 @@ static void fit_title(nqm_chart_spec *spec, const chart_texts *tx, int width, nq
 /* The spec of one chart (its texts in tx, which must outlive it). */
 static void chart_spec(nqm_chart_spec *spec, chart_texts *tx, chart_kind kind, const nqm_screen *sc)
 {
-    *tx = (chart_texts){"", "", ""};
+    *tx = (chart_texts){"", "", "", {"", ""}};
     switch (kind) {
     case CHART_LOSS:
         loss_spec(spec, tx, sc);

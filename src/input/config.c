@@ -19,6 +19,8 @@ static const char *const eig_order_names[EIG_ORDER_COUNT] = {"direction", "sorte
 static const char *const eig_method_names[EIG_METHOD_COUNT] = {"dense", "auto"};
 static const char *const network_names[NETWORK_COUNT] = {"two-layer", "mlp", "cnn"};
 static const char *const readout_names[READOUT_COUNT] = {"average", "linear"};
+static const char *const optimizer_names[OPT_COUNT] = {"gd", "momentum", "nesterov", "adam"};
+static const char *const schedule_names[SCHED_COUNT] = {"constant", "warmup", "cosine", "step"};
 
 void nqm_config_defaults(nqm_config *cfg)
 {
@@ -52,6 +54,12 @@ void nqm_config_defaults(nqm_config *cfg)
     cfg->kernel = 3;
     cfg->readout = READOUT_AVERAGE;
     cfg->header = CSV_HEADER_AUTO;
+    cfg->optimizer = OPT_GD;
+    cfg->momentum = 0.9;
+    cfg->beta2 = 0.999;
+    cfg->adam_eps = 1e-8;
+    cfg->schedule = SCHED_CONSTANT;
+    cfg->step_factor = 0.5;
 }
 
 /* x is meaningful only with data = single, where it holds d numbers; other
@@ -121,6 +129,10 @@ const char *nqm_eig_method_name(nqm_eig_method e)
 }
 const char *nqm_network_name(nqm_network k) { return name_of(network_names, NETWORK_COUNT, k); }
 const char *nqm_readout_name(nqm_readout r) { return name_of(readout_names, READOUT_COUNT, r); }
+
+const char *nqm_optimizer_name(nqm_optimizer o) { return name_of(optimizer_names, OPT_COUNT, o); }
+
+const char *nqm_schedule_name(nqm_schedule k) { return name_of(schedule_names, SCHED_COUNT, k); }
 int nqm_model_parse(const char *s) { return parse_name(model_names, MODEL_COUNT, s); }
 int nqm_activation_parse(const char *s) { return parse_name(activation_names, ACT_COUNT, s); }
 int nqm_loss_parse(const char *s) { return parse_name(loss_names, LOSS_COUNT, s); }
@@ -132,6 +144,10 @@ int nqm_eig_method_parse(const char *s)
 }
 int nqm_network_parse(const char *s) { return parse_name(network_names, NETWORK_COUNT, s); }
 int nqm_readout_parse(const char *s) { return parse_name(readout_names, READOUT_COUNT, s); }
+
+int nqm_optimizer_parse(const char *s) { return parse_name(optimizer_names, OPT_COUNT, s); }
+
+int nqm_schedule_parse(const char *s) { return parse_name(schedule_names, SCHED_COUNT, s); }
 
 int nqm_config_n(const nqm_config *cfg) { return cfg->data == DATA_SINGLE ? 1 : cfg->n; }
 
@@ -272,6 +288,35 @@ static int check_theory(const nqm_config *cfg, char *err, size_t errlen)
     return 0;
 }
 
+/* The optimizer's and the schedule's keys together. */
+static int check_optimizer(const nqm_config *cfg, char *err, size_t errlen)
+{
+    if (cfg->model == MODEL_THEORY && (cfg->optimizer != OPT_GD || cfg->weight_decay > 0)) {
+        snprintf(err, errlen,
+                 "optimizer: model = theory follows the GD dynamics equations and has no "
+                 "parameters for %s",
+                 cfg->optimizer != OPT_GD ? nqm_optimizer_name(cfg->optimizer) : "weight_decay");
+        return -1;
+    }
+    if (cfg->schedule == SCHED_STEP && cfg->step_every < 1) {
+        snprintf(err, errlen, "step_every: schedule = step needs step_every >= 1");
+        return -1;
+    }
+    if (cfg->schedule == SCHED_STEP && !(cfg->step_factor > 0)) {
+        snprintf(err, errlen, "step_factor: schedule = step needs a factor above 0");
+        return -1;
+    }
+    if (cfg->schedule == SCHED_COSINE && cfg->decay_steps < 1) {
+        snprintf(err, errlen, "decay_steps: schedule = cosine needs decay_steps >= 1");
+        return -1;
+    }
+    if (cfg->schedule == SCHED_WARMUP && cfg->warmup_steps < 1) {
+        snprintf(err, errlen, "warmup_steps: schedule = warmup needs warmup_steps >= 1");
+        return -1;
+    }
+    return 0;
+}
+
 /* The deeper networks: mlp depth, cnn filters and image shape. */
 static int check_network(const nqm_config *cfg, char *err, size_t errlen)
 {
@@ -353,6 +398,8 @@ int nqm_config_check(const nqm_config *cfg, char *err, size_t errlen)
         return -1;
     }
     if (cfg->model == MODEL_THEORY && check_theory(cfg, err, errlen) != 0)
+        return -1;
+    if (check_optimizer(cfg, err, errlen) != 0)
         return -1;
     if (cfg->network != NETWORK_TWO_LAYER && check_network(cfg, err, errlen) != 0)
         return -1;

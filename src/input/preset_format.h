@@ -51,6 +51,18 @@
     OWN(ETA_REL, "eta_rel", NQM_VALUE_NUMBER)                                                      \
     WHOLE(STEPS, "steps", steps, 0, NQM_STEPS_MAX)                                                 \
     WHOLE(BATCH_SIZE, "batch_size", batch_size, 0, NQM_N_MAX)                                      \
+    WORD(OPTIMIZER, "optimizer", optimizer, optimizer_word, OPT_COUNT)                             \
+    REAL(MOMENTUM, "momentum", momentum, 0.0, 1.0)                                                 \
+    REAL(BETA2, "beta2", beta2, 0.0, 1.0)                                                          \
+    REAL(ADAM_EPS, "adam_eps", adam_eps, 0.0, 1.0)                                                 \
+    REAL(WEIGHT_DECAY, "weight_decay", weight_decay, 0.0, NQM_DATA_MAX)                            \
+    WORD(SCHEDULE, "schedule", schedule, schedule_word, SCHED_COUNT)                               \
+    WHOLE(WARMUP_STEPS, "warmup_steps", warmup_steps, 0, NQM_STEPS_MAX)                            \
+    REAL(ETA_START, "eta_start", eta_start, 0.0, NQM_DATA_MAX)                                     \
+    REAL(ETA_END, "eta_end", eta_end, 0.0, NQM_DATA_MAX)                                           \
+    WHOLE(DECAY_STEPS, "decay_steps", decay_steps, 0, NQM_STEPS_MAX)                               \
+    REAL(STEP_FACTOR, "step_factor", step_factor, 0.0, NQM_DATA_MAX)                               \
+    WHOLE(STEP_EVERY, "step_every", step_every, 0, NQM_STEPS_MAX)                                  \
     WHOLE(EIGS, "eigs", eigs, 1, NQM_MAX_EIGS)                                                     \
     WORD(EIG_ORDER, "eig_order", eig_order, eig_order_word, EIG_ORDER_COUNT)                       \
     WORD(EIG_METHOD, "eig_method", eig_method, eig_method_word, EIG_METHOD_COUNT)                  \

@@ -35,6 +35,8 @@ static const char *loss_word(int k) { return nqm_loss_name((nqm_loss)k); }
 static const char *data_word(int k) { return nqm_data_name((nqm_data_kind)k); }
 static const char *eig_order_word(int k) { return nqm_eig_order_name((nqm_eig_order)k); }
 static const char *eig_method_word(int k) { return nqm_eig_method_name((nqm_eig_method)k); }
+static const char *optimizer_word(int k) { return nqm_optimizer_name((nqm_optimizer)k); }
+static const char *schedule_word(int k) { return nqm_schedule_name((nqm_schedule)k); }
 static const char *header_word(int k)
 {
     static const char *const names[] = {"auto", "yes", "no"};

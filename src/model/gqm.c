@@ -117,8 +117,42 @@ static void gqm_free(nqm_model *self)
     free(q);
 }
 
-static const nqm_model_ops gqm_ops = {
-    .advance = gqm_advance, .params = gqm_params, .free = gqm_free, .predict = gqm_predict};
+/* out (d) = J^T u for u (n), a column of J at a time. */
+static int gqm_vjp(nqm_model *self, const double *u, double *out)
+{
+    gqm *q = (gqm *)self;
+    for (int j = 0; j < q->d; j++) {
+        double acc = 0;
+        for (int i = 0; i < q->n; i++) {
+            size_t ij = (size_t)i * q->d + j;
+            acc += u[i] * (q->phi[ij] + q->gamma * q->sign[ij] * q->w[j]);
+        }
+        out[j] = acc;
+    }
+    return 0;
+}
+
+/* out (n) = J v for v (d). */
+static int gqm_jvp(nqm_model *self, const double *v, double *out)
+{
+    gqm *q = (gqm *)self;
+    for (int i = 0; i < q->n; i++) {
+        double acc = 0;
+        for (int j = 0; j < q->d; j++) {
+            size_t ij = (size_t)i * q->d + j;
+            acc += (q->phi[ij] + q->gamma * q->sign[ij] * q->w[j]) * v[j];
+        }
+        out[i] = acc;
+    }
+    return 0;
+}
+
+static const nqm_model_ops gqm_ops = {.advance = gqm_advance,
+                                      .params = gqm_params,
+                                      .free = gqm_free,
+                                      .predict = gqm_predict,
+                                      .vjp = gqm_vjp,
+                                      .jvp = gqm_jvp};
 
 int nqm_gqm_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, char *err,
                 size_t errlen)

@@ -20,22 +20,26 @@
 #include "nqmtop/base/cnum.h"
 #include "nqmtop/base/files.h"
 #include "nqmtop/base/textfile.h"
+#include "nqmtop/train/optim.h"
 #include "nqmtop/train/phase.h"
 #include "nqmtop/train/session.h"
 #include "nqmtop/base/clock.h"
 
 /* ---- records ------------------------------------------------------------------ */
 
-/* Columns: step eta loss g gnorm lambda1..lambdaK edge [active]
- * [test_loss test_accuracy] phase, K >= 2 so that every run has lambda1
- * and lambda2 (nan or null where the kernel has fewer eigenvalues); edge
- * is eta lambda1 / 2; active (the share of active units) only for a model
- * with units that can die; the test columns only when the run has a test
- * set. */
+/* Columns: step eta loss g gnorm lambda1..lambdaK [lambda_p] edge
+ * [active] [test_loss test_accuracy] phase, K >= 2 so that every run has
+ * lambda1 and lambda2 (nan or null where the kernel has fewer
+ * eigenvalues); lambda_p (the preconditioned kernel's top eigenvalue)
+ * only for adam; edge is eta lambda / c, the rule's edge ratio (eta
+ * lambda1 / 2 for GD); active (the share of active units) only for a
+ * model with units that can die; the test columns only when the run has
+ * a test set. */
 typedef struct {
     nqm_format format;
     int lambdas; /* K */
     int eigs;    /* eigenvalues the session computes, <= K */
+    int precond; /* the run reports lambda_p */
     int units;   /* the run reports its share of active units */
     int test;    /* the run has a test set */
 } record_layout;
@@ -52,6 +56,8 @@ static void write_header(FILE *f, const record_layout *lay)
         fprintf(f, "%s%c", base_columns[i], sep);
     for (int k = 0; k < lay->lambdas; k++)
         fprintf(f, "lambda%d%c", k + 1, sep);
+    if (lay->precond)
+        fprintf(f, "lambda_p%c", sep);
     fprintf(f, "edge%c", sep);
     if (lay->units)
         fprintf(f, "active%c", sep);
@@ -72,6 +78,10 @@ static void write_delimited(FILE *f, const record_layout *lay, const nqm_record 
     for (int k = 0; k < lay->lambdas; k++) {
         fputc(sep, f);
         nqm_put_number(f, k < lay->eigs ? r->lambda[k] : NAN, 0);
+    }
+    if (lay->precond) {
+        fputc(sep, f);
+        nqm_put_number(f, r->lambda_p, 0);
     }
     for (int i = 0; i < 1 + lay->units; i++) {
         fputc(sep, f);
@@ -97,6 +107,10 @@ static void write_jsonl(FILE *f, const record_layout *lay, const nqm_record *r)
     for (int k = 0; k < lay->lambdas; k++) {
         fprintf(f, ",\"lambda%d\":", k + 1);
         nqm_put_number(f, k < lay->eigs ? r->lambda[k] : NAN, 1);
+    }
+    if (lay->precond) {
+        fputs(",\"lambda_p\":", f);
+        nqm_put_number(f, r->lambda_p, 1);
     }
     fputs(",\"edge\":", f);
     nqm_put_number(f, r->edge, 1);
@@ -147,6 +161,31 @@ static void write_summary_config(nqm_json *f, const nqm_config *cfg)
     nqm_json_key(f, "seed");
     fprintf(f->f, "%lu", cfg->seed);
     nqm_json_string(f, "eig_order", nqm_eig_order_name(cfg->eig_order));
+    if (cfg->optimizer != OPT_GD || cfg->weight_decay > 0) {
+        nqm_json_string(f, "optimizer", nqm_optimizer_name(cfg->optimizer));
+        nqm_json_number(f, "momentum", cfg->momentum);
+        if (cfg->optimizer == OPT_ADAM) {
+            nqm_json_number(f, "beta2", cfg->beta2);
+            nqm_json_number(f, "adam_eps", cfg->adam_eps);
+        }
+        nqm_json_number(f, "weight_decay", cfg->weight_decay);
+    }
+    if (cfg->schedule != SCHED_CONSTANT || cfg->warmup_steps > 0)
+        nqm_json_string(f, "schedule", nqm_schedule_name(cfg->schedule));
+}
+
+/* The rule's edge and where it stands, for runs that are not plain GD. */
+static void write_summary_edge(nqm_json *f, const nqm_config *cfg, const nqm_run_summary *s)
+{
+    if (cfg->optimizer == OPT_GD && cfg->schedule == SCHED_CONSTANT && cfg->warmup_steps == 0)
+        return;
+    nqm_json_number(f, "edge_constant", s->edge_c);
+    nqm_json_number(f, "threshold_final", s->edge_c / s->eta_last);
+    nqm_json_number(f, "eta_final", s->eta_last);
+    if (nqm_optim_preconditioned(cfg)) {
+        nqm_json_number(f, "lambda_p_0", s->lambda_p0);
+        nqm_json_number(f, "lambda_p_final", s->lambda_p_final);
+    }
 }
 
 static void write_summary_run(nqm_json *f, const batch_result *res)
@@ -189,6 +228,7 @@ static void write_summary(FILE *f, int compact, const nqm_config *cfg, const bat
     nqm_json_open(&o, f, compact);
     write_summary_config(&o, cfg);
     write_summary_run(&o, res);
+    write_summary_edge(&o, cfg, &res->run);
     nqm_json_provenance(&o, prov, cfg);
     nqm_json_close(&o);
     fputc('\n', f);
@@ -328,8 +368,12 @@ static int run_session(nqm_session *s, const nqm_config *cfg, const nqm_batch_op
                        FILE *out, FILE *errs)
 {
     int eigs = nqm_session_eigs(s);
-    record_layout lay = {opt->format, eigs > 2 ? eigs : 2, eigs,
-                         !isnan(nqm_session_record(s)->active), nqm_session_data(s)->n_test > 0};
+    record_layout lay = {opt->format,
+                         eigs > 2 ? eigs : 2,
+                         eigs,
+                         nqm_optim_preconditioned(cfg),
+                         !isnan(nqm_session_record(s)->active),
+                         nqm_session_data(s)->n_test > 0};
     batch_result res;
     res.eigs = eigs;
     nqm_plot_run *plot = opt->plot ? nqm_plot_run_new(eigs, lay.test) : NULL;

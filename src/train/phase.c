@@ -234,8 +234,8 @@ static int is_chaotic(const nqm_phase_detector *det)
         low = fmin(low, recent_loss(det, k));
         high = fmax(high, recent_loss(det, k));
     }
-    if (!(high - low >= NQM_CHAOS_SPREAD * high))
-        return 0;
+    if (!(high - low >= NQM_CHAOS_SPREAD * high) || high <= NQM_CONVERGED * det->L0)
+        return 0; /* a plateau's rounding noise, or a converged run's last digits */
     for (int q = 0; q < 4; q++) {
         int rises = 0, pairs = 0;
         for (long k = q * QUARTER; k < (q + 1) * QUARTER; k++) {

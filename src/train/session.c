@@ -19,8 +19,10 @@
 #include <string.h>
 
 #include "nqmtop/base/eigen.h"
+#include "nqmtop/base/krylov.h"
 #include "nqmtop/model/model.h"
 #include "nqmtop/base/rng.h"
+#include "nqmtop/train/optim.h"
 
 struct nqm_session {
     nqm_config cfg;
@@ -51,6 +53,15 @@ struct nqm_session {
     int *order; /* (n) example order of the current SGD epoch */
     int cursor; /* next position in order */
     nqm_rng batch_rng;
+    /* optimizers other than plain GD (optim.h); NULL: the fused GD pass */
+    nqm_optim *optim;
+    double *w;            /* (p) the model's parameters (params) */
+    const double *origin; /* (p) the point w measures from, NULL for 0 */
+    double *grad;         /* (p) gradient of the batch loss */
+    size_t p;
+    double edge_c;     /* the rule's edge: stable while eta lambda < edge_c */
+    nqm_krylov *pre_k; /* adam: top eigenpair of the preconditioned kernel */
+    double *pre_u;     /* (p) scratch of its products */
     char err[256];
 };
 
@@ -157,9 +168,13 @@ static void fill_outputs(nqm_session *s, nqm_record *rec)
     rec->loss = loss_of(s, s->g);
 }
 
-static nqm_phase_obs observe(const nqm_record *rec, double eta)
+/* The detector's thresholds are those of GD (2/eta, 4/eta): other rules
+ * show it their kernel's eigenvalue scaled by 2 / c, so that its edge
+ * c/eta falls at 2/eta. */
+static nqm_phase_obs observe(const nqm_session *s, const nqm_record *rec, double eta)
 {
-    nqm_phase_obs obs = {eta, rec->loss, rec->g, rec->lambda_max, rec->active};
+    double lam = s->optim && nqm_optim_preconditioned(&s->cfg) ? rec->lambda_p : rec->lambda_max;
+    nqm_phase_obs obs = {eta, rec->loss, rec->g, lam * 2 / s->edge_c, rec->active};
     return obs;
 }
 
@@ -167,9 +182,9 @@ static nqm_phase_obs observe(const nqm_record *rec, double eta)
 static void push_phase(nqm_session *s, nqm_record *rec)
 {
     const nqm_model_ops *ops = s->model->ops;
-    rec->edge = rec->eta * rec->lambda_max / 2;
     rec->active = ops->active_share ? ops->active_share(s->model) : NAN;
-    nqm_phase_obs obs = observe(rec, rec->eta);
+    nqm_phase_obs obs = observe(s, rec, rec->eta);
+    rec->edge = rec->eta * obs.lambda_max / 2;
     rec->phase = nqm_phase_push(s->phases, rec->step, &obs);
     s->diverged = rec->phase == PHASE_DIVERGENT;
 }
@@ -261,6 +276,92 @@ static int cold_start(nqm_session *s, double *lam)
     return 1;
 }
 
+/* Ku (n) = s J P^-1 J^T u (n), P adam's preconditioner diagonal. */
+static int precond_product(void *ctx, const double *u, double *Ku)
+{
+    nqm_session *s = ctx;
+    const nqm_model_ops *ops = s->model->ops;
+    const double *P = nqm_optim_precond(s->optim, s->grad);
+    if (ops->vjp(s->model, u, s->pre_u) != 0)
+        return -1;
+    for (size_t j = 0; j < s->p; j++)
+        s->pre_u[j] /= P[j];
+    if (ops->jvp(s->model, s->pre_u, Ku) != 0)
+        return -1;
+    for (int i = 0; i < s->n; i++)
+        Ku[i] *= s->loss_scale;
+    return 0;
+}
+
+/* rec->lambda_p: adam's preconditioned top eigenvalue at the current
+ * point (warm-started from the last step's vector), NaN for other rules
+ * and when it cannot be found. */
+static void measure_precond(nqm_session *s, nqm_record *rec)
+{
+    rec->lambda_p = NAN;
+    if (!s->pre_k || !isfinite(rec->loss))
+        return;
+    double lam;
+    int rc = nqm_krylov_top(s->pre_k, precond_product, s, MATRIX_FREE_TOL,
+                            s->n + NQM_KRYLOV_BASIS(1), &lam, NULL, NULL);
+    if (rc >= 0)
+        rec->lambda_p = lam;
+}
+
+/* The gradient of the loss over the residual s->r into s->grad, scaled
+ * by scale. 0, or -1 when out of memory. */
+static int gradient(nqm_session *s, double scale)
+{
+    if (s->model->ops->vjp(s->model, s->r, s->grad) != 0)
+        return -1;
+    for (size_t j = 0; j < s->p; j++)
+        s->grad[j] *= scale;
+    return 0;
+}
+
+/* The rule's state when it is not the fused GD pass: the parameters
+ * handed out, the gradient buffer, adam's eigen workspace. 0, or -1
+ * with err. */
+static int optim_open(nqm_session *s, char *err, size_t errlen)
+{
+    s->edge_c = nqm_optim_edge(&s->cfg);
+    if (!nqm_optim_needed(&s->cfg))
+        return 0;
+    const nqm_model_ops *ops = s->model->ops;
+    if (!ops->vjp || !ops->params || !(s->w = ops->params(s->model, &s->p))) {
+        snprintf(err, errlen, "optimizer: model = %s has no gradient to give %s",
+                 nqm_model_name(s->cfg.model), nqm_optimizer_name(s->cfg.optimizer));
+        return -1;
+    }
+    s->origin = ops->origin ? ops->origin(s->model) : NULL;
+    s->optim = nqm_optim_new(&s->cfg, s->p);
+    s->grad = calloc(s->p, sizeof *s->grad);
+    s->pre_u = calloc(s->p, sizeof *s->pre_u);
+    if (nqm_optim_preconditioned(&s->cfg))
+        s->pre_k = nqm_krylov_new(s->n, 1);
+    if (!s->optim || !s->grad || !s->pre_u || (nqm_optim_preconditioned(&s->cfg) && !s->pre_k)) {
+        snprintf(err, errlen, "out of memory for the %s state of %zu parameters",
+                 nqm_optimizer_name(s->cfg.optimizer), s->p);
+        return -1;
+    }
+    return 0;
+}
+
+/* Step 0's preconditioned eigenvalue: adam's P of a first step on the
+ * full-batch gradient at w0. 0, or -1 when out of memory. */
+static int precond_start(nqm_session *s, nqm_record *rec)
+{
+    rec->lambda_p = NAN;
+    if (!s->pre_k)
+        return 0;
+    for (int i = 0; i < s->n; i++)
+        s->r[i] = s->g[i] - s->data.y[i];
+    if (gradient(s, s->loss_scale) != 0)
+        return -1;
+    measure_precond(s, rec);
+    return 0;
+}
+
 /* Step 0: evaluate at w0, fix eta_crit and resolve a relative eta. */
 static int start(nqm_session *s, char *err, size_t errlen)
 {
@@ -284,13 +385,25 @@ static int start(nqm_session *s, char *err, size_t errlen)
                  rec->lambda_max);
         return -1;
     }
-    s->eta_crit = 2 / rec->lambda_max;
+    fill_outputs(s, rec);
+    if (precond_start(s, rec) != 0) {
+        snprintf(err, errlen, "out of memory for the preconditioned kernel");
+        return -1;
+    }
+    double lam0 = s->pre_k ? rec->lambda_p : rec->lambda_max;
+    if (!(lam0 > 0) || !isfinite(lam0)) {
+        snprintf(err, errlen,
+                 "the preconditioned kernel at initialisation is not positive and finite "
+                 "(%g)",
+                 lam0);
+        return -1;
+    }
+    s->eta_crit = s->edge_c / lam0;
     s->eta = s->cfg.eta_mode == ETA_RELATIVE ? s->cfg.eta_rel * s->eta_crit : s->cfg.eta;
     if (!(s->eta > 0) || !isfinite(s->eta)) {
         snprintf(err, errlen, "the learning rate resolves to %g", s->eta);
         return -1;
     }
-    fill_outputs(s, rec);
     if (eval_test(s, rec) != 0) {
         snprintf(err, errlen,
                  "test set: model = %s cannot evaluate inputs outside its training "
@@ -332,6 +445,10 @@ nqm_session *nqm_session_new(const nqm_config *cfg, char *err, size_t errlen)
         nqm_session_free(s);
         return NULL;
     }
+    if (optim_open(s, err, errlen) != 0) {
+        nqm_session_free(s);
+        return NULL;
+    }
     if (start(s, err, errlen) != 0) {
         nqm_session_free(s);
         return NULL;
@@ -357,13 +474,17 @@ void nqm_session_free(nqm_session *s)
     free(s->omega);
     free(s->gspare);
     free(s->gtest);
+    nqm_optim_free(s->optim);
+    free(s->grad);
+    free(s->pre_u);
+    nqm_krylov_free(s->pre_k);
     free(s);
 }
 
 /* Step with a probe of the kernel. 1: stepped, lam and s->vec certified;
  * 0: stepped, the kernel still to be measured; -1: not stepped (no probe
  * this step); -2: the model failed. */
-static int probe_step(nqm_session *s, double eta_s, double *lam)
+static int probe_step(nqm_session *s, double eta_s, const double *r, double *lam)
 {
     if (!s->model->ops->probe || s->probe_off || !s->vec_ok)
         return -1;
@@ -374,7 +495,7 @@ static int probe_step(nqm_session *s, double eta_s, double *lam)
     if (nqm_eigen_basis(s->n, s->k, s->vec, s->omega) != s->k)
         return -1;
     nqm_probe pr = {.b = s->k, .Omega = s->omega};
-    int rc = s->model->ops->probe(s->model, eta_s, s->r, s->g, &pr);
+    int rc = s->model->ops->probe(s->model, eta_s, r, s->g, &pr);
     if (rc == 1)
         s->probe_off = 1;
     if (rc != 0)
@@ -397,16 +518,27 @@ int nqm_session_step(nqm_session *s)
     if (s->diverged)
         return 1;
     nqm_record *rec = &s->rec;
-    double lam[NQM_MAX_EIGS], eta_s = s->eta * s->step_scale;
+    const double eta = nqm_schedule_eta(&s->cfg, s->eta, rec->step);
+    double lam[NQM_MAX_EIGS], eta_s = eta * s->step_scale;
+    const double *r = s->r;
     batch_residual(s);
-    int got = probe_step(s, eta_s, lam);
+    if (s->optim) { /* the rule moves w; the model only evaluates */
+        if (gradient(s, s->step_scale) != 0) {
+            snprintf(s->err, sizeof s->err, "out of memory while stepping");
+            return -1;
+        }
+        nqm_optim_step(s->optim, eta, s->grad, s->w, s->origin);
+        eta_s = 0;
+        r = NULL;
+    }
+    int got = probe_step(s, eta_s, r, lam);
     double *K = s->matrix_free ? NULL : s->K; /* not assembled with the step */
-    if (got == -2 || (got == -1 && s->model->ops->advance(s->model, eta_s, s->r, s->g, K) != 0)) {
+    if (got == -2 || (got == -1 && s->model->ops->advance(s->model, eta_s, r, s->g, K) != 0)) {
         snprintf(s->err, sizeof s->err, "out of memory while stepping");
         return -1;
     }
     rec->step++;
-    rec->eta = s->eta;
+    rec->eta = eta;
     fill_outputs(s, rec);
     if (eval_test(s, rec) != 0) {
         snprintf(s->err, sizeof s->err, "out of memory while evaluating the test set");
@@ -425,6 +557,7 @@ int nqm_session_step(nqm_session *s)
         record_eigs(s, rec, 0, lam);
     else
         forget_kernel(s, rec);
+    measure_precond(s, rec);
     push_phase(s, rec);
     return s->diverged;
 }
@@ -441,7 +574,7 @@ void nqm_session_set_eta(nqm_session *s, double eta)
     if (s->diverged)
         return;
     nqm_phase_reset(s->phases, s->rec.step);
-    nqm_phase_obs obs = observe(&s->rec, eta);
+    nqm_phase_obs obs = observe(s, &s->rec, eta);
     nqm_phase_push(s->phases, s->rec.step, &obs);
 }
 
@@ -450,6 +583,13 @@ double nqm_session_eta(const nqm_session *s) { return s->eta; }
 double nqm_session_eta_crit(const nqm_session *s) { return s->eta_crit; }
 
 double nqm_session_eta_max(const nqm_session *s) { return 2 * s->eta_crit; }
+
+double nqm_session_edge_c(const nqm_session *s) { return s->edge_c; }
+
+const double *nqm_session_precond(nqm_session *s)
+{
+    return s->optim ? nqm_optim_precond(s->optim, s->grad) : NULL;
+}
 
 const nqm_config *nqm_session_config(const nqm_session *s) { return &s->cfg; }
 
@@ -469,6 +609,10 @@ void nqm_session_summarize(const nqm_session *s, nqm_run_summary *out)
     out->eta = s->eta;
     out->eta_crit = s->eta_crit;
     out->eta_max = 2 * s->eta_crit;
+    out->edge_c = s->edge_c;
+    out->eta_last = s->rec.eta;
+    out->lambda_p0 = s->rec0.lambda_p;
+    out->lambda_p_final = s->rec.lambda_p;
     for (int j = 0; j < s->k; j++) {
         out->lambda0[j] = s->rec0.lambda[j];
         out->lambda_final[j] = s->rec.lambda[j];

@@ -55,6 +55,8 @@ int nqm_chart_add_threshold(nqm_chart_spec *spec, double value, const char *labe
     t->label = label;
     t->color = color;
     t->fit = fit;
+    t->hist = NULL;
+    t->series = 0;
     return spec->nthresholds++;
 }
 
@@ -273,13 +275,38 @@ static int draw_all_series(chart_ctx *c)
     return 0;
 }
 
+/* Whether value v lies on the axis (finite, inside the range). */
+static int on_axis(const chart_ctx *c, double v)
+{
+    double a = isfinite(v) && !(c->log_y && !(v > 0)) ? axis_value(c, v) : NAN;
+    return !isnan(a) && a >= c->lo && a <= c->hi;
+}
+
+/* A moving threshold: in every other cell, at its value over that cell's
+ * steps (the last of them), where that is on the axis. */
+static void draw_moving_threshold(chart_ctx *c, const nqm_chart_threshold *t)
+{
+    for (int x = 0; x < c->plot.w; x += 2) {
+        long d0, d1;
+        nqm_envelope e;
+        if (!column_steps(c, 2 * x, &d0, &d1) ||
+            !nqm_history_envelope(t->hist, t->series, c->t_first + d0, c->t_first + d1, &e) ||
+            !on_axis(c, e.last))
+            continue;
+        nqm_canvas_put(c->cv, c->plot.x + x, value_row(c, e.last), GLYPH_THRESHOLD, t->color);
+    }
+}
+
 static void draw_threshold_lines(chart_ctx *c)
 {
     const nqm_chart_spec *s = c->spec;
     for (int i = 0; i < s->nthresholds; i++) {
         const nqm_chart_threshold *t = &s->threshold[i];
-        double a = isfinite(t->value) ? axis_value(c, t->value) : NAN;
-        if (isnan(a) || a < c->lo || a > c->hi)
+        if (t->hist) {
+            draw_moving_threshold(c, t);
+            continue;
+        }
+        if (!on_axis(c, t->value))
             continue;
         int row = value_row(c, t->value);
         for (int x = 0; x < c->plot.w; x += 2)

@@ -4,7 +4,8 @@
  * d = 1 takes the two-layer code's gate-pattern pass for relu and linear
  * (gates1d.c) and its per-neuron loops for the others, d = 3 the
  * per-neuron loops, d = 6 (more dimensions than examples) its gram mode,
- * which handing out the parameters turns into the per-neuron loops. */
+ * which handing out the parameters turns into the per-neuron loops. The
+ * vjp and jvp ops must give J^T c and J v with the same J. */
 #include <string.h>
 
 #include "check.h"
@@ -29,6 +30,39 @@ static void fd_jacobian(nqm_model *model, double *w, size_t p, double *J)
         for (int i = 0; i < N; i++)
             J[(size_t)i * p + j] = (gp[i] - gm[i]) / (2 * h);
     }
+}
+
+/* The vjp and jvp ops (what optimizers other than GD step with) against
+ * the finite-difference Jacobian J (N, p): J^T c and J v. */
+static void check_products(nqm_model *model, const double *J, size_t p, const double *c,
+                           const char *label)
+{
+    const nqm_model_ops *ops = model->ops;
+    CHECK(ops->vjp && ops->jvp, "%s: no vjp/jvp op", label);
+    if (!ops->vjp || !ops->jvp)
+        return;
+    double *out = malloc(p * sizeof *out), *v = malloc(p * sizeof *v), Jv[N];
+    ops->vjp(model, c, out);
+    double worst = 0;
+    for (size_t j = 0; j < p; j++) {
+        double jtc = 0;
+        for (int i = 0; i < N; i++)
+            jtc += J[(size_t)i * p + j] * c[i];
+        worst = fmax(worst, fabs(out[j] - jtc) / fmax(1, fabs(jtc)));
+        v[j] = sin(1.0 + 3.7 * (double)j);
+    }
+    CHECK(worst < 1e-6, "%s: vjp vs FD J^T c: max rel diff %.3g", label, worst);
+    ops->jvp(model, v, Jv);
+    worst = 0;
+    for (int i = 0; i < N; i++) {
+        double jv = 0;
+        for (size_t j = 0; j < p; j++)
+            jv += J[(size_t)i * p + j] * v[j];
+        worst = fmax(worst, fabs(Jv[i] - jv) / fmax(1, fabs(jv)));
+    }
+    CHECK(worst < 1e-6, "%s: jvp vs FD J v: max rel diff %.3g", label, worst);
+    free(out);
+    free(v);
 }
 
 static void check_model(nqm_config *cfg, const nqm_data *data, const char *label)
@@ -61,6 +95,7 @@ static void check_model(nqm_config *cfg, const nqm_data *data, const char *label
     CHECK(worst < 1e-6, "%s: max rel diff %.3g", what, worst);
 
     double c[N] = {0.3, -0.8, 1.2, -0.5};
+    check_products(model, J, p, c, label);
     memcpy(saved, w, p * sizeof *w);
     model->ops->advance(model, 1.0, c, g, NULL);
     worst = 0;

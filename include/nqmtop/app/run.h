@@ -20,6 +20,9 @@ enum {
     NQM_SERIES_TEST_LOSS,     /* NaN without a test set */
     NQM_SERIES_TEST_ACCURACY, /* share in [0, 1]; NaN without a test set */
     NQM_SERIES_PHASE,         /* label series of nqm_phase */
+    NQM_SERIES_EDGE,          /* c / eta(t), the rule's edge at the rate in force */
+    NQM_SERIES_EDGE2,         /* 2 c / eta(t) */
+    NQM_SERIES_LAMBDA_P,      /* adam's preconditioned top eigenvalue; NaN for other rules */
     NQM_SERIES_LAMBDA
 };
 

@@ -60,6 +60,10 @@ typedef enum { EIG_METHOD_DENSE, EIG_METHOD_AUTO, EIG_METHOD_COUNT } nqm_eig_met
 typedef enum { NETWORK_TWO_LAYER, NETWORK_MLP, NETWORK_CNN, NETWORK_COUNT } nqm_network;
 typedef enum { READOUT_AVERAGE, READOUT_LINEAR, READOUT_COUNT } nqm_readout;
 
+/* The update rule (optim.h) and the learning-rate schedule (schedule.h). */
+typedef enum { OPT_GD, OPT_MOMENTUM, OPT_NESTEROV, OPT_ADAM, OPT_COUNT } nqm_optimizer;
+typedef enum { SCHED_CONSTANT, SCHED_WARMUP, SCHED_COSINE, SCHED_STEP, SCHED_COUNT } nqm_schedule;
+
 /* How the learning rate was given: absolute, or a multiple of eta_crit. */
 typedef enum { ETA_ABSOLUTE, ETA_RELATIVE } nqm_eta_mode;
 
@@ -97,6 +101,19 @@ typedef struct {
     long steps;     /* default step count of a batch run */
     int batch_size; /* 0: full-batch GD, > 0: SGD with this batch */
     int eigs;       /* kernel eigenvalues tracked, 1..NQM_MAX_EIGS */
+
+    nqm_optimizer optimizer;
+    double momentum;     /* beta of momentum and nesterov, beta1 of adam */
+    double beta2;        /* adam: decay of the squared-gradient average */
+    double adam_eps;     /* adam: added to sqrt(v hat) */
+    double weight_decay; /* adam: decoupled (AdamW); others: coupled L2 */
+    nqm_schedule schedule;
+    long warmup_steps;  /* linear warmup from eta_start over this many steps */
+    double eta_start;   /* absolute learning rate of the warmup's first step */
+    double eta_end;     /* cosine: absolute learning rate it decays to */
+    long decay_steps;   /* cosine: steps of the decay after the warmup */
+    double step_factor; /* step: the factor every step_every steps */
+    long step_every;
 
     /* data = csv, idx, npy, cifar (nqm_data_from_files): n, d and test_n
      * are then those of the files (preset.c measures them), paths already
@@ -152,6 +169,8 @@ const char *nqm_eig_order_name(nqm_eig_order o);
 const char *nqm_eig_method_name(nqm_eig_method e);
 const char *nqm_network_name(nqm_network k);
 const char *nqm_readout_name(nqm_readout r);
+const char *nqm_optimizer_name(nqm_optimizer o);
+const char *nqm_schedule_name(nqm_schedule k);
 int nqm_model_parse(const char *s);
 int nqm_activation_parse(const char *s);
 int nqm_loss_parse(const char *s);
@@ -160,6 +179,8 @@ int nqm_eig_order_parse(const char *s);
 int nqm_eig_method_parse(const char *s);
 int nqm_network_parse(const char *s);
 int nqm_readout_parse(const char *s);
+int nqm_optimizer_parse(const char *s);
+int nqm_schedule_parse(const char *s);
 
 /* Number of examples, input dimension and test examples the data settings
  * imply. */

@@ -65,6 +65,19 @@ typedef struct {
      * current parameters, in [0, 1]; NaN where the model has no such
      * units (only a relu network's units can die). */
     double (*active_share)(nqm_model *self);
+    /* Optional (NULL when absent, as for a model without parameters): the
+     * Jacobian's products at the current point, J^T u into out (p) for u
+     * (n) and J v into out (n) for v (p), p and the layout those of
+     * params. Optimizers other than plain GD step with vjp (optim.h);
+     * Adam's preconditioned kernel needs both. 0, or -1 when out of
+     * memory. A two-layer model hands out its parameters (params) first. */
+    int (*vjp)(nqm_model *self, const double *u, double *out);
+    int (*jvp)(nqm_model *self, const double *v, double *out);
+    /* Optional: the point params measures from (p numbers): the initial
+     * weights of a model that keeps its displacement (lin, quad), so that
+     * weight decay acts on the weights themselves; NULL (or no op) when
+     * params are the weights. */
+    const double *(*origin)(nqm_model *self);
 } nqm_model_ops;
 
 struct nqm_model {

@@ -20,7 +20,11 @@ typedef struct {
     double gnorm;                /* RMS of the outputs */
     double lambda[NQM_MAX_EIGS]; /* eigenvalues of s*K, eig_order order */
     double lambda_max;           /* largest eigenvalue of s*K */
-    double edge;                 /* eta * lambda_max / 2: 1 at the edge of stability */
+    double lambda_p;             /* adam: top eigenvalue of the preconditioned kernel
+                                    s J P^-1 J^T (optim.h), NaN for other rules */
+    double edge;                 /* eta * lambda / c, c the rule's edge (2 for GD) and
+                                    lambda lambda_p for adam, else lambda_max: 1 at the
+                                    edge of stability */
     double active;               /* share of active units (a relu network's), else NaN */
     nqm_phase phase;             /* online label of this step */
     double test_loss;            /* on the test set, same convention (NaN without one) */
@@ -45,8 +49,15 @@ int nqm_session_diverged(const nqm_session *s);
 /* Change eta from the next step on (the phase detector restarts there). */
 void nqm_session_set_eta(nqm_session *s, double eta);
 double nqm_session_eta(const nqm_session *s);
-double nqm_session_eta_crit(const nqm_session *s); /* 2 / lambda1(0) */
-double nqm_session_eta_max(const nqm_session *s);  /* 4 / lambda1(0) */
+/* The base learning rate (the keys change it); a schedule (optim.h)
+ * scales it step by step, and each record's eta is the one in force. */
+double nqm_session_eta_crit(const nqm_session *s); /* c / lambda(0): 2 / lambda1(0) for GD */
+double nqm_session_eta_max(const nqm_session *s);  /* 2 eta_crit: 4 / lambda1(0) for GD */
+/* Adam's preconditioner diagonal (p) of the last step, NULL for other
+ * rules (for tests that rebuild the preconditioned kernel). */
+const double *nqm_session_precond(nqm_session *s);
+/* The rule's edge c (optim.h): the thresholds are c / eta and 2 c / eta. */
+double nqm_session_edge_c(const nqm_session *s);
 const nqm_config *nqm_session_config(const nqm_session *s);
 const nqm_data *nqm_session_data(const nqm_session *s);
 int nqm_session_eigs(const nqm_session *s); /* eigenvalues per record */
@@ -72,7 +83,10 @@ nqm_model *nqm_session_model(nqm_session *s);
 /* The run so far, as the summary reports it. */
 typedef struct {
     double eta, eta_crit, eta_max;
-    double lambda0[NQM_MAX_EIGS]; /* at step 0, eig_order order */
+    double edge_c;                    /* the rule's edge c (optim.h) */
+    double eta_last;                  /* the learning rate of the last step (a schedule's) */
+    double lambda_p0, lambda_p_final; /* adam's preconditioned top eigenvalue, else NaN */
+    double lambda0[NQM_MAX_EIGS];     /* at step 0, eig_order order */
     double lambda_final[NQM_MAX_EIGS];
     double final_loss;
     int n_test;                /* test examples, 0 without a test set */

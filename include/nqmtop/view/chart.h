@@ -62,10 +62,15 @@ typedef enum {
 } nqm_chart_fit;
 
 typedef struct {
-    double value;      /* y value of the line; not finite: not drawn */
+    double value;      /* y value of the line (its current value when it
+                          moves); not finite: not drawn */
     const char *label; /* e.g. "2/η", at the right end of the line */
     nqm_color color;
     nqm_chart_fit fit;
+    const nqm_history *hist; /* a threshold that moves over time (a learning-rate
+                                schedule's 2/eta(t)): the line follows series
+                                `series` of hist; NULL: flat at value */
+    int series;
 } nqm_chart_threshold;
 
 typedef struct {

@@ -248,12 +248,21 @@ static void deep_free(nqm_model *self)
     free(t);
 }
 
+static const double *deep_origin(nqm_model *self)
+{
+    deep_model *t = (deep_model *)self;
+    return t->variant == MODEL_NET ? NULL : t->w0;
+}
+
 static const nqm_model_ops deep_ops = {.advance = deep_advance,
                                        .params = deep_params,
                                        .free = deep_free,
                                        .top_eigs = deep_top_eigs,
                                        .probe = deep_probe,
-                                       .predict = deep_predict};
+                                       .predict = deep_predict,
+                                       .vjp = nqm_deep_vjp,
+                                       .jvp = nqm_deep_jvp,
+                                       .origin = deep_origin};
 
 /* model as a deep_model model made ready for products at its current
  * weights; NULL when it is another kind of model. */

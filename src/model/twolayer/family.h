@@ -130,6 +130,10 @@ const double *nqm_tl_rows_table(const twolayer *t, long k);
 tl_product *nqm_tl_product_new(const twolayer *t);
 void nqm_tl_product_free(tl_product *pr);
 int nqm_tl_top_eigs(nqm_model *self, int k, double tol, double *lam, double *vec);
+/* J^T u (p) for u (n) and J v (n) for v (p) at the current point: the
+ * vjp and jvp ops. 0, 1 in gram mode, -1 when out of memory. */
+int nqm_tl_vjp(nqm_model *self, const double *u, double *out);
+int nqm_tl_jvp(nqm_model *self, const double *v, double *out);
 
 /* Relu and linear on 1-D inputs in rows mode (gates1d.c): two gate
  * patterns, O(m + n) per pass. */

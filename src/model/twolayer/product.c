@@ -11,7 +11,9 @@
  * quad's activations at Z0 from rows mode's kept tables when it has them.
  * The neurons go in chunks fixed by m on the pool, each summing into its
  * own accumulators, combined in chunk order: the same bits for any
- * number of threads. Rows mode only (gram mode's w is not up to date). */
+ * number of threads. The same factors give J^T u and J v (the vjp and
+ * jvp ops, for optimizers other than plain GD and for preconditioned
+ * kernels). Rows mode only (gram mode's w is not up to date). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,12 @@ typedef struct {
     twolayer *t;
     int b;
 } product_job;
+
+typedef struct {
+    twolayer *t;
+    const double *v; /* (p) direction of a jvp */
+    double *out;     /* (p) J^T u of a vjp */
+} jvp_job;
 
 tl_product *nqm_tl_product_new(const twolayer *t)
 {
@@ -101,6 +109,21 @@ NQM_TL_INLINE void factors(const twolayer *t, long k, double *w, double *B, doub
     tl_jacobian(&c, nqm_sigma_curved(t->act), np, a0, a1, a2, s, B, C);
 }
 
+/* Neuron k's d + 1 Jacobian factors into F (d + 1, np): F_0 = B and
+ * F_j = C .* x^(j) in_scale, so that sqrt(m) dg/dv_k = F_0 and
+ * sqrt(m) dg/du_kj = F_j (product.c's kernel is (1/m) sum_k F F^T). */
+NQM_TL_INLINE void jacobian_rows(const twolayer *t, long k, double *w, double *F)
+{
+    const int np = t->np;
+    factors(t, k, w, F, F + np);
+    for (int j = t->d; j >= 1; j--) {
+        const double *x = t->Xt + (size_t)(j - 1) * np;
+        double *fj = F + (size_t)j * np;
+        for (int i = 0; i < np; i++)
+            fj[i] = F[np + i] * x[i] * t->in_scale;
+    }
+}
+
 /* Neurons of one chunk: their share of m K U into the chunk's sums. Per
  * neuron the d + 1 factors F_0 = B, F_j = C .* x^(j) / sqrt(d) are formed
  * once; each direction then takes c_j = F_j . u and adds sum_j c_j F_j. */
@@ -116,13 +139,7 @@ NQM_TL_HOT static void product_chunk(void *ctx, int task, int worker)
     double *acc = pr->acc + (size_t)task * pr->b_max * np, c[NQM_TL_PROBE_MAX_D + 1];
     memset(acc, 0, (size_t)b * np * sizeof *acc);
     for (long k = lo; k < hi; k++) {
-        factors(t, k, w, F, F + np);
-        for (int j = d; j >= 1; j--) {
-            const double *x = t->Xt + (size_t)(j - 1) * np;
-            double *fj = F + (size_t)j * np;
-            for (int i = 0; i < np; i++)
-                fj[i] = F[np + i] * x[i] * t->in_scale;
-        }
+        jacobian_rows(t, k, w, F);
         for (int q = 0; q < b; q++) {
             const double *u = pr->U + (size_t)q * np;
             double *a = acc + (size_t)q * np;
@@ -139,6 +156,90 @@ NQM_TL_HOT static void product_chunk(void *ctx, int task, int worker)
             }
         }
     }
+}
+
+/* J^T u for the neurons of one chunk: each writes its own d + 1 entries. */
+static void vjp_chunk(void *ctx, int task, int worker)
+{
+    const jvp_job *job = ctx;
+    twolayer *t = job->t;
+    tl_product *pr = t->product;
+    const int np = t->np, d = t->d;
+    const long lo = t->m * task / pr->chunks, hi = t->m * (task + 1) / pr->chunks;
+    const size_t md = (size_t)t->m * d;
+    const double inv_sqrt_m = 1 / sqrt((double)t->m);
+    double *w = pr->ws + (size_t)worker * pr->ws_stride, *F = w + 5 * (size_t)np;
+    for (long k = lo; k < hi; k++) {
+        jacobian_rows(t, k, w, F);
+        job->out[md + k] = tl_dot(np, F, pr->U) * inv_sqrt_m;
+        for (int j = 1; j <= d; j++)
+            job->out[(size_t)k * d + j - 1] = tl_dot(np, F + (size_t)j * np, pr->U) * inv_sqrt_m;
+    }
+}
+
+/* sqrt(m) J v for the neurons of one chunk into the chunk's sums. */
+static void jvp_chunk(void *ctx, int task, int worker)
+{
+    const jvp_job *job = ctx;
+    twolayer *t = job->t;
+    tl_product *pr = t->product;
+    const int np = t->np, d = t->d;
+    const long lo = t->m * task / pr->chunks, hi = t->m * (task + 1) / pr->chunks;
+    const size_t md = (size_t)t->m * d;
+    double *w = pr->ws + (size_t)worker * pr->ws_stride, *F = w + 5 * (size_t)np;
+    double *acc = pr->acc + (size_t)task * pr->b_max * np;
+    memset(acc, 0, (size_t)np * sizeof *acc);
+    for (long k = lo; k < hi; k++) {
+        jacobian_rows(t, k, w, F);
+        for (int j = 0; j <= d; j++) {
+            const double c = j == 0 ? job->v[md + k] : job->v[(size_t)k * d + j - 1];
+            const double *fj = F + (size_t)j * np;
+            for (int i = 0; i < np; i++)
+                acc[i] += c * fj[i];
+        }
+    }
+}
+
+/* The product workspace, made on first use; rows mode only. 0, 1 in gram
+ * mode, -1 when out of memory. */
+static int product_ready(twolayer *t)
+{
+    if (t->mode != TL_ROWS)
+        return 1;
+    if (!t->product && !(t->product = nqm_tl_product_new(t)))
+        return -1;
+    return 0;
+}
+
+int nqm_tl_vjp(nqm_model *self, const double *u, double *out)
+{
+    twolayer *t = (twolayer *)self;
+    int rc = product_ready(t);
+    if (rc != 0)
+        return rc;
+    memcpy(t->product->U, u, (size_t)t->n * sizeof *u);
+    jvp_job job = {t, NULL, out};
+    nqm_pool_run(t->pool, vjp_chunk, &job, t->product->chunks);
+    return 0;
+}
+
+int nqm_tl_jvp(nqm_model *self, const double *v, double *out)
+{
+    twolayer *t = (twolayer *)self;
+    int rc = product_ready(t);
+    if (rc != 0)
+        return rc;
+    tl_product *pr = t->product;
+    jvp_job job = {t, v, NULL};
+    nqm_pool_run(t->pool, jvp_chunk, &job, pr->chunks);
+    const double inv_sqrt_m = 1 / sqrt((double)t->m);
+    for (int i = 0; i < t->n; i++) {
+        double sum = 0;
+        for (int c = 0; c < pr->chunks; c++)
+            sum += pr->acc[(size_t)c * pr->b_max * t->np + i];
+        out[i] = sum * inv_sqrt_m;
+    }
+    return 0;
 }
 
 /* KU (b, n) = K U (b, n), unscaled, at the current parameters. */
@@ -170,10 +271,9 @@ static int kernel_block(void *ctx, int b, const double *U, double *KU)
 int nqm_tl_top_eigs(nqm_model *self, int k, double tol, double *lam, double *vec)
 {
     twolayer *t = (twolayer *)self;
-    if (t->mode != TL_ROWS)
-        return 1;
-    if (!t->product && !(t->product = nqm_tl_product_new(t)))
-        return -1;
+    int rc = product_ready(t);
+    if (rc != 0)
+        return rc;
     tl_product *pr = t->product;
     int want = k < t->n ? k : t->n;
     if (pr->krylov && pr->k != want) {

@@ -242,13 +242,22 @@ static void twolayer_free(nqm_model *self)
     free(tm);
 }
 
+static const double *twolayer_origin(nqm_model *self)
+{
+    twolayer *t = &((twolayer_model *)self)->t;
+    return t->variant == MODEL_NET ? NULL : t->w0;
+}
+
 static const nqm_model_ops twolayer_ops = {.advance = twolayer_advance,
                                            .params = twolayer_params,
                                            .free = twolayer_free,
                                            .top_eigs = nqm_tl_top_eigs,
                                            .probe = twolayer_probe,
                                            .predict = nqm_tl_predict,
-                                           .active_share = twolayer_active_share};
+                                           .active_share = twolayer_active_share,
+                                           .vjp = nqm_tl_vjp,
+                                           .jvp = nqm_tl_jvp,
+                                           .origin = twolayer_origin};
 
 /* w0: for each neuron k, u_k ~ N(0, I_d) then v_k ~ N(0, 1), in that order. */
 static void init_params(twolayer *t, unsigned long seed)
