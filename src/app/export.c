@@ -6,7 +6,9 @@
 
 #include "nqmtop/app/app.h"
 #include "nqmtop/app/export.h"
+#include "nqmtop/base/cnum.h"
 #include "nqmtop/base/files.h"
+#include "nqmtop/out/emit.h"
 
 static int max_eigs(const nqm_run *const *runs, int nruns)
 {
@@ -42,33 +44,46 @@ static double bucket_last(const nqm_history *h, long i, int series)
     return nqm_history_bucket(h, i, series, &env) == 0 ? env.last : NAN;
 }
 
+/* A value of the export: the shortest text that reads back exactly, nan
+ * and inf as words, nothing for a value the run does not have. */
+static void put_value(FILE *f, double v, int present)
+{
+    fputc(',', f);
+    if (present)
+        nqm_put_number(f, v, 0);
+}
+
 static void write_bucket(FILE *f, const nqm_run *run, long i, int eigs, int test)
 {
     const nqm_history *h = run->hist;
     nqm_envelope loss;
     nqm_history_bucket(h, i, NQM_SERIES_LOSS, &loss);
-    fprintf(f, "%s,%ld,%ld,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g", nqm_model_name(nqm_run_model(run)),
-            loss.t1, loss.count, bucket_last(h, i, NQM_SERIES_ETA), loss.last, loss.min, loss.max,
-            bucket_last(h, i, NQM_SERIES_G), bucket_last(h, i, NQM_SERIES_GNORM));
-    for (int k = 0; k < eigs; k++) {
-        if (k < run->eigs)
-            fprintf(f, ",%.17g", bucket_last(h, i, NQM_SERIES_LAMBDA + k));
-        else
-            fputs(",", f);
-    }
-    if (test)
-        fprintf(f, ",%.17g,%.17g", bucket_last(h, i, NQM_SERIES_TEST_LOSS),
-                bucket_last(h, i, NQM_SERIES_TEST_ACCURACY));
+    fprintf(f, "%s,%ld,%ld", nqm_model_name(nqm_run_model(run)), loss.t1, loss.count);
+    const double v[] = {bucket_last(h, i, NQM_SERIES_ETA),
+                        loss.last,
+                        loss.min,
+                        loss.max,
+                        bucket_last(h, i, NQM_SERIES_G),
+                        bucket_last(h, i, NQM_SERIES_GNORM)};
+    for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+        put_value(f, v[k], 1);
+    for (int k = 0; k < eigs; k++)
+        put_value(f, k < run->eigs ? bucket_last(h, i, NQM_SERIES_LAMBDA + k) : 0, k < run->eigs);
+    for (int k = 0; test && k < 2; k++)
+        put_value(f, bucket_last(h, i, k ? NQM_SERIES_TEST_ACCURACY : NQM_SERIES_TEST_LOSS), 1);
     fprintf(f, ",%s\n", nqm_phase_name((nqm_phase)(int)bucket_last(h, i, NQM_SERIES_PHASE)));
 }
 
 int nqm_export_csv(FILE *f, const nqm_run *const *runs, int nruns)
 {
     int eigs = max_eigs(runs, nruns), test = any_test_set(runs, nruns);
+    nqm_c_numeric scope;
+    nqm_c_numeric_begin(&scope);
     write_header(f, eigs, test);
     for (int r = 0; r < nruns; r++)
         for (long i = 0; i < nqm_history_nbuckets(runs[r]->hist); i++)
             write_bucket(f, runs[r], i, eigs, test);
+    nqm_c_numeric_end(&scope);
     return fflush(f) == 0 && !ferror(f) ? 0 : -1;
 }
 

@@ -131,15 +131,37 @@ void nqm_compact_exponent(char *s)
     snprintf(m, 16, "e%d", atoi(exp));
 }
 
+/* Whether %.{digits}g of v, exponent compacted, reads back as v. */
+static int reads_back(char *buf, size_t len, double v, int digits)
+{
+    snprintf(buf, len, "%.*g", digits, v);
+    nqm_compact_exponent(buf);
+    return strtod(buf, NULL) == v;
+}
+
+void nqm_format_shortest(char *buf, size_t len, double v)
+{
+    if (!isfinite(v)) {
+        snprintf(buf, len, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+        return;
+    }
+    /* More digits never read back worse: the fewest that do lie between
+     * lo (exclusive) and hi, found by halving. */
+    int lo = 0, hi = 17;
+    while (hi - lo > 1) {
+        int mid = (lo + hi) / 2;
+        if (reads_back(buf, len, v, mid))
+            hi = mid;
+        else
+            lo = mid;
+    }
+    reads_back(buf, len, v, hi);
+}
+
 void nqm_format_exact(char *buf, size_t len, double v)
 {
     nqm_c_numeric scope;
     nqm_c_numeric_begin(&scope);
-    for (int digits = 1; digits <= 17; digits++) {
-        snprintf(buf, len, "%.*g", digits, v);
-        nqm_compact_exponent(buf);
-        if (strtod(buf, NULL) == v)
-            break;
-    }
+    nqm_format_shortest(buf, len, v);
     nqm_c_numeric_end(&scope);
 }

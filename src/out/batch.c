@@ -1,8 +1,9 @@
 /* batch.c: the headless front end. Steps a session, writes one record per
  * step (tsv, csv or jsonl) and a JSON summary. No curses here.
  *
- * Numbers go out with %.17g in the C locale whatever the process locale,
- * non-finite ones as inf, -inf, nan (tsv, csv) or null (JSON). A summary
+ * Numbers go out in the shortest form that reads back exactly, in the C
+ * locale whatever the process locale; non-finite ones as inf, -inf, nan
+ * (tsv, csv), or 1e999, -1e999 and null (JSON). A summary
  * file is written to a temporary file in its directory and then linked or
  * renamed into place, so readers never see half of it and an existing
  * file is never replaced without force. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nqmtop/base/cnum.h"
 #include "nqmtop/input/preset.h"
 
 static const char *const format_names[NQM_FORMAT_COUNT] = {"tsv", "csv", "jsonl"};
@@ -24,9 +25,11 @@ const char *nqm_format_name(nqm_format f)
 
 void nqm_put_number(FILE *f, double v, int json)
 {
-    if (isfinite(v))
-        fprintf(f, "%.17g", v);
-    else if (json)
+    char buf[32];
+    if (isfinite(v)) {
+        nqm_format_shortest(buf, sizeof buf, v);
+        fputs(buf, f);
+    } else if (json)
         fputs(isnan(v) ? "null" : v > 0 ? "1e999" : "-1e999", f);
     else
         fputs(isnan(v) ? "nan" : v > 0 ? "inf" : "-inf", f);

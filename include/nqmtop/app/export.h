@@ -3,7 +3,7 @@
  * One row per history bucket and run: model, step (the bucket's last
  * step), steps (how many steps the bucket covers), eta, loss, loss_min,
  * loss_max, g, gnorm, lambda1.., phase. Values are those of the bucket's
- * last step, in the C locale with 17 significant digits. The file is
+ * last step, in the C locale in the shortest form that reads back exactly. The file is
  * written under a temporary name, synced, and hard-linked to a name that
  * does not exist yet, so no existing file is ever overwritten and no
  * reader ever sees half a file. */

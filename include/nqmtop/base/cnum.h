@@ -40,7 +40,11 @@ int nqm_parse_number(const char *s, double *out, char *msg, size_t msglen);
  * '+' and its leading zeros dropped, in place. */
 void nqm_compact_exponent(char *s);
 /* The shortest %.Ng of v (N = 1..17), exponent compacted, that reads back
- * as exactly v (C locale). */
+ * as exactly v (C locale): 0.41, not 0.40999999999999998; nan, inf and
+ * -inf as those words. */
 void nqm_format_exact(char *buf, size_t len, double v);
+/* The same in the calling thread's locale, for writers that have switched
+ * to C already (nqm_c_numeric_begin) and print many numbers. */
+void nqm_format_shortest(char *buf, size_t len, double v);
 
 #endif

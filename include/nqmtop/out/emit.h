@@ -1,7 +1,9 @@
 /* emit.h: what every headless writer emits (batch records and summaries,
  * sweep records and summaries, exports): the record formats, numbers as
- * text, and JSON strings and objects. Numbers go out with %.17g in the
- * current locale (callers switch to C, cnum.h); non-finite ones as inf,
+ * text, and JSON strings and objects. Numbers go out in the shortest form
+ * that reads back exactly (nqm_format_shortest: 0.41, not
+ * 0.40999999999999998) in the current locale (callers switch to C,
+ * cnum.h); non-finite ones as inf,
  * -inf, nan, or in JSON as 1e999, -1e999 (valid JSON that parsers read
  * as infinities) and null. */
 #ifndef NQMTOP_EMIT_H
