@@ -134,7 +134,8 @@ static void print_help(FILE *f)
           "  -n, --steps N           steps of a batch run (records for t = 0..N)\n"
           "  -f, --format FMT        batch record format: tsv (default), csv or jsonl\n"
           "  -o, --summary FILE|-    write a JSON summary of the batch run ('-': stdout)\n"
-          "      --plot FILE.svg     draw the batch run or sweep as an SVG figure\n"
+          "      --plot FILE.svg     draw the run (batch, or the UI's on quitting) or the\n"
+          "                          batch sweep as an SVG figure\n"
           "      --plot-size WxH     the figure's size in pixels, or column or slide\n"
           "                          (default 720x540)\n"
           "      --rerun SUMMARY.json\n"
@@ -486,8 +487,9 @@ static int parse_args(int argc, char **argv, cli_options *o)
     if (o->rerun && o->preset_given)
         return usage_error("%s runs the configuration of a summary, not a --preset as well",
                            "--rerun");
-    if (!o->batch && (o->plot || o->plot_size_given))
-        return usage_error("%s only applies with --batch", o->plot ? "--plot" : "--plot-size");
+    if (!o->batch && o->sweeping && (o->plot || o->plot_size_given))
+        return usage_error("%s of a sweep only applies with --batch",
+                           o->plot ? "--plot" : "--plot-size");
     if (o->format && nqm_format_parse(o->format) < 0)
         return usage_error("--format: '%s' is not tsv, csv or jsonl", o->format);
     if (check_new_name("--summary", o->summary) != 0 ||
@@ -748,9 +750,20 @@ static int length_given(const cli_options *o)
     return o->steps >= 0;
 }
 
-/* The interactive UI, recording the session when asked to. */
+/* The interactive UI, recording the session when asked to, its figure
+ * written on quitting with --plot. */
 static int run_ui(const cli_options *o, const nqm_config *cfg, nqm_ui_options ui)
 {
+    char err[4400];
+    if (o->plot && nqm_output_check("--plot", o->plot, o->force, err, sizeof err) != 0) {
+        nqm_say(stderr, "nqmtop: %s", err);
+        return EXIT_USAGE;
+    }
+    nqm_provenance prov = provenance();
+    ui.session.provenance = &prov;
+    ui.session.plot = o->plot;
+    ui.session.plot_size = o->plot_size;
+    ui.session.force = o->force;
     ui.session.fixed_length = !o->demo && !o->replay && length_given(o);
     if (o->record && !(ui.session.record = open_record(o->record, o->force)))
         return EXIT_USAGE;

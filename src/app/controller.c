@@ -13,6 +13,8 @@
 
 #include "buildinfo.h"
 #include "nqmtop/app/export.h"
+#include "nqmtop/base/files.h"
+#include "nqmtop/out/batch.h"
 
 /* How often the run summaries (regime, T1..T4) are recomputed at least;
  * long runs, whose summaries cost more, wait so that summaries stay
@@ -363,18 +365,66 @@ static void summarize(nqm_controller *c, double t)
 
 /* ------------------------------------------------------------ actions */
 
+/* What an export or a figure of the first run says besides its numbers:
+ * its title and, to free(), what made it (NULL without provenance). */
+static char *export_info(const nqm_controller *c, nqm_export_info *info, char *title,
+                         size_t titlelen)
+{
+    const nqm_config *cfg = nqm_session_config(c->set.runs[0].session);
+    nqm_plot_title(cfg, title, titlelen);
+    char *made = c->provenance ? nqm_provenance_text(c->provenance, cfg) : NULL;
+    info->provenance = made;
+    info->title = title;
+    info->size = c->plot_size;
+    return made;
+}
+
 static void export_history(nqm_controller *c)
 {
     const nqm_run *runs[NQM_RUNSET_MAX + 1];
     int n = nqm_runset_list(&c->set, runs);
     time_t t = time(NULL);
     struct tm tm;
-    char path[4096], err[NQM_MESSAGE_LEN - 16];
+    char path[4096], err[NQM_MESSAGE_LEN - 16], title[320], shown[NQM_MESSAGE_LEN];
     localtime_r(&t, &tm);
-    if (nqm_export_file(".", c->base.preset, &tm, runs, n, path, sizeof path, err, sizeof err) == 0)
-        note(c, "exported ", path + 2); /* past "./" */
-    else
+    nqm_export_info info;
+    char *made = export_info(c, &info, title, sizeof title);
+    int rc = nqm_export_file(".", c->base.preset, &tm, runs, n, &info, path, sizeof path, err,
+                             sizeof err);
+    free(made);
+    if (rc < 0) {
         note(c, "", err);
+        return;
+    }
+    snprintf(shown, sizeof shown, "%.100s%s%.40s", path + 2, /* past "./" */
+             rc == 0 ? " and .svg" : "; no figure: ", rc == 0 ? "" : err);
+    note(c, "exported ", shown);
+}
+
+/* Writes the figure into the --plot file. */
+typedef struct {
+    const nqm_run *run;
+    const nqm_plot_info *info;
+} plot_source;
+
+static int write_plot(FILE *f, const void *ctx)
+{
+    const plot_source *src = ctx;
+    return nqm_export_svg(f, src->run, src->info);
+}
+
+int nqm_controller_plot(const nqm_controller *c, char *err, size_t errlen)
+{
+    if (!c->plot || c->set.nruns < 1)
+        return 0;
+    char title[320];
+    nqm_export_info info;
+    char *made = export_info(c, &info, title, sizeof title);
+    nqm_plot_info plot = {info.size, info.title, info.provenance};
+    plot_source src = {&c->set.runs[0], &plot};
+    int rc = nqm_file_write(c->plot, c->force, "--plot", write_plot, &src, err, errlen);
+    free(made);
+    return rc;
 }
 
 /* Load the preset chosen in the picker and start it; the current run
@@ -619,8 +669,13 @@ static int start_teaching(nqm_controller *c, const nqm_controller_options *opt)
                      c->replay->version, NQMTOP_VERSION);
     }
     c->record = opt->record;
-    return c->record && nqm_record_start(c->record, &c->base, c->app.big, c->app.speed) != 0 ? -1
-                                                                                             : 0;
+    char made_by[256];
+    if (opt->provenance)
+        nqm_provenance_line(opt->provenance, made_by, sizeof made_by);
+    return c->record && nqm_record_start(c->record, &c->base, c->app.big, c->app.speed,
+                                         opt->provenance ? made_by : NULL) != 0
+               ? -1
+               : 0;
 }
 
 int nqm_controller_open(nqm_controller *c, const nqm_config *cfg, const nqm_controller_options *opt,
@@ -630,6 +685,12 @@ int nqm_controller_open(nqm_controller *c, const nqm_config *cfg, const nqm_cont
     c->clock = opt->clock;
     c->places = opt->places;
     c->threads = opt->threads;
+    c->provenance = opt->provenance;
+    c->plot = opt->plot;
+    c->plot_size = opt->plot_size;
+    c->force = opt->force;
+    if (c->plot_size.width == 0)
+        nqm_plot_size_parse("", &c->plot_size, NULL, 0);
     if (nqm_config_copy(&c->base, cfg) != 0) {
         snprintf(err, errlen, "out of memory");
         return -1;

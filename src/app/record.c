@@ -13,7 +13,6 @@
 #include "nqmtop/input/preset.h"
 #include "nqmtop/app/record.h"
 #include "nqmtop/base/cnum.h"
-#include "nqmtop/base/cnum.h"
 #include "nqmtop/base/textfile.h"
 
 #define MAGIC      "nqmtop-recording"
@@ -43,12 +42,15 @@ static int write_config(FILE *f, const nqm_config *cfg)
     return 0;
 }
 
-int nqm_record_start(FILE *f, const nqm_config *cfg, int big, int speed)
+int nqm_record_start(FILE *f, const nqm_config *cfg, int big, int speed, const char *made_by)
 {
     char word[32];
     speed_word(speed, word, sizeof word);
-    fprintf(f, MAGIC " %d\nversion %s\nview %s\nspeed %s\nconfig %s\n", NQM_RECORD_FORMAT,
-            NQMTOP_VERSION, big ? "big" : "normal", word, cfg->preset);
+    fprintf(f, MAGIC " %d\n", NQM_RECORD_FORMAT);
+    if (made_by)
+        fprintf(f, "# %s\n", made_by);
+    fprintf(f, "version %s\nview %s\nspeed %s\nconfig %s\n", NQMTOP_VERSION, big ? "big" : "normal",
+            word, cfg->preset);
     if (write_config(f, cfg) != 0)
         return -1;
     return flushed(f);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,17 +74,15 @@ static FILE *open_regular(const char *path, const char *what, size_t max_bytes, 
     return NULL;
 }
 
-int nqm_text_read(const char *path, const char *what, size_t max_bytes, char **out, size_t *len,
-                  char *err, size_t errlen)
+/* f (named path) to its end, at most max_bytes, into *out with a NUL after
+ * the last byte. 0, or -1 with err set. */
+static int read_stream(FILE *f, const char *path, const char *what, size_t max_bytes, char **out,
+                       size_t *len, char *err, size_t errlen)
 {
-    FILE *f = open_regular(path, what, max_bytes, err, errlen);
-    if (!f)
-        return -1;
     char *buf;
     size_t n; /* one byte more than allowed tells a file too large, one more holds the NUL */
     int no_memory = read_all(f, max_bytes + 2, &buf, &n) != 0;
     int failed = ferror(f), saved = errno;
-    fclose(f);
     if (no_memory)
         snprintf(err, errlen, "%s: out of memory", path);
     else if (failed)
@@ -99,6 +98,43 @@ int nqm_text_read(const char *path, const char *what, size_t max_bytes, char **o
     *out = buf;
     *len = n;
     return 0;
+}
+
+int nqm_text_read(const char *path, const char *what, size_t max_bytes, char **out, size_t *len,
+                  char *err, size_t errlen)
+{
+    FILE *f = open_regular(path, what, max_bytes, err, errlen);
+    if (!f)
+        return -1;
+    int rc = read_stream(f, path, what, max_bytes, out, len, err, errlen);
+    fclose(f);
+    return rc;
+}
+
+int nqm_is_stdin_name(const char *path)
+{
+    return strcmp(path, "-") == 0 || strcmp(path, "/dev/stdin") == 0;
+}
+
+/* Standard input to its end, once per process: a pipe has nothing left
+ * for a second read. */
+static int read_stdin(const char *path, const char *what, size_t max_bytes, char **out, size_t *len,
+                      char *err, size_t errlen)
+{
+    static atomic_int taken;
+    if (atomic_exchange(&taken, 1)) {
+        snprintf(err, errlen, "%s: standard input was read already (it gives one %s)", path, what);
+        return -1;
+    }
+    return read_stream(stdin, path, what, max_bytes, out, len, err, errlen);
+}
+
+int nqm_data_text_read(const char *path, const char *what, size_t max_bytes, char **out,
+                       size_t *len, char *err, size_t errlen)
+{
+    if (nqm_is_stdin_name(path))
+        return read_stdin(path, what, max_bytes, out, len, err, errlen);
+    return nqm_text_read(path, what, max_bytes, out, len, err, errlen);
 }
 
 /* Bytes of the UTF-8 sequence that lead byte c starts (0: not a lead),

@@ -173,7 +173,7 @@ int nqm_binary_read(const char *path, unsigned char **out, size_t *len, char *er
 {
     char *raw;
     size_t n;
-    if (nqm_text_read(path, "data file", NQM_BINARY_MAX_FILE, &raw, &n, err, errlen) != 0) {
+    if (nqm_data_text_read(path, "data file", NQM_BINARY_MAX_FILE, &raw, &n, err, errlen) != 0) {
         char hint[128];
         package_hint(path, hint, sizeof hint);
         size_t used = strlen(err);

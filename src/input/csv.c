@@ -332,7 +332,7 @@ int nqm_csv_load(const char *path, const char *label, nqm_csv_header header, cha
     memset(out, 0, sizeof *out);
     char *text;
     size_t len;
-    if (nqm_text_read(path, "CSV table", NQM_CSV_MAX_FILE, &text, &len, err, errlen) != 0)
+    if (nqm_data_text_read(path, "CSV table", NQM_CSV_MAX_FILE, &text, &len, err, errlen) != 0)
         return -1;
     int rc = nqm_csv_parse(path, text, len, label, header, separator, out, err, errlen);
     free(text);

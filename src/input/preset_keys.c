@@ -322,10 +322,12 @@ static int set_eta(nqm_config *cfg, const char *value, nqm_eta_mode mode, char *
 }
 
 /* A file name; a relative one given in a preset file starts from that
- * file's folder, one given by --set from the working directory. */
+ * file's folder, one given by --set from the working directory; "-"
+ * (standard input) stays as it is. */
 static int set_path(char *field, const char *value, const stage_state *st, char *msg, size_t msglen)
 {
-    const char *slash = st->file && value[0] != '/' ? strrchr(st->file, '/') : NULL;
+    const char *slash =
+        st->file && value[0] != '/' && !nqm_is_stdin_name(value) ? strrchr(st->file, '/') : NULL;
     int dirlen = slash ? (int)(slash - st->file) + 1 : 0;
     if (strlen(value) + (size_t)dirlen >= NQM_PATH_LEN) {
         snprintf(msg, msglen, "path longer than %d bytes", NQM_PATH_LEN - 1);

@@ -131,14 +131,20 @@ void nqm_json_provenance(nqm_json *j, const nqm_provenance *p, const nqm_config 
     nqm_json_close(&o);
 }
 
+void nqm_provenance_line(const nqm_provenance *p, char *buf, size_t len)
+{
+    snprintf(buf, len, "nqmtop %s, commit %s; OpenBLAS %s, %d thread%s", p->version, p->commit,
+             p->blas_core, p->blas_threads, p->blas_threads == 1 ? "" : "s");
+}
+
 char *nqm_provenance_text(const nqm_provenance *p, const nqm_config *cfg)
 {
-    char *config = nqm_config_text(cfg), *text = NULL;
+    char *config = nqm_config_text(cfg), *text = NULL, line[256];
     size_t len = 0;
     FILE *f = config ? open_memstream(&text, &len) : NULL;
     if (f) {
-        fprintf(f, "nqmtop %s, commit %s; OpenBLAS %s, %d thread%s\n%s", p->version, p->commit,
-                p->blas_core, p->blas_threads, p->blas_threads == 1 ? "" : "s", config);
+        nqm_provenance_line(p, line, sizeof line);
+        fprintf(f, "%s\n%s", line, config);
         if (fclose(f) != 0) {
             free(text);
             text = NULL;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include "nqmtop/app/controller.h"
@@ -27,6 +28,7 @@ static volatile sig_atomic_t suspended; /* Ctrl-Z */
 
 typedef struct {
     SCREEN *screen; /* the curses screen (NULL before and after) */
+    FILE *keys;     /* the terminal opened for keys when stdin is not one, or NULL */
     nqm_canvas *cv;
     int color; /* colour pairs in use */
 } ui_state;
@@ -348,12 +350,35 @@ static void stop_screen(ui_state *ui)
     endwin();
     delscreen(ui->screen);
     ui->screen = NULL;
+    if (ui->keys)
+        fclose(ui->keys);
+    ui->keys = NULL;
+}
+
+/* Where keys come from: stdin, or the terminal itself when stdin is not
+ * one (a data file piped in as train_file = -). NULL when neither is. */
+static FILE *key_input(ui_state *ui)
+{
+    if (isatty(STDIN_FILENO))
+        return stdin;
+    ui->keys = fopen("/dev/tty", "r");
+    if (!ui->keys)
+        fputs("nqmtop: stdin is not a terminal and /dev/tty cannot be opened; the UI reads "
+              "keys from the terminal\n",
+              stderr);
+    return ui->keys;
 }
 
 static int start_screen(ui_state *ui, const nqm_ui_options *opt)
 {
-    ui->screen = newterm(NULL, stdout, stdin);
+    FILE *in = key_input(ui);
+    if (!in)
+        return -1;
+    ui->screen = newterm(NULL, stdout, in);
     if (!ui->screen) {
+        if (ui->keys)
+            fclose(ui->keys);
+        ui->keys = NULL;
         fputs("nqmtop: cannot drive this terminal (is TERM set?)\n", stderr);
         return -1;
     }
@@ -480,9 +505,15 @@ int nqm_ui_run(const nqm_config *cfg, const nqm_ui_options *opt)
     }
     nqm_controller_begin(&c);
     int rc = event_loop(&ui, &c);
+    char plot_err[4400];
+    int plot_rc = nqm_controller_plot(&c, plot_err, sizeof plot_err);
     nqm_controller_close(&c);
     stop_screen(&ui);
     restore_handlers();
     nqm_canvas_free(ui.cv);
+    if (plot_rc != 0) {
+        nqm_say(stderr, "nqmtop: %s", plot_err);
+        rc = rc ? rc : 1;
+    }
     return rc;
 }

@@ -32,7 +32,7 @@ static char *write_session(const nqm_config *start, const nqm_config *loaded, si
     FILE *f = open_memstream(&buf, len);
     if (!f)
         return NULL;
-    int rc = nqm_record_start(f, start, 1, nqm_app_speed_nearest(10));
+    int rc = nqm_record_start(f, start, 1, nqm_app_speed_nearest(10), NULL);
     static const int keys[] = {'+', ' ', '.', NQM_KEY_LEFT, NQM_KEY_F1, NQM_KEY_CTRL_L, '#', 'q'};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         nqm_event ev = {NQM_EVENT_KEY, (long)(3 * i), 0.25 * (double)i, keys[i], 0, 0, 0};
@@ -218,7 +218,7 @@ static int replay_exports(int count, int allowed)
     CHECK(nqm_preset_load(&test_places()->presets, "catapult-1d", &cfg, err, sizeof err) == 0, "%s",
           err);
     FILE *f = open_memstream(&text, &len);
-    int rc = nqm_record_start(f, &cfg, 0, nqm_app_speed_nearest(10));
+    int rc = nqm_record_start(f, &cfg, 0, nqm_app_speed_nearest(10), "nqmtop test");
     for (int i = 0; i < count; i++) {
         nqm_event ev = {NQM_EVENT_KEY, 0, 0.01 * i, 'e', 0, 0, 0};
         rc |= nqm_record_event(f, &ev, NULL);
@@ -265,7 +265,8 @@ static void test_replay_exports(void)
 {
     int none = replay_exports(30, 0), some = replay_exports(3, 1);
     CHECK(none == 0, "a replay of 30 e keys without --replay-exports wrote %d files", none);
-    CHECK(some == 3, "a replay of 3 e keys with --replay-exports wrote %d files", some);
+    CHECK(some == 6, "a replay of 3 e keys with --replay-exports wrote %d files (3 CSV, 3 SVG)",
+          some);
 }
 
 int main(void)

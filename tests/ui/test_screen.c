@@ -110,6 +110,23 @@ static int parse_row(const char *line, char *model, long *step, long *steps, dou
     return sscanf(line, "%15[^,],%ld,%ld,%lf,%lf", model, step, steps, eta, loss) == 5;
 }
 
+/* Whether the number text s (its significant digits, exponent aside)
+ * is the shortest that reads back as v: s does, and one digit fewer does
+ * not. */
+static int shortest_form(const char *s, double v)
+{
+    int digits = 0, leading = 1;
+    for (const char *p = s; *p && *p != 'e' && *p != ','; p++) {
+        if (*p < '0' || *p > '9')
+            continue;
+        leading &= *p == '0';
+        digits += !leading;
+    }
+    char fewer[512];
+    snprintf(fewer, sizeof fewer, "%.*g", digits - 1, v);
+    return strtod(s, NULL) == v && (digits <= 1 || strtod(fewer, NULL) != v);
+}
+
 static int count_temporaries(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -144,13 +161,31 @@ static void test_export(void)
         fputs("keep\n", keep);
         fclose(keep);
     }
-    CHECK(nqm_export_file(dir, "scene-test", &tm, runs, 1, path, sizeof path, err, sizeof err) == 0,
+    nqm_export_info info = {"made by a test\nmodel = quad\n", "a title", {360, 420}};
+    CHECK(nqm_export_file(dir, "scene-test", &tm, runs, 1, &info, path, sizeof path, err,
+                          sizeof err) == 0,
           "export: %s", err);
     CHECK(strstr(path, "20260101-000000-2.csv") != NULL, "a taken name is skipped: %s", path);
-    CHECK(nqm_export_file(dir, "scene-test", &tm, runs, 1, path2, sizeof path2, err, sizeof err) ==
-                  0 &&
+    CHECK(nqm_export_file(dir, "scene-test", &tm, runs, 1, &info, path2, sizeof path2, err,
+                          sizeof err) == 0 &&
               strstr(path2, "-3.csv"),
           "the next export takes the next name: %s", path2);
+    char svg[4096], svg2[4096];
+    snprintf(svg, sizeof svg, "%.*s.svg", (int)strlen(path) - 4, path);
+    snprintf(svg2, sizeof svg2, "%.*s.svg", (int)strlen(path2) - 4, path2);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *in = fopen(svg, "r");
+    if (in) {
+        text = calloc(1, 1 << 20);
+        len = text ? fread(text, 1, (1 << 20) - 1, in) : 0;
+        fclose(in);
+    }
+    CHECK(text && strncmp(text, "<?xml", 5) == 0 && strstr(text, "</svg>") &&
+              strstr(text, "<metadata>made by a test\nmodel = quad\n") &&
+              strstr(text, "width=\"360\""),
+          "the figure beside the export, with its metadata and size (%zu bytes)", len);
+    free(text);
     FILE *f = fopen(first, "r");
     char line[1024] = "";
     CHECK(f && fgets(line, sizeof line, f) && strcmp(line, "keep\n") == 0,
@@ -160,6 +195,11 @@ static void test_export(void)
     CHECK(count_temporaries(dir) == 0, "no temporary file left behind");
 
     f = fopen(path, "r");
+    char made[256] = "", model_line[256] = "";
+    CHECK(f && fgets(made, sizeof made, f) && fgets(model_line, sizeof model_line, f) &&
+              strcmp(made, "# made by a test\n") == 0 &&
+              strcmp(model_line, "# model = quad\n") == 0,
+          "what made it in '#' lines first: %s%s", made, model_line);
     CHECK(f && fgets(line, sizeof line, f) && strncmp(line, "model,step,steps,eta,loss,", 26) == 0,
           "header: %s", line);
     double eta = nqm_session_eta(set.runs[0].session);
@@ -177,6 +217,11 @@ static void test_export(void)
               "row %ld: %s step %ld steps %ld", rows, model, step, steps);
         CHECK(loss == own, "row %ld: loss %.17g, the session gives %.17g", rows, loss, own);
         CHECK(e == eta, "row %ld: eta %.17g", rows, e);
+        const char *field = line;
+        for (int comma = 0; comma < 4; comma++)
+            field = strchr(field, ',') + 1;
+        CHECK(shortest_form(field, loss), "row %ld: the loss %.30s is not in its shortest form",
+              rows, field);
         rows++;
     }
     CHECK(rows == STEPS + 1, "%ld rows for steps 0..%d", rows, STEPS);
@@ -185,6 +230,8 @@ static void test_export(void)
     unlink(first);
     unlink(path);
     unlink(path2);
+    unlink(svg);
+    unlink(svg2);
     rmdir(dir);
     nqm_runset_free(&set);
     nqm_config_free(&cfg);

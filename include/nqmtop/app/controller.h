@@ -17,6 +17,8 @@
 #include "nqmtop/app/screen.h"
 #include "nqmtop/input/config.h"
 #include "nqmtop/input/preset.h"
+#include "nqmtop/out/emit.h"
+#include "nqmtop/out/plot.h"
 #include "nqmtop/view/canvas.h"
 
 /* Frame period. Training fills it, less the time drawing takes and a
@@ -42,6 +44,11 @@ typedef struct {
     const struct nqm_recording *replay; /* replay this session (--replay), or NULL */
     double replay_speed;                /* replay time runs this many times faster */
     int replay_exports;                 /* a replay's e keys write files (--replay-exports) */
+    const nqm_provenance *provenance;   /* what made the session, for exports and the
+                                           recording (may be NULL) */
+    const char *plot;                   /* the figure to write on quitting (--plot), or NULL */
+    nqm_plot_size plot_size;            /* its size and that of the exported figures */
+    int force;                          /* --plot may replace a regular file */
 } nqm_controller_options;
 
 typedef struct {
@@ -81,6 +88,11 @@ typedef struct {
     int replay_hold;
     int replay_exports; /* the recording's e keys write files; else they are skipped */
     char badge[96];     /* what the replay is doing, on the status line */
+    /* what exports and figures say and where the last one goes */
+    const nqm_provenance *provenance;
+    const char *plot;
+    nqm_plot_size plot_size;
+    int force;
 } nqm_controller;
 
 /* Build the runs of cfg and write the recording's header. 0, or -1 with
@@ -90,6 +102,9 @@ int nqm_controller_open(nqm_controller *c, const nqm_config *cfg, const nqm_cont
 /* The session starts now (once the screen is up): the demo's first scene,
  * the clocks of pacing, recording and replay. */
 void nqm_controller_begin(nqm_controller *c);
+/* The figure of the first run as it is now into --plot's file (nothing
+ * without one). 0, or -1 with err set. */
+int nqm_controller_plot(const nqm_controller *c, char *err, size_t errlen);
 /* Ends the recording (a quit event) and releases everything. */
 void nqm_controller_close(nqm_controller *c);
 

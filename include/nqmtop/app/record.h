@@ -62,9 +62,11 @@ typedef struct nqm_recording {
 
 /* Writing: the header and start configuration, then one call per event
  * (a LOAD with the configuration it loaded). Each call flushes, so a
- * session that dies leaves a recording of what happened so far. 0, or -1
- * when the stream failed. */
-int nqm_record_start(FILE *f, const nqm_config *cfg, int big, int speed);
+ * session that dies leaves a recording of what happened so far. made_by
+ * (may be NULL) goes in a '#' line after the first (nqm_provenance_line:
+ * version, commit, OpenBLAS core and threads). 0, or -1 when the stream
+ * failed. */
+int nqm_record_start(FILE *f, const nqm_config *cfg, int big, int speed, const char *made_by);
 int nqm_record_event(FILE *f, const nqm_event *ev, const nqm_config *loaded);
 
 /* Reading: 0, or -1 with "FILE:LINE: what is wrong" in err (nothing to

@@ -20,6 +20,14 @@ enum {
  * left it when the file could not be opened, else 0. */
 int nqm_text_read(const char *path, const char *what, size_t max_bytes, char **out, size_t *len,
                   char *err, size_t errlen);
+/* Whether path names standard input: "-" or "/dev/stdin". */
+int nqm_is_stdin_name(const char *path);
+/* nqm_text_read for a data file, which may also be standard input (a
+ * pipe, a file or a terminal) named as nqm_is_stdin_name says: read to
+ * its end once per process; a second read is refused ("standard input
+ * was read already"). */
+int nqm_data_text_read(const char *path, const char *what, size_t max_bytes, char **out,
+                       size_t *len, char *err, size_t errlen);
 
 /* Length of the longest prefix of the string s, at most max bytes, that
  * ends on a character boundary. */

@@ -59,6 +59,8 @@ char *nqm_config_text(const nqm_config *cfg);
 /* The member "provenance": p's fields and "configuration", cfg as preset
  * text. p NULL: nothing. */
 void nqm_json_provenance(nqm_json *j, const nqm_provenance *p, const nqm_config *cfg);
+/* "nqmtop V, commit C; OpenBLAS CORE, N threads" into buf. */
+void nqm_provenance_line(const nqm_provenance *p, char *buf, size_t len);
 /* The provenance as text: a line "nqmtop V, commit C; OpenBLAS CORE, N
  * threads", then cfg as preset text; to free(), NULL out of memory. */
 char *nqm_provenance_text(const nqm_provenance *p, const nqm_config *cfg);
