@@ -1,7 +1,8 @@
 #!/bin/sh
 # tmux_e2e.sh NQMTOP [TMUX_LIB]: the interactive UI driven end to end in a
 # detached tmux session: the screen comes up, + raises eta by 5%, space pauses,
-# ? shows the help, c shows the three-model legend, e exports a CSV,
+# ? shows the help, c shows the three-model legend, e exports a CSV
+# and its figure,
 # colours show unless NO_COLOR is set,
 # resizes (down to "too small", odd sizes from 1x1 to 500x150, and back)
 # keep it drawing, q returns to the
@@ -98,7 +99,9 @@ tm send-keys -t e2e e
 wait_for 'exported nqmtop-catapult-1d-[0-9]{8}-[0-9]{6}'
 csv=$(ls "$dir"/nqmtop-catapult-1d-*.csv 2>/dev/null | head -n 1)
 [ -n "$csv" ] || fail "no exported file in $dir"
-head -n 1 "$csv" | grep -q '^model,step,steps,eta,loss' || fail "export header: $(head -n 1 "$csv")"
+grep -v '^#' "$csv" | head -n 1 | grep -q '^model,step,steps,eta,loss' ||
+    fail "export header: $(grep -v '^#' "$csv" | head -n 1)"
+[ -s "${csv%.csv}.svg" ] || fail "no figure beside $csv"
 for m in net quad lin; do
     grep -q "^$m,0,1," "$csv" || fail "export lacks step 0 of $m"
 done
