@@ -2,10 +2,12 @@
  * and its --set overrides, then hands the configuration to the headless
  * front end (batch.c) or the interactive one (ui.c). Every usage or input
  * error is one line on stderr, exit status 2, nothing on stdout. */
+#define _GNU_SOURCE /* sched_getaffinity and CPU_COUNT */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,14 +58,16 @@ enum {
     OPT_REPLAY_EXPORTS
 };
 enum { OPT_PLOT = 400, OPT_PLOT_SIZE, OPT_RERUN };
+enum { OPT_SHARD = 500, OPT_PER_SEED, OPT_MERGE, OPT_RESUME };
 
 /* What nqmtop takes from the environment, read here once and handed on:
  * the library never calls getenv. */
 typedef struct {
     char user_dir[NQM_SEARCH_PATH_LEN]; /* ~/.config/nqmtop, "" without a home */
     nqm_places places;                  /* where presets and demos are found */
-    int cores;                          /* online CPUs */
+    int cores;                          /* CPUs this process may run on */
     int threads;                        /* core threads of one run */
+    const char *slurm[4];               /* SLURM_ARRAY_TASK_ID, _COUNT, _MIN, _STEP, or NULL */
 } environment;
 
 typedef struct {
@@ -80,13 +84,19 @@ typedef struct {
     long steps;         /* --steps, or -1 */
     int batch, list, force, help, version;
     nqm_ui_options ui;
-    nqm_settings settings; /* the user's defaults file */
-    nqm_sweep_spec sweep;  /* --sweep axes, --repeats, --jobs, --eta-max */
-    int sweeping;          /* any of those was given: run a sweep */
-    int preset_given;      /* --preset was on the command line */
-    const char *demo;      /* --demo NAME|FILE, or NULL */
-    const char *record;    /* --record FILE, or NULL */
-    const char *replay;    /* --replay FILE, or NULL */
+    nqm_settings settings;     /* the user's defaults file */
+    nqm_sweep_spec sweep;      /* --sweep axes, --repeats, --jobs, --eta-max */
+    int sweeping;              /* any of those was given: run a sweep */
+    int preset_given;          /* --preset was on the command line */
+    const char *demo;          /* --demo NAME|FILE, or NULL */
+    const char *record;        /* --record FILE, or NULL */
+    const char *replay;        /* --replay FILE, or NULL */
+    int shard_given;           /* --shard I/N (in sweep.shard, sweep.shards) */
+    int per_seed;              /* --per-seed */
+    int merge;                 /* --merge: the inputs are its files */
+    const char *resume;        /* --resume FILE, or NULL */
+    const char *const *inputs; /* (ninputs) records to read back */
+    int ninputs;
     environment env;
 } cli_options;
 
@@ -109,6 +119,10 @@ static const struct option long_options[] = {
     {"repeats", required_argument, NULL, OPT_REPEATS},
     {"jobs", required_argument, NULL, 'j'},
     {"eta-max", no_argument, NULL, OPT_ETA_MAX},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"per-seed", no_argument, NULL, OPT_PER_SEED},
+    {"merge", no_argument, NULL, OPT_MERGE},
+    {"resume", required_argument, NULL, OPT_RESUME},
     {"bifurcation", required_argument, NULL, OPT_BIFURCATION},
     {"big", no_argument, NULL, OPT_BIG},
     {"demo", required_argument, NULL, OPT_DEMO},
@@ -147,8 +161,17 @@ static void print_help(FILE *f)
           "                          run over N values of a numeric key (repeatable: a\n"
           "                          second axis); one result per point and model\n"
           "      --repeats R         seeds per sweep point, reported as mean and spread\n"
-          "  -j, --jobs N            runs of a sweep at once (default: the online cores)\n"
+          "  -j, --jobs N            runs of a sweep at once (default: the CPUs this process\n"
+          "                          may run on)\n"
           "      --eta-max           sweep: measure eta_max by bisection on eta\n"
+          "      --shard I/N         sweep: make only the I-th of N slices of its runs\n"
+          "                          (default from SLURM_ARRAY_TASK_ID and _COUNT); one\n"
+          "                          record per run, as --per-seed\n"
+          "      --per-seed          sweep: one record per run (repeat), not per point\n"
+          "      --merge FILE...     put the records of a sweep's shards together, as the\n"
+          "                          whole sweep writes them (give the sweep's options)\n"
+          "      --resume FILE       sweep: take the runs whose records FILE holds from\n"
+          "                          there, make the rest\n"
           "      --bifurcation Q[:K] sweep: record the last K (64) values of Q (g, loss\n"
           "                          or lambda1) of every run instead of its result\n"
           "  -l, --list-presets      list the presets with their descriptions\n"
@@ -228,6 +251,45 @@ static int take_bifurcation(const char *arg, nqm_sweep_spec *spec)
         return -1;
     }
     return 0;
+}
+
+/* "I/N" into the sweep's 0-based shard of shards: 0, or -1 (said on
+ * stderr, with what for where the text came from). */
+static int parse_shard(const char *what, const char *arg, nqm_sweep_spec *spec)
+{
+    char *end;
+    long i = strtol(arg, &end, 10), n = 0;
+    if (arg[0] >= '0' && arg[0] <= '9' && *end == '/' && end[1] >= '0' && end[1] <= '9')
+        n = strtol(end + 1, &end, 10);
+    if (n < 1 || n > NQM_SWEEP_MAX_RUNS || i < 1 || i > n || *end != '\0') {
+        nqm_say(stderr,
+                "nqmtop: %s: '%s' is not I/N with N from 1 to %d and I from 1 to N (see nqmtop "
+                "--help)",
+                what, arg, NQM_SWEEP_MAX_RUNS);
+        return -1;
+    }
+    spec->shard = (int)i - 1;
+    spec->shards = (int)n;
+    return 0;
+}
+
+/* The options of a sweep split over processes. */
+static int take_split_option(int c, cli_options *o)
+{
+    switch (c) {
+    case OPT_SHARD:
+        o->shard_given = 1;
+        return parse_shard("--shard", optarg, &o->sweep);
+    case OPT_PER_SEED:
+        o->per_seed = 1;
+        return 0;
+    case OPT_MERGE:
+        o->merge = 1;
+        return 0;
+    default: /* OPT_RESUME */
+        o->resume = optarg;
+        return 0;
+    }
 }
 
 /* The sweep options; 1 when c is not one of them. */
@@ -373,25 +435,38 @@ static int take_option(int c, cli_options *o)
     case OPT_REPLAY_EXPORTS:
         o->ui.session.replay_exports = 1;
         return 0;
+    case OPT_SHARD:
+    case OPT_PER_SEED:
+    case OPT_MERGE:
+    case OPT_RESUME:
+        return take_split_option(c, o);
     default:
         return take_sweep_option(c, o) == 0 ? 0 : -1;
     }
 }
 
-/* The folders, CPUs and threads of this process: NQMTOP_THREADS caps a
- * run's core threads (default: one per online CPU, at most the pool's). */
+/* The folders, CPUs and threads of this process: the CPUs of its
+ * affinity mask (taskset, a Slurm allocation), NQMTOP_THREADS caps a
+ * run's core threads (default: one per CPU, at most the pool's); a Slurm
+ * job array's task. */
 static void read_environment(environment *env)
 {
     nqm_user_dir(getenv("XDG_CONFIG_HOME"), getenv("HOME"), env->user_dir, sizeof env->user_dir);
     const char *const shipped[] = {NQMTOP_SOURCE_PRESET_DIR, NQMTOP_PRESET_DIR};
     nqm_places_make(&env->places, env->user_dir, shipped, 2);
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    cpu_set_t mask;
+    long cpus = sched_getaffinity(0, sizeof mask, &mask) == 0 ? CPU_COUNT(&mask)
+                                                              : sysconf(_SC_NPROCESSORS_ONLN);
     env->cores = cpus < 1 ? 1 : cpus > NQM_SWEEP_MAX_JOBS ? NQM_SWEEP_MAX_JOBS : (int)cpus;
     const char *asked = getenv("NQMTOP_THREADS");
     long threads = asked && *asked ? strtol(asked, NULL, 10) : env->cores;
     env->threads = threads < 1                      ? 1
                    : threads > NQM_POOL_MAX_THREADS ? NQM_POOL_MAX_THREADS
                                                     : (int)threads;
+    const char *const slurm[4] = {"SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT",
+                                  "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_STEP"};
+    for (int i = 0; i < 4; i++)
+        env->slurm[i] = getenv(slurm[i]);
 }
 
 /* The user's defaults file (settings.h); a broken one is a usage error. */
@@ -453,6 +528,36 @@ static int check_new_name(const char *option, const char *path)
     return usage_error("%s", shown);
 }
 
+/* --shard, --per-seed, --merge and --resume: a headless sweep's. */
+static int check_split(cli_options *o, int argc, char **argv)
+{
+    const char *split = o->merge         ? "--merge"
+                        : o->shard_given ? "--shard"
+                        : o->resume      ? "--resume"
+                        : o->per_seed    ? "--per-seed"
+                                         : NULL;
+    if (optind < argc && !o->merge)
+        return usage_error("unexpected argument '%s'", argv[optind]);
+    if (!split)
+        return 0;
+    if (o->merge && optind == argc)
+        return usage_error("%s needs the record files to put together", "--merge");
+    if (o->merge && (o->shard_given || o->resume))
+        return usage_error("--merge puts a sweep together; %s does not go with it",
+                           o->shard_given ? "--shard" : "--resume");
+    if (!o->sweeping)
+        return usage_error("%s needs the sweep's options (--sweep, --repeats or --eta-max)", split);
+    if (o->sweep.late != NQM_LATE_NONE && strcmp(split, "--per-seed") != 0)
+        return usage_error("%s does not go with --bifurcation (its records are not read back)",
+                           split);
+    o->batch |= o->merge;
+    if (!o->batch)
+        return usage_error("%s only applies with --batch", split);
+    o->inputs = o->merge ? (const char *const *)argv + optind : &o->resume;
+    o->ninputs = o->merge ? argc - optind : o->resume != NULL;
+    return 0;
+}
+
 /* Defaults from the settings file, NO_COLOR over it, the options over both. */
 static int parse_args(int argc, char **argv, cli_options *o)
 {
@@ -478,8 +583,8 @@ static int parse_args(int argc, char **argv, cli_options *o)
         if (take_option(c, o) != 0)
             return -1;
     }
-    if (optind < argc)
-        return usage_error("unexpected argument '%s'", argv[optind]);
+    if (check_split(o, argc, argv) != 0)
+        return -1;
     if (!o->batch && o->format)
         return usage_error("%s only applies with --batch", "--format");
     if (!o->batch && o->summary)
@@ -701,13 +806,57 @@ static nqm_sweep_spec sweep_spec(const cli_options *o, const nqm_config *cfg)
     return spec;
 }
 
+/* A whole number from 0 up in the environment variable name (value v). */
+static int slurm_number(const char *name, const char *v, long *out)
+{
+    char *end;
+    *out = v ? strtol(v, &end, 10) : 0;
+    if (v && (v[0] < '0' || v[0] > '9' || *end != '\0')) {
+        nqm_say(stderr, "nqmtop: %s: '%s' is not a whole number", name, v);
+        return -1;
+    }
+    return 0;
+}
+
+/* Without --shard, a Slurm job array's task is the shard: task IDs MIN,
+ * MIN + STEP, ... are shards 1, 2, ... of COUNT. Said on stderr. */
+static int slurm_shard(const cli_options *o, nqm_sweep_spec *spec)
+{
+    const char *const *v = o->env.slurm;
+    long id, count, min, step;
+    if (o->shard_given || o->merge || !v[0] || !v[1])
+        return 0;
+    if (slurm_number("SLURM_ARRAY_TASK_ID", v[0], &id) != 0 ||
+        slurm_number("SLURM_ARRAY_TASK_COUNT", v[1], &count) != 0 ||
+        slurm_number("SLURM_ARRAY_TASK_MIN", v[2], &min) != 0 ||
+        slurm_number("SLURM_ARRAY_TASK_STEP", v[3], &step) != 0)
+        return -1;
+    step = step > 0 ? step : 1;
+    char shard[64];
+    snprintf(shard, sizeof shard, "%ld/%ld", (id - min) / step + 1, count);
+    if (id < min || (id - min) % step != 0 || (id - min) / step >= count ||
+        parse_shard("Slurm job array", shard, spec) != 0) {
+        nqm_say(stderr,
+                "nqmtop: SLURM_ARRAY_TASK_ID=%s does not fit the array (COUNT %s, MIN %s, "
+                "STEP %s)",
+                v[0], v[1], v[2] ? v[2] : "0", v[3] ? v[3] : "1");
+        return -1;
+    }
+    nqm_say(stderr, "nqmtop: shard %s from SLURM_ARRAY_TASK_ID=%s, SLURM_ARRAY_TASK_COUNT=%s",
+            shard, v[0], v[1]);
+    return 0;
+}
+
 /* A sweep with --batch: records as results complete, stdout line by line. */
 static int run_sweep_batch(const cli_options *o, const nqm_config *cfg)
 {
     nqm_sweep_spec spec = sweep_spec(o, cfg);
+    if (slurm_shard(o, &spec) != 0)
+        return EXIT_USAGE;
     nqm_provenance prov = provenance();
     nqm_sweep_output opt = {NQM_FORMAT_TSV, o->summary,   o->force, isatty(STDERR_FILENO),
-                            o->plot,        o->plot_size, &prov};
+                            o->plot,        o->plot_size, &prov,    o->per_seed || spec.shards > 0,
+                            o->inputs,      o->ninputs,   o->merge};
     if (o->format)
         opt.format = (nqm_format)nqm_format_parse(o->format);
     int rc = nqm_sweep_batch(cfg, &spec, &opt, stdout, stderr);

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "buildinfo.h"
+#include "vcs.h"
 #include "nqmtop/out/sweepout.h"
 #include "nqmtop/base/clock.h"
 #include "nqmtop/base/files.h"
@@ -19,6 +21,7 @@
 struct nqm_sweep_live {
     nqm_sweep *sw;
     char preset[NQM_NAME_LEN];
+    char id[24]; /* the sweep identifier of its records */
     nqm_model_kind model[MODEL_COUNT];
     pthread_t thread;
     int started; /* the thread runs (set before it starts) */
@@ -78,7 +81,7 @@ static void on_progress(void *ctx, long done, long total)
 static void *run_thread(void *arg)
 {
     nqm_sweep_live *L = arg;
-    nqm_sweep_sink sink = {on_result, on_progress, L};
+    nqm_sweep_sink sink = {on_result, on_progress, NULL, L};
     char err[512];
     int rc = nqm_sweep_run(L->sw, &sink, &L->stop, err, sizeof err);
     pthread_mutex_lock(&L->lock);
@@ -101,6 +104,8 @@ nqm_sweep_live *nqm_sweep_live_start(const nqm_config *cfg, const nqm_sweep_spec
         return NULL;
     }
     snprintf(L->preset, sizeof L->preset, "%s", cfg->preset);
+    nqm_provenance prov = {NQMTOP_VERSION, NQMTOP_COMMIT, NULL, 0};
+    nqm_sweep_id(cfg, spec, &prov, L->id, sizeof L->id);
     for (int k = 0; k < nqm_sweep_models(L->sw); k++)
         L->model[k] = nqm_sweep_model(L->sw, k);
     L->results = (size_t)nqm_sweep_points(L->sw) * nqm_sweep_models(L->sw);
@@ -154,7 +159,7 @@ int nqm_sweep_live_snapshot(nqm_sweep_live *L, nqm_sweep_view *v)
 static int write_snapshot(FILE *f, const void *ctx)
 {
     const nqm_sweep_live *L = ctx;
-    return nqm_sweep_write_table(f, NQM_FORMAT_CSV, L->sw, L->snap, L->snap_have);
+    return nqm_sweep_write_table(f, NQM_FORMAT_CSV, L->sw, L->snap, L->snap_have, L->id);
 }
 
 /* nqmtop-sweep-PRESET-STAMP.csv, then -2, -3, ... before .csv. */

@@ -8,7 +8,11 @@
  * fields only with --eta-max) and, with more than one repeat, its sample
  * standard deviation as NAME_sd. With --bifurcation Q[:K] the records
  * are the late values instead: point, grid_KEY per axis, model, seed,
- * step, Q, one per kept step of every run. Numbers as in batch.c. */
+ * step, Q, one per kept step of every run. With per_seed a record per
+ * run instead: point, grid_KEY per axis, model, activation, loss, width,
+ * n, d, n_test, repeat, seed, regime, then each field's value. Every
+ * record ends in the sweep identifier, column sweep. Numbers as in
+ * batch.c. */
 #include "nqmtop/out/sweepout.h"
 
 #include <math.h>
@@ -23,6 +27,7 @@
 #include "nqmtop/base/files.h"
 #include "nqmtop/base/textfile.h"
 #include "nqmtop/out/batch.h"
+#include "sweepread.h"
 
 /* Set by the signal handler, read by the sweep: the one global state. */
 static atomic_int stop_signal;
@@ -54,6 +59,7 @@ typedef struct {
     int write_failed;
     double start;
     int bar_shown;
+    char id[24]; /* the sweep identifier */
 } writer;
 
 /* The fields a record carries: the bisection's only with --eta-max. */
@@ -70,6 +76,9 @@ static const char *const fixed_columns[] = {"model",   "activation", "loss",    
                                             "n",       "d",          "n_test",      "seed",
                                             "repeats", "regime",     "regime_share"};
 enum { FIXED_COLUMNS = sizeof fixed_columns / sizeof fixed_columns[0] };
+static const char *const run_columns[] = {"model", "activation", "loss",   "width", "n",
+                                          "d",     "n_test",     "repeat", "seed",  "regime"};
+enum { RUN_COLUMNS = sizeof run_columns / sizeof run_columns[0] };
 
 static void write_header(const writer *w)
 {
@@ -81,17 +90,19 @@ static void write_header(const writer *w)
     for (int a = 0; a < spec->naxes; a++)
         fprintf(w->out, "%cgrid_%s", sep, spec->axis[a].key);
     if (spec->late != NQM_LATE_NONE) {
-        fprintf(w->out, "%cmodel%cseed%cstep%c%s\n", sep, sep, sep, sep, nqm_late_name(spec->late));
+        fprintf(w->out, "%cmodel%cseed%cstep%c%s%csweep\n", sep, sep, sep, sep,
+                nqm_late_name(spec->late), sep);
         return;
     }
-    for (int i = 0; i < FIXED_COLUMNS; i++)
-        fprintf(w->out, "%c%s", sep, fixed_columns[i]);
-    for (int sd = 0; sd < (spec->repeats > 1 ? 2 : 1); sd++)
+    const int per_seed = w->opt->per_seed;
+    for (int i = 0; i < (per_seed ? RUN_COLUMNS : FIXED_COLUMNS); i++)
+        fprintf(w->out, "%c%s", sep, per_seed ? run_columns[i] : fixed_columns[i]);
+    for (int sd = 0; sd < (spec->repeats > 1 && !per_seed ? 2 : 1); sd++)
         for (int f = 0; f < NQM_SF_COUNT; f++)
             if (field_shown(w, f))
                 fprintf(w->out, "%c%s%s", sep, nqm_sweep_field_name((nqm_sweep_field)f),
                         sd ? "_sd" : "");
-    fputc('\n', w->out);
+    fprintf(w->out, "%csweep\n", sep);
 }
 
 /* One column: its name (jsonl only) and the separator before it. */
@@ -143,17 +154,33 @@ static void write_fixed(const writer *w, const nqm_sweep_result *r)
     number_value(w, "regime_share", (double)r->regimes[r->regime] / r->repeats);
 }
 
+/* The index along axis a of a grid point (row-major: the last axis
+ * moves fastest). */
+static int axis_index(const nqm_sweep_spec *spec, int point, int a)
+{
+    for (int b = a + 1; b < spec->naxes; b++)
+        point /= spec->axis[b].count;
+    return point % spec->axis[a].count;
+}
+
 /* The columns every record starts with: point and the grid values. */
-static void write_point(const writer *w, const nqm_sweep_result *r)
+static void write_point(const writer *w, int point)
 {
     const nqm_sweep_spec *spec = nqm_sweep_spec_of(w->sw);
     column(w, "point", 1);
-    fprintf(w->out, "%d", r->point);
+    fprintf(w->out, "%d", point);
     for (int a = 0; a < spec->naxes; a++) {
         char name[NQM_NAME_LEN + 8];
         snprintf(name, sizeof name, "grid_%s", spec->axis[a].key);
-        number_value(w, name, r->coord[a]);
+        number_value(w, name, nqm_sweep_axis_value(&spec->axis[a], axis_index(spec, point, a)));
     }
+}
+
+/* The column every record ends with: the sweep identifier. */
+static void end_record(const writer *w)
+{
+    text_value(w, "sweep", w->id);
+    fputs(w->opt->format == NQM_FORMAT_JSONL ? "}\n" : "\n", w->out);
 }
 
 /* The bifurcation records of a result: every kept step of every repeat. */
@@ -163,13 +190,13 @@ static void write_late(const writer *w, const nqm_sweep_result *r)
     for (int rep = 0; rep < r->repeats; rep++) {
         const nqm_late_series *late = &r->late[rep];
         for (int i = 0; i < late->count; i++) {
-            write_point(w, r);
+            write_point(w, r->point);
             text_value(w, "model", nqm_model_name(r->model));
             column(w, "seed", 0);
             fprintf(w->out, "%lu", late->seed);
             long_value(w, "step", late->last_step - late->count + 1 + i);
             number_value(w, nqm_late_name(spec->late), late->values[i]);
-            fputs(w->opt->format == NQM_FORMAT_JSONL ? "}\n" : "\n", w->out);
+            end_record(w);
         }
     }
 }
@@ -181,7 +208,7 @@ static void write_record(const writer *w, const nqm_sweep_result *r)
         write_late(w, r);
         return;
     }
-    write_point(w, r);
+    write_point(w, r->point);
     write_fixed(w, r);
     for (int sd = 0; sd < (spec->repeats > 1 ? 2 : 1); sd++)
         for (int f = 0; f < NQM_SF_COUNT; f++) {
@@ -192,7 +219,28 @@ static void write_record(const writer *w, const nqm_sweep_result *r)
                      sd ? "_sd" : "");
             number_value(w, name, sd ? r->field[f].sd : r->field[f].mean);
         }
-    fputs(w->opt->format == NQM_FORMAT_JSONL ? "}\n" : "\n", w->out);
+    end_record(w);
+}
+
+/* The per-seed record of one run. */
+static void write_run(const writer *w, const nqm_sweep_run_record *r)
+{
+    write_point(w, r->point);
+    text_value(w, "model", nqm_model_name(r->model));
+    text_value(w, "activation", nqm_activation_name(r->activation));
+    text_value(w, "loss", nqm_loss_name(r->loss));
+    long_value(w, "width", r->width);
+    long_value(w, "n", r->n);
+    long_value(w, "d", r->d);
+    long_value(w, "n_test", r->n_test);
+    long_value(w, "repeat", r->repeat);
+    column(w, "seed", 0);
+    fprintf(w->out, "%lu", r->seed);
+    text_value(w, "regime", nqm_regime_name(r->regime));
+    for (int f = 0; f < NQM_SF_COUNT; f++)
+        if (field_shown(w, f))
+            number_value(w, nqm_sweep_field_name((nqm_sweep_field)f), r->field[f]);
+    end_record(w);
 }
 
 /* ---- progress ------------------------------------------------------------------- */
@@ -219,11 +267,12 @@ static void show_bar(writer *w, long done, long total)
 }
 
 int nqm_sweep_write_table(FILE *f, nqm_format format, const nqm_sweep *sw,
-                          const nqm_sweep_result *results, const int *have)
+                          const nqm_sweep_result *results, const int *have, const char *id)
 {
-    nqm_sweep_output opt = {format, NULL, 0, 0, NULL, {0, 0}, NULL};
+    nqm_sweep_output opt = {format, NULL, 0, 0, NULL, {0, 0}, NULL, 0, NULL, 0, 0};
     writer w;
     memset(&w, 0, sizeof w);
+    snprintf(w.id, sizeof w.id, "%s", id);
     w.sw = sw;
     w.opt = &opt;
     w.out = f;
@@ -249,10 +298,27 @@ static void on_result(void *ctx, const nqm_sweep_result *res)
     w->results[at] = *res;
     w->have[at] = 1;
     w->delivered++;
+    if (w->opt->per_seed && !res->late)
+        return;
     nqm_c_numeric scope;
     nqm_c_numeric_begin(&scope);
     clear_bar(w);
     write_record(w, res);
+    if (fflush(w->out) != 0 || ferror(w->out))
+        w->write_failed = 1;
+    nqm_c_numeric_end(&scope);
+}
+
+/* A run finished: its own record with per_seed. */
+static void on_run(void *ctx, const nqm_sweep_run_record *rec)
+{
+    writer *w = ctx;
+    if (!w->opt->per_seed || nqm_sweep_spec_of(w->sw)->late != NQM_LATE_NONE)
+        return;
+    nqm_c_numeric scope;
+    nqm_c_numeric_begin(&scope);
+    clear_bar(w);
+    write_run(w, rec);
     if (fflush(w->out) != 0 || ferror(w->out))
         w->write_failed = 1;
     nqm_c_numeric_end(&scope);
@@ -430,6 +496,7 @@ static int write_summary(FILE *f, const void *ctx)
     const nqm_sweep_spec *spec = nqm_sweep_spec_of(w->sw);
     nqm_json o;
     nqm_json_open(&o, f, 1);
+    nqm_json_string(&o, "sweep", w->id);
     nqm_json_string(&o, "preset", w->cfg->preset);
     nqm_json_key(&o, "models");
     fputc('[', f);
@@ -446,6 +513,14 @@ static int write_summary(FILE *f, const void *ctx)
     nqm_json_integer(&o, "results", w->delivered, 1);
     nqm_json_integer(&o, "expected", nqm_sweep_points(w->sw) * nqm_sweep_models(w->sw), 1);
     nqm_json_bool(&o, "interrupted", atomic_load(&stop_signal) != 0);
+    if (spec->shards > 1) {
+        char shard[32];
+        snprintf(shard, sizeof shard, "%d/%d", spec->shard + 1, spec->shards);
+        nqm_json_string(&o, "shard", shard);
+    } else {
+        nqm_json_string(&o, "shard", NULL);
+    }
+    nqm_json_integer(&o, "jobs", w->opt->merge ? 0 : spec->jobs, !w->opt->merge);
     nqm_json_number(&o, "seconds", nqm_clock_seconds() - w->start);
     nqm_json_key(&o, "regime_map");
     write_map(f, w);
@@ -517,6 +592,18 @@ static int finish(writer *w, int rc)
     return rc;
 }
 
+/* The records of the preloaded runs, in grid order (per_seed). */
+static void write_preloaded(writer *w)
+{
+    if (!w->opt->per_seed || nqm_sweep_spec_of(w->sw)->late != NQM_LATE_NONE)
+        return;
+    for (long i = 0; i < nqm_sweep_runs(w->sw); i++) {
+        const nqm_sweep_run_record *rec = nqm_sweep_run_record_of(w->sw, i);
+        if (rec)
+            write_run(w, rec);
+    }
+}
+
 static int run_sweep(nqm_sweep *sw, const nqm_config *cfg, const nqm_sweep_output *opt, FILE *out,
                      FILE *errs)
 {
@@ -531,16 +618,19 @@ static int run_sweep(nqm_sweep *sw, const nqm_config *cfg, const nqm_sweep_outpu
                 0,
                 0,
                 nqm_clock_seconds(),
-                0};
+                0,
+                ""};
     if (!w.results || !w.have) {
         free(w.results);
         free(w.have);
         nqm_say(errs, "nqmtop: out of memory for %zu sweep results", results);
         return 1;
     }
-    nqm_sweep_sink sink = {on_result, on_progress, &w};
+    nqm_sweep_id(cfg, nqm_sweep_spec_of(sw), opt->provenance, w.id, sizeof w.id);
+    nqm_sweep_sink sink = {on_result, on_progress, on_run, &w};
     char err[512];
     write_header(&w);
+    write_preloaded(&w);
     atomic_store(&stop_signal, 0);
     catch_signals(1);
     int rc = nqm_sweep_run(sw, &sink, &stop_signal, err, sizeof err) < 0 ? 1 : 0;
@@ -555,10 +645,46 @@ static int run_sweep(nqm_sweep *sw, const nqm_config *cfg, const nqm_sweep_outpu
     return rc;
 }
 
+/* 64-bit FNV-1a of a text. */
+static unsigned long long fnv1a(const char *s, size_t len, unsigned long long h)
+{
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+void nqm_sweep_id(const nqm_config *cfg, const nqm_sweep_spec *spec, const nqm_provenance *prov,
+                  char *id, size_t len)
+{
+    char *config = nqm_config_text(cfg), *text = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&text, &size);
+    if (f) {
+        nqm_c_numeric scope;
+        nqm_c_numeric_begin(&scope);
+        fprintf(f, "nqmtop %s commit %s\n%s", prov ? prov->version : "?", prov ? prov->commit : "?",
+                config ? config : "?");
+        for (int a = 0; a < spec->naxes; a++)
+            fprintf(f, "axis %s %.17g %.17g %d %d\n", spec->axis[a].key, spec->axis[a].from,
+                    spec->axis[a].to, spec->axis[a].count, spec->axis[a].log);
+        fprintf(f, "repeats %d steps %ld eta_max %d late %s %d\n", spec->repeats, spec->steps,
+                spec->eta_max, nqm_late_name(spec->late), spec->late_steps);
+        nqm_c_numeric_end(&scope);
+    }
+    unsigned long long h = 0xcbf29ce484222325ULL;
+    if (f && fclose(f) == 0)
+        h = fnv1a(text, size, h);
+    snprintf(id, len, "%016llx", h);
+    free(text);
+    free(config);
+}
+
 int nqm_sweep_batch(const nqm_config *cfg, const nqm_sweep_spec *spec, const nqm_sweep_output *opt,
                     FILE *out, FILE *errs)
 {
-    char err[1024];
+    char err[4400];
     nqm_batch_options check = {opt->format, spec->steps,    opt->summary,   opt->force,
                                opt->plot,   opt->plot_size, opt->provenance};
     if (nqm_batch_check(&check, err, sizeof err) != 0) {
@@ -570,9 +696,18 @@ int nqm_sweep_batch(const nqm_config *cfg, const nqm_sweep_spec *spec, const nqm
         nqm_say(errs, "nqmtop: %s", err);
         return 2;
     }
+    char id[24];
+    nqm_sweep_id(cfg, spec, opt->provenance, id, sizeof id);
     nqm_c_numeric scope;
     nqm_c_numeric_begin(&scope);
-    int rc = run_sweep(sw, cfg, opt, out, errs);
+    int rc = opt->ninputs > 0 && nqm_sweep_read_runs(sw, id, opt->inputs, opt->ninputs, opt->merge,
+                                                     errs, err, sizeof err) != 0
+                 ? 2
+                 : 0;
+    if (rc != 0)
+        nqm_say(errs, "nqmtop: %s", err);
+    else
+        rc = run_sweep(sw, cfg, opt, out, errs);
     nqm_c_numeric_end(&scope);
     nqm_sweep_free(sw);
     return rc;

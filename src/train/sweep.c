@@ -313,6 +313,12 @@ static int check_spec(const nqm_sweep_spec *spec, char *err, size_t errlen)
         snprintf(err, errlen, "--sweep: repeats, jobs or steps out of range");
         return -1;
     }
+    if (spec->shards < 0 ||
+        (spec->shards > 0 && (spec->shard < 0 || spec->shard >= spec->shards))) {
+        snprintf(err, errlen, "--shard: shard %d of %d does not exist", spec->shard + 1,
+                 spec->shards);
+        return -1;
+    }
     return 0;
 }
 
@@ -355,13 +361,17 @@ nqm_sweep *nqm_sweep_new(const nqm_config *base, const nqm_sweep_spec *spec, cha
     const size_t results = (size_t)sw->points * sw->models;
     sw->total = (long)results * spec->repeats;
     sw->runs = calloc((size_t)sw->total, sizeof *sw->runs);
+    sw->recs = calloc((size_t)sw->total, sizeof *sw->recs);
+    sw->have = calloc((size_t)sw->total, sizeof *sw->have);
+    sw->todo = calloc((size_t)sw->total, sizeof *sw->todo);
     sw->done = calloc(results, sizeof *sw->done);
     if (spec->late != NQM_LATE_NONE) {
         sw->late = calloc((size_t)sw->total, sizeof *sw->late);
         sw->late_values = calloc((size_t)sw->total * spec->late_steps, sizeof *sw->late_values);
     }
     int late_ok = spec->late == NQM_LATE_NONE || (sw->late && sw->late_values);
-    if (nqm_config_copy(&sw->base, base) != 0 || !sw->runs || !sw->done || !late_ok) {
+    int runs_ok = sw->runs && sw->recs && sw->have && sw->todo && sw->done;
+    if (nqm_config_copy(&sw->base, base) != 0 || !runs_ok || !late_ok) {
         snprintf(err, errlen, "out of memory for %zu grid results", results);
         nqm_sweep_free(sw);
         return NULL;
@@ -389,6 +399,9 @@ void nqm_sweep_free(nqm_sweep *sw)
         return;
     nqm_config_free(&sw->base);
     free(sw->runs);
+    free(sw->recs);
+    free(sw->have);
+    free(sw->todo);
     free(sw->done);
     free(sw->late);
     free(sw->late_values);
@@ -399,6 +412,30 @@ int nqm_sweep_points(const nqm_sweep *sw) { return sw->points; }
 int nqm_sweep_models(const nqm_sweep *sw) { return sw->models; }
 nqm_model_kind nqm_sweep_model(const nqm_sweep *sw, int k) { return sw->model[k]; }
 const nqm_sweep_spec *nqm_sweep_spec_of(const nqm_sweep *sw) { return &sw->spec; }
+long nqm_sweep_runs(const nqm_sweep *sw) { return sw->total; }
+
+int nqm_sweep_preload(nqm_sweep *sw, const nqm_sweep_run_record *rec, char *err, size_t errlen)
+{
+    if (rec->point < 0 || rec->point >= sw->points || rec->k < 0 || rec->k >= sw->models ||
+        rec->repeat < 0 || rec->repeat >= sw->spec.repeats) {
+        snprintf(err, errlen,
+                 "point %d, model %d, repeat %d is outside the grid (%d points, %d models, %d "
+                 "repeats)",
+                 rec->point, rec->k, rec->repeat, sw->points, sw->models, sw->spec.repeats);
+        return -1;
+    }
+    long i = ((long)rec->point * sw->models + rec->k) * sw->spec.repeats + rec->repeat;
+    if (sw->have[i])
+        return 1;
+    sw->recs[i] = *rec;
+    sw->have[i] = RUN_PRELOADED;
+    return 0;
+}
+
+const nqm_sweep_run_record *nqm_sweep_run_record_of(const nqm_sweep *sw, long i)
+{
+    return i >= 0 && i < sw->total && sw->have[i] ? &sw->recs[i] : NULL;
+}
 
 /* ---- fits -------------------------------------------------------------------------- */
 

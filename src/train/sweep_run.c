@@ -212,12 +212,13 @@ static double field_of(const run_out *r, nqm_sweep_field f)
     }
 }
 
-/* Mean and sample standard deviation of the finite field values. */
-static nqm_stat reduce(const run_out *runs, int count, nqm_sweep_field f)
+/* Mean and sample standard deviation of the finite values of field f
+ * over the runs' records, in repeat order. */
+static nqm_stat reduce(const nqm_sweep_run_record *recs, int count, nqm_sweep_field f)
 {
     nqm_stat st = {0, 0, 0};
     for (int i = 0; i < count; i++) {
-        double v = field_of(&runs[i], f);
+        double v = recs[i].field[f];
         if (isfinite(v)) {
             st.mean += v;
             st.count++;
@@ -228,7 +229,7 @@ static nqm_stat reduce(const run_out *runs, int count, nqm_sweep_field f)
     st.mean /= st.count;
     double ss = 0;
     for (int i = 0; i < count; i++) {
-        double v = field_of(&runs[i], f);
+        double v = recs[i].field[f];
         if (isfinite(v))
             ss += (v - st.mean) * (v - st.mean);
     }
@@ -236,11 +237,11 @@ static nqm_stat reduce(const run_out *runs, int count, nqm_sweep_field f)
     return st;
 }
 
-/* The result of grid point p, model k from its finished runs. */
+/* The result of grid point p, model k from the records of its runs. */
 static void make_result(const nqm_sweep *sw, int p, int k, nqm_sweep_result *res)
 {
     const size_t pk = (size_t)p * sw->models + k;
-    const run_out *runs = &sw->runs[pk * sw->spec.repeats];
+    const nqm_sweep_run_record *recs = &sw->recs[pk * sw->spec.repeats];
     memset(res, 0, sizeof *res);
     res->point = p;
     for (int a = sw->spec.naxes - 1, rest = p; a >= 0; a--) {
@@ -248,29 +249,53 @@ static void make_result(const nqm_sweep *sw, int p, int k, nqm_sweep_result *res
         res->coord[a] = nqm_sweep_axis_value(&sw->spec.axis[a], res->index[a]);
         rest /= sw->spec.axis[a].count;
     }
-    res->model = runs[0].model;
-    res->activation = runs[0].activation;
-    res->loss = runs[0].loss;
-    res->width = runs[0].width;
-    res->n = runs[0].n;
-    res->d = runs[0].d;
-    res->n_test = runs[0].n_test;
-    res->seed = runs[0].seed;
+    res->model = recs[0].model;
+    res->activation = recs[0].activation;
+    res->loss = recs[0].loss;
+    res->width = recs[0].width;
+    res->n = recs[0].n;
+    res->d = recs[0].d;
+    res->n_test = recs[0].n_test;
+    res->seed = recs[0].seed;
     res->repeats = sw->spec.repeats;
     for (int r = 0; r < sw->spec.repeats; r++)
-        res->regimes[runs[r].sum.phases.regime]++;
+        res->regimes[recs[r].regime]++;
     res->regime = REGIME_UNDETERMINED;
     for (int g = 0; g < REGIME_COUNT; g++)
         if (res->regimes[g] > res->regimes[res->regime])
             res->regime = (nqm_regime)g;
     for (int f = 0; f < NQM_SF_COUNT; f++)
-        res->field[f] = reduce(runs, sw->spec.repeats, (nqm_sweep_field)f);
+        res->field[f] = reduce(recs, sw->spec.repeats, (nqm_sweep_field)f);
     if (sw->late) {
+        const run_out *runs = &sw->runs[pk * sw->spec.repeats];
         for (int r = 0; r < sw->spec.repeats; r++)
             sw->late[pk * sw->spec.repeats + r] = runs[r].late;
         res->late = &sw->late[pk * sw->spec.repeats];
         res->branches = nqm_late_branches(res->late);
     }
+}
+
+/* The record of a finished run: its configuration and field values. */
+static void record_run(nqm_sweep *sw, long task)
+{
+    const run_out *out = &sw->runs[task];
+    nqm_sweep_run_record *rec = &sw->recs[task];
+    const int R = sw->spec.repeats;
+    rec->point = (int)(task / R / sw->models);
+    rec->k = (int)(task / R % sw->models);
+    rec->repeat = (int)(task % R);
+    rec->model = out->model;
+    rec->activation = out->activation;
+    rec->loss = out->loss;
+    rec->width = out->width;
+    rec->n = out->n;
+    rec->d = out->d;
+    rec->n_test = out->n_test;
+    rec->seed = out->seed;
+    rec->regime = out->sum.phases.regime;
+    for (int f = 0; f < NQM_SF_COUNT; f++)
+        rec->field[f] = field_of(out, (nqm_sweep_field)f);
+    sw->have[task] = RUN_DONE;
 }
 
 /* ---- the workers ------------------------------------------------------------------ */
@@ -282,6 +307,9 @@ static void finish_run(nqm_sweep *sw, long task)
     const long pk = task / R;
     pthread_mutex_lock(&sw->lock);
     sw->finished++;
+    record_run(sw, task);
+    if (sw->sink->run && !sw->failed)
+        sw->sink->run(sw->sink->ctx, &sw->recs[task]);
     if (++sw->done[pk] == R && !sw->failed) {
         nqm_sweep_result res;
         make_result(sw, (int)(pk / sw->models), (int)(pk % sw->models), &res);
@@ -289,7 +317,7 @@ static void finish_run(nqm_sweep *sw, long task)
         sw->delivered++;
     }
     if (sw->sink->progress && !sw->failed)
-        sw->sink->progress(sw->sink->ctx, sw->finished, sw->total);
+        sw->sink->progress(sw->sink->ctx, sw->finished, sw->ntodo);
     pthread_mutex_unlock(&sw->lock);
 }
 
@@ -337,9 +365,10 @@ static void *worker(void *arg)
 {
     nqm_sweep *sw = arg;
     for (;;) {
-        long task = atomic_fetch_add(&sw->next, 1);
-        if (task >= sw->total || stopping(sw))
+        long i = atomic_fetch_add(&sw->next, 1);
+        if (i >= sw->ntodo || stopping(sw))
             return NULL;
+        long task = sw->todo[i];
         char err[512];
         int rc = run_task(sw, task, err, sizeof err);
         if (rc < 0)
@@ -347,6 +376,36 @@ static void *worker(void *arg)
         else if (rc == 0)
             finish_run(sw, task);
     }
+}
+
+/* The runs this process makes: those of its shard not preloaded (runs
+ * made by an earlier nqm_sweep_run are made again); the repeats each
+ * result has already. */
+static void plan_runs(nqm_sweep *sw)
+{
+    const int R = sw->spec.repeats, shards = sw->spec.shards;
+    memset(sw->done, 0, (size_t)sw->points * sw->models * sizeof *sw->done);
+    sw->ntodo = 0;
+    for (long t = 0; t < sw->total; t++) {
+        if (sw->have[t] == RUN_DONE)
+            sw->have[t] = RUN_NONE;
+        if (sw->have[t] == RUN_PRELOADED)
+            sw->done[t / R]++;
+        else if (shards <= 1 || t % shards == sw->spec.shard)
+            sw->todo[sw->ntodo++] = t;
+    }
+}
+
+/* The results whose runs were all preloaded, in grid order. */
+static void deliver_preloaded(nqm_sweep *sw)
+{
+    for (long pk = 0; pk < (long)sw->points * sw->models; pk++)
+        if (sw->done[pk] == sw->spec.repeats) {
+            nqm_sweep_result res;
+            make_result(sw, (int)(pk / sw->models), (int)(pk % sw->models), &res);
+            sw->sink->result(sw->sink->ctx, &res);
+            sw->delivered++;
+        }
 }
 
 int nqm_sweep_run(nqm_sweep *sw, const nqm_sweep_sink *sink, atomic_int *stop, char *err,
@@ -360,9 +419,10 @@ int nqm_sweep_run(nqm_sweep *sw, const nqm_sweep_sink *sink, atomic_int *stop, c
     sw->finished = 0;
     sw->delivered = 0;
     sw->failed = 0;
-    memset(sw->done, 0, (size_t)sw->points * sw->models * sizeof *sw->done);
+    plan_runs(sw);
+    deliver_preloaded(sw);
     pthread_mutex_init(&sw->lock, NULL);
-    int jobs = sw->spec.jobs < sw->total ? sw->spec.jobs : (int)sw->total;
+    int jobs = sw->spec.jobs < sw->ntodo ? sw->spec.jobs : (int)sw->ntodo;
     int blas_threads = nqm_blas_threads();
     if (jobs > 1)
         nqm_blas_set_threads(1);

@@ -29,16 +29,23 @@ typedef struct {
     unsigned long seed;
 } run_out;
 
+/* What nqm_sweep.have holds for a run. */
+enum { RUN_NONE, RUN_PRELOADED, RUN_DONE };
+
 struct nqm_sweep {
     nqm_sweep_spec spec;
     int points, models;
     nqm_model_kind model[MODEL_COUNT];
-    nqm_config base;       /* the configuration every point starts from */
-    run_out *runs;         /* (points, models, repeats) */
-    nqm_late_series *late; /* (points, models, repeats) with spec.late, else NULL */
-    double *late_values;   /* (points, models, repeats, late_steps) */
-    int *done;             /* (points, models) repeats finished */
-    long total;            /* runs in all */
+    nqm_config base;            /* the configuration every point starts from */
+    run_out *runs;              /* (points, models, repeats) */
+    nqm_late_series *late;      /* (points, models, repeats) with spec.late, else NULL */
+    double *late_values;        /* (points, models, repeats, late_steps) */
+    nqm_sweep_run_record *recs; /* (points, models, repeats) what each run left */
+    unsigned char *have;        /* (points, models, repeats) recs[i] holds a run */
+    int *done;                  /* (points, models) repeats finished */
+    long total;                 /* runs in all */
+    long *todo;                 /* (ntodo) the runs this process makes, in order */
+    long ntodo;
     /* while running */
     pthread_mutex_t lock;
     const nqm_sweep_sink *sink;

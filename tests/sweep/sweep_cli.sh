@@ -72,7 +72,7 @@ fi
 "$nqmtop" --batch --preset uv-1d --set width=16 --set y=8 --steps 4000 --jobs 2 \
     --sweep eta_rel=0.4:0.85:10 --bifurcation g:64 --summary "$work/bif.json" >"$work/bif.tsv" \
     2>"$work/bif.err" || fail "bifurcation: exit $?: $(cat "$work/bif.err")"
-head -n 1 "$work/bif.tsv" | grep -qx "point	grid_eta_rel	model	seed	step	g" ||
+head -n 1 "$work/bif.tsv" | grep -qx "point	grid_eta_rel	model	seed	step	g	sweep" ||
     fail "bifurcation header: $(head -n 1 "$work/bif.tsv")"
 if [ -n "$python" ]; then
     "$python" - "$work" <<'PY' || fail "bifurcation records"

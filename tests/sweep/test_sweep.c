@@ -59,7 +59,7 @@ static int run_sweep(const nqm_config *cfg, const nqm_sweep_spec *spec, collecto
     CHECK(sw != NULL, "%s", err);
     if (!sw)
         return -1;
-    nqm_sweep_sink sink = {collect, NULL, c};
+    nqm_sweep_sink sink = {collect, NULL, NULL, c};
     c->stop = stop;
     int got = nqm_sweep_run(sw, &sink, stop, err, sizeof err);
     CHECK(got >= 0, "%s", err);

@@ -139,7 +139,7 @@ static void check_read_once(void)
     CHECK(sw != NULL, "a sweep re-read the file: %s", err);
     atomic_int stop = 0;
     int results = 0;
-    nqm_sweep_sink sink = {count_result, NULL, &results};
+    nqm_sweep_sink sink = {count_result, NULL, NULL, &results};
     CHECK(sw && nqm_sweep_run(sw, &sink, &stop, err, sizeof err) == 2 && results == 2,
           "a sweep run re-read the file (%d results): %s", results, err);
     nqm_sweep_free(sw);

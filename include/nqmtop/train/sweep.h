@@ -87,6 +87,8 @@ typedef struct {
     double (*clock)(void); /* times each run's `seconds`; NULL: NaN */
     double memory;         /* bytes the runs at once may take together; 0: NQM_MEMORY_LIMIT
                               (a front end lowers it to what the process may map) */
+    int shard, shards;     /* run only the runs whose number modulo shards is shard
+                              (0-based); shards 0: every run */
 } nqm_sweep_spec;
 
 /* The fields of a result, each reduced over the repeats. */
@@ -156,10 +158,29 @@ typedef struct {
     int branches;                /* of the first repeat's late series, 0 without */
 } nqm_sweep_result;
 
+/* What one run leaves, before any reduction over the repeats: enough to
+ * reduce the results again from any union of runs (per-seed records,
+ * shards, a resumed sweep). Runs are numbered in grid order, repeats of
+ * one point and model next to each other: run = (point * models + k) *
+ * repeats + repeat. */
+typedef struct {
+    int point, k, repeat; /* k: the model's place in the sweep's models */
+    nqm_model_kind model;
+    nqm_activation activation;
+    nqm_loss loss;
+    long width;
+    int n, d, n_test;
+    unsigned long seed; /* this repeat's */
+    nqm_regime regime;
+    double field[NQM_SF_COUNT]; /* the run's values, NaN where undefined */
+} nqm_sweep_run_record;
+
 /* Where results go. Calls are serialised and come from worker threads. */
 typedef struct {
     void (*result)(void *ctx, const nqm_sweep_result *res);
-    void (*progress)(void *ctx, long done, long total); /* runs finished; may be NULL */
+    void (*progress)(void *ctx, long done, long total);      /* runs finished; may be NULL */
+    void (*run)(void *ctx, const nqm_sweep_run_record *rec); /* every run finished here;
+                                                                 may be NULL */
     void *ctx;
 } nqm_sweep_sink;
 
@@ -174,8 +195,19 @@ int nqm_sweep_points(const nqm_sweep *sw);
 int nqm_sweep_models(const nqm_sweep *sw);
 nqm_model_kind nqm_sweep_model(const nqm_sweep *sw, int k);
 const nqm_sweep_spec *nqm_sweep_spec_of(const nqm_sweep *sw);
+/* Runs in the whole grid: points x models x repeats. */
+long nqm_sweep_runs(const nqm_sweep *sw);
 
-/* Run the sweep: spec->jobs threads take the runs in grid order (fewer
+/* Take a run from an earlier process (a resumed sweep, a merge) instead
+ * of running it: rec->point, k and repeat say which. 0; 1 when that run
+ * is already in; -1 with err when it is outside the grid. */
+int nqm_sweep_preload(nqm_sweep *sw, const nqm_sweep_run_record *rec, char *err, size_t errlen);
+/* The record of run i, or NULL when it has neither run nor been preloaded. */
+const nqm_sweep_run_record *nqm_sweep_run_record_of(const nqm_sweep *sw, long i);
+
+/* Run the sweep: first the results whose runs were all preloaded go to
+ * the sink (grid order), then spec->jobs threads take the runs of the
+ * shard that are not preloaded in grid order (fewer
  * when that many runs of the grid's largest configuration would need more
  * than NQM_MEMORY_LIMIT together: nqm_sweep_spec_of tells how many); each
  * result goes to the sink once all its repeats are done. When *stop
