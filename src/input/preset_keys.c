@@ -349,11 +349,11 @@ static int set_label(nqm_config *cfg, const char *value, char *msg, size_t msgle
     return 0;
 }
 
-/* Two distinct labels "a,b" (a becomes +1, b -1), or "all". */
+/* Two distinct labels "a,b" (a becomes +1, b -1), "all" or "targets". */
 static int set_classes(nqm_config *cfg, const char *value, char *msg, size_t msglen)
 {
-    if (strcmp(value, "all") == 0) {
-        cfg->nclasses = 0;
+    if (strcmp(value, "all") == 0 || strcmp(value, "targets") == 0) {
+        cfg->nclasses = value[0] == 'a' ? 0 : NQM_CLASSES_TARGETS;
         return 0;
     }
     double v[2];
@@ -364,7 +364,7 @@ static int set_classes(nqm_config *cfg, const char *value, char *msg, size_t msg
             return -1;
         s = nqm_skip_blanks(s);
         if (k == 0 && *s++ != ',') {
-            snprintf(msg, msglen, "'%.40s' is not two labels a,b (or all)", value);
+            snprintf(msg, msglen, "'%.40s' is not two labels a,b (or all, or targets)", value);
             return -1;
         }
     }
@@ -524,8 +524,8 @@ static void write_path(FILE *f, const char *key, const char *path)
 
 static void write_classes(FILE *f, const nqm_config *cfg)
 {
-    if (cfg->nclasses == 0) {
-        fputs("classes = all\n", f);
+    if (cfg->nclasses != 2) {
+        fputs(cfg->nclasses == 0 ? "classes = all\n" : "classes = targets\n", f);
         return;
     }
     char a[40], b[40];

@@ -49,40 +49,48 @@ static void source_of(const nqm_config *cfg, source *s)
 /* Whether an example of label y is kept, and the label it then has. */
 static int kept(const source *s, double y)
 {
-    return s->nclasses == 0 || y == s->classes[0] || y == s->classes[1];
+    return s->nclasses != 2 || y == s->classes[0] || y == s->classes[1];
 }
 
 static double class_label(const source *s, double y)
 {
-    if (s->nclasses == 0)
+    if (s->nclasses != 2)
         return y;
     return y == s->classes[0] ? 1.0 : -1.0;
 }
 
-/* Class labels that are not +-1 are refused without classes = a,b (the
- * test accuracy needs +-1): those of IDX and CIFAR-10 files always, and
- * 0/1 labels in a CSV or NPY file, whose other labels may be regression
- * targets. */
+/* Labels that are not +-1 but classes are refused without classes = a,b
+ * (the test accuracy needs +-1), with the way out: those of IDX and
+ * CIFAR-10 files always, and labels of a CSV or NPY file that are all
+ * whole numbers (0/1, or the classes 0..9 of a multi-class set), whose
+ * regression targets would otherwise be taken silently; classes =
+ * targets keeps any labels as stored, real-valued ones are targets. */
 static int check_labels(const source *s, const nqm_table *t, const char *file, char *err,
                         size_t errlen)
 {
     if (s->nclasses != 0)
         return 0;
-    int pm1 = 1, zero_one = 1;
+    int pm1 = 1, whole = 1;
     double lo = t->y[0], hi = t->y[0];
     for (int i = 0; i < t->rows; i++) {
         pm1 &= t->y[i] == 1 || t->y[i] == -1;
-        zero_one &= t->y[i] == 0 || t->y[i] == 1;
+        whole &= t->y[i] == floor(t->y[i]);
         lo = fmin(lo, t->y[i]);
         hi = fmax(hi, t->y[i]);
     }
     int classes = s->data == DATA_IDX || s->data == DATA_CIFAR;
-    if (pm1 || !(classes || zero_one))
+    if (pm1 || !(classes || whole))
         return 0;
-    snprintf(err, errlen,
-             "classes: the labels of %s are classes %g to %g, not +1 and -1; pick two with "
-             "classes = a,b",
-             file, lo, hi);
+    if (lo == hi)
+        snprintf(err, errlen,
+                 "classes: every label of %s is %g, one class; a run needs +1 and -1 (or "
+                 "classes = targets to keep them as regression targets)",
+                 file, lo);
+    else
+        snprintf(err, errlen,
+                 "classes: the labels of %s are classes %g to %g, not +1 and -1; pick two with "
+                 "classes = a,b (or keep them as regression targets with classes = targets)",
+                 file, lo, hi);
     return -1;
 }
 

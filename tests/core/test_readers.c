@@ -469,6 +469,103 @@ static void check_preset(void)
     printf("preset: classes, refusals, test_size, standardize and normalize\n");
 }
 
+/* Resolve the preset text written to lab.preset in the test folder. */
+static int resolve_text(const char *text, nqm_config *cfg, char *err, size_t errlen)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/lab.preset", dir);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+    return nqm_preset_resolve(&test_places()->presets, path, NULL, 0, cfg, err, errlen);
+}
+
+/* A CSV file of 12 rows, two features and the label label(i). */
+static void csv_labels(const char *name, double (*label)(int))
+{
+    char text[1024];
+    size_t n = 0;
+    for (int i = 0; i < 12; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "%d,%d,%g\n", i, 2 * i - 5, label(i));
+    write_bytes(name, text, n);
+}
+
+static double three_classes(int i) { return i % 3; }
+static double zero_one(int i) { return i % 2; }
+static double targets(int i) { return 0.25 * i - 1.1; }
+static double one_class(int i) { return 4 + 0 * i; }
+
+/* Labels that are not +-1 (0/1, multi-class, one class) of every reader:
+ * refused with a message naming the way out, picked with classes = a,b,
+ * or kept as regression targets with classes = targets; real-valued
+ * labels are targets. Never a run whose test accuracy is silently nan. */
+static void check_labels(void)
+{
+    static const struct {
+        const char *file;
+        double (*label)(int);
+    } sets[] = {{"k3.csv", three_classes}, {"k2.csv", zero_one}, {"k1.csv", one_class}};
+    nqm_config cfg;
+    char err[1024], text[1024];
+    for (size_t k = 0; k < sizeof sets / sizeof sets[0]; k++) {
+        csv_labels(sets[k].file, sets[k].label);
+        snprintf(text, sizeof text, "data = csv\ntrain_file = %s\ntest_fraction = 0.25\n",
+                 sets[k].file);
+        CHECK(resolve_text(text, &cfg, err, sizeof err) != 0 && strstr(err, "classes: ") &&
+                  strstr(err, sets[k].file) && strstr(err, "classes = targets"),
+              "%s without classes: %s", sets[k].file, err);
+        strcat(text, "classes = targets\n");
+        int rc = resolve_text(text, &cfg, err, sizeof err);
+        CHECK(rc == 0 && cfg.nclasses == NQM_CLASSES_TARGETS, "%s, classes = targets: %s",
+              sets[k].file, err);
+        if (rc == 0) {
+            nqm_data data;
+            CHECK(nqm_data_make(&cfg, &data, err, sizeof err) == 0 && data.n == 9 &&
+                      data.n_test == 3,
+                  "%s as targets: %s", sets[k].file, err);
+            int as_stored = 1;
+            for (int i = 0; i < data.n; i++)
+                as_stored &= data.y[i] == sets[k].label((int)data.X[(size_t)i * 2]);
+            CHECK(as_stored, "%s as targets: the labels are not as stored", sets[k].file);
+            nqm_data_free(&data);
+            char *written = NULL;
+            size_t len = 0;
+            FILE *mem = open_memstream(&written, &len);
+            nqm_preset_write(mem, &cfg);
+            fclose(mem);
+            CHECK(written && strstr(written, "\nclasses = targets\n"), "classes = targets written");
+            free(written);
+            nqm_config_free(&cfg);
+        }
+    }
+    CHECK(resolve_text("data = csv\ntrain_file = k3.csv\nclasses = 2,0\n", &cfg, err, sizeof err) ==
+                  0 &&
+              cfg.n == 8,
+          "k3.csv, classes = 2,0: %s", err);
+    if (cfg.n == 8)
+        nqm_config_free(&cfg);
+    csv_labels("real.csv", targets);
+    CHECK(resolve_text("data = csv\ntrain_file = real.csv\n", &cfg, err, sizeof err) == 0,
+          "real-valued labels are targets: %s", err);
+    nqm_config_free(&cfg);
+    /* NPY labels -7, -4, -1, ... (whole numbers): classes again */
+    buffer b;
+    npy_file(&b, 1, "<f8", 12, 2, 0);
+    write_bytes("x.npy", b.b, b.n);
+    npy_file(&b, 1, "<i8", 12, 0, 0);
+    write_bytes("y.npy", b.b, b.n);
+    const char *npy = "data = npy\ntrain_file = x.npy\ntrain_labels = y.npy\n";
+    CHECK(resolve_text(npy, &cfg, err, sizeof err) != 0 &&
+              strstr(err, "y.npy are classes -7 to 26"),
+          "NPY whole-number labels without classes: %s", err);
+    snprintf(text, sizeof text, "%sclasses = targets\n", npy);
+    CHECK(resolve_text(text, &cfg, err, sizeof err) == 0, "NPY labels as targets: %s", err);
+    nqm_config_free(&cfg);
+    printf("labels: 0/1, multi-class and one class refused or mapped, targets kept\n");
+}
+
 int main(void)
 {
     CHECK(mkdtemp(dir) != NULL, "no temporary folder");
@@ -477,7 +574,10 @@ int main(void)
     check_cifar();
     check_malformed();
     check_preset();
-    const char *names[] = {"t.idx.gz", "images.idx", "labels.idx", "r.preset"};
+    check_labels();
+    const char *names[] = {"t.idx.gz",   "images.idx", "labels.idx", "r.preset",
+                           "lab.preset", "k3.csv",     "k2.csv",     "k1.csv",
+                           "real.csv",   "x.npy",      "y.npy"};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         char path[256];
         snprintf(path, sizeof path, "%s/%s", dir, names[k]);

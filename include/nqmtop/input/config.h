@@ -12,6 +12,8 @@
 typedef struct nqm_tables nqm_tables;
 
 enum { NQM_MAX_EIGS = 8, NQM_NAME_LEN = 64, NQM_PATH_LEN = 4096 };
+/* nqm_config.nclasses of classes = targets: labels kept as regression targets. */
+enum { NQM_CLASSES_TARGETS = -1 };
 
 /* Per-example vectors of the two-layer family are padded to a multiple of
  * this many entries (its lanes of partial sums). */
@@ -125,8 +127,10 @@ typedef struct {
     char label[NQM_NAME_LEN];        /* csv label column: name, 1-based number, "" the last */
     nqm_csv_header header;
     int separator;        /* csv: auto, ',', ';', tab, space (nqm_csv_separator) */
-    int nclasses;         /* 2: keep the examples of classes[0] (label +1) and classes[1] (-1) */
-    double classes[2];    /* the two labels, as stored; nclasses 0: labels as stored */
+    int nclasses;         /* 2: keep the examples of classes[0] (label +1) and classes[1] (-1);
+                             0 (all): labels as stored, class labels not +-1 refused;
+                             NQM_CLASSES_TARGETS: labels as stored, regression targets */
+    double classes[2];    /* the two labels, as stored, when nclasses is 2 */
     int standardize;      /* 1: every feature to mean 0, deviation 1 (training statistics) */
     int normalize;        /* 1: every example to unit norm, x / |x| */
     double test_fraction; /* share of the shuffled rows held out as test set */
