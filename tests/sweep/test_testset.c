@@ -183,7 +183,9 @@ static void check_refusals(void)
     }
     nqm_config cfg;
     char err[512];
-    int rc = resolve("label", "# label by number\ndata = csv\ntrain_file = rows.csv\nlabel = 1\n",
+    int rc = resolve("label",
+                     "# label by number\ndata = csv\ntrain_file = rows.csv\nlabel = 1\n"
+                     "classes = targets\n",
                      &cfg, err, sizeof err);
     CHECK(rc == 0 && cfg.d == 3, "label = 1: %s", err);
     if (rc == 0)
