@@ -22,6 +22,7 @@ void nqm_app_init(nqm_app *app, const nqm_config *cfg, int preset_count)
 {
     memset(app, 0, sizeof *app);
     app->model = cfg->model;
+    app->optimizer = cfg->optimizer;
     app->seed = cfg->seed;
     app->speed = NQM_SPEED_AUTO;
     app->log_loss = 1;
@@ -288,10 +289,30 @@ static unsigned compare_key(nqm_app *app, const nqm_config *cfg)
     return NQM_REACT_RESTART | NQM_REACT_REDRAW;
 }
 
+/* o: the next update rule, from step 0 (the theory overlay follows GD). */
+static unsigned optimizer_key(nqm_app *app)
+{
+    if (app->theory || app->model == MODEL_THEORY) {
+        snprintf(app->message, sizeof app->message,
+                 "o: the dynamics equations are gradient descent's (t turns the overlay off)");
+        return NQM_REACT_REPAINT;
+    }
+    app->optimizer = (nqm_optimizer)((app->optimizer + 1) % OPT_COUNT);
+    snprintf(app->message, sizeof app->message, "optimizer: %s, restarted",
+             nqm_optimizer_name(app->optimizer));
+    return NQM_REACT_RESTART | NQM_REACT_REDRAW;
+}
+
 static unsigned theory_key(nqm_app *app, const nqm_config *cfg)
 {
     char why[NQM_MESSAGE_LEN - 16];
     nqm_model_kind model = app->compare ? MODEL_QUAD : app->model;
+    if (!app->theory && app->optimizer != OPT_GD) {
+        snprintf(app->message, sizeof app->message,
+                 "theory overlay: the dynamics equations are gradient descent's, not %s's",
+                 nqm_optimizer_name(app->optimizer));
+        return NQM_REACT_REPAINT;
+    }
     if (!app->theory && nqm_app_theory_check(cfg, model, why, sizeof why) != 0) {
         snprintf(app->message, sizeof app->message, "theory overlay: %s", why);
         return NQM_REACT_REPAINT;
@@ -349,6 +370,8 @@ static unsigned action_key(nqm_app *app, const nqm_config *cfg, nqm_action a, in
         return compare_key(app, cfg);
     case NQM_ACT_THEORY:
         return theory_key(app, cfg);
+    case NQM_ACT_OPTIMIZER:
+        return optimizer_key(app);
     case NQM_ACT_LOG:
         app->log_loss = !app->log_loss;
         return NQM_REACT_REPAINT;

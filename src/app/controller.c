@@ -91,6 +91,7 @@ static void adopt_runs(nqm_controller *c)
     app->theory = c->set.has_theory;
     if (!app->compare)
         app->model = nqm_run_model(&c->set.runs[0]);
+    app->optimizer = nqm_session_config(main_session)->optimizer;
     app->seed = nqm_session_config(main_session)->seed;
     app->eta_rel_next = 0;
     sync_app(c);
@@ -106,7 +107,8 @@ static void rebuild(nqm_controller *c)
                             app->eta_asked,
                             app->eta_rel_next,
                             app->compare,
-                            app->theory};
+                            app->theory,
+                            app->optimizer};
     int ok = install(c, &c->base, plan) == 0;
     adopt_runs(c);
     if (ok)
@@ -119,7 +121,8 @@ static nqm_runset_plan plan_of(const nqm_config *cfg)
 {
     nqm_runset_plan plan = {cfg->model,       cfg->seed,
                             cfg->eta,         cfg->eta_mode == ETA_RELATIVE ? cfg->eta_rel : 0,
-                            cfg->nmodels > 1, 0};
+                            cfg->nmodels > 1, 0,
+                            cfg->optimizer};
     return plan;
 }
 

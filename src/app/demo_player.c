@@ -74,7 +74,8 @@ int nqm_player_start(nqm_player *p, const nqm_demo *demo, int k, nqm_stage *st, 
                             cfg->eta,
                             cfg->eta_mode == ETA_RELATIVE ? cfg->eta_rel : 0,
                             sc->compare,
-                            sc->theory};
+                            sc->theory,
+                            cfg->optimizer};
     nqm_runset fresh;
     nqm_config copy;
     if (nqm_runset_build(&fresh, cfg, &plan, err, errlen) != 0)

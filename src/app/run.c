@@ -95,6 +95,9 @@ static void plan_config(nqm_config *c, const nqm_config *base, const nqm_runset_
 {
     *c = *base; /* shallow: nqm_session_new copies what it keeps */
     c->model = model;
+    c->optimizer = model == MODEL_THEORY ? OPT_GD : plan->optimizer;
+    if (model == MODEL_THEORY)
+        c->weight_decay = 0;
     c->seed = plan->seed;
     if (plan->eta_rel > 0) {
         c->eta_mode = ETA_RELATIVE;

@@ -28,19 +28,21 @@
 
 /* ---- records ------------------------------------------------------------------ */
 
-/* Columns: step eta loss g gnorm lambda1..lambdaK [lambda_p] edge
- * [active] [test_loss test_accuracy] phase, K >= 2 so that every run has
- * lambda1 and lambda2 (nan or null where the kernel has fewer
- * eigenvalues); lambda_p (the preconditioned kernel's top eigenvalue)
- * only for adam; edge is eta lambda / c, the rule's edge ratio (eta
- * lambda1 / 2 for GD); active (the share of active units) only for a
- * model with units that can die; the test columns only when the run has
- * a test set. */
+/* Columns: step eta loss g gnorm lambda1..lambdaK [lambda_p]
+ * [lambda_batch spike] edge [active] [test_loss test_accuracy] phase,
+ * K >= 2 so that every run has lambda1 and lambda2 (nan or null where
+ * the kernel has fewer eigenvalues); lambda_p (the preconditioned
+ * kernel's top eigenvalue) only for adam; lambda_batch (the top
+ * eigenvalue of the kernel of the batch the step trained on) and spike
+ * (1 where a spike of the loss starts) only for SGD; edge is eta lambda / c, the rule's edge ratio
+ * (eta lambda1 / 2 for GD); active (the share of active units) only for a model with units that can
+ * die; the test columns only when the run has a test set. */
 typedef struct {
     nqm_format format;
     int lambdas; /* K */
     int eigs;    /* eigenvalues the session computes, <= K */
     int precond; /* the run reports lambda_p */
+    int sgd;     /* the run reports lambda_batch and spike */
     int units;   /* the run reports its share of active units */
     int test;    /* the run has a test set */
 } record_layout;
@@ -59,6 +61,8 @@ static void write_header(FILE *f, const record_layout *lay)
         fprintf(f, "lambda%d%c", k + 1, sep);
     if (lay->precond)
         fprintf(f, "lambda_p%c", sep);
+    if (lay->sgd)
+        fprintf(f, "lambda_batch%cspike%c", sep, sep);
     fprintf(f, "edge%c", sep);
     if (lay->units)
         fprintf(f, "active%c", sep);
@@ -83,6 +87,11 @@ static void write_delimited(FILE *f, const record_layout *lay, const nqm_record 
     if (lay->precond) {
         fputc(sep, f);
         nqm_put_number(f, r->lambda_p, 0);
+    }
+    if (lay->sgd) {
+        fputc(sep, f);
+        nqm_put_number(f, r->lambda_batch, 0);
+        fprintf(f, "%c%d", sep, r->spike);
     }
     for (int i = 0; i < 1 + lay->units; i++) {
         fputc(sep, f);
@@ -112,6 +121,11 @@ static void write_jsonl(FILE *f, const record_layout *lay, const nqm_record *r)
     if (lay->precond) {
         fputs(",\"lambda_p\":", f);
         nqm_put_number(f, r->lambda_p, 1);
+    }
+    if (lay->sgd) {
+        fputs(",\"lambda_batch\":", f);
+        nqm_put_number(f, r->lambda_batch, 1);
+        fprintf(f, ",\"spike\":%d", r->spike);
     }
     fputs(",\"edge\":", f);
     nqm_put_number(f, r->edge, 1);
@@ -217,6 +231,8 @@ static void write_summary_run(nqm_json *f, const batch_result *res)
     nqm_json_integer(f, "T2", p->T2, p->T2 >= 0);
     nqm_json_integer(f, "T3", p->T3, p->T3 >= 0);
     nqm_json_integer(f, "T4", p->T4, p->T4 >= 0);
+    if (s->spikes >= 0)
+        nqm_json_integer(f, "spikes", s->spikes, 1);
     nqm_json_integer(f, "steps", s->steps, 1);
     nqm_json_number(f, "seconds", res->seconds);
     nqm_json_number(f, "steps_per_second", res->seconds > 0 ? s->steps / res->seconds : NAN);
@@ -369,12 +385,11 @@ static int run_session(nqm_session *s, const nqm_config *cfg, const nqm_batch_op
                        FILE *out, FILE *errs)
 {
     int eigs = nqm_session_eigs(s);
-    record_layout lay = {opt->format,
-                         eigs > 2 ? eigs : 2,
-                         eigs,
-                         nqm_optim_preconditioned(cfg),
-                         !isnan(nqm_session_record(s)->active),
-                         nqm_session_data(s)->n_test > 0};
+    record_layout lay = {
+        opt->format, eigs > 2 ? eigs : 2, eigs, nqm_optim_preconditioned(cfg),
+        cfg->batch_size > 0 &&
+            cfg->batch_size<nqm_session_data(s)->n, !isnan(nqm_session_record(s)->active),
+                            nqm_session_data(s)->n_test> 0};
     batch_result res;
     res.eigs = eigs;
     nqm_plot_run *plot = opt->plot ? nqm_plot_run_new(eigs, lay.test) : NULL;

@@ -101,6 +101,8 @@ struct nqm_phase_detector {
     long edge_steps;    /* ... over this many steps */
     long edge_held;     /* ... of which e was within the band */
     double edge_smooth; /* e averaged over about NQM_EDGE_SMOOTH steps from edge_step on */
+    double last_e;      /* e of the last step */
+    int stochastic;     /* SGD: the loss's rises and falls are the batches' */
     int period;         /* of the recent window's cycle, 0 without */
     int chaotic, collapsed;
     long seen;                      /* steps pushed since t0 */
@@ -117,6 +119,8 @@ nqm_phase_detector *nqm_phase_new(void)
         nqm_phase_reset(det, 0);
     return det;
 }
+
+void nqm_phase_set_stochastic(nqm_phase_detector *det, int on) { det->stochastic = on; }
 
 void nqm_phase_free(nqm_phase_detector *det)
 {
@@ -262,13 +266,16 @@ static int is_collapsed(const nqm_phase_detector *det, const nqm_phase_obs *obs)
     return now >= (1 - NQM_COLLAPSE_FALL) * before && now > NQM_CONVERGED * det->L0;
 }
 
+/* The geometric mean of the recent window's loss: the loss at the edge
+ * falls through spikes that multiply it, and an arithmetic mean is the
+ * spikes' (Adam's loss at its edge halves while its window mean rises). */
 static double recent_mean_loss(const nqm_phase_detector *det)
 {
     long n = det->seen < NQM_RECENT_STEPS ? det->seen : NQM_RECENT_STEPS;
     double sum = 0;
     for (long k = 0; k < n; k++)
-        sum += recent_loss(det, k);
-    return n > 0 ? sum / n : NAN;
+        sum += log(recent_loss(det, k));
+    return n > 0 ? exp(sum / n) : NAN;
 }
 
 /* ---- the online label ------------------------------------------------------------------ */
@@ -315,7 +322,7 @@ static nqm_phase label_of(const nqm_phase_detector *det)
     if (det->machine == PHASE_INCREASING || det->machine == PHASE_PEAK)
         return det->machine;
     if (det->edge_step >= 0 && det->edge_smooth >= NQM_EDGE_BAND_LO &&
-        det->edge_smooth <= NQM_EDGE_BAND_HI)
+        det->edge_smooth <= NQM_EDGE_BAND_HI && det->last_e >= NQM_EDGE_LEFT)
         return PHASE_EDGE;
     if (det->chaotic)
         return PHASE_CHAOTIC;
@@ -341,17 +348,39 @@ static void follow_edge(nqm_phase_detector *det, long t, double e, double loss)
     if (t == det->t0)
         return;
     det->reached |= e >= 1;
+    det->last_e = e;
     if (det->edge_step < 0 && det->e0 <= NQM_EDGE_FROM && e >= 1) {
         det->edge_step = t;
         det->edge_loss = loss;
-        det->edge_smooth = e;
+        det->edge_smooth = fmin(e, NQM_EDGE_BAND_HI); /* a one-step spike is not a stay */
     }
     if (det->edge_step >= 0) {
-        det->edge_sum += e;
+        det->edge_sum += fmin(e, NQM_EDGE_MEAN_CAP);
         det->edge_steps++;
         det->edge_held += e >= NQM_EDGE_BAND_LO && e <= NQM_EDGE_BAND_HI;
         det->edge_smooth += (e - det->edge_smooth) / NQM_EDGE_SMOOTH;
     }
+    if (det->edge_step >= 0 && det->edge_smooth < NQM_EDGE_LEFT) { /* left the edge: start over */
+        det->edge_step = -1;
+        det->edge_sum = 0;
+        det->edge_steps = det->edge_held = 0;
+    }
+}
+
+/* A rate that rose past the edge within a segment (a schedule's warmup:
+ * eta(t) lambda(t-1) > 2 from below): the catapult's record starts at
+ * the step before, as it does at t0 when e0 > 1. */
+static void arm(nqm_phase_detector *det, const nqm_phase_obs *obs)
+{
+    if (!det->possible && !det->reached && obs->eta > det->eta && obs->eta * det->last_lambda > 2) {
+        det->possible = 1;
+        det->lambda0 = det->last_lambda;
+        det->L0 = det->last_loss;
+        det->max_loss = det->last_loss;
+        det->machine = PHASE_INCREASING;
+        det->last_D = 0;
+    }
+    det->eta = obs->eta; /* the rate in force (constant but for schedules) */
 }
 
 nqm_phase nqm_phase_push(nqm_phase_detector *det, long t, const nqm_phase_obs *obs)
@@ -359,6 +388,8 @@ nqm_phase nqm_phase_push(nqm_phase_detector *det, long t, const nqm_phase_obs *o
     double loss = obs->loss, lambda = obs->lambda_max;
     if (t == det->t0)
         start(det, obs);
+    else if (obs->eta != det->eta)
+        arm(det, obs);
     det->last_t = t;
     det->rloss[det->seen % NQM_RECENT_STEPS] = loss;
     det->rg[det->seen % NQM_RECENT_STEPS] = obs->g;
@@ -377,8 +408,8 @@ nqm_phase nqm_phase_push(nqm_phase_detector *det, long t, const nqm_phase_obs *o
         det->last_growth = loss / det->last_loss;
         follow_edge(det, t, e, loss);
         det->collapsed = is_collapsed(det, obs);
-        det->period = cycle_period(det);
-        det->chaotic = is_chaotic(det);
+        det->period = det->stochastic ? 0 : cycle_period(det);
+        det->chaotic = !det->stochastic && is_chaotic(det);
     }
     det->last_D = D;
     det->last_loss = loss;

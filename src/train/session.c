@@ -61,7 +61,14 @@ struct nqm_session {
     size_t p;
     double edge_c;     /* the rule's edge: stable while eta lambda < edge_c */
     nqm_krylov *pre_k; /* adam: top eigenpair of the preconditioned kernel */
-    double *pre_u;     /* (p) scratch of its products */
+    double *pre_u;     /* (p) scratch of its products (and of the batch kernel's) */
+    /* SGD: the batch kernel and the loss's spikes */
+    int *batch;      /* (batch_size) the examples of the current batch */
+    double *batch_u; /* (n) a product's vector restricted to the batch */
+    nqm_krylov *batch_k;
+    int sgd;        /* batches smaller than the training set */
+    double run_min; /* lowest loss before the current step */
+    long spikes;    /* spikes so far */
     char err[256];
 };
 
@@ -219,6 +226,8 @@ static void batch_residual(nqm_session *s)
         }
         int i = s->order[s->cursor++];
         s->r[i] = s->g[i] - s->data.y[i];
+        if (s->batch)
+            s->batch[b] = i;
     }
 }
 
@@ -293,6 +302,55 @@ static int precond_product(void *ctx, const double *u, double *Ku)
     return 0;
 }
 
+/* Ku (n) = s_b K_BB u_B: the kernel of the current batch B (zero
+ * outside it), in the batch loss's scale s_b. */
+static int batch_product(void *ctx, const double *u, double *Ku)
+{
+    nqm_session *s = ctx;
+    const nqm_model_ops *ops = s->model->ops;
+    memset(s->batch_u, 0, (size_t)s->n * sizeof *s->batch_u);
+    for (int b = 0; b < s->cfg.batch_size; b++)
+        s->batch_u[s->batch[b]] = u[s->batch[b]];
+    if (ops->vjp(s->model, s->batch_u, s->pre_u) != 0 ||
+        ops->jvp(s->model, s->pre_u, s->batch_u) != 0)
+        return -1;
+    memset(Ku, 0, (size_t)s->n * sizeof *Ku);
+    for (int b = 0; b < s->cfg.batch_size; b++)
+        Ku[s->batch[b]] = s->step_scale * s->batch_u[s->batch[b]];
+    return 0;
+}
+
+/* The top eigenvalue of the current batch's kernel at the current point
+ * (before the step it drives); NaN when there is no batch. Each batch
+ * starts cold: the last batch's vector lies outside this one, where the
+ * operator is 0, and would pass for a converged eigenvector of 0. */
+static double batch_lambda(nqm_session *s)
+{
+    double lam;
+    if (!s->batch)
+        return NAN;
+    nqm_krylov_free(s->batch_k);
+    if (!(s->batch_k = nqm_krylov_new(s->n, 1)) ||
+        nqm_krylov_top(s->batch_k, batch_product, s, MATRIX_FREE_TOL, s->n + NQM_KRYLOV_BASIS(1),
+                       &lam, NULL, NULL) < 0)
+        return NAN;
+    return lam;
+}
+
+/* A spike starts at a step whose loss exceeds NQM_SPIKE_FACTOR times the
+ * lowest loss before it while the step before did not. */
+static void mark_spike(nqm_session *s, nqm_record *rec, double prev_loss)
+{
+    rec->spike = 0;
+    if (!s->sgd)
+        return;
+    int above = rec->loss > NQM_SPIKE_FACTOR * s->run_min;
+    int was = prev_loss > NQM_SPIKE_FACTOR * s->run_min;
+    rec->spike = above && !was;
+    s->spikes += rec->spike;
+    s->run_min = fmin(s->run_min, rec->loss);
+}
+
 /* rec->lambda_p: adam's preconditioned top eigenvalue at the current
  * point (warm-started from the last step's vector), NaN for other rules
  * and when it cannot be found. */
@@ -325,21 +383,33 @@ static int gradient(nqm_session *s, double scale)
 static int optim_open(nqm_session *s, char *err, size_t errlen)
 {
     s->edge_c = nqm_optim_edge(&s->cfg);
-    if (!nqm_optim_needed(&s->cfg))
-        return 0;
     const nqm_model_ops *ops = s->model->ops;
+    s->sgd = s->cfg.batch_size > 0 && s->cfg.batch_size < s->n;
+    nqm_phase_set_stochastic(s->phases, s->sgd);
+    /* the batch kernel needs the Jacobian's products (theory has none) */
+    const int sgd = s->sgd && ops->vjp && ops->jvp;
+    if (!nqm_optim_needed(&s->cfg) && !sgd)
+        return 0;
     if (!ops->vjp || !ops->params || !(s->w = ops->params(s->model, &s->p))) {
         snprintf(err, errlen, "optimizer: model = %s has no gradient to give %s",
                  nqm_model_name(s->cfg.model), nqm_optimizer_name(s->cfg.optimizer));
         return -1;
     }
     s->origin = ops->origin ? ops->origin(s->model) : NULL;
-    s->optim = nqm_optim_new(&s->cfg, s->p);
+    if (nqm_optim_needed(&s->cfg))
+        s->optim = nqm_optim_new(&s->cfg, s->p);
     s->grad = calloc(s->p, sizeof *s->grad);
     s->pre_u = calloc(s->p, sizeof *s->pre_u);
     if (nqm_optim_preconditioned(&s->cfg))
         s->pre_k = nqm_krylov_new(s->n, 1);
-    if (!s->optim || !s->grad || !s->pre_u || (nqm_optim_preconditioned(&s->cfg) && !s->pre_k)) {
+    if (sgd) {
+        s->batch = calloc((size_t)s->cfg.batch_size, sizeof *s->batch);
+        s->batch_u = calloc((size_t)s->n, sizeof *s->batch_u);
+        s->batch_k = nqm_krylov_new(s->n, 1);
+    }
+    if ((nqm_optim_needed(&s->cfg) && !s->optim) || !s->grad || !s->pre_u ||
+        (nqm_optim_preconditioned(&s->cfg) && !s->pre_k) ||
+        (sgd && (!s->batch || !s->batch_u || !s->batch_k))) {
         snprintf(err, errlen, "out of memory for the %s state of %zu parameters",
                  nqm_optimizer_name(s->cfg.optimizer), s->p);
         return -1;
@@ -412,7 +482,10 @@ static int start(nqm_session *s, char *err, size_t errlen)
                  s->cfg.model == MODEL_THEORY ? " unless they are 1-D" : "");
         return -1;
     }
-    rec->eta = s->eta;
+    rec->eta = nqm_schedule_eta(&s->cfg, s->eta, 0); /* the rate of the first step */
+    rec->lambda_batch = NAN;
+    rec->spike = 0;
+    s->run_min = rec->loss;
     push_phase(s, rec);
     s->rec0 = *rec;
     return 0;
@@ -478,6 +551,9 @@ void nqm_session_free(nqm_session *s)
     free(s->grad);
     free(s->pre_u);
     nqm_krylov_free(s->pre_k);
+    free(s->batch);
+    free(s->batch_u);
+    nqm_krylov_free(s->batch_k);
     free(s);
 }
 
@@ -520,8 +596,9 @@ int nqm_session_step(nqm_session *s)
     nqm_record *rec = &s->rec;
     const double eta = nqm_schedule_eta(&s->cfg, s->eta, rec->step);
     double lam[NQM_MAX_EIGS], eta_s = eta * s->step_scale;
-    const double *r = s->r;
+    const double *r = s->r, prev_loss = rec->loss;
     batch_residual(s);
+    const double lambda_batch = batch_lambda(s);
     if (s->optim) { /* the rule moves w; the model only evaluates */
         if (gradient(s, s->step_scale) != 0) {
             snprintf(s->err, sizeof s->err, "out of memory while stepping");
@@ -539,6 +616,7 @@ int nqm_session_step(nqm_session *s)
     }
     rec->step++;
     rec->eta = eta;
+    rec->lambda_batch = lambda_batch;
     fill_outputs(s, rec);
     if (eval_test(s, rec) != 0) {
         snprintf(s->err, sizeof s->err, "out of memory while evaluating the test set");
@@ -558,6 +636,7 @@ int nqm_session_step(nqm_session *s)
     else
         forget_kernel(s, rec);
     measure_precond(s, rec);
+    mark_spike(s, rec, prev_loss);
     push_phase(s, rec);
     return s->diverged;
 }
@@ -574,7 +653,7 @@ void nqm_session_set_eta(nqm_session *s, double eta)
     if (s->diverged)
         return;
     nqm_phase_reset(s->phases, s->rec.step);
-    nqm_phase_obs obs = observe(s, &s->rec, eta);
+    nqm_phase_obs obs = observe(s, &s->rec, nqm_schedule_eta(&s->cfg, eta, s->rec.step));
     nqm_phase_push(s->phases, s->rec.step, &obs);
 }
 
@@ -613,6 +692,7 @@ void nqm_session_summarize(const nqm_session *s, nqm_run_summary *out)
     out->eta_last = s->rec.eta;
     out->lambda_p0 = s->rec0.lambda_p;
     out->lambda_p_final = s->rec.lambda_p;
+    out->spikes = s->sgd ? s->spikes : -1;
     for (int j = 0; j < s->k; j++) {
         out->lambda0[j] = s->rec0.lambda[j];
         out->lambda_final[j] = s->rec.lambda[j];

@@ -16,7 +16,9 @@
  *     bench_engine paper wide           some of them (--list names them)
  *     bench_engine --size N D M         one size
  *     options: --steps K (most steps, default 200), --time S (stop after
- *              S seconds of stepping, default 3), --eta E (default 0.3) */
+ *              S seconds of stepping, default 3), --eta E (default 0.3),
+ *              --optimizer gd|momentum|nesterov|adam (default gd: the
+ *              fused pass; the others step through vjp, optim.h) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +70,7 @@ enum { WORKLOADS = sizeof workloads / sizeof workloads[0] };
 typedef struct {
     long max_steps;
     double max_seconds, eta;
+    nqm_optimizer optimizer;
 } limits;
 
 static double clock_s(clockid_t id)
@@ -88,8 +91,9 @@ static int core_threads(void)
     return t < 1 ? 1 : t > NQM_POOL_MAX_THREADS ? NQM_POOL_MAX_THREADS : (int)t;
 }
 
-static void configure(nqm_config *cfg, size3 sz, double eta, nqm_activation act)
+static void configure(nqm_config *cfg, size3 sz, const limits *lim, nqm_activation act)
 {
+    const double eta = lim->eta;
     nqm_config_defaults(cfg);
     cfg->threads = core_threads();
     cfg->model = MODEL_QUAD;
@@ -104,13 +108,14 @@ static void configure(nqm_config *cfg, size3 sz, double eta, nqm_activation act)
     cfg->eta_mode = ETA_ABSOLUTE;
     cfg->eta = eta;
     cfg->eigs = 2;
+    cfg->optimizer = lim->optimizer;
 }
 
 /* One run in this process: one result line on stdout. */
 static int run_one(const char *name, size3 sz, nqm_activation act, const limits *lim)
 {
     nqm_config cfg;
-    configure(&cfg, sz, lim->eta, act);
+    configure(&cfg, sz, lim, act);
     char err[256];
     double t_build = now_s();
     nqm_session *s = nqm_session_new(&cfg, err, sizeof err);
@@ -175,14 +180,14 @@ static void header(void)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: bench_engine [--steps K] [--time S] [--eta E] "
+    fprintf(stderr, "usage: bench_engine [--steps K] [--time S] [--eta E] [--optimizer O] "
                     "[--list | --size N D M | WORKLOAD...]\n");
     return 2;
 }
 
 int main(int argc, char **argv)
 {
-    limits lim = {200, 3.0, 0.3};
+    limits lim = {200, 3.0, 0.3, OPT_GD};
     int first = 1, failed = 0, ran = 0;
     for (; first < argc && argv[first][0] == '-'; first++) {
         const char *opt = argv[first];
@@ -206,6 +211,8 @@ int main(int argc, char **argv)
             lim.max_seconds = atof(argv[++first]);
         else if (!strcmp(opt, "--eta"))
             lim.eta = atof(argv[++first]);
+        else if (!strcmp(opt, "--optimizer") && nqm_optimizer_parse(argv[first + 1]) >= 0)
+            lim.optimizer = (nqm_optimizer)nqm_optimizer_parse(argv[++first]);
         else
             return usage();
     }

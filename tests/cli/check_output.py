@@ -106,8 +106,11 @@ def close(a, b, tol=1e-12):
 
 def check_relations(s, rows, eta_rel):
     first, last = rows[0], rows[-1]
-    if not (close(s["eta_crit"] * s["lambda1_0"], 2) and close(s["eta_max"] * s["lambda1_0"], 4)):
-        problem(f"eta_crit {s['eta_crit']}, eta_max {s['eta_max']} vs lambda1_0 {s['lambda1_0']}")
+    # the rule's edge c (2 for GD) on lambda1 (adam: on the preconditioned lambda_p)
+    c = s.get("edge_constant", 2)
+    lam0 = s["lambda_p_0"] if "lambda_p_0" in s else s["lambda1_0"]
+    if not (close(s["eta_crit"] * lam0, c) and close(s["eta_max"] * lam0, 2 * c)):
+        problem(f"eta_crit {s['eta_crit']}, eta_max {s['eta_max']} vs lambda(0) {lam0}, c {c}")
     if not close(s["eta_rel"] * s["eta_crit"], s["eta"]):
         problem(f"eta_rel {s['eta_rel']} x eta_crit {s['eta_crit']} != eta {s['eta']}")
     if eta_rel is not None and not close(s["eta_rel"], eta_rel):
@@ -118,7 +121,10 @@ def check_relations(s, rows, eta_rel):
         problem("lambda1_final / lambda2_final differ from the last record")
     if s["final_loss"] != last["loss"] or s["steps"] != last["step"]:
         problem(f"final_loss / steps {s['final_loss']} {s['steps']} vs last record {last}")
-    if any(r["eta"] != s["eta"] for r in rows):
+    if "schedule" in s:
+        if last["eta"] != s["eta_final"]:
+            problem("the last record's eta differs from the summary's eta_final")
+    elif any(r["eta"] != s["eta"] for r in rows):
         problem("a record's eta differs from the summary's")
     if s["peak_step"] is not None and rows[s["peak_step"]]["loss"] != s["peak_loss"]:
         problem(f"peak_loss {s['peak_loss']} is not the loss of step {s['peak_step']}")

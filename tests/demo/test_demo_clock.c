@@ -69,7 +69,8 @@ static int record_scene(const nqm_demo_scene *sc, nqm_model_kind models[NQM_RUNS
                             cfg->eta,
                             cfg->eta_mode == ETA_RELATIVE ? cfg->eta_rel : 0,
                             sc->compare,
-                            sc->theory};
+                            sc->theory,
+                            cfg->optimizer};
     nqm_runset set;
     char err[512];
     if (nqm_runset_build(&set, cfg, &plan, err, sizeof err) != 0) {

@@ -43,7 +43,7 @@ static void check_against_first(const nqm_runset *set, long t, const char *when)
 
 static void test_back_and_forth(const nqm_config *cfg)
 {
-    nqm_runset_plan plan = {MODEL_QUAD, cfg->seed, 0, 1.5, 1, 1};
+    nqm_runset_plan plan = {MODEL_QUAD, cfg->seed, 0, 1.5, 1, 1, OPT_GD};
     nqm_runset set;
     char err[512];
     CHECK(nqm_runset_build(&set, cfg, &plan, err, sizeof err) == 0, "%s", err);
@@ -71,7 +71,7 @@ static void test_back_and_forth(const nqm_config *cfg)
 /* Past NQM_RUN_HISTORY_CAPACITY steps the history merges buckets. */
 static void test_too_long(const nqm_config *cfg)
 {
-    nqm_runset_plan plan = {MODEL_QUAD, cfg->seed, 0, 0.5, 0, 0};
+    nqm_runset_plan plan = {MODEL_QUAD, cfg->seed, 0, 0.5, 0, 0, OPT_GD};
     nqm_runset set;
     char err[512];
     CHECK(nqm_runset_build(&set, cfg, &plan, err, sizeof err) == 0, "%s", err);

@@ -28,7 +28,7 @@ static void example(nqm_config *cfg)
 
 static nqm_runset_plan plan_for(const nqm_config *cfg, int compare, int theory)
 {
-    nqm_runset_plan p = {cfg->model, cfg->seed, 0, 1.5, compare, theory};
+    nqm_runset_plan p = {cfg->model, cfg->seed, 0, 1.5, compare, theory, cfg->optimizer};
     return p;
 }
 
@@ -317,16 +317,18 @@ static void test_screen(void)
     app.paused = 1;
     nqm_screen_draw(cv, &sc);
     CHECK(screen_has(cv, "PAUSED"), "paused shows PAUSED");
-    app.help = 1;
-    nqm_screen_draw(cv, &sc);
+    app.help = 1; /* on a screen tall enough for one column, each text unwrapped */
+    nqm_canvas *tall = nqm_canvas_new(100, 40, NQM_GLYPHS_UNICODE);
+    nqm_screen_draw(tall, &sc);
     nqm_action acts[NQM_ACT_COUNT];
     int nacts = nqm_keymap_actions(NQM_KEYS_MAIN, acts);
     for (int i = 0; i < nacts; i++) {
         char label[64];
         nqm_action_label(acts[i], label, sizeof label);
-        CHECK(screen_has(cv, nqm_action_help(acts[i])), "help shows '%s' (%s)",
+        CHECK(screen_has(tall, nqm_action_help(acts[i])), "help shows '%s' (%s)",
               nqm_action_help(acts[i]), label);
     }
+    nqm_canvas_free(tall);
     app.help = !app.help; /* closed again */
     snprintf(app.message, sizeof app.message, "a note for the user");
     nqm_screen_draw(cv, &sc);

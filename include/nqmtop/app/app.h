@@ -59,10 +59,11 @@ typedef struct {
 } nqm_rate;
 
 typedef struct {
-    double eta_asked;     /* the learning rate the last key asked for: the
-                             runs' own unless it changed it (then with
-                             NQM_REACT_ETA or NQM_REACT_RESTART) */
-    nqm_model_kind model; /* model of the main run */
+    double eta_asked;        /* the learning rate the last key asked for: the
+                                runs' own unless it changed it (then with
+                                NQM_REACT_ETA or NQM_REACT_RESTART) */
+    nqm_model_kind model;    /* model of the main run */
+    nqm_optimizer optimizer; /* update rule of every run (theory: GD only) */
     unsigned long seed;
     double eta_rel_next; /* > 0: the next restart sets eta to this
                             multiple of its own eta_crit (new seed) */

@@ -43,19 +43,20 @@ enum {
     X(SLOWER, "fewer steps per second", '<')                                                       \
     X(RESTART, "restart from the same initialisation, current eta", 'r')                           \
     X(RESEED, "restart with the next seed, same eta / eta_crit", 'R')                              \
-    X(MODEL, "cycle the model net -> quad -> lin and restart", 'm')                                \
+    X(MODEL, "next model: net, quad, lin (restarts)", 'm')                                         \
     X(COMPARE, "compare net, quad and lin (on/off, restarts)", 'c')                                \
-    X(THEORY, "theory overlay: dynamics equations (on/off, restarts)", 't')                        \
+    X(THEORY, "theory overlay on/off (restarts)", 't')                                             \
+    X(OPTIMIZER, "next optimizer (restarts)", 'o')                                                 \
     X(LOG, "loss axis log / linear", 'l')                                                          \
     X(LOG_TIME, "time axis log / linear", 'L')                                                     \
     X(CURSOR_BACK, "cursor back: titles show that step's values", ',')                             \
     X(CURSOR_FORWARD, "cursor forward (past the last step: off)", '/')                             \
-    X(BIG, "projector view: two large charts, high contrast (on/off)", 'z')                        \
+    X(BIG, "projector view: two large charts (on/off)", 'z')                                       \
     X(NEXT, "demo: next scene", 'n', NQM_KEY_RIGHT)                                                \
     X(BACK, "demo: previous scene (or this one again)", 'b', NQM_KEY_LEFT)                         \
     X(PRESETS, "preset picker", 'p')                                                               \
-    X(EXPORT, "export the history to a CSV file", 'e')                                             \
-    X(HELP, "this help (any key closes it)", '?', 'h', NQM_KEY_F1)                                 \
+    X(EXPORT, "export the history as CSV", 'e')                                                    \
+    X(HELP, "this help", '?', 'h', NQM_KEY_F1)                                                     \
     X(QUIT, "quit", 'q', NQM_KEY_F10)                                                              \
     X(REDRAW, "redraw the screen", NQM_KEY_CTRL_L)
 

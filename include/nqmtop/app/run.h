@@ -75,6 +75,7 @@ typedef struct {
     unsigned long seed;
     double eta, eta_rel;
     int compare, theory;
+    nqm_optimizer optimizer; /* of the main runs; the theory overlay's is GD */
 } nqm_runset_plan;
 
 /* The models compare mode runs side by side: the preset's `models` (up

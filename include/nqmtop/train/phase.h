@@ -63,6 +63,9 @@ nqm_phase_detector *nqm_phase_new(void);
 void nqm_phase_free(nqm_phase_detector *det);
 /* Start over at absolute step t0 (a new run, or eta changed mid-run). */
 void nqm_phase_reset(nqm_phase_detector *det, long t0);
+/* SGD: the loss rises and falls with the batches, so cycles and chaos
+ * are not looked for (they would be the sampling's); kept over resets. */
+void nqm_phase_set_stochastic(nqm_phase_detector *det, int on);
 /* Feed step t (consecutive from t0). Returns the label of step t. */
 nqm_phase nqm_phase_push(nqm_phase_detector *det, long t, const nqm_phase_obs *obs);
 void nqm_phase_summarize(const nqm_phase_detector *det, nqm_phase_summary *out);
@@ -113,8 +116,17 @@ const char *nqm_regime_name(nqm_regime r);
 #define NQM_EDGE_BAND_LO 0.9 /* the online label: e within [LO, HI] after reaching 1 */
 #define NQM_EDGE_BAND_HI 1.25
 #define NQM_EDGE_SMOOTH                                                                            \
-    16                          /* the label averages e over about this many steps: the            \
-                                   edge's own swings cross the band's ends */
+    16 /* the label averages e over about this many steps: the                                     \
+          edge's own swings cross the band's ends */
+#define NQM_EDGE_LEFT                                                                              \
+    0.5 /* the averaged e below this after reaching 1: the run left the edge                       \
+           (Adam's first steps jump to e ~ 6 and back to 0.05 before they                          \
+           sharpen), so the record starts again; no step below it is                               \
+           labelled edge */
+#define NQM_EDGE_MEAN_CAP                                                                           \
+    2.0                         /* a step's e counts at most this much in the mean: one excursion   \
+                                   of a run that then holds the edge (momentum's first overshoot to \
+                                   e ~ 5000) is not its average */
 #define NQM_EDGE_MEAN_LO   0.95 /* the regime: mean e since reaching 1 within [LO, HI] */
 #define NQM_EDGE_MEAN_HI   1.1  /* (the nets measured 1.01-1.02, their NQMs 1.03-1.09) */
 #define NQM_EDGE_MIN_STEPS 64   /* ... over at least this many steps */

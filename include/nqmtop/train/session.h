@@ -22,6 +22,13 @@ typedef struct {
     double lambda_max;           /* largest eigenvalue of s*K */
     double lambda_p;             /* adam: top eigenvalue of the preconditioned kernel
                                     s J P^-1 J^T (optim.h), NaN for other rules */
+    double lambda_batch;         /* SGD: top eigenvalue of the kernel of the batch this
+                                    step trained on, s_b K_BB at the point before the
+                                    step (its stability: eta lambda_batch < 2 for GD);
+                                    NaN for full-batch runs */
+    int spike;                   /* SGD: a spike of the loss starts here: the loss is above
+                                    NQM_SPIKE_FACTOR x the lowest before it, the step
+                                    before was not */
     double edge;                 /* eta * lambda / c, c the rule's edge (2 for GD) and
                                     lambda lambda_p for adam, else lambda_max: 1 at the
                                     edge of stability */
@@ -31,6 +38,9 @@ typedef struct {
     double test_accuracy;        /* share of test outputs with the sign of their +-1
                                     label (NaN without a test set or such labels) */
 } nqm_record;
+
+/* SGD's spikes: a loss this many times the lowest loss before it. */
+#define NQM_SPIKE_FACTOR 10.0
 
 typedef struct nqm_session nqm_session;
 typedef struct nqm_model nqm_model;
@@ -86,6 +96,7 @@ typedef struct {
     double edge_c;                    /* the rule's edge c (optim.h) */
     double eta_last;                  /* the learning rate of the last step (a schedule's) */
     double lambda_p0, lambda_p_final; /* adam's preconditioned top eigenvalue, else NaN */
+    long spikes;                      /* SGD: spikes of the loss, -1 for full-batch runs */
     double lambda0[NQM_MAX_EIGS];     /* at step 0, eig_order order */
     double lambda_final[NQM_MAX_EIGS];
     double final_loss;
