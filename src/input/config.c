@@ -354,6 +354,14 @@ static int check_network(const nqm_config *cfg, char *err, size_t errlen)
     return 0;
 }
 
+/* Whether path names an .npz archive of data = npy, which may hold the
+ * labels beside the features. */
+static int npz_name(const nqm_config *cfg, const char *path)
+{
+    size_t n = strlen(path);
+    return cfg->data == DATA_NPY && n > 4 && strcmp(path + n - 4, ".npz") == 0;
+}
+
 int nqm_config_check_files(const nqm_config *cfg, char *err, size_t errlen)
 {
     if (!nqm_data_from_files(cfg->data))
@@ -364,12 +372,13 @@ int nqm_config_check_files(const nqm_config *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "train_file: data = %s needs a training file", kind);
         return -1;
     }
-    if (labels_apart && cfg->train_labels[0] == '\0') {
+    if (labels_apart && cfg->train_labels[0] == '\0' && !npz_name(cfg, cfg->train_file)) {
         snprintf(err, errlen, "train_labels: data = %s needs the file of the training labels",
                  kind);
         return -1;
     }
-    if (labels_apart && cfg->test_file[0] != '\0' && cfg->test_labels[0] == '\0') {
+    if (labels_apart && cfg->test_file[0] != '\0' && cfg->test_labels[0] == '\0' &&
+        !npz_name(cfg, cfg->test_file)) {
         snprintf(err, errlen, "test_labels: data = %s with a test_file needs its labels", kind);
         return -1;
     }

@@ -198,18 +198,66 @@ static int parse_pair(const source *s, const char *file, const unsigned char *a,
     return 0;
 }
 
-/* A table of a binary format (IDX, NPY, CIFAR-10). */
+/* The members of an .npz archive that hold the features, and the labels
+ * (in the features' archive, or in one of their own). */
+static const char *const npz_features[] = {"x", "X", "arr_0", NULL};
+static const char *const npz_labels_beside[] = {"y", "Y", "labels", "arr_1", NULL};
+static const char *const npz_labels_apart[] = {"y", "Y", "labels", "arr_0", NULL};
+
+/* *bytes replaced by the member of the names when they are an .npz
+ * archive (nothing changes otherwise). */
+static int npz_unpack(const char *file, const char *const *names, unsigned char **bytes,
+                      size_t *len, char *err, size_t errlen)
+{
+    unsigned char *m;
+    size_t n;
+    if (!nqm_is_zip(*bytes, *len))
+        return 0;
+    if (nqm_npz_member(file, *bytes, *len, names, &m, &n, err, errlen) != 0)
+        return -1;
+    free(*bytes);
+    *bytes = m;
+    *len = n;
+    return 0;
+}
+
+/* The features (a) and labels (b) of NPY files or .npz archives: the
+ * labels from their own file, or without one from the features' archive. */
+static int read_npy(const char *file, const char *labels, unsigned char **a, size_t *alen,
+                    unsigned char **b, size_t *blen, char *err, size_t errlen)
+{
+    if (nqm_binary_read(file, a, alen, err, errlen) != 0)
+        return -1;
+    if (!labels[0]) {
+        if (!nqm_is_zip(*a, *alen)) {
+            snprintf(err, errlen,
+                     "%s: not an .npz archive (a zip file) that could hold the labels; give "
+                     "them a file of their own",
+                     file);
+            return -1;
+        }
+        if (nqm_npz_member(file, *a, *alen, npz_labels_beside, b, blen, err, errlen) != 0)
+            return -1;
+    } else if (nqm_binary_read(labels, b, blen, err, errlen) != 0 ||
+               npz_unpack(labels, npz_labels_apart, b, blen, err, errlen) != 0) {
+        return -1;
+    }
+    return npz_unpack(file, npz_features, a, alen, err, errlen);
+}
+
+/* A table of a binary format (IDX, NPY or NPZ, CIFAR-10). */
 static int read_binary(const source *s, const char *file, const char *labels, nqm_table *out,
                        char *err, size_t errlen)
 {
     unsigned char *a = NULL, *b = NULL;
     size_t alen = 0, blen = 0;
     nqm_array X = {0}, y = {0};
-    int rc = nqm_binary_read(file, &a, &alen, err, errlen);
-    if (rc == 0 && s->data != DATA_CIFAR)
+    int rc = s->data == DATA_NPY ? read_npy(file, labels, &a, &alen, &b, &blen, err, errlen)
+                                 : nqm_binary_read(file, &a, &alen, err, errlen);
+    if (rc == 0 && s->data == DATA_IDX)
         rc = nqm_binary_read(labels, &b, &blen, err, errlen);
     if (rc == 0)
-        rc = parse_pair(s, file, a, alen, labels, b, blen, &X, &y, err, errlen);
+        rc = parse_pair(s, file, a, alen, labels[0] ? labels : file, b, blen, &X, &y, err, errlen);
     double unit = X.type == NQM_EL_U8 && s->data != DATA_NPY ? 255.0 : 1.0;
     if (rc == 0)
         rc = from_arrays(s, &X, &y, unit, file, out, err, errlen);
@@ -223,7 +271,7 @@ static int read_one(const source *s, const char *file, const char *labels, nqm_t
 {
     int rc = s->data == DATA_CSV ? read_csv(s, file, out, err, errlen)
                                  : read_binary(s, file, labels, out, err, errlen);
-    const char *named = s->data == DATA_IDX || s->data == DATA_NPY ? labels : file;
+    const char *named = (s->data == DATA_IDX || s->data == DATA_NPY) && labels[0] ? labels : file;
     if (rc == 0 && check_labels(s, out, named, err, errlen) != 0) {
         nqm_table_free(out);
         return -1;

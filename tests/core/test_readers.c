@@ -566,6 +566,181 @@ static void check_labels(void)
     printf("labels: 0/1, multi-class and one class refused or mapped, targets kept\n");
 }
 
+/* ---- .npz archives --------------------------------------------------------------- */
+
+/* A member of a zip archive being written. */
+typedef struct {
+    const char *name;
+    const buffer *data;
+    int deflate; /* else stored */
+    int zip64;   /* sizes and offset in a zip64 extra field of the central header */
+} zip_member;
+
+static void put_le(buffer *o, uint64_t v, int n) { put_value(o, (double)v, 'i', (size_t)n, 0); }
+
+/* A zip archive of the members, as np.savez (stored) or
+ * np.savez_compressed (deflated) would hold them. */
+static void zip_file(buffer *o, const zip_member *m, int count)
+{
+    static buffer packed[4];
+    uint64_t offset[4];
+    uint32_t crc[4];
+    o->n = 0;
+    for (int k = 0; k < count; k++) {
+        packed[k].n = 0;
+        if (m[k].deflate) {
+            z_stream zs;
+            memset(&zs, 0, sizeof zs);
+            deflateInit2(&zs, 6, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+            zs.next_in = (unsigned char *)m[k].data->b;
+            zs.avail_in = (unsigned)m[k].data->n;
+            zs.next_out = packed[k].b;
+            zs.avail_out = sizeof packed[k].b;
+            deflate(&zs, Z_FINISH);
+            packed[k].n = zs.total_out;
+            deflateEnd(&zs);
+        } else {
+            put(&packed[k], m[k].data->b, m[k].data->n);
+        }
+        crc[k] = (uint32_t)crc32(0, m[k].data->b, (unsigned)m[k].data->n);
+        offset[k] = o->n;
+        put_le(o, 0x04034b50, 4);
+        put_le(o, 20, 2);
+        put_le(o, 0, 2);
+        put_le(o, m[k].deflate ? 8 : 0, 2);
+        put_le(o, 0, 4);
+        put_le(o, crc[k], 4);
+        put_le(o, packed[k].n, 4);
+        put_le(o, m[k].data->n, 4);
+        put_le(o, strlen(m[k].name), 2);
+        put_le(o, 0, 2);
+        put(o, m[k].name, strlen(m[k].name));
+        put(o, packed[k].b, packed[k].n);
+    }
+    uint64_t central = o->n;
+    for (int k = 0; k < count; k++) {
+        int z64 = m[k].zip64;
+        put_le(o, 0x02014b50, 4);
+        put_le(o, 45, 2);
+        put_le(o, 45, 2);
+        put_le(o, 0, 2);
+        put_le(o, m[k].deflate ? 8 : 0, 2);
+        put_le(o, 0, 4);
+        put_le(o, crc[k], 4);
+        put_le(o, z64 ? 0xFFFFFFFF : packed[k].n, 4);
+        put_le(o, z64 ? 0xFFFFFFFF : m[k].data->n, 4);
+        put_le(o, strlen(m[k].name), 2);
+        put_le(o, z64 ? 28 : 0, 2);
+        put_le(o, 0, 6); /* comment length, disk, internal attributes */
+        put_le(o, 0, 4); /* external attributes */
+        put_le(o, z64 ? 0xFFFFFFFF : offset[k], 4);
+        put(o, m[k].name, strlen(m[k].name));
+        if (z64) {
+            put_le(o, 1, 2);
+            put_le(o, 24, 2);
+            put_le(o, m[k].data->n, 8);
+            put_le(o, packed[k].n, 8);
+            put_le(o, offset[k], 8);
+        }
+    }
+    uint64_t dirlen = o->n - central;
+    put_le(o, 0x06054b50, 4);
+    put_le(o, 0, 4);
+    put_le(o, (uint64_t)count, 2);
+    put_le(o, (uint64_t)count, 2);
+    put_le(o, dirlen, 4);
+    put_le(o, central, 4);
+    put_le(o, 0, 2);
+}
+
+/* .npz archives: x and y stored, deflated and in zip64 headers, savez's
+ * arr_0 and arr_1, through a preset (labels beside the features or in an
+ * archive of their own) with the very numbers of the two .npy files; a
+ * missing member, a bad CRC, a cut archive and a method other than
+ * stored or deflate refused with FILE: what. */
+static void check_npz(void)
+{
+    static buffer x, y, zip;
+    npy_file(&x, 1, "<f8", 12, 3, 0);
+    npy_file(&y, 1, "<f8", 12, 0, 0);
+    for (int i = 0; i < 12; i++) /* labels +-1 in place of value(i, 0) */
+        memcpy(y.b + y.n - 8 * (size_t)(12 - i), &(double){i % 2 ? 1.0 : -1.0}, 8);
+    write_bytes("x.npy", x.b, x.n);
+    write_bytes("y.npy", y.b, y.n);
+    static const char *const base = "data = npy\ntest_fraction = 0.25\n";
+    char text[512], err[1024];
+    nqm_config cfg;
+    snprintf(text, sizeof text, "%strain_file = x.npy\ntrain_labels = y.npy\n", base);
+    CHECK(resolve_text(text, &cfg, err, sizeof err) == 0, "the .npy pair: %s", err);
+    nqm_data ref;
+    CHECK(nqm_data_make(&cfg, &ref, err, sizeof err) == 0, "the .npy pair: %s", err);
+    nqm_config_free(&cfg);
+    const struct {
+        const char *what, *x, *y;
+        int deflate, zip64;
+    } kinds[] = {{"stored", "x.npy", "y.npy", 0, 0},
+                 {"deflated", "x.npy", "y.npy", 1, 0},
+                 {"zip64", "X.npy", "Y.npy", 1, 1},
+                 {"savez", "arr_0.npy", "arr_1.npy", 0, 0}};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        zip_member m[2] = {{kinds[k].y, &y, kinds[k].deflate, kinds[k].zip64},
+                           {kinds[k].x, &x, kinds[k].deflate, kinds[k].zip64}};
+        zip_file(&zip, m, 2);
+        write_bytes("d.npz", zip.b, zip.n);
+        snprintf(text, sizeof text, "%strain_file = d.npz\n", base);
+        int rc = resolve_text(text, &cfg, err, sizeof err);
+        CHECK(rc == 0, "npz %s: %s", kinds[k].what, err);
+        nqm_data data;
+        if (rc == 0 && nqm_data_make(&cfg, &data, err, sizeof err) == 0) {
+            CHECK(data.n == ref.n && data.n_test == ref.n_test && data.d == 3 &&
+                      memcmp(data.X, ref.X, sizeof *data.X * 27) == 0 &&
+                      memcmp(data.y, ref.y, sizeof *data.y * 9) == 0 &&
+                      memcmp(data.y_test, ref.y_test, sizeof *data.y * 3) == 0,
+                  "npz %s: the numbers of the .npy files", kinds[k].what);
+            nqm_data_free(&data);
+        }
+        if (rc == 0)
+            nqm_config_free(&cfg);
+    }
+    zip_member alone = {"arr_0.npy", &y, 1, 0};
+    zip_file(&zip, &alone, 1);
+    write_bytes("labels.npz", zip.b, zip.n);
+    snprintf(text, sizeof text, "%strain_file = x.npy\ntrain_labels = labels.npz\n", base);
+    CHECK(resolve_text(text, &cfg, err, sizeof err) == 0 && cfg.n == ref.n,
+          "labels in an archive of their own: %s", err);
+    nqm_config_free(&cfg);
+    nqm_data_free(&ref);
+
+    zip_member only_x = {"x.npy", &x, 0, 0};
+    zip_file(&zip, &only_x, 1);
+    unsigned char *out;
+    size_t len;
+    static const char *const labels[] = {"y", "labels", NULL};
+    CHECK(nqm_npz_member("e.npz", zip.b, zip.n, labels, &out, &len, err, sizeof err) != 0 &&
+              strstr(err, "e.npz: no member y.npy, labels.npy in the archive (it holds x.npy)"),
+          "a missing member: %s", err);
+    static const char *const xs[] = {"x", NULL};
+    CHECK(nqm_npz_member("e.npz", zip.b, zip.n, xs, &out, &len, err, sizeof err) == 0 &&
+              len == x.n && memcmp(out, x.b, len) == 0,
+          "a stored member read back: %s", err);
+    free(out);
+    zip.b[60] ^= 1; /* inside x.npy's header */
+    CHECK(nqm_npz_member("e.npz", zip.b, zip.n, xs, &out, &len, err, sizeof err) != 0 &&
+              strstr(err, "e.npz: zip: a member fails its CRC-32 check"),
+          "a flipped bit: %s", err);
+    zip.b[60] ^= 1;
+    zip.b[8] = 14;                        /* LZMA, in the local header */
+    zip.b[zip.n - 22 - 46 - 5 + 10] = 14; /* and in the central one */
+    CHECK(nqm_npz_member("e.npz", zip.b, zip.n, xs, &out, &len, err, sizeof err) != 0 &&
+              strstr(err, "stored or deflated"),
+          "another compression method: %s", err);
+    for (size_t cut = 0; cut < zip.n; cut += 7)
+        CHECK(nqm_npz_member("e.npz", zip.b, cut, xs, &out, &len, err, sizeof err) != 0 &&
+                  strncmp(err, "e.npz: ", 7) == 0 && !strchr(err, '\n'),
+              "cut at %zu: %s", cut, err);
+    printf("npz: stored, deflated, zip64, savez names, labels apart; damage refused\n");
+}
+
 int main(void)
 {
     CHECK(mkdtemp(dir) != NULL, "no temporary folder");
@@ -575,9 +750,10 @@ int main(void)
     check_malformed();
     check_preset();
     check_labels();
-    const char *names[] = {"t.idx.gz",   "images.idx", "labels.idx", "r.preset",
-                           "lab.preset", "k3.csv",     "k2.csv",     "k1.csv",
-                           "real.csv",   "x.npy",      "y.npy"};
+    check_npz();
+    const char *names[] = {"t.idx.gz", "images.idx", "labels.idx", "r.preset", "lab.preset",
+                           "k3.csv",   "k2.csv",     "k1.csv",     "real.csv", "x.npy",
+                           "y.npy",    "d.npz",      "labels.npz"};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         char path[256];
         snprintf(path, sizeof path, "%s/%s", dir, names[k]);

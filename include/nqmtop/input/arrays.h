@@ -1,7 +1,7 @@
-/* arrays.h: the binary data files nqmtop reads (IDX, NPY, CIFAR-10
- * batches), plain or gzip-compressed, as 2-D arrays of numbers: rows are
- * examples, columns features (a label file is one column). An array is a
- * view over the file's bytes, read one value at a time; the table reader
+/* arrays.h: the binary data files nqmtop reads (IDX, NPY and NPZ
+ * archives of them, CIFAR-10 batches), plain or gzip-compressed, as 2-D
+ * arrays of numbers: rows are examples, columns features (a label file is
+ * one column). An array is a view over the file's bytes, read one value at a time; the table reader
  * (tables.c) turns the rows it keeps into doubles. Errors are one line,
  * "FILE: what", naming the byte offset or the record where it helps. */
 #ifndef NQMTOP_ARRAYS_H
@@ -59,6 +59,15 @@ int nqm_idx_parse(const char *name, const unsigned char *bytes, size_t len, nqm_
  * a Fortran-order array has at most 2 dimensions). */
 int nqm_npy_parse(const char *name, const unsigned char *bytes, size_t len, nqm_array *out,
                   char *err, size_t errlen);
+/* Whether bytes start like a zip archive (an .npz file). */
+int nqm_is_zip(const unsigned char *bytes, size_t len);
+/* The first member of the .npz archive zip[0..len) (a zip file, members
+ * stored or deflated, zip64 records read) named NAME.npy for a name of
+ * the NULL-terminated list, preferring earlier names, inflated into a
+ * buffer to free() after its CRC-32 is checked. 0, or -1 with "FILE:
+ * what" in err (a member missing: the names the archive holds). */
+int nqm_npz_member(const char *file, const unsigned char *zip, size_t len, const char *const *names,
+                   unsigned char **out, size_t *outlen, char *err, size_t errlen);
 /* A CIFAR-10 binary batch: records of a label byte (0 to 9) and 3072
  * pixel bytes (red, green, blue planes of 32 x 32). */
 enum { NQM_CIFAR_PIXELS = 3072, NQM_CIFAR_RECORD = 3073 };
