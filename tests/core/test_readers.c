@@ -663,8 +663,10 @@ static void check_npz(void)
     static buffer x, y, zip;
     npy_file(&x, 1, "<f8", 12, 3, 0);
     npy_file(&y, 1, "<f8", 12, 0, 0);
-    for (int i = 0; i < 12; i++) /* labels +-1 in place of value(i, 0) */
-        memcpy(y.b + y.n - 8 * (size_t)(12 - i), &(double){i % 2 ? 1.0 : -1.0}, 8);
+    for (int i = 0; i < 12; i++) { /* labels +-1 in place of value(i, 0) */
+        double label = i % 2 ? 1.0 : -1.0;
+        memcpy(y.b + y.n - 8 * (size_t)(12 - i), &label, 8);
+    }
     write_bytes("x.npy", x.b, x.n);
     write_bytes("y.npy", y.b, y.n);
     static const char *const base = "data = npy\ntest_fraction = 0.25\n";
