@@ -970,7 +970,11 @@ static int run(const cli_options *o)
         rc = run_sweep_batch(o, &cfg);
     } else if (o->sweeping) {
         nqm_sweep_spec spec = sweep_spec(o, &cfg);
-        rc = nqm_ui_sweep(&cfg, &spec, &o->ui);
+        nqm_provenance prov = provenance();
+        nqm_ui_options ui = o->ui;
+        ui.session.provenance = &prov;
+        ui.session.plot_size = o->plot_size;
+        rc = nqm_ui_sweep(&cfg, &spec, &ui);
     } else if ((rc = check_memory(&cfg)) == 0) {
         rc = o->batch ? run_batch(o, &cfg) : run_ui(o, &cfg, o->ui);
     }

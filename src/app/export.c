@@ -29,12 +29,11 @@ static int any_test_set(const nqm_run *const *runs, int nruns)
     return 0;
 }
 
-/* Every line of text as a '#' comment line. */
-static void write_comment(FILE *f, const char *text)
+void nqm_export_comment(FILE *f, const char *text)
 {
     while (text && *text) {
         size_t n = strcspn(text, "\n");
-        fprintf(f, "# %.*s\n", (int)n, text);
+        fprintf(f, "%s%.*s\n", text[0] == '#' ? "" : "# ", (int)n, text);
         text += n + (text[n] == '\n');
     }
 }
@@ -90,7 +89,7 @@ int nqm_export_csv(FILE *f, const nqm_run *const *runs, int nruns, const char *c
     int eigs = max_eigs(runs, nruns), test = any_test_set(runs, nruns);
     nqm_c_numeric scope;
     nqm_c_numeric_begin(&scope);
-    write_comment(f, comment);
+    nqm_export_comment(f, comment);
     write_header(f, eigs, test);
     for (int r = 0; r < nruns; r++)
         for (long i = 0; i < nqm_history_nbuckets(runs[r]->hist); i++)

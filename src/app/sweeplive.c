@@ -12,6 +12,9 @@
 
 #include "buildinfo.h"
 #include "vcs.h"
+#include "nqmtop/base/cnum.h"
+#include "nqmtop/out/batch.h"
+#include "nqmtop/out/plot.h"
 #include "nqmtop/out/sweepout.h"
 #include "nqmtop/base/clock.h"
 #include "nqmtop/base/files.h"
@@ -42,6 +45,10 @@ struct nqm_sweep_live {
     /* the view's help: the sweep view's keymap, one line per action */
     char help_text[NQM_ACT_COUNT][128];
     const char *help[NQM_ACT_COUNT + 1]; /* NULL-terminated */
+    /* what an export says besides the results */
+    char *made;      /* what made it (nqm_provenance_text), or NULL */
+    char title[320]; /* the figure's */
+    nqm_plot_size size;
 };
 
 /* The help overlay's lines, from the key table. */
@@ -93,7 +100,8 @@ static void *run_thread(void *arg)
     return NULL;
 }
 
-nqm_sweep_live *nqm_sweep_live_start(const nqm_config *cfg, const nqm_sweep_spec *spec, char *err,
+nqm_sweep_live *nqm_sweep_live_start(const nqm_config *cfg, const nqm_sweep_spec *spec,
+                                     const nqm_provenance *made_by, nqm_plot_size size, char *err,
                                      size_t errlen)
 {
     nqm_sweep_live *L = calloc(1, sizeof *L);
@@ -104,6 +112,9 @@ nqm_sweep_live *nqm_sweep_live_start(const nqm_config *cfg, const nqm_sweep_spec
         return NULL;
     }
     snprintf(L->preset, sizeof L->preset, "%s", cfg->preset);
+    L->made = made_by ? nqm_provenance_text(made_by, cfg) : NULL;
+    nqm_plot_title(cfg, L->title, sizeof L->title);
+    L->size = size;
     nqm_provenance prov = {NQMTOP_VERSION, NQMTOP_COMMIT, NULL, 0};
     nqm_sweep_id(cfg, spec, &prov, L->id, sizeof L->id);
     for (int k = 0; k < nqm_sweep_models(L->sw); k++)
@@ -159,7 +170,19 @@ int nqm_sweep_live_snapshot(nqm_sweep_live *L, nqm_sweep_view *v)
 static int write_snapshot(FILE *f, const void *ctx)
 {
     const nqm_sweep_live *L = ctx;
+    nqm_export_comment(f, L->made);
     return nqm_sweep_write_table(f, NQM_FORMAT_CSV, L->sw, L->snap, L->snap_have, L->id);
+}
+
+static int write_figure(FILE *f, const void *ctx)
+{
+    const nqm_sweep_live *L = ctx;
+    nqm_plot_info info = {L->size, L->title, L->made};
+    nqm_c_numeric scope;
+    nqm_c_numeric_begin(&scope);
+    int rc = nqm_plot_sweep_svg(f, L->sw, L->snap, L->snap_have, &info);
+    nqm_c_numeric_end(&scope);
+    return rc;
 }
 
 /* nqmtop-sweep-PRESET-STAMP.csv, then -2, -3, ... before .csv. */
@@ -188,8 +211,17 @@ int nqm_sweep_live_export(nqm_sweep_live *L, const char *dir, char *path, size_t
     struct tm tm;
     localtime_r(&now, &tm);
     strftime(en.stamp, sizeof en.stamp, "%Y%m%d-%H%M%S", &tm);
-    return nqm_file_write_new(dir, NQM_EXPORT_ATTEMPTS, name_export, &en, "export", write_snapshot,
-                              L, path, pathlen, err, errlen);
+    if (nqm_file_write_new(dir, NQM_EXPORT_ATTEMPTS, name_export, &en, "export", write_snapshot, L,
+                           path, pathlen, err, errlen) != 0)
+        return -1;
+    size_t n = strlen(path);
+    char svg[4200];
+    if (n < 4 || n >= sizeof svg) {
+        snprintf(err, errlen, "the figure beside the export has no name");
+        return 1;
+    }
+    snprintf(svg, sizeof svg, "%.*s.svg", (int)(n - 4), path);
+    return nqm_file_write(svg, 0, "export", write_figure, L, err, errlen) == 0 ? 0 : 1;
 }
 
 unsigned nqm_sweep_view_key(nqm_sweep_view *v, int key)
@@ -245,5 +277,6 @@ void nqm_sweep_live_free(nqm_sweep_live *L)
     free(L->snap);
     free(L->live_have);
     free(L->snap_have);
+    free(L->made);
     free(L);
 }

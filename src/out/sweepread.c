@@ -2,8 +2,8 @@
  * jsonl when its first line opens an object, else a header line and rows
  * separated by tabs (tsv) or commas (csv); text values never hold a
  * separator, so no quoting is needed. Each row becomes the record of one
- * run, its numbers read back exactly (they were written with %.17g), and
- * is handed to the sweep as a preloaded run. */
+ * run, its numbers read back exactly (they were written in the shortest
+ * form that does), and is handed to the sweep as a preloaded run. */
 #include "sweepread.h"
 
 #include <errno.h>

@@ -405,8 +405,11 @@ static int start_screen(ui_state *ui, const nqm_ui_options *opt)
 static void sweep_export(nqm_sweep_live *live, char *message, size_t len)
 {
     char path[4200], err[600];
-    if (nqm_sweep_live_export(live, ".", path, sizeof path, err, sizeof err) == 0)
-        snprintf(message, len, "exported %.600s", path);
+    int rc = nqm_sweep_live_export(live, ".", path, sizeof path, err, sizeof err);
+    if (rc == 0)
+        snprintf(message, len, "exported %.600s and .svg", path);
+    else if (rc > 0)
+        snprintf(message, len, "exported %.300s; no figure: %.300s", path, err);
     else
         snprintf(message, len, "%s", err);
 }
@@ -460,7 +463,8 @@ static int sweep_loop(ui_state *ui, nqm_sweep_live *live)
 int nqm_ui_sweep(const nqm_config *cfg, const nqm_sweep_spec *spec, const nqm_ui_options *opt)
 {
     char err[1024];
-    nqm_sweep_live *live = nqm_sweep_live_start(cfg, spec, err, sizeof err);
+    nqm_sweep_live *live = nqm_sweep_live_start(cfg, spec, opt->session.provenance,
+                                                opt->session.plot_size, err, sizeof err);
     if (!live) {
         nqm_say(stderr, "%s", err);
         return 2;

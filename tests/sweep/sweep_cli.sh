@@ -192,7 +192,14 @@ if command -v tmux >/dev/null 2>&1; then
     for _ in $(seq 1 50); do [ -s "$work/view.rc" ] && break; sleep 0.1; done
     grep -q "exit=0" "$work/view.rc" 2>/dev/null || fail "sweep view: $(cat "$work/view.rc" 2>&1)"
     exported=$(ls "$work"/nqmtop-sweep-catapult-1d-*.csv 2>/dev/null | head -n 1)
-    [ -n "$exported" ] && [ "$(wc -l <"$exported")" -eq 11 ] || fail "sweep view: export"
+    [ -n "$exported" ] && [ "$(grep -vc '^#' "$exported")" -eq 11 ] || fail "sweep view: export"
+    head -n 1 "$exported" | grep -q '^# nqmtop .*, commit .*; OpenBLAS ' ||
+        fail "sweep view: the export's first line: $(head -n 1 "$exported")"
+    grep -qx '# resolved from preset catapult-1d, every key included' "$exported" ||
+        fail "sweep view: the export lacks its configuration"
+    figure=${exported%.csv}.svg
+    [ -s "$figure" ] && grep -q '<metadata>nqmtop ' "$figure" && tail -n 1 "$figure" | grep -q '</svg>' ||
+        fail "sweep view: no figure with its metadata beside the export"
     tmux -S "$sock" kill-server 2>/dev/null
 fi
 

@@ -29,6 +29,9 @@ typedef struct {
     nqm_plot_size size;     /* the figure's size */
 } nqm_export_info;
 
+/* Every line of text as a comment line: as it is when it starts with
+ * '#' already, else after "# ". */
+void nqm_export_comment(FILE *f, const char *text);
 /* Write the CSV of nruns runs to f, comment (may be NULL) first as '#'
  * lines. 0, or -1 when the stream failed. */
 int nqm_export_csv(FILE *f, const nqm_run *const *runs, int nruns, const char *comment);

@@ -7,14 +7,18 @@
 
 #include <stddef.h>
 
+#include "nqmtop/out/emit.h"
+#include "nqmtop/out/plot.h"
 #include "nqmtop/train/sweep.h"
 #include "nqmtop/view/sweepview.h"
 
 typedef struct nqm_sweep_live nqm_sweep_live;
 
 /* Resolve the grid (a bad value fails here, before any screen) and start
- * the runs. NULL with err set. */
-nqm_sweep_live *nqm_sweep_live_start(const nqm_config *cfg, const nqm_sweep_spec *spec, char *err,
+ * the runs; made_by (may be NULL) and size are what exports say and the
+ * size of their figures. NULL with err set. */
+nqm_sweep_live *nqm_sweep_live_start(const nqm_config *cfg, const nqm_sweep_spec *spec,
+                                     const nqm_provenance *made_by, nqm_plot_size size, char *err,
                                      size_t errlen);
 /* Take a snapshot and point the view's data at it (results, progress,
  * whether the sweep is over); the view's own choices stay. Returns
@@ -22,7 +26,9 @@ nqm_sweep_live *nqm_sweep_live_start(const nqm_config *cfg, const nqm_sweep_spec
 int nqm_sweep_live_snapshot(nqm_sweep_live *live, nqm_sweep_view *v);
 /* Write the last snapshot's results as CSV to a file of a new name in dir
  * (nqmtop-sweep-PRESET-YYYYmmdd-HHMMSS[-N].csv), never over an existing
- * one. 0 with its path, or -1 with err set. */
+ * one, after '#' lines of what made it, and their figure beside it (the
+ * same name ending in .svg, as --plot draws a sweep). 0 with the CSV's
+ * path; -1 with err set; 1 when the figure could not be written (err). */
 int nqm_sweep_live_export(nqm_sweep_live *live, const char *dir, char *path, size_t pathlen,
                           char *err, size_t errlen);
 /* A run failed: why (the sweep then stops), as of the last snapshot;
