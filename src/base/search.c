@@ -70,17 +70,22 @@ static int found_before(const nqm_search_path *sp, int i, const char *file)
     return 0;
 }
 
-/* fn for every NAME.EXT of folder i not shadowed by an earlier folder. */
+/* fn for every NAME.EXT of folder i not shadowed by an earlier folder,
+ * in the order of their names (listings and messages read the same on
+ * every file system). */
 static int each_in(const nqm_search_path *sp, int i, const char *ext, nqm_search_fn fn, void *ctx)
 {
-    DIR *dp = opendir(sp->dir[i]);
-    if (!dp)
+    struct dirent **entries;
+    int count = scandir(sp->dir[i], &entries, NULL, alphasort);
+    if (count < 0)
         return 0;
     size_t elen = strlen(ext);
     int rc = 0;
-    struct dirent *de;
-    while (rc == 0 && (de = readdir(dp)) != NULL) {
+    for (int k = 0; k < count; k++) {
+        const struct dirent *de = entries[k];
         size_t len = strlen(de->d_name);
+        if (rc != 0)
+            continue;
         char fault[64], name[256], path[NQM_SEARCH_PATH_LEN + 256];
         if (len <= elen || len - elen >= sizeof name || strcmp(de->d_name + len - elen, ext) != 0 ||
             nqm_text_line_fault(de->d_name, len, fault, sizeof fault) > 0 ||
@@ -91,7 +96,9 @@ static int each_in(const nqm_search_path *sp, int i, const char *ext, nqm_search
         name[len - elen] = '\0';
         rc = fn(ctx, name, path);
     }
-    closedir(dp);
+    for (int k = 0; k < count; k++)
+        free(entries[k]);
+    free(entries);
     return rc;
 }
 

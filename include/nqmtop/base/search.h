@@ -34,7 +34,8 @@ int nqm_search_find(const nqm_search_path *sp, const char *name, const char *ext
                     size_t pathlen);
 
 /* Call fn for every NAME.EXT that is a regular file, once per NAME (from
- * the first folder that has it), in no particular order. A name that is
+ * the first folder that has it), folder by folder in the order of the
+ * names. A name that is
  * not printable text (textfile.h) is skipped. fn returns 0 to go on, or
  * nonzero to stop: that value is returned, else 0. */
 typedef int (*nqm_search_fn)(void *ctx, const char *name, const char *path);
