@@ -287,6 +287,9 @@ static void phase_segment(const nqm_screen *sc, segments *s)
     if (!isnan(rec->active))
         add(s, 1, rec->active == 0 ? NQM_COLOR_WARNING : NQM_COLOR_STATUS, "active %.0f%%",
             100 * rec->active);
+    if (ref->summary.spikes > 0)
+        add(s, 1, NQM_COLOR_STATUS, "%ld spike%s", ref->summary.spikes,
+            ref->summary.spikes == 1 ? "" : "s");
     if (ph->peak_step >= 0 && ph->T1 >= 0) {
         char peak[32];
         format_value(ph->peak_loss, peak, sizeof peak);
@@ -622,17 +625,25 @@ static void add_edges(nqm_chart_spec *spec, chart_texts *tx, const nqm_screen *s
     }
 }
 
-/* Adam's preconditioned top eigenvalue beside lambda1: the one its edge
- * c/η speaks of. */
+/* Beside lambda1, the eigenvalue a rule's edge speaks of when it is not
+ * lambda1's: Adam's preconditioned one, and under SGD that of each
+ * step's batch kernel (its spikes start where it crosses 2/η). */
 static void add_preconditioned(nqm_chart_spec *spec, const nqm_screen *sc)
 {
     const nqm_run *ref = reference_run(sc);
-    if (!nqm_optim_preconditioned(nqm_session_config(ref->session)))
-        return;
-    int k = nqm_chart_add_series(spec, ref->hist, NQM_SERIES_LAMBDA_P, NQM_COLOR_SERIES2,
+    const nqm_config *cfg = nqm_session_config(ref->session);
+    int k = -1;
+    if (nqm_optim_preconditioned(cfg)) {
+        k = nqm_chart_add_series(spec, ref->hist, NQM_SERIES_LAMBDA_P, NQM_COLOR_SERIES2,
                                  NQM_LINE_DASHED, "λ1(P)");
-    if (k >= 0)
-        spec->series[k].mark = 'p';
+        if (k >= 0)
+            spec->series[k].mark = 'p';
+    } else if (cfg->batch_size > 0 && cfg->batch_size < nqm_config_n(cfg)) {
+        k = nqm_chart_add_series(spec, ref->hist, NQM_SERIES_LAMBDA_BATCH, NQM_COLOR_SERIES2,
+                                 NQM_LINE_DOTTED, "λ1(batch)");
+        if (k >= 0)
+            spec->series[k].mark = 'b';
+    }
 }
 
 /* A run whose peak is this many times that of the calmest run is running
