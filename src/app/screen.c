@@ -208,6 +208,8 @@ static void optimizer_segment(const nqm_screen *sc, segments *s)
     }
     if (wd > 0)
         add(s, 3, NQM_COLOR_STATUS, "%s %.3g", cfg->optimizer == OPT_ADAM ? "decay" : "L2", wd);
+    if (cfg->schedule != SCHED_CONSTANT || cfg->warmup_steps > 0)
+        add(s, 1, NQM_COLOR_TITLE, "η(t)=%.4g", nqm_run_record(reference_run(sc))->eta);
     if (cfg->warmup_steps > 0)
         add(s, 2, NQM_COLOR_STATUS, "warmup %ld", cfg->warmup_steps);
     if (cfg->schedule == SCHED_COSINE)

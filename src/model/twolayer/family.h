@@ -138,6 +138,10 @@ int nqm_tl_jvp(nqm_model *self, const double *v, double *out);
 /* Relu and linear on 1-D inputs in rows mode (gates1d.c): two gate
  * patterns, O(m + n) per pass. */
 void nqm_tl_gate_pass(twolayer *t, const tl_pass *ps);
+/* J^T u (p) for u (n) and J v (n) for v (p) from the two patterns,
+ * O(m + n) (the vjp and jvp ops in this case). */
+void nqm_tl_gate_vjp(const twolayer *t, const double *u, double *out);
+void nqm_tl_gate_jvp(const twolayer *t, const double *v, double *out);
 
 /* Gram mode (gram.c): NULL when out of memory. */
 tl_gram *nqm_tl_gram_new(const twolayer *t);

@@ -240,3 +240,49 @@ void nqm_tl_gate_pass(twolayer *t, const tl_pass *ps)
     if (ps->dense)
         gate_dense(t, &total);
 }
+
+/* The pattern a neuron of weight u (its pattern weight) is in, -1: none. */
+static int pattern_of(const twolayer *t, double u)
+{
+    if (t->act == ACT_LINEAR || u > 0)
+        return 0;
+    return u < 0 ? 1 : -1;
+}
+
+/* J^T u (p): with P_p = u . mx_p, dv_k gets alpha_k P_p / sqrt(m) and du_k
+ * cv_k P_p / sqrt(m) (in_scale is 1 for d = 1): O(m + n). */
+void nqm_tl_gate_vjp(const twolayer *t, const double *u, double *out)
+{
+    const long m = t->m;
+    const double inv_sqrt_m = 1 / sqrt((double)m);
+    const double *W0 = t->variant == MODEL_NET ? NULL : t->w0;
+    double P[PATTERNS] = {0, 0};
+    for (int p = 0; p < PATTERNS; p++)
+        for (int i = 0; i < t->n; i++)
+            P[p] += u[i] * masked(t, p, i);
+    for (long k = 0; k < m; k++) {
+        double w, c[3];
+        coefficients(t->variant, t->w, W0, m, k, &w, c);
+        int p = pattern_of(t, w);
+        out[k] = p < 0 ? 0 : c[1] * P[p] * inv_sqrt_m;
+        out[m + k] = p < 0 ? 0 : c[0] * P[p] * inv_sqrt_m;
+    }
+}
+
+/* J v (n) = (1/sqrt(m)) sum_p mx_p sum_{k in p} (alpha_k v_(m+k) + cv_k v_k). */
+void nqm_tl_gate_jvp(const twolayer *t, const double *v, double *out)
+{
+    const long m = t->m;
+    const double *W0 = t->variant == MODEL_NET ? NULL : t->w0;
+    double S[PATTERNS] = {0, 0};
+    for (long k = 0; k < m; k++) {
+        double w, c[3];
+        coefficients(t->variant, t->w, W0, m, k, &w, c);
+        int p = pattern_of(t, w);
+        if (p >= 0)
+            S[p] += c[0] * v[m + k] + c[1] * v[k];
+    }
+    const double inv_sqrt_m = 1 / sqrt((double)m);
+    for (int i = 0; i < t->n; i++)
+        out[i] = (S[0] * masked(t, 0, i) + S[1] * masked(t, 1, i)) * inv_sqrt_m;
+}

@@ -211,9 +211,19 @@ static int product_ready(twolayer *t)
     return 0;
 }
 
+/* Relu and linear on 1-D inputs in rows mode: the two gate patterns. */
+static int gated(const twolayer *t)
+{
+    return t->mode == TL_ROWS && t->d == 1 && (t->act == ACT_RELU || t->act == ACT_LINEAR);
+}
+
 int nqm_tl_vjp(nqm_model *self, const double *u, double *out)
 {
     twolayer *t = (twolayer *)self;
+    if (gated(t)) {
+        nqm_tl_gate_vjp(t, u, out);
+        return 0;
+    }
     int rc = product_ready(t);
     if (rc != 0)
         return rc;
@@ -226,6 +236,10 @@ int nqm_tl_vjp(nqm_model *self, const double *u, double *out)
 int nqm_tl_jvp(nqm_model *self, const double *v, double *out)
 {
     twolayer *t = (twolayer *)self;
+    if (gated(t)) {
+        nqm_tl_gate_jvp(t, v, out);
+        return 0;
+    }
     int rc = product_ready(t);
     if (rc != 0)
         return rc;
