@@ -699,6 +699,7 @@ static int resolve(const cli_options *o, const char *name, nqm_config *cfg)
     if (o->steps >= 0)
         cfg->steps = o->steps;
     cfg->threads = o->env.threads;
+    cfg->stop = o->batch ? NULL : nqm_ui_stop_flag();
     return 0;
 }
 
@@ -790,6 +791,15 @@ static int check_memory(const nqm_config *cfg)
             "this process may use (ulimit -v)",
             nqm_model_name(cfg->model), cfg->width, need / (1 << 30), allowed / (1 << 30));
     return EXIT_USAGE;
+}
+
+/* A run whose steps may take seconds is told so before it starts (it runs
+ * all the same; q, Ctrl-C or SIGTERM stop it in the middle of a step). */
+static void warn_slow(const nqm_config *cfg)
+{
+    char note[200];
+    if (nqm_config_slow_note(cfg, note, sizeof note))
+        nqm_say(stderr, "nqmtop: %s", note);
 }
 
 /* The sweep the options ask for, with the defaults filled in. */
@@ -940,10 +950,14 @@ static int run_teaching(const cli_options *o)
         nqm_say(stderr, "%s", err);
         return EXIT_USAGE;
     }
-    for (int i = 0; o->demo && i < demo.nscenes; i++)
+    for (int i = 0; o->demo && i < demo.nscenes; i++) {
         demo.scenes[i].cfg.threads = o->env.threads;
-    for (int i = 0; !o->demo && i < rec.nconfigs; i++)
+        demo.scenes[i].cfg.stop = nqm_ui_stop_flag();
+    }
+    for (int i = 0; !o->demo && i < rec.nconfigs; i++) {
         rec.configs[i].threads = o->env.threads;
+        rec.configs[i].stop = nqm_ui_stop_flag();
+    }
     ui.session.demo = o->demo ? &demo : NULL;
     ui.session.replay = o->demo ? NULL : &rec;
     int rc = need_terminal();
@@ -976,6 +990,7 @@ static int run(const cli_options *o)
         ui.session.plot_size = o->plot_size;
         rc = nqm_ui_sweep(&cfg, &spec, &ui);
     } else if ((rc = check_memory(&cfg)) == 0) {
+        warn_slow(&cfg);
         rc = o->batch ? run_batch(o, &cfg) : run_ui(o, &cfg, o->ui);
     }
     nqm_config_free(&cfg);

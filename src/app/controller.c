@@ -442,6 +442,7 @@ static void pick_preset(nqm_controller *c)
         return;
     }
     cfg.threads = c->threads;
+    cfg.stop = c->base.stop;
     snprintf(cfg.preset, sizeof cfg.preset, "%s", p->name);
     long step = c->app.step; /* the step it took effect at, before the new run's 0 */
     if (adopt_config(c, &cfg) == 0)
@@ -511,6 +512,11 @@ static int replay_viewer_key(nqm_controller *c, int key)
     }
     c->dirty = 1;
     return 0;
+}
+
+int nqm_controller_quits_on(const nqm_controller *c, int key)
+{
+    return nqm_key_action(key) == NQM_ACT_QUIT && (c->replay || (!c->app.help && !c->app.picker));
 }
 
 int nqm_controller_key(nqm_controller *c, int key)
@@ -704,6 +710,9 @@ int nqm_controller_open(nqm_controller *c, const nqm_config *cfg, const nqm_cont
     }
     nqm_app_init(&c->app, cfg, 0);
     c->app.compare = c->set.nruns > 1;
+    char slow[NQM_MESSAGE_LEN - 24];
+    if (nqm_config_slow_note(cfg, slow, sizeof slow))
+        note(c, "q quits at once; ", slow);
     load_presets(c);
     c->app.speed = nqm_app_speed_nearest(opt->speed);
     if (start_teaching(c, opt) != 0) {

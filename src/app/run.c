@@ -61,7 +61,7 @@ int nqm_run_step(nqm_run *run)
     if (nqm_session_diverged(run->session))
         return 1;
     int rc = nqm_session_step(run->session);
-    if (rc < 0)
+    if (rc < 0 || rc == NQM_STOPPED)
         return -1;
     push_record(run);
     return rc;

@@ -155,6 +155,23 @@ int nqm_config_d(const nqm_config *cfg) { return cfg->data == DATA_MIX1D ? 1 : c
 
 int nqm_config_test_n(const nqm_config *cfg) { return cfg->data == DATA_SINGLE ? 0 : cfg->test_n; }
 
+/* The parameters of the mlp or cnn, and their hidden units into *units
+ * (when not NULL): the mlp's m a layer, the cnn's filter outputs. */
+static double deep_params(const nqm_config *cfg, double *units)
+{
+    double d = nqm_config_d(cfg), m = (double)cfg->width;
+    if (cfg->network == NETWORK_MLP) {
+        double hidden = cfg->depth - 1.0;
+        if (units)
+            *units = m * hidden;
+        return m * d + (hidden - 1.0) * m * m + m + (cfg->biases ? hidden * m : 0.0);
+    }
+    double k = cfg->kernel, q = floor(sqrt(d)) - k + 1.0, u = cfg->channels * q * q;
+    if (units)
+        *units = u;
+    return cfg->channels * (k * k + 1.0) + (cfg->readout == READOUT_LINEAR ? u : 0.0);
+}
+
 /* The mlp and cnn (deep.c): parameters, their start values and a
  * gradient (3 p), ten (n, units) buffers per layer and four adjoint
  * buffers (counted as 14 per layer), two n x n Gram matrices and lin's
@@ -162,14 +179,9 @@ int nqm_config_test_n(const nqm_config *cfg) { return cfg->data == DATA_SINGLE ?
  * its few parameters (n p). */
 static double deep_doubles(const nqm_config *cfg)
 {
-    double n = nqm_config_n(cfg), d = nqm_config_d(cfg), m = (double)cfg->width;
-    if (cfg->network == NETWORK_MLP) {
-        double hidden = cfg->depth - 1.0;
-        double p = m * d + (hidden - 1.0) * m * m + m + (cfg->biases ? hidden * m : 0.0);
-        return 3.0 * p + 14.0 * n * m * hidden + 3.0 * n * n;
-    }
-    double k = cfg->kernel, q = floor(sqrt(d)) - k + 1.0, units = cfg->channels * q * q;
-    double p = cfg->channels * (k * k + 1.0) + (cfg->readout == READOUT_LINEAR ? units : 0.0);
+    double n = nqm_config_n(cfg), units = 0, p = deep_params(cfg, &units);
+    if (cfg->network == NETWORK_MLP)
+        return 3.0 * p + 14.0 * n * units + 3.0 * n * n;
     return (3.0 + n) * p + 14.0 * n * units + 3.0 * n * n;
 }
 
@@ -251,6 +263,59 @@ static double kernel_doubles(const nqm_config *cfg)
 double nqm_config_memory(const nqm_config *cfg)
 {
     return (model_doubles(cfg) + kernel_doubles(cfg)) * sizeof(double);
+}
+
+/* Rates of the parts of a step, in flops a second, measured on one core
+ * of an x86-64 machine of 2022 with OpenBLAS (a busy machine is slower):
+ * the neuron passes (libm's tanh and its kind, in the lanes), the kernel's
+ * assembly (dsyrk, dgemm) and its dense eigen-solve (dsyevr: its
+ * tridiagonal reduction streams the matrix from memory). */
+#define RATE_PASSES 1e9
+#define RATE_KERNEL 1e10
+#define RATE_EIGEN  5e9
+
+/* Flops of one pass over the neurons of the two-layer family, its step
+ * and its evaluation: 4 (d + 1) per neuron and example, and the
+ * activation's three values where they are not a compare (relu, linear;
+ * on 1-D inputs these take two gate patterns and cost O(m + n)). */
+static double twolayer_pass_flops(const nqm_config *cfg, double n, double d)
+{
+    int cheap = cfg->activation == ACT_RELU || cfg->activation == ACT_LINEAR;
+    if (cheap && d == 1)
+        return 40.0 * ((double)cfg->width + n);
+    return (double)cfg->width * n * (4.0 * (d + 1.0) + (cheap ? 2.0 : 60.0));
+}
+
+double nqm_config_step_seconds(const nqm_config *cfg, const char **what)
+{
+    double n = nqm_config_n(cfg), d = nqm_config_d(cfg), m = (double)cfg->width;
+    double passes = 0, kernel = 0, eigen = 4.0 / 3.0 * n * n * n / RATE_EIGEN;
+    if (cfg->model == MODEL_GQM) {
+        kernel = 2.0 * n * n * d / RATE_KERNEL;
+    } else if (cfg->model != MODEL_THEORY && cfg->network == NETWORK_TWO_LAYER) {
+        passes = twolayer_pass_flops(cfg, n, d) / RATE_PASSES;
+        kernel = 2.0 * n * n * m / RATE_KERNEL; /* B B^T and C C^T */
+    } else if (cfg->model != MODEL_THEORY) {
+        double p = deep_params(cfg, NULL);
+        passes = 6.0 * n * p / RATE_KERNEL;
+        kernel = 2.0 * n * n * p / RATE_KERNEL;
+    }
+    if (what)
+        *what = eigen >= kernel && eigen >= passes ? "the n x n kernel's eigen-solve"
+                : kernel >= passes                 ? "assembling the n x n kernel"
+                                                   : "the passes over the parameters";
+    return passes + kernel + eigen;
+}
+
+int nqm_config_slow_note(const nqm_config *cfg, char *note, size_t len)
+{
+    const char *what;
+    double seconds = nqm_config_step_seconds(cfg, &what);
+    if (!(seconds > NQM_SLOW_STEP_SECONDS))
+        return 0;
+    snprintf(note, len, "a step may take about %.0f s (%s; n = %d, width = %ld)", seconds, what,
+             nqm_config_n(cfg), cfg->width);
+    return 1;
 }
 
 static int check_memory(const nqm_config *cfg, char *err, size_t errlen)

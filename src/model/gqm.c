@@ -47,6 +47,8 @@ static int gqm_advance(nqm_model *self, double eta_s, const double *r, double *g
     if (K)
         memset(K, 0, (size_t)n * n * sizeof *K);
     for (int j0 = 0; j0 < d; j0 += NQM_GQM_BLOCK) {
+        if (nqm_stopping(self->stop))
+            return NQM_STOPPED;
         int bs = d - j0 < NQM_GQM_BLOCK ? d - j0 : NQM_GQM_BLOCK;
         if (r) {
             jacobian_block(q, j0, bs, q->J);

@@ -1,8 +1,8 @@
 /* model.c: picks the model family the config names. */
 #include "nqmtop/model/model.h"
 
-int nqm_model_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, char *err,
-                  size_t errlen)
+static int make(const nqm_config *cfg, const nqm_data *data, nqm_model **out, char *err,
+                size_t errlen)
 {
     switch (cfg->model) {
     case MODEL_GQM:
@@ -16,6 +16,15 @@ int nqm_model_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, 
             return nqm_cnn_new(cfg, data, out, err, errlen);
         return nqm_twolayer_new(cfg, data, out, err, errlen);
     }
+}
+
+int nqm_model_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, char *err,
+                  size_t errlen)
+{
+    int rc = make(cfg, data, out, err, errlen);
+    if (rc == 0)
+        (*out)->stop = cfg->stop;
+    return rc;
 }
 
 void nqm_model_free(nqm_model *model)

@@ -35,6 +35,7 @@ struct nqm_session {
     double step_scale; /* s of the batch loss (the GD step) */
     double eta, eta_crit;
     int diverged;
+    int stopped; /* a step was stopped part way (stop.h): the run is lost */
     nqm_record rec, rec0;
     double *g;                       /* (n) outputs */
     double *r;                       /* (n) residual on the batch, 0 elsewhere */
@@ -108,9 +109,15 @@ static int eval_test(nqm_session *s, nqm_record *rec)
     return 0;
 }
 
-/* Eigenvalues lam (k) and vectors (s->vec) of the assembled kernel s->K. */
+/* The stop flag is up. */
+static int stopping(const nqm_session *s) { return nqm_stopping(s->cfg.stop); }
+
+/* Eigenvalues lam (k) and vectors (s->vec) of the assembled kernel s->K
+ * (one LAPACK call: not begun once the stop flag is up). */
 static int dense_eigs(nqm_session *s, double *lam)
 {
+    if (stopping(s))
+        return -1;
     s->stats.dense++;
     return nqm_eigen_top(s->eigen, s->K, lam, s->vec);
 }
@@ -442,9 +449,12 @@ static int start(nqm_session *s, char *err, size_t errlen)
     int cold = cold_start(s, lam);
     if (cold < 0 || (cold == 1 && (s->model->ops->advance(s->model, 0, NULL, s->g, s->K) != 0 ||
                                    dense_eigs(s, lam) != 0))) {
-        snprintf(err, errlen,
-                 "the tangent kernel at initialisation could not be computed (not finite, or "
-                 "out of memory)");
+        if (stopping(s))
+            snprintf(err, errlen, "stopped");
+        else
+            snprintf(err, errlen,
+                     "the tangent kernel at initialisation could not be computed (not finite, or "
+                     "out of memory)");
         return -1;
     }
     record_eigs(s, rec, 1, lam);
@@ -589,8 +599,23 @@ static int probe_step(nqm_session *s, double eta_s, const double *r, double *lam
     return 0;
 }
 
+/* A step failed part way: stopped when the stop flag is up (the run is
+ * lost), else out of memory for what. */
+static int step_failed(nqm_session *s, const char *what)
+{
+    if (stopping(s)) {
+        s->stopped = 1;
+        snprintf(s->err, sizeof s->err, "stopped");
+        return NQM_STOPPED;
+    }
+    snprintf(s->err, sizeof s->err, "out of memory while %s", what);
+    return -1;
+}
+
 int nqm_session_step(nqm_session *s)
 {
+    if (s->stopped || (stopping(s) && !s->diverged))
+        return NQM_STOPPED; /* (a step not begun leaves the run as it was) */
     if (s->diverged)
         return 1;
     nqm_record *rec = &s->rec;
@@ -600,35 +625,27 @@ int nqm_session_step(nqm_session *s)
     batch_residual(s);
     const double lambda_batch = batch_lambda(s);
     if (s->optim) { /* the rule moves w; the model only evaluates */
-        if (gradient(s, s->step_scale) != 0) {
-            snprintf(s->err, sizeof s->err, "out of memory while stepping");
-            return -1;
-        }
+        if (gradient(s, s->step_scale) != 0)
+            return step_failed(s, "stepping");
         nqm_optim_step(s->optim, eta, s->grad, s->w, s->origin);
         eta_s = 0;
         r = NULL;
     }
     int got = probe_step(s, eta_s, r, lam);
     double *K = s->matrix_free ? NULL : s->K; /* not assembled with the step */
-    if (got == -2 || (got == -1 && s->model->ops->advance(s->model, eta_s, r, s->g, K) != 0)) {
-        snprintf(s->err, sizeof s->err, "out of memory while stepping");
-        return -1;
-    }
+    if (got == -2 || (got == -1 && s->model->ops->advance(s->model, eta_s, r, s->g, K) != 0))
+        return step_failed(s, "stepping");
     rec->step++;
     rec->eta = eta;
     rec->lambda_batch = lambda_batch;
     fill_outputs(s, rec);
-    if (eval_test(s, rec) != 0) {
-        snprintf(s->err, sizeof s->err, "out of memory while evaluating the test set");
-        return -1;
-    }
+    if (eval_test(s, rec) != 0 || stopping(s))
+        return step_failed(s, "evaluating the test set");
     int measured = got == 1;
     if (!measured && isfinite(rec->loss)) {
         int rc = got == 0 || s->matrix_free ? measure(s, lam) : dense_eigs(s, lam) == 0 ? 0 : 1;
-        if (rc < 0) {
-            snprintf(s->err, sizeof s->err, "out of memory while stepping");
-            return -1;
-        }
+        if (rc < 0 || stopping(s))
+            return step_failed(s, "stepping");
         measured = rc == 0;
     }
     if (measured)

@@ -51,14 +51,15 @@ static int run_one(nqm_sweep *sw, const nqm_config *cfg, run_out *out, char *err
     double start = sw->spec.clock ? sw->spec.clock() : NAN;
     nqm_session *s = nqm_session_new(cfg, err, errlen);
     if (!s)
-        return -1;
+        return stopping(sw) ? 1 : -1;
     int rc = 0, late = sw->spec.late != NQM_LATE_NONE;
     if (late)
         keep_late(sw, out, nqm_session_record(s));
     for (long t = 1; t <= cfg->steps && !nqm_session_diverged(s) && rc == 0; t++) {
-        if (stopping(sw))
+        int step = stopping(sw) ? NQM_STOPPED : nqm_session_step(s);
+        if (step == NQM_STOPPED)
             rc = 1;
-        else if (nqm_session_step(s) < 0)
+        else if (step < 0)
             rc = (snprintf(err, errlen, "%s", nqm_session_error(s)), -1);
         else if (late)
             keep_late(sw, out, nqm_session_record(s));
@@ -341,6 +342,7 @@ static int run_task(nqm_sweep *sw, long task, char *err, size_t errlen)
         return -1;
     int threads = sw->spec.cores / sw->spec.jobs;
     cfg.threads = threads > 1 ? threads : 1;
+    cfg.stop = sw->stop; /* a run stops in the middle of a step, not only between steps */
     cfg.seed += (unsigned long)(task % R);
     run_out *out = &sw->runs[task];
     out->model = cfg.model;

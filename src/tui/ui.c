@@ -2,11 +2,21 @@
  * to curses. It runs the event loop (keys, frames, signals, resizes) and
  * copies the canvas the session draws onto the screen with the colour
  * palette. What the session does with keys and time is controller.c's,
- * what the screen shows screen.c's. */
+ * what the screen shows screen.c's.
+ *
+ * A frame's training or a key (a restart) can take seconds when a model
+ * is large. While such a call runs, a guard thread keeps the terminal:
+ * keys are kept for the loop, and a quit (q, F10, a quit signal) raises
+ * the runs' stop flag, so that the step ends at its next block of work
+ * and the loop quits as usual; a call that does not end within
+ * GUARD_GRACE_MS (a step inside one long LAPACK call) is not waited for:
+ * the guard gives the terminal back and ends the process. */
 #define NCURSES_WIDECHAR 1
 
 #include <curses.h>
+#include <fcntl.h>
 #include <locale.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +28,7 @@
 #include "nqmtop/app/controller.h"
 #include "nqmtop/app/sweeplive.h"
 #include "nqmtop/base/clock.h"
+#include "nqmtop/base/files.h"
 #include "nqmtop/base/textfile.h"
 #include "nqmtop/tui/ui.h"
 
@@ -25,12 +36,28 @@
 static volatile sig_atomic_t quit_signal;
 static volatile sig_atomic_t continued;
 static volatile sig_atomic_t suspended; /* Ctrl-Z */
+/* Raised when the UI quits while the runs compute (every run's config
+ * points at it). */
+static atomic_int stop_runs;
+
+const atomic_int *nqm_ui_stop_flag(void) { return &stop_runs; }
+
+/* A call shorter than this never meets the guard; a quit waits this long
+ * for the call to stop. */
+enum { GUARD_IDLE_MS = 100, GUARD_POLL_MS = 20, GUARD_GRACE_MS = 300, GUARD_KEYS = 64 };
 
 typedef struct {
     SCREEN *screen; /* the curses screen (NULL before and after) */
     FILE *keys;     /* the terminal opened for keys when stdin is not one, or NULL */
     nqm_canvas *cv;
     int color; /* colour pairs in use */
+    /* the guard of long calls (wake[0] < 0: none, calls run unguarded) */
+    int wake[2];             /* the call writes a byte when it is over */
+    int quit_keys;           /* q and F10 quit in the state the call began in */
+    int pending[GUARD_KEYS]; /* keys read while a call ran, for the loop, in order */
+    int npending;
+    int quit;    /* a quit key came while a call ran */
+    int resized; /* the terminal was resized meanwhile */
 } ui_state;
 
 /* ------------------------------------------------------------ signals */
@@ -298,24 +325,168 @@ static int translate_key(int ch)
     }
 }
 
+/* ---------------------------------------------------------- the guard */
+
+/* The pipe a call's end is told through; without it calls run unguarded. */
+static void guard_open(ui_state *ui)
+{
+    ui->wake[0] = ui->wake[1] = -1;
+    if (pipe(ui->wake) != 0) {
+        ui->wake[0] = ui->wake[1] = -1;
+        return;
+    }
+    for (int i = 0; i < 2; i++)
+        fcntl(ui->wake[i], F_SETFL, O_NONBLOCK);
+}
+
+static void guard_close(ui_state *ui)
+{
+    for (int i = 0; i < 2; i++)
+        if (ui->wake[i] >= 0)
+            close(ui->wake[i]);
+}
+
+/* Wait up to ms for the call to end; nonzero when it has. */
+static int call_over(const ui_state *ui, int ms)
+{
+    struct pollfd p = {ui->wake[0], POLLIN, 0};
+    return poll(&p, 1, ms) > 0;
+}
+
+/* Keys typed while a call runs: a quit key quits, the others wait for the
+ * loop (those beyond GUARD_KEYS are dropped). */
+static void guard_take_keys(ui_state *ui)
+{
+    timeout(0);
+    for (int ch = getch(); ch != ERR; ch = getch()) {
+        int key = translate_key(ch);
+        if (ch == KEY_RESIZE)
+            ui->resized = 1;
+        else if (ui->quit_keys && nqm_key_action(key) == NQM_ACT_QUIT)
+            ui->quit = 1;
+        else if (ui->npending < GUARD_KEYS)
+            ui->pending[ui->npending++] = key;
+    }
+}
+
+/* A quit while the call runs: the runs stop at their next block and the
+ * call ends; when it has not within GUARD_GRACE_MS, the terminal goes
+ * back to the shell and the process ends here. */
+static void guard_quit(const ui_state *ui)
+{
+    atomic_store(&stop_runs, 1);
+    double end = nqm_clock_seconds() + GUARD_GRACE_MS / 1000.0;
+    while (nqm_clock_seconds() < end)
+        if (call_over(ui, GUARD_POLL_MS))
+            return;
+    endwin();
+    nqm_file_abandon();
+    fputs("nqmtop: quit in the middle of a step, without waiting for its end\n", stderr);
+    _exit(quit_signal ? 128 + quit_signal : 0);
+}
+
+static void *guard_main(void *arg)
+{
+    ui_state *ui = arg;
+    if (call_over(ui, GUARD_IDLE_MS))
+        return NULL;
+    struct pollfd p[2] = {{ui->wake[0], POLLIN, 0},
+                          {ui->keys ? fileno(ui->keys) : STDIN_FILENO, POLLIN, 0}};
+    for (;;) {
+        if (quit_signal || ui->quit) {
+            guard_quit(ui);
+            return NULL;
+        }
+        if (poll(p, 2, GUARD_POLL_MS) <= 0)
+            continue;
+        if (p[0].revents)
+            return NULL;
+        if (p[1].revents & POLLIN)
+            guard_take_keys(ui);
+        else if (p[1].revents)
+            p[1].fd = -1; /* the terminal is gone: the signals still count */
+    }
+}
+
+/* Start guarding a call (nonzero), or not when no thread is to be had. */
+static int guard_begin(ui_state *ui, const nqm_controller *c, pthread_t *thread)
+{
+    ui->quit_keys = nqm_controller_quits_on(c, 'q');
+    return ui->wake[0] >= 0 && pthread_create(thread, NULL, guard_main, ui) == 0;
+}
+
+/* After a resize the whole screen is drawn again. */
+static void take_resize(ui_state *ui, nqm_controller *c)
+{
+    if (!ui->resized)
+        return;
+    ui->resized = 0;
+    if (COLS < DRAW_MIN_COLS)
+        werase(stdscr);
+    c->repaint = c->dirty = 1;
+}
+
+/* The call is over: the guard leaves (it no longer touches the terminal). */
+static void guard_end(ui_state *ui, pthread_t thread, int guarded, nqm_controller *c)
+{
+    if (guarded) {
+        char byte = 0;
+        while (write(ui->wake[1], &byte, 1) != 1)
+            ;
+        pthread_join(thread, NULL);
+        while (read(ui->wake[0], &byte, 1) == 1)
+            ;
+    }
+    take_resize(ui, c);
+}
+
+static void guarded_tick(ui_state *ui, nqm_controller *c)
+{
+    pthread_t thread;
+    int guarded = guard_begin(ui, c, &thread);
+    nqm_controller_tick(c);
+    guard_end(ui, thread, guarded, c);
+}
+
+/* A key; nonzero when it, or a key typed while it was acted on, quits. */
+static int guarded_key(ui_state *ui, nqm_controller *c, int key)
+{
+    pthread_t thread;
+    int guarded = guard_begin(ui, c, &thread);
+    int quit = nqm_controller_key(c, key);
+    guard_end(ui, thread, guarded, c);
+    return quit || ui->quit;
+}
+
 /* ----------------------------------------------------------- the loop */
 
+/* The next key: one the guard kept, else the terminal's (waiting up to
+ * wait_ms); ERR when none came, KEY_RESIZE after a resize. */
+static int next_key(ui_state *ui, int wait_ms)
+{
+    if (ui->npending > 0) {
+        int key = ui->pending[0];
+        ui->npending--;
+        memmove(ui->pending, ui->pending + 1, (size_t)ui->npending * sizeof *ui->pending);
+        return key;
+    }
+    timeout(wait_ms);
+    int ch = getch();
+    return ch == ERR || ch == KEY_RESIZE ? ch : translate_key(ch);
+}
+
 /* Wait for keys until the next frame is due; returns nonzero to quit. */
-static int read_keys(nqm_controller *c, double frame_end)
+static int read_keys(ui_state *ui, nqm_controller *c, double frame_end)
 {
     int wait_ms = (int)((frame_end - nqm_clock_seconds()) * 1000);
-    timeout(wait_ms > 1 ? wait_ms : 1);
-    int ch = getch();
-    while (ch != ERR) {
-        if (ch == KEY_RESIZE) {
-            if (COLS < DRAW_MIN_COLS)
-                werase(stdscr);
-            c->repaint = c->dirty = 1;
-        } else if (nqm_controller_key(c, translate_key(ch))) {
+    for (int key = next_key(ui, wait_ms > 1 ? wait_ms : 1); key != ERR && !quit_signal;
+         key = next_key(ui, 0)) {
+        if (key == KEY_RESIZE) {
+            ui->resized = 1;
+            take_resize(ui, c);
+        } else if (guarded_key(ui, c, key)) {
             return 1;
         }
-        timeout(0);
-        ch = getch();
     }
     return 0;
 }
@@ -330,13 +501,17 @@ static int event_loop(ui_state *ui, nqm_controller *c)
             c->repaint = c->dirty = 1;
         }
         double t = nqm_clock_seconds();
-        nqm_controller_tick(c);
+        guarded_tick(ui, c);
+        if (ui->quit)
+            return 0;
+        if (quit_signal)
+            break;
         if (c->dirty)
             draw(ui, c);
         double wait = nqm_controller_idle(c) ? NQM_IDLE_SECONDS : NQM_FRAME_SECONDS;
-        if (read_keys(c, t + wait))
+        if (read_keys(ui, c, t + wait))
             return 0;
-        if (c->dirty)
+        if (c->dirty && !quit_signal)
             draw(ui, c); /* show what the keys did before training on */
     }
     return 128 + quit_signal;
@@ -501,12 +676,14 @@ int nqm_ui_run(const nqm_config *cfg, const nqm_ui_options *opt)
     quit_signal = 0;
     continued = 0;
     suspended = 0;
+    atomic_store(&stop_runs, 0);
     install_handlers();
     if (start_screen(&ui, opt) != 0) {
         restore_handlers();
         nqm_controller_close(&c);
         return 1;
     }
+    guard_open(&ui);
     nqm_controller_begin(&c);
     int rc = event_loop(&ui, &c);
     char plot_err[4400];
@@ -514,6 +691,7 @@ int nqm_ui_run(const nqm_config *cfg, const nqm_ui_options *opt)
     nqm_controller_close(&c);
     stop_screen(&ui);
     restore_handlers();
+    guard_close(&ui);
     nqm_canvas_free(ui.cv);
     if (plot_rc != 0) {
         nqm_say(stderr, "nqmtop: %s", plot_err);

@@ -114,6 +114,9 @@ void nqm_controller_close(nqm_controller *c);
 void nqm_controller_tick(nqm_controller *c);
 /* A key (the key table's code). Returns nonzero when it quits. */
 int nqm_controller_key(nqm_controller *c, int key);
+/* Whether that key would quit now (not while it closes the help or the
+ * preset picker). */
+int nqm_controller_quits_on(const nqm_controller *c, int key);
 /* One step of every run, as the training of a frame takes it (the demo's
  * conditions are polled after it). Returns nonzero when an until held. */
 int nqm_controller_step(nqm_controller *c);

@@ -45,7 +45,8 @@ int nqm_run_open(nqm_run *run, const nqm_config *cfg, char *err, size_t errlen);
 void nqm_run_close(nqm_run *run);
 
 /* One step, recorded. 0: stepped; 1: the run has diverged (nothing more
- * to do); -1: internal failure (nqm_session_error says what). */
+ * to do); -1: internal failure, or stopped by the config's stop flag
+ * (nqm_session_error says what). */
 int nqm_run_step(nqm_run *run);
 /* Learning rate from the next step on (the summary is refreshed). */
 void nqm_run_set_eta(nqm_run *run, double eta);

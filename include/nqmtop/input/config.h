@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "nqmtop/base/stop.h"
 #include "nqmtop/input/csv.h"
 
 /* Tables read from data files (tables.h). */
@@ -148,8 +149,10 @@ typedef struct {
      * run of a sweep); NULL until then. Not a key. */
     nqm_tables *tables;
 
-    int threads; /* core threads of one run (0: one); not a key: the front end
-                    sets it from the CPUs it was given */
+    int threads;            /* core threads of one run (0: one); not a key: the front end
+                               sets it from the CPUs it was given */
+    const atomic_int *stop; /* raised to stop a run in the middle of a step (stop.h;
+                               NULL: never); not a key: the front end's */
 } nqm_config;
 
 /* Defaults for every key (the catapult-1d example without a preset). */
@@ -203,6 +206,17 @@ int nqm_twolayer_tables_kept(long m, int n, int d, int act, int model);
  * (model family, mode, test set); nqm_config_check refuses runs above
  * 16 GiB by it. */
 double nqm_config_memory(const nqm_config *cfg);
+/* Seconds a step of this configuration may take where its kernel is
+ * assembled and solved densely, from its flops (n, width, d, the model)
+ * at rates measured on one core; *what (when not NULL) names the part
+ * that takes longest. Probes and matrix-free eigenpairs are often
+ * faster. A front end warns above NQM_SLOW_STEP_SECONDS. */
+double nqm_config_step_seconds(const nqm_config *cfg, const char **what);
+#define NQM_SLOW_STEP_SECONDS 3.0
+/* Above it, a note saying how long a step may take and why into note;
+ * returns 1 then, else 0. */
+int nqm_config_slow_note(const nqm_config *cfg, char *note, size_t len);
+
 /* Simulated models must fit in this much memory: one run (nqm_config_check)
  * and the runs a sweep has going at once (its jobs are fewer when they
  * would not fit together). */

@@ -21,6 +21,7 @@
 #define NQMTOP_MODEL_H
 
 #include <stddef.h>
+#include "nqmtop/base/stop.h"
 #include "nqmtop/input/config.h"
 #include "nqmtop/input/data.h"
 
@@ -82,7 +83,11 @@ typedef struct {
 
 struct nqm_model {
     const nqm_model_ops *ops;
-    int n; /* examples the outputs cover */
+    int n;                  /* examples the outputs cover */
+    const atomic_int *stop; /* the config's stop flag (set by nqm_model_new): advance,
+                               probe and top_eigs look at it between blocks of their
+                               work and return NQM_STOPPED when it is raised, the
+                               model then fit only to be freed */
 };
 
 /* Create the model the config names on this data. 0, or -1 with err. */

@@ -46,12 +46,16 @@ typedef struct nqm_session nqm_session;
 typedef struct nqm_model nqm_model;
 
 /* Build data and model and evaluate step 0. Resolves eta from eta_rel
- * when the config gives it relative. NULL with err set on failure. */
+ * when the config gives it relative. NULL with err set on failure ("stopped"
+ * when the config's stop flag was raised meanwhile). */
 nqm_session *nqm_session_new(const nqm_config *cfg, char *err, size_t errlen);
 void nqm_session_free(nqm_session *s);
 
 /* One step. 0: done; 1: the run has diverged (the record says so and
- * further steps do nothing); -1: internal failure (err message kept). */
+ * further steps do nothing); -1: internal failure (err message kept);
+ * NQM_STOPPED: the config's stop flag is up (stop.h) — before the step
+ * began the run is as it was, after, it is lost and every further step
+ * returns NQM_STOPPED. */
 int nqm_session_step(nqm_session *s);
 const nqm_record *nqm_session_record(const nqm_session *s);
 int nqm_session_diverged(const nqm_session *s);

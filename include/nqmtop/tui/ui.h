@@ -13,6 +13,11 @@ typedef struct {
     nqm_controller_options session; /* what the session starts with */
 } nqm_ui_options;
 
+/* The flag the UI raises when it quits in the middle of a step (a quit key
+ * or signal while the runs compute, stop.h): the front end puts it in
+ * every configuration the UI runs. */
+const atomic_int *nqm_ui_stop_flag(void);
+
 /* Run the UI on this configuration until the user quits. Returns the
  * process exit status (0 on a normal quit). */
 int nqm_ui_run(const nqm_config *cfg, const nqm_ui_options *opt);

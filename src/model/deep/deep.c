@@ -171,6 +171,8 @@ static int deep_advance(nqm_model *self, double eta_s, const double *r, double *
 {
     deep_model *t = (deep_model *)self;
     step(t, eta_s, r, g);
+    if (nqm_stopping(self->stop))
+        return NQM_STOPPED;
     if (!K)
         return 0;
     if (t->variant != MODEL_LIN) {

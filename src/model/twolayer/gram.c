@@ -166,7 +166,7 @@ static void block_eval(twolayer *t, const tl_pass *ps, long k0, int bs)
 void nqm_tl_gram_pass(twolayer *t, const tl_pass *ps)
 {
     memset(ps->g, 0, (size_t)t->np * sizeof *ps->g);
-    for (long k0 = 0; k0 < t->m; k0 += GRAM_BLOCK) {
+    for (long k0 = 0; k0 < t->m && !nqm_stopping(t->base.stop); k0 += GRAM_BLOCK) {
         int bs = (int)(t->m - k0 < GRAM_BLOCK ? t->m - k0 : GRAM_BLOCK);
         block_activate(t, k0, bs);
         if (ps->r)

@@ -348,7 +348,7 @@ NQM_TL_INLINE void chunk(act_kind kind, int d, twolayer *t, const tl_pass *ps, i
     const long lo = t->m * task / rw->chunks, hi = t->m * (task + 1) / rw->chunks;
     double *acc = rw->acc + task * rw->acc_stride, *accy = acc + np + ACC_H + 1;
     memset(acc, 0, rw->acc_stride * sizeof *acc);
-    for (long k0 = lo; k0 < hi; k0 += NQM_TL_BLOCK) {
+    for (long k0 = lo; k0 < hi && !nqm_stopping(t->base.stop); k0 += NQM_TL_BLOCK) {
         int bs = (int)(hi - k0 < NQM_TL_BLOCK ? hi - k0 : NQM_TL_BLOCK);
         block_sums sums = {w.gblk, {0}, 0, want_y ? w.Yblk : NULL};
         memset(sums.g, 0, (size_t)np * sizeof *sums.g);

@@ -263,6 +263,8 @@ static int kernel_block(void *ctx, int b, const double *U, double *KU)
     tl_product *pr = t->product;
     const int n = t->n, np = t->np;
     for (int q0 = 0; q0 < b; q0 += pr->b_max) {
+        if (nqm_stopping(t->base.stop))
+            return -1; /* top_eigs then says it stopped */
         int bs = b - q0 < pr->b_max ? b - q0 : pr->b_max;
         for (int q = 0; q < bs; q++)
             memcpy(pr->U + (size_t)q * np, U + (size_t)(q0 + q) * n, (size_t)n * sizeof *U);
@@ -297,6 +299,7 @@ int nqm_tl_top_eigs(nqm_model *self, int k, double tol, double *lam, double *vec
     if (!pr->krylov && !(pr->krylov = nqm_krylov_new(t->n, want)))
         return -1;
     pr->k = want;
-    return nqm_krylov_top_block(pr->krylov, kernel_block, t, tol, t->n + NQM_KRYLOV_BASIS(want),
-                                lam, vec, NULL);
+    rc = nqm_krylov_top_block(pr->krylov, kernel_block, t, tol, t->n + NQM_KRYLOV_BASIS(want), lam,
+                              vec, NULL);
+    return nqm_stopping(t->base.stop) ? NQM_STOPPED : rc;
 }

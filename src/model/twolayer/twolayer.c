@@ -72,9 +72,10 @@ static void kernel_finish(const twolayer *t, double *K)
         }
 }
 
-/* One pass: step with residual r (n) when not NULL, outputs into g (n). */
-static void pass(twolayer_model *tm, double eta_s, const double *r, double *g, int dense,
-                 nqm_probe *probe)
+/* One pass: step with residual r (n) when not NULL, outputs into g (n).
+ * 0, or NQM_STOPPED when the stop flag was raised during it. */
+static int pass(twolayer_model *tm, double eta_s, const double *r, double *g, int dense,
+                nqm_probe *probe)
 {
     twolayer *t = &tm->t;
     if (r)
@@ -85,7 +86,10 @@ static void pass(twolayer_model *tm, double eta_s, const double *r, double *g, i
     }
     tl_pass ps = {eta_s, r ? tm->rpad : NULL, 0, dense, probe, tm->gpad};
     run_pass(t, &ps);
+    if (nqm_stopping(t->base.stop))
+        return NQM_STOPPED;
     finish_outputs(t, tm->gpad, g);
+    return 0;
 }
 
 static int twolayer_advance(nqm_model *self, double eta_s, const double *r, double *g, double *K)
@@ -94,7 +98,8 @@ static int twolayer_advance(nqm_model *self, double eta_s, const double *r, doub
     twolayer *t = &tm->t;
     const int n = t->n;
     int want_kernel = K && !(t->variant == MODEL_LIN && t->Kfixed);
-    pass(tm, eta_s, r, g, want_kernel, NULL);
+    if (pass(tm, eta_s, r, g, want_kernel, NULL) != 0)
+        return NQM_STOPPED;
     if (!K)
         return 0;
     if (want_kernel)
@@ -149,7 +154,8 @@ static int twolayer_probe(nqm_model *self, double eta_s, const double *r, double
     if (t->variant == MODEL_LIN) {
         if (!t->Kfixed)
             return 1;
-        pass(tm, eta_s, r, g, 0, NULL);
+        if (pass(tm, eta_s, r, g, 0, NULL) != 0)
+            return NQM_STOPPED;
         probe_fixed(t, probe);
         return 0;
     }
@@ -157,7 +163,8 @@ static int twolayer_probe(nqm_model *self, double eta_s, const double *r, double
         memcpy(tm->omega + (size_t)j * np, probe->Omega + (size_t)j * n,
                (size_t)n * sizeof *tm->omega);
     nqm_probe padded = {.b = b, .Omega = tm->omega, .Y = probe->Y ? tm->ypad : NULL};
-    pass(tm, eta_s, r, g, 0, &padded);
+    if (pass(tm, eta_s, r, g, 0, &padded) != 0)
+        return NQM_STOPPED;
     const double inv_m = 1.0 / (double)t->m;
     for (int j = 0; j < b * b; j++)
         probe->H[j] = padded.H[j] * inv_m;
