@@ -485,11 +485,13 @@ static int start(nqm_session *s, char *err, size_t errlen)
         return -1;
     }
     if (eval_test(s, rec) != 0) {
-        snprintf(err, errlen,
-                 "test set: model = %s cannot evaluate inputs outside its training "
-                 "set%s",
-                 nqm_model_name(s->cfg.model),
-                 s->cfg.model == MODEL_THEORY ? " unless they are 1-D" : "");
+        if (s->cfg.model == MODEL_THEORY) /* the one model that cannot (its predict says so) */
+            snprintf(err, errlen,
+                     "test set: model = theory cannot evaluate inputs outside its training set "
+                     "unless they are 1-D");
+        else
+            snprintf(err, errlen, "out of memory while evaluating the test set (%d examples)",
+                     s->data.n_test);
         return -1;
     }
     rec->eta = nqm_schedule_eta(&s->cfg, s->eta, 0); /* the rate of the first step */

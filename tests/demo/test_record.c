@@ -260,6 +260,157 @@ static int replay_exports(int count, int allowed)
     return files;
 }
 
+/* A replay of `text` (a recording) on a controller at replay_now = 0. */
+static int open_replay(nqm_controller *c, nqm_recording *rec, const char *text, size_t len)
+{
+    char err[1024];
+    if (nqm_recording_parse("t.rec", text, len, rec, err, sizeof err) != 0) {
+        CHECK(0, "%s", err);
+        return -1;
+    }
+    nqm_controller_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.clock = replay_clock;
+    opt.places = test_places();
+    opt.replay = rec;
+    replay_now = 0;
+    int rc = nqm_controller_open(c, &rec->configs[0], &opt, err, sizeof err);
+    CHECK(rc == 0, "%s", err);
+    if (rc == 0)
+        nqm_controller_begin(c);
+    return rc;
+}
+
+/* A recording of catapult-1d with these events (then a quit at 9 s). */
+static char *recording_of(const nqm_event *events, int n, size_t *len)
+{
+    nqm_config cfg;
+    char err[1024], *text = NULL;
+    CHECK(nqm_preset_load(&test_places()->presets, "catapult-1d", &cfg, err, sizeof err) == 0, "%s",
+          err);
+    FILE *f = open_memstream(&text, len);
+    int rc = nqm_record_start(f, &cfg, 0, nqm_app_speed_nearest(10), "nqmtop test");
+    for (int i = 0; i < n; i++)
+        rc |= nqm_record_event(f, &events[i], NULL);
+    nqm_event quit = {NQM_EVENT_QUIT, 200, 9.0, 0, 0, 0, 0};
+    rc |= nqm_record_event(f, &quit, NULL);
+    fclose(f);
+    nqm_config_free(&cfg);
+    CHECK(rc == 0, "writing the recording");
+    return text;
+}
+
+/* The 1-based number of the line of text that starts with prefix, the
+ * nth such line. */
+static int line_of(const char *text, const char *prefix, int nth)
+{
+    int line = 1;
+    for (const char *p = text; *p; line++) {
+        if (strncmp(p, prefix, strlen(prefix)) == 0 && --nth == 0)
+            return line;
+        const char *nl = strchr(p, '\n');
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return -1;
+}
+
+/* The viewer's space holds a replay: no event is applied and no step
+ * taken until the next space, and the badge says HELD. */
+static void test_replay_hold(void)
+{
+    nqm_event ev = {NQM_EVENT_KEY, 3, 0.5, '+', 0, 0, 0};
+    size_t len;
+    char *text = recording_of(&ev, 1, &len);
+    nqm_controller c;
+    nqm_recording rec;
+    if (open_replay(&c, &rec, text, len) == 0) {
+        nqm_controller_key(&c, ' '); /* hold */
+        for (int t = 1; t <= 100; t++) {
+            replay_now = 0.01 * t;
+            nqm_controller_tick(&c);
+        }
+        CHECK(strstr(c.badge, "HELD (space goes on)") != NULL, "held: badge '%s'", c.badge);
+        CHECK(c.cursor.next == 0 && c.app.step <= 3, "held: event %d applied, step %ld",
+              c.cursor.next, c.app.step);
+        nqm_controller_key(&c, ' '); /* on */
+        for (int t = 101; t <= 300; t++) {
+            replay_now = 0.01 * t;
+            nqm_controller_tick(&c);
+        }
+        CHECK(c.cursor.next >= 1 && strstr(c.badge, "HELD") == NULL,
+              "released: event %d, badge '%s'", c.cursor.next, c.badge);
+        nqm_controller_close(&c);
+        nqm_recording_free(&rec);
+    }
+    free(text);
+}
+
+/* A recorded pause at step 2 and a key recorded at step 10: the paused
+ * run can never reach step 10, and the badge names the line of that key. */
+static void test_replay_lost(void)
+{
+    nqm_event ev[] = {{NQM_EVENT_KEY, 2, 0.1, ' ', 0, 0, 0},
+                      {NQM_EVENT_KEY, 10, 0.2, '+', 0, 0, 0}};
+    size_t len;
+    char *text = recording_of(ev, 2, &len);
+    nqm_controller c;
+    nqm_recording rec;
+    if (open_replay(&c, &rec, text, len) == 0) {
+        for (int t = 1; t <= 200; t++) {
+            replay_now = 0.01 * t;
+            nqm_controller_tick(&c);
+        }
+        char want[64];
+        snprintf(want, sizeof want, "REPLAY LOST before line %d", line_of(text, "key", 2));
+        CHECK(strcmp(c.badge, want) == 0 && c.app.step == 2, "badge '%s', want '%s' (step %ld)",
+              c.badge, want, c.app.step);
+        nqm_controller_close(&c);
+        nqm_recording_free(&rec);
+    }
+    free(text);
+}
+
+/* A recording that can no longer be written (its stream full after the
+ * header) stops, and the status line says so; the session goes on. */
+static void test_record_write_failure(void)
+{
+    nqm_config cfg;
+    char err[1024], *header = NULL;
+    size_t hlen;
+    CHECK(nqm_preset_load(&test_places()->presets, "catapult-1d", &cfg, err, sizeof err) == 0, "%s",
+          err);
+    FILE *h = open_memstream(&header, &hlen);
+    nqm_record_start(h, &cfg, 0, NQM_SPEED_AUTO, NULL);
+    fclose(h);
+    char *buf = calloc(1, hlen + 64);
+    FILE *f = fmemopen(buf, hlen + 4, "w"); /* the header, and no room for an event */
+    nqm_controller_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.clock = replay_clock;
+    opt.places = test_places();
+    opt.record = f;
+    nqm_controller c;
+    replay_now = 0;
+    int rc = nqm_controller_open(&c, &cfg, &opt, err, sizeof err);
+    CHECK(rc == 0, "the header did not fit: %s", err);
+    if (rc == 0) {
+        nqm_controller_begin(&c);
+        nqm_controller_key(&c, '+');
+        CHECK(strcmp(c.app.message, "writing the recording failed; recording stopped") == 0 &&
+                  c.record == NULL,
+              "status '%s'", c.app.message);
+        nqm_controller_key(&c, '+'); /* no more writes */
+        CHECK(c.app.eta_asked > 0, "the session went on");
+        nqm_controller_close(&c);
+    }
+    fclose(f);
+    free(buf);
+    free(header);
+    nqm_config_free(&cfg);
+}
+
 /* A recording's e keys write nothing unless --replay-exports says so. */
 static void test_replay_exports(void)
 {
@@ -275,5 +426,8 @@ int main(void)
     test_errors();
     test_cursor();
     test_replay_exports();
+    test_replay_hold();
+    test_replay_lost();
+    test_record_write_failure();
     return check_report("recording");
 }

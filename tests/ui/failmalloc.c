@@ -1,9 +1,14 @@
-/* failmalloc.c: an LD_PRELOAD library for the allocation-failure test.
- * While the file named by FAILMALLOC_ARM exists, every malloc, calloc or
- * realloc of at least FAILMALLOC_MIN bytes fails with ENOMEM; smaller
- * ones, and all of them while the file is absent, go to glibc. Touching
- * or removing the file arms or disarms it in a running program. */
+/* failmalloc.c: an LD_PRELOAD library for the allocation-failure tests.
+ * Allocations (malloc, calloc, realloc) of at least FAILMALLOC_MIN bytes
+ * fail with ENOMEM while the file named by FAILMALLOC_ARM exists (touching
+ * or removing the file arms or disarms it in a running program), or, with
+ * FAILMALLOC_AFTER=N instead, every one after the first N of them (a
+ * failure at each point in turn, for a test that counts them). The first
+ * refusal creates the file FAILMALLOC_LOG when that is set. Smaller
+ * allocations, and all of them when neither is set, go to glibc. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -11,12 +16,29 @@ void *__libc_malloc(size_t size);
 void *__libc_calloc(size_t count, size_t size);
 void *__libc_realloc(void *ptr, size_t size);
 
+static atomic_long seen; /* allocations of at least FAILMALLOC_MIN so far */
+
+static void note_refusal(void)
+{
+    static atomic_int noted;
+    const char *log = getenv("FAILMALLOC_LOG");
+    if (log && !atomic_exchange(&noted, 1)) {
+        int fd = open(log, O_WRONLY | O_CREAT, 0644);
+        if (fd >= 0)
+            close(fd);
+    }
+}
+
 /* Whether an allocation of size bytes should fail now. */
 static int refuse(size_t size)
 {
     const char *min = getenv("FAILMALLOC_MIN"), *arm = getenv("FAILMALLOC_ARM");
-    if (!min || !arm || size < strtoull(min, NULL, 10) || access(arm, F_OK) != 0)
+    const char *after = getenv("FAILMALLOC_AFTER");
+    if (!min || (!arm && !after) || size < strtoull(min, NULL, 10))
         return 0;
+    if (after ? atomic_fetch_add(&seen, 1) < strtol(after, NULL, 10) : access(arm, F_OK) != 0)
+        return 0;
+    note_refusal();
     errno = ENOMEM;
     return 1;
 }
