@@ -5,7 +5,9 @@
 # more than K): each run ends with status 1 and one line naming what ran
 # out of memory, the records before it whole and in order; one failing in
 # step N says "step N failed: out of memory while ..." after the records
-# of steps 0 .. N-1. At least one failure falls in a step. (The run has a
+# of steps 0 .. N-1. At least one failure falls in a step. A sweep the
+# same way: a run failing mid-sweep ends it with exit 1 and one line, the
+# results before it whole. (The run has a
 # test set and matrix-free eigenpairs; OpenBLAS keeps to one thread, whose
 # own failed malloc ends the process.)
 set -u
@@ -46,4 +48,37 @@ done
 [ -e "$work/refused" ] && { echo "FAIL: still refusing at K=$k"; exit 1; }
 [ "$rc" -eq 0 ] || { echo "FAIL: the run with nothing refused: exit $rc"; exit 1; }
 [ "$stepping" -ge 1 ] || { echo "FAIL: no failure fell in a step"; exit 1; }
-echo "ok: $k failure points, $stepping of them in a step, each one line and exit 1"
+echo "a run: $k failure points, $stepping of them in a step, each one line and exit 1"
+
+# A sweep of three runs, one after the other: a run that fails ends it
+# with status 1 and one line, the results of the runs before it written
+# whole; at least one failure comes after a result.
+points=$k k=0 later=0
+while [ "$k" -le 300 ]; do
+    rm -f "$work/refused"
+    LD_PRELOAD=$lib FAILMALLOC_MIN=65536 FAILMALLOC_AFTER=$k FAILMALLOC_LOG="$work/refused" \
+        OPENBLAS_NUM_THREADS=1 NQMTOP_THREADS=1 HOME="$work" XDG_CONFIG_HOME="$work" \
+        "$nqmtop" --batch --steps 3 --jobs 1 --sweep eta_rel=0.5:1.5:3 --set data=gauss \
+        --set n=300 --set test_n=100 --set model=net --set activation=tanh \
+        >"$work/out" 2>"$work/err"
+    rc=$?
+    [ -e "$work/refused" ] || break
+    lines=$(wc -l <"$work/out")
+    msg=$(cat "$work/err")
+    [ "$(wc -l <"$work/err")" -eq 1 ] || fail "sweep: not one line: $msg"
+    case $msg in
+    *"out of memory"*) ;;
+    *) fail "sweep: the message does not say out of memory: $msg" ;;
+    esac
+    [ "$rc" -eq 1 ] || { [ "$rc" -eq 2 ] && [ "$lines" -eq 0 ]; } || fail "sweep: exit $rc: $msg"
+    [ -z "$(tail -c 1 "$work/out")" ] || fail "sweep: a record cut short"
+    [ "$lines" -le 3 ] || fail "sweep: $lines lines from a sweep that failed"
+    awk -F '\t' 'NR > 1 && $1 != NR - 2 { exit 1 }' "$work/out" || fail "sweep: results out of order"
+    [ "$lines" -ge 2 ] && later=$((later + 1))
+    k=$((k + 1))
+done
+[ -e "$work/refused" ] && { echo "FAIL: the sweep still refusing at K=$k"; exit 1; }
+[ "$rc" -eq 0 ] && [ "$(wc -l <"$work/out")" -eq 4 ] || { echo "FAIL: the sweep: exit $rc"; exit 1; }
+[ "$later" -ge 1 ] || { echo "FAIL: no run failed after another's result"; exit 1; }
+echo "a sweep: $k failure points, $later of them after a result, each one line and exit 1"
+echo "ok: $points + $k failure points"

@@ -6,7 +6,7 @@
 # stopped by SIGINT exits 130 leaving only complete records, as many as
 # its summary says; a batch run with a test set has the test columns;
 # every bad sweep option exits 2 with one line on stderr and nothing on
-# stdout.
+# stdout; --eta-max doubles its upper end past 4 eta_crit when that trains.
 set -u
 nqmtop=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 preset_dir=$2
@@ -167,6 +167,25 @@ bad "eta with --eta-max" "--eta-max finds eta itself" --batch --eta-max --sweep 
 bad "repeats" "--repeats: 'x' is not a whole number" --batch --repeats x
 bad "jobs" "--jobs: '0' is not a whole number" --batch --sweep width=1:2:2 --jobs 0
 bad "summary exists" "exists; use --force" --batch --sweep width=10:20:2 --summary "$work/tsv.json"
+
+# ---- --eta-max past 4 eta_crit: the upper end doubled, then bisected ---------------------
+# lin for 6 steps on one example trains up to about 31.5 eta_crit: the
+# bisection's first upper end (4) and its doubles 8 and 16 still train.
+# Independently: a run at the measured eta trains, one 1 % above diverges.
+"$nqmtop" --batch --eta-max --sweep width=100:100:1 --set model=lin --set steps=6 >"$work/emax" ||
+    fail "eta-max past 4: exit $?"
+rel=$(awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i }
+                   NR == 2 && $h["bracketed"] == 1 { print $h["eta_rel"] }' "$work/emax")
+awk -v r="${rel:-0}" 'BEGIN { exit !(r > 16 && r < 32) }' ||
+    fail "eta-max past 4: eta_rel ${rel:-none}, want a bracketed value in 16..32"
+regime() {
+    "$nqmtop" --batch --steps 6 --set model=lin --set width=100 --set eta_rel="$1" --summary - |
+        sed -n 's/.*"regime": *"\([a-z-]*\)".*/\1/p' | head -n 1
+}
+above=$(awk -v r="${rel:-0}" 'BEGIN { printf "%.17g", 1.01 * r }')
+[ "$(regime "$rel")" != divergent ] && [ "$(regime "$above")" = divergent ] ||
+    fail "eta-max past 4: at $rel $(regime "$rel"), at $above $(regime "$above")"
+echo "eta-max past 4 eta_crit: $rel (trains), 1 % above diverges"
 
 # ---- the sweep view in a real terminal (tmux), when there is one ------------------------
 if command -v tmux >/dev/null 2>&1; then
