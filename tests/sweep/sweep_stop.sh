@@ -2,8 +2,9 @@
 # sweep_stop.sh NQMTOP: the first SIGINT or SIGTERM stops a sweep in the
 # middle of a step, not at its end: a sweep of runs whose every step takes
 # seconds (tanh net, width 100000 on 200 examples) signalled 1.5 s into
-# its first run ends within LIMIT seconds, exit 130 (a stopped sweep)
-# with "interrupted: 0 of 2 results written", and no partial record.
+# its first run (or 0.3 s, while its model is built) ends within LIMIT
+# seconds, exit 130 (a stopped sweep) with "interrupted: 0 of 2 results
+# written", and no partial record.
 set -u
 nqmtop=$1
 LIMIT=1.0
@@ -11,12 +12,13 @@ work=$(mktemp -d /tmp/nqmtop-sweepstop-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-for sig in INT TERM; do
+for case in INT:1.5 TERM:1.5 INT:0.3; do
+    sig=${case%:*} delay=${case#*:}
     HOME=$work XDG_CONFIG_HOME=$work "$nqmtop" --batch --steps 5 --jobs 1 \
         --set model=net --set activation=tanh --set data=gauss --set n=200 --set width=100000 \
         --sweep eta_rel=0.5:1:2 >"$work/out" 2>"$work/err" &
     pid=$!
-    sleep 1.5
+    sleep "$delay"
     sent=$(date +%s.%N)
     kill -"$sig" "$pid"
     wait "$pid"
@@ -29,6 +31,6 @@ for sig in INT TERM; do
     grep -q "interrupted: 0 of 2 results written" "$work/err" ||
         fail "SIG$sig: stderr $(cat "$work/err")"
     [ "$(grep -c . "$work/out")" -le 1 ] || fail "SIG$sig: records of a stopped run: $(cat "$work/out")"
-    echo "SIG$sig: stopped in $took s, exit $rc"
+    echo "SIG$sig after $delay s: stopped in $took s, exit $rc"
 done
 echo "ok: a sweep stops in the middle of a step"

@@ -343,6 +343,7 @@ int nqm_twolayer_new(const nqm_config *cfg, const nqm_data *data, nqm_model **ou
     twolayer *t = &tm->t;
     t->base.ops = &twolayer_ops;
     t->base.n = data->n;
+    t->base.stop = cfg->stop; /* the first pass below looks at it already */
     t->variant = cfg->model;
     t->act = cfg->activation;
     t->m = m;
@@ -370,6 +371,11 @@ int nqm_twolayer_new(const nqm_config *cfg, const nqm_data *data, nqm_model **ou
         t->mode = t->gm ? TL_GRAM : TL_ROWS; /* out of memory for the caches: rows */
     }
     init_outputs(tm);
+    if (nqm_stopping(cfg->stop)) {
+        twolayer_free(&t->base);
+        snprintf(err, errlen, "stopped");
+        return -1;
+    }
     *out = &t->base;
     return 0;
 }
