@@ -9,6 +9,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "nqmtop/base/textfile.h"
 #include "nqmtop/input/arrays.h"
 
 enum {
@@ -241,7 +242,8 @@ int nqm_npz_member(const char *file, const unsigned char *zip, size_t len, const
         snprintf(want, sizeof want, "%s.npy", names[r]);
         add_name(wanted, sizeof wanted, want);
     }
-    snprintf(err, errlen, "%s: no member %s in the archive (it holds %s)", file, wanted,
-             held[0] ? held : "none");
+    char shown[sizeof held * 4]; /* member names are the file's bytes: escaped, one line */
+    nqm_escape(held[0] ? held : "none", shown, sizeof shown);
+    snprintf(err, errlen, "%s: no member %s in the archive (it holds %s)", file, wanted, shown);
     return -1;
 }

@@ -44,6 +44,7 @@ static void check_adam_by_hand(void)
     CHECK_CLOSE(w[0], w0 + 0.1 * (0.005 / 0.19) / (0.5 + 1e-8), 1e-14,
                 "adam step 2, w0 in numbers");
     nqm_optim_free(o);
+    nqm_config_free(&cfg);
 }
 
 static nqm_session *open_session(const nqm_config *cfg)
@@ -77,8 +78,10 @@ static void check_edges(void)
     cfg.model = MODEL_LIN;
     cfg.y = 0.7;
     nqm_session *probe = open_session(&cfg);
-    if (!probe)
+    if (!probe) {
+        nqm_config_free(&cfg);
         return;
+    }
     const double lambda = nqm_session_record(probe)->lambda_max;
     const double L0 = nqm_session_record(probe)->loss;
     nqm_session_free(probe);
@@ -100,6 +103,7 @@ static void check_edges(void)
         printf("%-9s edge %.4f / lambda: loss %.3g at 0.98, %.3g at 1.02\n", name, rules[k].c,
                below, above);
     }
+    nqm_config_free(&cfg);
 }
 
 /* GD through vjp and the rule (weight decay 1e-300, nothing in double)
@@ -115,8 +119,10 @@ static void check_paths(const char *assignments[], int count, const char *label)
     nqm_session *fused = open_session(&cfg);
     cfg.weight_decay = 1e-300;
     nqm_session *ruled = open_session(&cfg);
-    if (!fused || !ruled)
+    if (!fused || !ruled) {
+        nqm_config_free(&cfg);
         return;
+    }
     double worst = 0, L0 = nqm_session_record(fused)->loss;
     for (int t = 0; t < 30; t++) {
         nqm_session_step(fused);
@@ -128,6 +134,7 @@ static void check_paths(const char *assignments[], int count, const char *label)
     printf("%-28s GD paths agree to %.2g over 30 steps\n", label, worst);
     nqm_session_free(fused);
     nqm_session_free(ruled);
+    nqm_config_free(&cfg);
 }
 
 /* (n, n) s J P^-1 J^T from central differences of the outputs; its top
@@ -194,8 +201,10 @@ static void check_precond(void)
     for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
         CHECK(nqm_preset_apply_set(&cfg, sets[i], err, sizeof err) == 0, "%s", err);
     nqm_session *s = open_session(&cfg);
-    if (!s)
+    if (!s) {
+        nqm_config_free(&cfg);
         return;
+    }
     for (int t = 0; t < 5; t++)
         nqm_session_step(s);
     const double *P = nqm_session_precond(s);
@@ -207,6 +216,7 @@ static void check_precond(void)
     CHECK_CLOSE(nqm_session_record(s)->edge, nqm_session_record(s)->eta * got / 38, 1e-12,
                 "adam edge = eta lambda_p / 38");
     nqm_session_free(s);
+    nqm_config_free(&cfg);
 }
 
 static void check_schedules(void)
@@ -225,8 +235,10 @@ static void check_schedules(void)
         cfg.eta_mode = ETA_ABSOLUTE;
         cfg.eta = 0.6;
         nqm_session *s = open_session(&cfg);
-        if (!s)
+        if (!s) {
+            nqm_config_free(&cfg);
             return;
+        }
         int bad = 0;
         for (long t = 0; t < 40; t++) {
             nqm_session_step(s);
@@ -242,6 +254,7 @@ static void check_schedules(void)
         }
         CHECK(bad == 0, "%s: %d of 40 steps off their formula", plans[k][3], bad);
         nqm_session_free(s);
+        nqm_config_free(&cfg);
     }
 }
 
@@ -256,6 +269,7 @@ static void check_theory_refuses(void)
     CHECK(s == NULL && strstr(err, "theory") && strstr(err, "momentum"), "theory + momentum: %s",
           err);
     nqm_session_free(s);
+    nqm_config_free(&cfg);
 }
 
 int main(void)
