@@ -208,7 +208,7 @@ static void optimizer_segment(const nqm_screen *sc, segments *s)
     }
     if (wd > 0)
         add(s, 3, NQM_COLOR_STATUS, "%s %.3g", cfg->optimizer == OPT_ADAM ? "decay" : "L2", wd);
-    if (cfg->schedule != SCHED_CONSTANT || cfg->warmup_steps > 0)
+    if (nqm_schedule_moves(cfg))
         add(s, 1, NQM_COLOR_TITLE, "η(t)=%.4g", nqm_run_record(reference_run(sc))->eta);
     if (cfg->warmup_steps > 0)
         add(s, 2, NQM_COLOR_STATUS, "warmup %ld", cfg->warmup_steps);
@@ -613,7 +613,7 @@ static void add_edges(nqm_chart_spec *spec, chart_texts *tx, const nqm_screen *s
     const nqm_run *ref = reference_run(sc);
     const nqm_config *cfg = nqm_session_config(ref->session);
     const double c = nqm_session_edge_c(ref->session);
-    const int moving = cfg->schedule != SCHED_CONSTANT || cfg->warmup_steps > 0;
+    const int moving = nqm_schedule_moves(cfg);
     const double eta = moving ? nqm_run_record(ref)->eta : nqm_session_eta(ref->session);
     const nqm_color colors[2] = {NQM_COLOR_THRESHOLD2, NQM_COLOR_THRESHOLD4};
     for (int i = 0; i < 2; i++) {

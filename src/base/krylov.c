@@ -84,6 +84,8 @@ void nqm_krylov_free(nqm_krylov *kr)
 
 int nqm_krylov_count(const nqm_krylov *kr) { return kr->k; }
 
+void nqm_krylov_forget(nqm_krylov *kr) { kr->warm = 0; }
+
 static double dot(int n, const double *a, const double *b)
 {
     double s = 0;

@@ -185,14 +185,14 @@ static void write_summary_config(nqm_json *f, const nqm_config *cfg)
         }
         nqm_json_number(f, "weight_decay", cfg->weight_decay);
     }
-    if (cfg->schedule != SCHED_CONSTANT || cfg->warmup_steps > 0)
+    if (nqm_schedule_moves(cfg))
         nqm_json_string(f, "schedule", nqm_schedule_name(cfg->schedule));
 }
 
 /* The rule's edge and where it stands, for runs that are not plain GD. */
 static void write_summary_edge(nqm_json *f, const nqm_config *cfg, const nqm_run_summary *s)
 {
-    if (cfg->optimizer == OPT_GD && cfg->schedule == SCHED_CONSTANT && cfg->warmup_steps == 0)
+    if (cfg->optimizer == OPT_GD && !nqm_schedule_moves(cfg))
         return;
     nqm_json_number(f, "edge_constant", s->edge_c);
     nqm_json_number(f, "threshold_final", s->edge_c / s->eta_last);

@@ -112,6 +112,11 @@ double nqm_optim_edge(const nqm_config *cfg)
 
 int nqm_optim_preconditioned(const nqm_config *cfg) { return cfg->optimizer == OPT_ADAM; }
 
+int nqm_schedule_moves(const nqm_config *cfg)
+{
+    return cfg->schedule != SCHED_CONSTANT || cfg->warmup_steps > 0;
+}
+
 double nqm_schedule_eta(const nqm_config *cfg, double eta, long t)
 {
     const long K = cfg->warmup_steps;

@@ -336,9 +336,8 @@ static double batch_lambda(nqm_session *s)
     double lam;
     if (!s->batch)
         return NAN;
-    nqm_krylov_free(s->batch_k);
-    if (!(s->batch_k = nqm_krylov_new(s->n, 1)) ||
-        nqm_krylov_top(s->batch_k, batch_product, s, MATRIX_FREE_TOL, s->n + NQM_KRYLOV_BASIS(1),
+    nqm_krylov_forget(s->batch_k);
+    if (nqm_krylov_top(s->batch_k, batch_product, s, MATRIX_FREE_TOL, s->n + NQM_KRYLOV_BASIS(1),
                        &lam, NULL, NULL) < 0)
         return NAN;
     return lam;

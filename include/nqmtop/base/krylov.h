@@ -27,6 +27,9 @@ typedef struct nqm_krylov nqm_krylov;
 nqm_krylov *nqm_krylov_new(int n, int k);
 void nqm_krylov_free(nqm_krylov *kr);
 int nqm_krylov_count(const nqm_krylov *kr); /* min(k, n) */
+/* The next call starts cold, from random vectors (the operator changed
+ * so that the last Ritz vectors are no guide, e.g. lie in its null space). */
+void nqm_krylov_forget(nqm_krylov *kr);
 
 /* Top eigenvalues into lam (min(k, n)), descending, and their vectors
  * into vec (min(k, n), n) when vec != NULL. At most max_products products.

@@ -62,5 +62,7 @@ int nqm_optim_preconditioned(const nqm_config *cfg);
  *     cosine   eta_end + (eta - eta_end) (1 + cos(pi min(t - K, D) / D)) / 2,  D = decay_steps
  *     step     eta step_factor^floor((t - K) / step_every)                                  */
 double nqm_schedule_eta(const nqm_config *cfg, double eta, long t);
+/* Whether the rate moves with the step (a schedule or a warmup). */
+int nqm_schedule_moves(const nqm_config *cfg);
 
 #endif
