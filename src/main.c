@@ -58,7 +58,7 @@ enum {
     OPT_REPLAY_EXPORTS
 };
 enum { OPT_PLOT = 400, OPT_PLOT_SIZE, OPT_RERUN };
-enum { OPT_SHARD = 500, OPT_PER_SEED, OPT_MERGE, OPT_RESUME };
+enum { OPT_SHARD = 500, OPT_PER_SEED, OPT_MERGE, OPT_RESUME, OPT_LIST_DEMOS };
 
 /* What nqmtop takes from the environment, read here once and handed on:
  * the library never calls getenv. */
@@ -82,7 +82,8 @@ typedef struct {
     int plot_size_given;
     const char *format; /* --format, or NULL */
     long steps;         /* --steps, or -1 */
-    int batch, list, force, help, version;
+    int batch, list, list_demos, force, help, version;
+    int speed_given; /* -d, --speed */
     nqm_ui_options ui;
     nqm_settings settings;     /* the user's defaults file */
     nqm_sweep_spec sweep;      /* --sweep axes, --repeats, --jobs, --eta-max */
@@ -111,6 +112,8 @@ static const struct option long_options[] = {
     {"plot-size", required_argument, NULL, OPT_PLOT_SIZE},
     {"rerun", required_argument, NULL, OPT_RERUN},
     {"list-presets", no_argument, NULL, 'l'},
+    {"list-demos", no_argument, NULL, OPT_LIST_DEMOS},
+    {"speed", required_argument, NULL, 'd'},
     {"show-preset", required_argument, NULL, OPT_SHOW_PRESET},
     {"ascii", no_argument, NULL, 'U'},
     {"no-color", no_argument, NULL, 'C'},
@@ -142,7 +145,8 @@ static void print_help(FILE *f)
           "Watch gradient descent catapult on neural quadratic models, live in the terminal\n"
           "(or headless with --batch).\n"
           "\n"
-          "  -p, --preset NAME|FILE  run this preset (default " NQM_DEFAULT_PRESET ")\n"
+          "  -p, --preset NAME|FILE  run this preset (default " NQM_DEFAULT_PRESET "; '-':\n"
+          "                          read it from standard input)\n"
           "  -s, --set KEY=VALUE     override a preset key (repeatable, applied in order)\n"
           "  -b, --batch             no UI: one record per step on stdout\n"
           "  -n, --steps N           steps of a batch run (records for t = 0..N)\n"
@@ -175,8 +179,10 @@ static void print_help(FILE *f)
           "      --bifurcation Q[:K] sweep: record the last K (64) values of Q (g, loss\n"
           "                          or lambda1) of every run instead of its result\n"
           "  -l, --list-presets      list the presets with their descriptions\n"
+          "      --list-demos        list the demos with their descriptions\n"
           "      --show-preset NAME  print the resolved configuration of a preset\n"
           "                          (with any --set applied) in preset form\n"
+          "  -d, --speed auto|S      UI: train S steps a second at start (default auto)\n"
           "      --big               projector view: loss and lambda1 large, high contrast\n"
           "      --demo NAME|FILE    play a demo: scenes with captions (n next, b back)\n"
           "      --demo-auto SECONDS a finished scene moves on after SECONDS, the last\n"
@@ -384,6 +390,16 @@ static int take_option(int c, cli_options *o)
     case 'l':
         o->list = 1;
         return 0;
+    case OPT_LIST_DEMOS:
+        o->list_demos = 1;
+        return 0;
+    case 'd':
+        o->speed_given = 1;
+        if (nqm_settings_speed_parse(optarg, &o->ui.session.speed) == 0)
+            return 0;
+        return usage_error("--speed: '%s' is not auto or a number of steps a second above 0 "
+                           "and at most 1e9",
+                           optarg);
     case OPT_PLOT:
         o->plot = optarg;
         return 0;
@@ -445,6 +461,51 @@ static int take_option(int c, cli_options *o)
     }
 }
 
+/* The source tree's presets folder that the marker file beside an
+ * uninstalled build's executable names (src/meson.build) into out: 0, or
+ * -1 when dir has no marker. */
+static int source_presets(const char *dir, char *out, size_t len)
+{
+    char marker[NQM_SEARCH_PATH_LEN + 32];
+    snprintf(marker, sizeof marker, "%s/nqmtop-uninstalled", dir);
+    FILE *f = fopen(marker, "r");
+    if (!f)
+        return -1;
+    int rc = fgets(out, (int)len, f) ? 0 : -1;
+    fclose(f);
+    out[strcspn(out, "\n")] = '\0';
+    return rc == 0 && out[0] ? 0 : -1;
+}
+
+/* The shipped presets folder (with its demos and data) into out: the
+ * source tree's for an uninstalled build run from its build folder; else
+ * PREFIX/DATADIR/nqmtop/presets, PREFIX the executable's folder less
+ * BINDIR, so that an installation moved elsewhere finds its own and never
+ * the source tree's; the configured folder when the executable is not in
+ * BINDIR or either folder is outside the prefix. */
+static void find_shipped(char *out, size_t len)
+{
+    char exe[NQM_SEARCH_PATH_LEN];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    snprintf(out, len, "%s", NQMTOP_PRESET_DIR);
+    char *slash = n > 0 ? memchr(exe, '/', (size_t)n) : NULL;
+    if (!slash)
+        return;
+    exe[n] = '\0';
+    *strrchr(exe, '/') = '\0'; /* the executable's folder */
+    if (source_presets(exe, out, len) == 0)
+        return;
+    size_t el = strlen(exe), bl = strlen(NQMTOP_BINDIR);
+    if (NQMTOP_BINDIR[0] == '/' || NQMTOP_DATADIR[0] == '/' || el <= bl ||
+        exe[el - bl - 1] != '/' || strcmp(exe + el - bl, NQMTOP_BINDIR) != 0)
+        return;
+    exe[el - bl - 1] = '\0';
+    char found[2 * NQM_SEARCH_PATH_LEN];
+    snprintf(found, sizeof found, "%s/%s/nqmtop/presets", exe, NQMTOP_DATADIR);
+    if (strlen(found) < len)
+        memcpy(out, found, strlen(found) + 1);
+}
+
 /* The folders, CPUs and threads of this process: the CPUs of its
  * affinity mask (taskset, a Slurm allocation), NQMTOP_THREADS caps a
  * run's core threads (default: one per CPU, at most the pool's); a Slurm
@@ -452,8 +513,10 @@ static int take_option(int c, cli_options *o)
 static void read_environment(environment *env)
 {
     nqm_user_dir(getenv("XDG_CONFIG_HOME"), getenv("HOME"), env->user_dir, sizeof env->user_dir);
-    const char *const shipped[] = {NQMTOP_SOURCE_PRESET_DIR, NQMTOP_PRESET_DIR};
-    nqm_places_make(&env->places, env->user_dir, shipped, 2);
+    static char shipped_dir[NQM_SEARCH_PATH_LEN];
+    find_shipped(shipped_dir, sizeof shipped_dir);
+    const char *const shipped[] = {shipped_dir};
+    nqm_places_make(&env->places, env->user_dir, shipped, 1);
     cpu_set_t mask;
     long cpus = sched_getaffinity(0, sizeof mask, &mask) == 0 ? CPU_COUNT(&mask)
                                                               : sysconf(_SC_NPROCESSORS_ONLN);
@@ -493,6 +556,7 @@ static int check_teaching(const cli_options *o)
                           : o->record         ? "--record"
                           : o->replay         ? "--replay"
                           : o->ui.session.big ? "--big"
+                          : o->speed_given    ? "--speed"
                                               : NULL;
     if (o->batch && ui_only)
         return usage_error("%s applies to the interactive UI, not to --batch", ui_only);
@@ -576,7 +640,7 @@ static int parse_args(int argc, char **argv, cli_options *o)
     o->preset = o->settings.preset[0] ? o->settings.preset : NQM_DEFAULT_PRESET;
     opterr = 0;
     int c, at = optind;
-    while ((c = getopt_long(argc, argv, ":p:s:bn:f:o:lUChVj:", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":p:s:bn:f:o:lUChVj:d:", long_options, NULL)) != -1) {
         if (c == '?' || c == ':')
             return unknown_option(c, at, argv);
         at = optind;
@@ -620,6 +684,58 @@ static int list_presets(const cli_options *o)
         printf("%-*s  %s\n", width, list[i].name, list[i].description);
     free(list);
     return 0;
+}
+
+/* The demos found, by name. */
+typedef struct {
+    char (*name)[NQM_NAME_LEN];
+    size_t count, cap;
+} demo_names;
+
+static int add_demo(void *ctx, const char *name, const char *path)
+{
+    demo_names *d = ctx;
+    if (d->count == d->cap) {
+        size_t cap = d->cap ? 2 * d->cap : 16;
+        void *grown = realloc(d->name, cap * sizeof *d->name);
+        if (!grown)
+            return 1;
+        d->name = grown;
+        d->cap = cap;
+    }
+    snprintf(d->name[d->count++], NQM_NAME_LEN, "%s", name);
+    return 0;
+}
+
+static int by_name(const void *a, const void *b) { return strcmp(a, b); }
+
+/* Every demo on the search path, loaded (so that a broken one is named
+ * on stderr, status 1) and listed with its description. */
+static int list_demos(const cli_options *o)
+{
+    demo_names d = {NULL, 0, 0};
+    int rc = nqm_search_each(&o->env.places.demos, ".demo", add_demo, &d) == 0 ? 0 : 1;
+    qsort(d.name, d.count, sizeof *d.name, by_name);
+    int width = 0;
+    for (size_t i = 0; i < d.count; i++)
+        width = (int)strlen(d.name[i]) > width ? (int)strlen(d.name[i]) : width;
+    for (size_t i = 0; i < d.count; i++) {
+        nqm_demo demo;
+        char err[2048];
+        if (nqm_demo_load(&o->env.places, d.name[i], &demo, err, sizeof err) != 0) {
+            nqm_say(stderr, "%s", err);
+            rc = 1;
+            continue;
+        }
+        const char *text = demo.description; /* "NAME: what it shows": the name once */
+        size_t nl = strlen(demo.name);
+        if (strncmp(text, demo.name, nl) == 0 && strncmp(text + nl, ": ", 2) == 0)
+            text += nl + 2;
+        printf("%-*s  %s\n", width, demo.name, text);
+        nqm_demo_free(&demo);
+    }
+    free(d.name);
+    return rc;
 }
 
 /* The preset with its overrides and --steps, or exit status 2. */
@@ -683,13 +799,27 @@ static int rerun_config(const char *path, nqm_config *cfg, char *err, size_t err
     return rc;
 }
 
+/* A preset read from standard input ("-"), parsed under that name. */
+static int stdin_config(nqm_config *cfg, char *err, size_t errlen)
+{
+    char *text;
+    size_t len;
+    if (nqm_data_text_read("-", "preset", NQM_PRESET_MAX_FILE, &text, &len, err, errlen) != 0)
+        return -1;
+    int rc = nqm_preset_parse("-", text, len, cfg, err, errlen);
+    free(text);
+    return rc;
+}
+
 static int resolve(const cli_options *o, const char *name, nqm_config *cfg)
 {
     char err[1024];
-    int rc = o->rerun ? rerun_config(o->rerun, cfg, err, sizeof err)
-                      : nqm_preset_resolve(&o->env.places.presets, name, o->sets, o->nsets, cfg,
-                                           err, sizeof err);
-    for (int i = 0; o->rerun && rc == 0 && i < o->nsets; i++)
+    int from_text = o->rerun || strcmp(name, "-") == 0;
+    int rc = o->rerun    ? rerun_config(o->rerun, cfg, err, sizeof err)
+             : from_text ? stdin_config(cfg, err, sizeof err)
+                         : nqm_preset_resolve(&o->env.places.presets, name, o->sets, o->nsets, cfg,
+                                              err, sizeof err);
+    for (int i = 0; from_text && rc == 0 && i < o->nsets; i++)
         if ((rc = nqm_preset_apply_set(cfg, o->sets[i], err, sizeof err)) != 0)
             nqm_config_free(cfg);
     if (rc != 0) {
@@ -1020,6 +1150,8 @@ static int dispatch(const cli_options *o)
     }
     if (o->list)
         return printed(list_presets(o));
+    if (o->list_demos)
+        return printed(list_demos(o));
     if (o->show)
         return printed(show_preset(o));
     return run(o);

@@ -44,8 +44,7 @@ static int yes_no(const char *value, int *out)
     return -1;
 }
 
-/* auto, or a positive number of steps per second in the C locale. */
-static int parse_speed(const char *value, double *out)
+int nqm_settings_speed_parse(const char *value, double *out)
 {
     if (strcmp(value, "auto") == 0)
         return *out = 0, 0;
@@ -65,7 +64,7 @@ static int set_key(nqm_settings *s, const char *key, const char *value, const ch
     if (strcmp(key, "unicode") == 0)
         return yes_no(value, &s->unicode) ? (*msg = "expected yes or no", -1) : 0;
     if (strcmp(key, "speed") == 0)
-        return parse_speed(value, &s->speed)
+        return nqm_settings_speed_parse(value, &s->speed)
                    ? (*msg = "expected auto or a number of steps per second", -1)
                    : 0;
     if (strcmp(key, "preset") == 0) {

@@ -544,6 +544,19 @@ static FILE *key_input(ui_state *ui)
     return ui->keys;
 }
 
+/* Whether the terminal can put the cursor anywhere (terminfo cup): a
+ * dumb terminal cannot, and the screen would come out as one garbled line. */
+static int addresses_cursor(void)
+{
+    const char *cup = tigetstr("cup");
+    return cup != NULL && cup != (const char *)-1 && cup[0] != '\0';
+}
+
+/* The Linux console has no braille or box-drawing glyphs in its font. */
+static int console_without_glyphs(void) { return strncmp(termname(), "linux", 5) == 0; }
+
+/* 0; -2 when the terminal cannot show the screen, -1 on another failure
+ * (said on stderr). */
 static int start_screen(ui_state *ui, const nqm_ui_options *opt)
 {
     FILE *in = key_input(ui);
@@ -557,6 +570,16 @@ static int start_screen(ui_state *ui, const nqm_ui_options *opt)
         fputs("nqmtop: cannot drive this terminal (is TERM set?)\n", stderr);
         return -1;
     }
+    if (!addresses_cursor()) {
+        char name[64];
+        snprintf(name, sizeof name, "%s", termname());
+        stop_screen(ui);
+        nqm_say(stderr,
+                "nqmtop: the terminal '%s' (TERM) cannot move the cursor; the UI needs one that "
+                "can (use --batch for headless output)",
+                name);
+        return -2;
+    }
     cbreak();
     noecho();
     nonl();
@@ -564,8 +587,8 @@ static int start_screen(ui_state *ui, const nqm_ui_options *opt)
     curs_set(0);
     set_escdelay(25);
     ui->color = setup_colors(opt->color);
-    nqm_glyphs glyphs = opt->ascii || MB_CUR_MAX <= 1 ? NQM_GLYPHS_ASCII : NQM_GLYPHS_UNICODE;
-    ui->cv = nqm_canvas_new(COLS, LINES, glyphs);
+    int ascii = opt->ascii || MB_CUR_MAX <= 1 || console_without_glyphs();
+    ui->cv = nqm_canvas_new(COLS, LINES, ascii ? NQM_GLYPHS_ASCII : NQM_GLYPHS_UNICODE);
     if (!ui->cv) {
         stop_screen(ui);
         fputs("nqmtop: out of memory for the screen\n", stderr);
@@ -651,10 +674,12 @@ int nqm_ui_sweep(const nqm_config *cfg, const nqm_sweep_spec *spec, const nqm_ui
     continued = 0;
     suspended = 0;
     install_handlers();
-    int rc = 1;
-    if (start_screen(&ui, opt) == 0) {
+    int rc = start_screen(&ui, opt);
+    if (rc == 0) {
         rc = sweep_loop(&ui, live);
         stop_screen(&ui);
+    } else {
+        rc = rc == -2 ? 2 : 1;
     }
     restore_handlers();
     nqm_canvas_free(ui.cv);
@@ -678,10 +703,11 @@ int nqm_ui_run(const nqm_config *cfg, const nqm_ui_options *opt)
     suspended = 0;
     atomic_store(&stop_runs, 0);
     install_handlers();
-    if (start_screen(&ui, opt) != 0) {
+    int started = start_screen(&ui, opt);
+    if (started != 0) {
         restore_handlers();
         nqm_controller_close(&c);
-        return 1;
+        return started == -2 ? 2 : 1;
     }
     guard_open(&ui);
     nqm_controller_begin(&c);

@@ -18,6 +18,9 @@ typedef struct {
 } nqm_settings;
 
 void nqm_settings_defaults(nqm_settings *s);
+/* A speed: auto (0) or a number of steps per second above 0, at most 1e9,
+ * in the C locale. 0, or -1 when value is neither. */
+int nqm_settings_speed_parse(const char *value, double *out);
 /* Where the settings file is: explicit (the value of NQMTOP_CONFIG) when
  * set, else user_dir/config (user_dir from nqm_user_dir). *required is 1
  * when explicit named it (a missing file is then an error). Returns -1
