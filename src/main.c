@@ -58,7 +58,7 @@ enum {
     OPT_REPLAY_EXPORTS
 };
 enum { OPT_PLOT = 400, OPT_PLOT_SIZE, OPT_RERUN };
-enum { OPT_SHARD = 500, OPT_PER_SEED, OPT_MERGE, OPT_RESUME, OPT_LIST_DEMOS };
+enum { OPT_SHARD = 500, OPT_PER_SEED, OPT_MERGE, OPT_RESUME, OPT_LIST_DEMOS, OPT_COMPLETE };
 
 /* What nqmtop takes from the environment, read here once and handed on:
  * the library never calls getenv. */
@@ -96,6 +96,7 @@ typedef struct {
     int per_seed;              /* --per-seed */
     int merge;                 /* --merge: the inputs are its files */
     const char *resume;        /* --resume FILE, or NULL */
+    const char *complete;      /* --complete WHAT, or NULL */
     const char *const *inputs; /* (ninputs) records to read back */
     int ninputs;
     environment env;
@@ -134,6 +135,7 @@ static const struct option long_options[] = {
     {"replay", required_argument, NULL, OPT_REPLAY},
     {"replay-speed", required_argument, NULL, OPT_REPLAY_SPEED},
     {"replay-exports", no_argument, NULL, OPT_REPLAY_EXPORTS},
+    {"complete", required_argument, NULL, OPT_COMPLETE}, /* for the shell completions */
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -392,6 +394,9 @@ static int take_option(int c, cli_options *o)
         return 0;
     case OPT_LIST_DEMOS:
         o->list_demos = 1;
+        return 0;
+    case OPT_COMPLETE:
+        o->complete = optarg;
         return 0;
     case 'd':
         o->speed_given = 1;
@@ -736,6 +741,56 @@ static int list_demos(const cli_options *o)
     }
     free(d.name);
     return rc;
+}
+
+static int print_name(void *ctx, const char *name, const char *path)
+{
+    printf("%s\n", name);
+    return 0;
+}
+
+/* --complete WHAT, the candidates the shell completions offer, one a
+ * line, from the program's own tables: options (every long option, then
+ * the short ones), presets and demos (the names found on the search
+ * path), keys (the preset keys), numeric-keys (those --sweep takes),
+ * formats, bifurcation (its quantities), values:KEY (the words KEY
+ * takes). Hidden from --help. */
+static int complete(const cli_options *o, const char *what)
+{
+    if (strcmp(what, "options") == 0) {
+        for (const struct option *opt = long_options; opt->name; opt++)
+            if (strcmp(opt->name, "complete") != 0)
+                printf("--%s\n", opt->name);
+        for (const struct option *opt = long_options; opt->name; opt++)
+            if (opt->val > ' ' && opt->val < 0x7f)
+                printf("-%c\n", opt->val);
+    } else if (strcmp(what, "presets") == 0 || strcmp(what, "demos") == 0) {
+        int demos = what[0] == 'd';
+        nqm_search_each(demos ? &o->env.places.demos : &o->env.places.presets,
+                        demos ? ".demo" : ".preset", print_name, NULL);
+    } else if (strcmp(what, "keys") == 0 || strcmp(what, "numeric-keys") == 0) {
+        for (int i = 0; nqm_preset_key_at(i); i++) {
+            nqm_value_kind kind = nqm_preset_key_kind(nqm_preset_key_at(i));
+            if (what[0] == 'k' || kind == NQM_VALUE_NUMBER || kind == NQM_VALUE_WHOLE)
+                printf("%s\n", nqm_preset_key_at(i));
+        }
+    } else if (strcmp(what, "formats") == 0) {
+        for (int f = 0; f < NQM_FORMAT_COUNT; f++)
+            printf("%s\n", nqm_format_name((nqm_format)f));
+    } else if (strcmp(what, "bifurcation") == 0) {
+        for (int q = NQM_LATE_G; q <= NQM_LATE_LAMBDA1; q++)
+            printf("%s\n", nqm_late_name((nqm_late_quantity)q));
+    } else if (strncmp(what, "values:", 7) == 0) {
+        for (int j = 0; nqm_preset_key_word(what + 7, j); j++)
+            printf("%s\n", nqm_preset_key_word(what + 7, j));
+    } else {
+        return usage_error("--complete: '%s' is not options, presets, demos, keys, numeric-keys, "
+                           "formats, bifurcation or values:KEY",
+                           what) != 0
+                   ? EXIT_USAGE
+                   : 0;
+    }
+    return 0;
 }
 
 /* The preset with its overrides and --steps, or exit status 2. */
@@ -1152,6 +1207,8 @@ static int dispatch(const cli_options *o)
         return printed(list_presets(o));
     if (o->list_demos)
         return printed(list_demos(o));
+    if (o->complete)
+        return printed(complete(o, o->complete));
     if (o->show)
         return printed(show_preset(o));
     return run(o);

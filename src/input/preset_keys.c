@@ -76,6 +76,18 @@ int nqm_preset_key_lookup(const char *name)
 
 const char *nqm_preset_key_name(key_id k) { return keys[k].name; }
 
+const char *nqm_preset_key_at(int i) { return i >= 0 && i < KEY_COUNT ? keys[i].name : NULL; }
+
+const char *nqm_preset_key_word(const char *key, int j)
+{
+    int k = nqm_preset_key_lookup(key);
+    if (k == KEY_MODELS) /* a list of model names */
+        return j >= 0 && j < MODEL_COUNT ? model_word(j) : NULL;
+    if (k < 0 || keys[k].type != KT_WORD || j < 0 || j >= keys[k].count)
+        return NULL;
+    return keys[k].word(j);
+}
+
 nqm_value_kind nqm_preset_key_kind(const char *key)
 {
     int k = nqm_preset_key_lookup(key);

@@ -8,7 +8,8 @@
 # tree and never from the source tree: a preset taken out of the moved
 # tree is no longer listed, one added to it is; a preset on standard input
 # (--preset -) runs as the same file does. nqmtop(1) names the
-# configured folders, and the licences and README are in the doc folder.
+# configured folders, the licences and README are in the doc folder, the
+# shell completions in the shells' folders.
 set -u
 build=$1
 failures=0
@@ -83,6 +84,10 @@ grep -q -- "^\.I $prefix/share/nqmtop/presets/" "$page" || fail "nqmtop(1) FILES
 grep -q "@" "$page" && grep -n "@[A-Z_]*@" "$page" && fail "nqmtop(1): a placeholder left"
 for f in README.md LICENSE LICENSE.data README.data.md; do
     [ -s "$top/share/doc/nqmtop/$f" ] || fail "no share/doc/nqmtop/$f"
+done
+for f in bash-completion/completions/nqmtop zsh/site-functions/_nqmtop \
+    fish/vendor_completions.d/nqmtop.fish; do
+    [ -s "$top/share/$f" ] || fail "no share/$f"
 done
 [ -s "$shipped/data/LICENSE" ] || fail "no licence beside the data"
 grep -q "the nqmtop authors" "$top/share/doc/nqmtop/LICENSE" || fail "LICENSE: no copyright holder"

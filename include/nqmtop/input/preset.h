@@ -65,6 +65,11 @@ typedef enum {
     NQM_VALUE_WHOLE         /* a whole number */
 } nqm_value_kind;
 nqm_value_kind nqm_preset_key_kind(const char *key);
+/* For completions: the name of preset key i in table order (NULL from the
+ * number of keys on), and the j-th word key takes (NULL past the last,
+ * and for a key that takes no words; models: the model names). */
+const char *nqm_preset_key_at(int i);
+const char *nqm_preset_key_word(const char *key, int j);
 
 /* Path of the preset file a NAME (or path) refers to. Unknown names get an
  * error that suggests up to three close names. */
