@@ -23,8 +23,14 @@ fail() {
     failures=$((failures + 1))
 }
 
-prefix=$(meson introspect --buildoptions "$build" |
-    python3 -c 'import json, sys; print([o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"][0])')
+# option NAME [DEFAULT]: the build's value of a meson option (DEFAULT when empty)
+meson introspect --buildoptions "$build" >"$work/options.json"
+option() {
+    python3 -c 'import json, sys
+v = [o["value"] for o in json.load(open(sys.argv[1])) if o["name"] == sys.argv[2]][0]
+print(v or sys.argv[3])' "$work/options.json" "$1" "${2:-}"
+}
+prefix=$(option prefix)
 meson install -C "$build" --destdir "$work/stage" --no-rebuild --quiet >"$work/install.log" 2>&1 ||
     { cat "$work/install.log"; exit 1; }
 mv "$work/stage$prefix" "$work/moved"
@@ -85,9 +91,10 @@ grep -q "@" "$page" && grep -n "@[A-Z_]*@" "$page" && fail "nqmtop(1): a placeho
 for f in README.md LICENSE LICENSE.data README.data.md; do
     [ -s "$top/share/doc/nqmtop/$f" ] || fail "no share/doc/nqmtop/$f"
 done
-for f in bash-completion/completions/nqmtop zsh/site-functions/_nqmtop \
-    fish/vendor_completions.d/nqmtop.fish; do
-    [ -s "$top/share/$f" ] || fail "no share/$f"
+for f in "$(option bash_completions_dir share/bash-completion/completions)/nqmtop" \
+    "$(option zsh_completions_dir share/zsh/site-functions)/_nqmtop" \
+    "$(option fish_completions_dir share/fish/vendor_completions.d)/nqmtop.fish"; do
+    [ -s "$top/$f" ] || fail "no $f"
 done
 [ -s "$shipped/data/LICENSE" ] || fail "no licence beside the data"
 grep -q "the nqmtop authors" "$top/share/doc/nqmtop/LICENSE" || fail "LICENSE: no copyright holder"
