@@ -226,7 +226,7 @@ int nqm_npz_member(const char *file, const unsigned char *zip, size_t len, const
             return -1;
         add_name(held, sizeof held, m.name);
         for (int r = 0; names[r] && (rank < 0 || r < rank); r++) {
-            char want[64];
+            char want[NAME_MAX_LEN + 1];
             snprintf(want, sizeof want, "%s.npy", names[r]);
             if (strcmp(m.name, want) == 0) {
                 best = m;
@@ -238,7 +238,7 @@ int nqm_npz_member(const char *file, const unsigned char *zip, size_t len, const
         return extract(&z, &best, out, outlen);
     char wanted[128] = "";
     for (int r = 0; names[r]; r++) {
-        char want[64];
+        char want[NAME_MAX_LEN + 1];
         snprintf(want, sizeof want, "%s.npy", names[r]);
         add_name(wanted, sizeof wanted, want);
     }

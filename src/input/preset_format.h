@@ -71,6 +71,8 @@
     OWN(TRAIN_LABELS, "train_labels", NQM_VALUE_OTHER)                                             \
     OWN(TEST_LABELS, "test_labels", NQM_VALUE_OTHER)                                               \
     OWN(LABEL, "label", NQM_VALUE_OTHER)                                                           \
+    OWN(NPZ_FEATURES, "npz_features", NQM_VALUE_OTHER)                                             \
+    OWN(NPZ_LABELS, "npz_labels", NQM_VALUE_OTHER)                                                 \
     WORD(HEADER, "header", header, header_word, 3)                                                 \
     WORD(SEPARATOR, "separator", separator, separator_word, 5)                                     \
     OWN(CLASSES, "classes", NQM_VALUE_OTHER)                                                       \

@@ -361,6 +361,24 @@ static int set_label(nqm_config *cfg, const char *value, char *msg, size_t msgle
     return 0;
 }
 
+/* The name of an .npz member (numpy's key, without ".npy"), "auto" for
+ * the usual names; NQM_NAME_LEN bytes. */
+static int set_member(char field[NQM_NAME_LEN], const char *value, char *msg, size_t msglen)
+{
+    size_t n = strlen(value);
+    if (n >= NQM_NAME_LEN || n == 0) {
+        snprintf(msg, msglen, "a member name is 1 to %d bytes", NQM_NAME_LEN - 1);
+        return -1;
+    }
+    for (size_t k = 0; k < n; k++)
+        if ((unsigned char)value[k] < 0x20 || value[k] == 0x7f || value[k] == '/') {
+            snprintf(msg, msglen, "a member name holds no control character or '/'");
+            return -1;
+        }
+    snprintf(field, NQM_NAME_LEN, "%s", strcmp(value, "auto") == 0 ? "" : value);
+    return 0;
+}
+
 /* Two distinct labels "a,b" (a becomes +1, b -1), "all" or "targets". */
 static int set_classes(nqm_config *cfg, const char *value, char *msg, size_t msglen)
 {
@@ -444,6 +462,10 @@ static int set_own(nqm_config *cfg, key_id k, const char *value, stage_state *st
                                           : set_path(cfg->test_labels, value, st, msg, msglen);
     case KEY_LABEL:
         return set_label(cfg, value, msg, msglen);
+    case KEY_NPZ_FEATURES:
+        return set_member(cfg->npz_features, value, msg, msglen);
+    case KEY_NPZ_LABELS:
+        return set_member(cfg->npz_labels, value, msg, msglen);
     case KEY_CLASSES:
         return set_classes(cfg, value, msg, msglen);
     default:
@@ -534,6 +556,14 @@ static void write_path(FILE *f, const char *key, const char *path)
         fprintf(f, "# %s: not used, no file\n", key);
 }
 
+/* An .npz member key, written where it can matter: data = npy or a name
+ * given. */
+static void write_member(FILE *f, const nqm_config *cfg, const char *key, const char *name)
+{
+    if (cfg->data == DATA_NPY || name[0])
+        fprintf(f, "%s = %s\n", key, name[0] ? name : "auto");
+}
+
 static void write_classes(FILE *f, const nqm_config *cfg)
 {
     if (cfg->nclasses != 2) {
@@ -585,6 +615,12 @@ static int write_own(FILE *f, const nqm_config *cfg, key_id k)
         return 0;
     case KEY_LABEL:
         fprintf(f, "label = %s\n", cfg->label[0] ? cfg->label : "last");
+        return 0;
+    case KEY_NPZ_FEATURES:
+        write_member(f, cfg, "npz_features", cfg->npz_features);
+        return 0;
+    case KEY_NPZ_LABELS:
+        write_member(f, cfg, "npz_labels", cfg->npz_labels);
         return 0;
     case KEY_CLASSES:
         write_classes(f, cfg);

@@ -18,6 +18,7 @@ typedef struct {
     char train_file[NQM_PATH_LEN], test_file[NQM_PATH_LEN];
     char train_labels[NQM_PATH_LEN], test_labels[NQM_PATH_LEN];
     char label[NQM_NAME_LEN];
+    char npz_features[NQM_NAME_LEN], npz_labels[NQM_NAME_LEN];
     nqm_csv_header header;
     int separator;
     int nclasses;
@@ -39,6 +40,8 @@ static void source_of(const nqm_config *cfg, source *s)
     memcpy(s->train_labels, cfg->train_labels, sizeof s->train_labels);
     memcpy(s->test_labels, cfg->test_labels, sizeof s->test_labels);
     memcpy(s->label, cfg->label, sizeof s->label);
+    memcpy(s->npz_features, cfg->npz_features, sizeof s->npz_features);
+    memcpy(s->npz_labels, cfg->npz_labels, sizeof s->npz_labels);
     s->header = cfg->header;
     s->separator = cfg->separator;
     s->nclasses = cfg->nclasses;
@@ -199,10 +202,22 @@ static int parse_pair(const source *s, const char *file, const unsigned char *a,
 }
 
 /* The members of an .npz archive that hold the features, and the labels
- * (in the features' archive, or in one of their own). */
+ * (in the features' archive, or in one of their own), unless the
+ * configuration names them. */
 static const char *const npz_features[] = {"x", "X", "arr_0", NULL};
 static const char *const npz_labels_beside[] = {"y", "Y", "labels", "arr_1", NULL};
 static const char *const npz_labels_apart[] = {"y", "Y", "labels", "arr_0", NULL};
+
+/* The names to look for: the one named (a two-slot list in one[]) or the
+ * usual ones. */
+static const char *const *npz_names(const char *named, const char *const *usual, const char *one[2])
+{
+    if (!named[0])
+        return usual;
+    one[0] = named;
+    one[1] = NULL;
+    return one;
+}
 
 /* *bytes replaced by the member of the names when they are an .npz
  * archive (nothing changes otherwise). */
@@ -223,9 +238,11 @@ static int npz_unpack(const char *file, const char *const *names, unsigned char 
 
 /* The features (a) and labels (b) of NPY files or .npz archives: the
  * labels from their own file, or without one from the features' archive. */
-static int read_npy(const char *file, const char *labels, unsigned char **a, size_t *alen,
-                    unsigned char **b, size_t *blen, char *err, size_t errlen)
+static int read_npy(const source *s, const char *file, const char *labels, unsigned char **a,
+                    size_t *alen, unsigned char **b, size_t *blen, char *err, size_t errlen)
 {
+    const char *one_x[2], *one_y[2];
+    const char *const *xnames = npz_names(s->npz_features, npz_features, one_x);
     if (nqm_binary_read(file, a, alen, err, errlen) != 0)
         return -1;
     if (!labels[0]) {
@@ -236,13 +253,15 @@ static int read_npy(const char *file, const char *labels, unsigned char **a, siz
                      file);
             return -1;
         }
-        if (nqm_npz_member(file, *a, *alen, npz_labels_beside, b, blen, err, errlen) != 0)
+        if (nqm_npz_member(file, *a, *alen, npz_names(s->npz_labels, npz_labels_beside, one_y), b,
+                           blen, err, errlen) != 0)
             return -1;
     } else if (nqm_binary_read(labels, b, blen, err, errlen) != 0 ||
-               npz_unpack(labels, npz_labels_apart, b, blen, err, errlen) != 0) {
+               npz_unpack(labels, npz_names(s->npz_labels, npz_labels_apart, one_y), b, blen, err,
+                          errlen) != 0) {
         return -1;
     }
-    return npz_unpack(file, npz_features, a, alen, err, errlen);
+    return npz_unpack(file, xnames, a, alen, err, errlen);
 }
 
 /* A table of a binary format (IDX, NPY or NPZ, CIFAR-10). */
@@ -252,7 +271,7 @@ static int read_binary(const source *s, const char *file, const char *labels, nq
     unsigned char *a = NULL, *b = NULL;
     size_t alen = 0, blen = 0;
     nqm_array X = {0}, y = {0};
-    int rc = s->data == DATA_NPY ? read_npy(file, labels, &a, &alen, &b, &blen, err, errlen)
+    int rc = s->data == DATA_NPY ? read_npy(s, file, labels, &a, &alen, &b, &blen, err, errlen)
                                  : nqm_binary_read(file, &a, &alen, err, errlen);
     if (rc == 0 && s->data == DATA_IDX)
         rc = nqm_binary_read(labels, &b, &blen, err, errlen);

@@ -653,6 +653,48 @@ static void zip_file(buffer *o, const zip_member *m, int count)
     put_le(o, 0, 2);
 }
 
+/* Members chosen by name: an archive with the features under "images",
+ * the labels under "targets" and decoys under the usual names (x, y of
+ * other numbers) reads the named members; a name it lacks is refused
+ * with the names it holds. */
+static void check_npz_named(const buffer *x, const buffer *y, const nqm_data *ref)
+{
+    static buffer decoy_x, decoy_y, zip;
+    npy_file(&decoy_x, 1, "<f8", 12, 3, 0);
+    for (size_t i = decoy_x.n - 8 * 36; i < decoy_x.n; i += 8) {
+        double v = 7.0;
+        memcpy(decoy_x.b + i, &v, 8);
+    }
+    npy_file(&decoy_y, 1, "<f8", 12, 0, 0);
+    zip_member m[4] = {{"x.npy", &decoy_x, 0, 0},
+                       {"images.npy", x, 1, 0},
+                       {"y.npy", &decoy_y, 0, 0},
+                       {"targets.npy", y, 1, 0}};
+    zip_file(&zip, m, 4);
+    write_bytes("named.npz", zip.b, zip.n);
+    static const char *const base = "data = npy\ntest_fraction = 0.25\ntrain_file = named.npz\n";
+    char text[512], err[1024];
+    nqm_config cfg;
+    snprintf(text, sizeof text, "%snpz_features = images\nnpz_labels = targets\n", base);
+    int rc = resolve_text(text, &cfg, err, sizeof err);
+    CHECK(rc == 0, "named members: %s", err);
+    nqm_data data;
+    if (rc == 0 && nqm_data_make(&cfg, &data, err, sizeof err) == 0) {
+        CHECK(data.n == ref->n && data.d == 3 && memcmp(data.X, ref->X, sizeof *data.X * 27) == 0 &&
+                  memcmp(data.y, ref->y, sizeof *data.y * 9) == 0,
+              "named members: the numbers of images.npy and targets.npy");
+        nqm_data_free(&data);
+    }
+    if (rc == 0)
+        nqm_config_free(&cfg);
+    snprintf(text, sizeof text, "%snpz_features = pixels\nnpz_labels = targets\n", base);
+    rc = resolve_text(text, &cfg, err, sizeof err);
+    CHECK(rc != 0 && strstr(err, "no member pixels.npy") && strstr(err, "images.npy"),
+          "a named member missing: %s", err);
+    if (rc == 0)
+        nqm_config_free(&cfg);
+}
+
 /* .npz archives: x and y stored, deflated and in zip64 headers, savez's
  * arr_0 and arr_1, through a preset (labels beside the features or in an
  * archive of their own) with the very numbers of the two .npy files; a
@@ -711,6 +753,7 @@ static void check_npz(void)
     CHECK(resolve_text(text, &cfg, err, sizeof err) == 0 && cfg.n == ref.n,
           "labels in an archive of their own: %s", err);
     nqm_config_free(&cfg);
+    check_npz_named(&x, &y, &ref);
     nqm_data_free(&ref);
 
     zip_member only_x = {"x.npy", &x, 0, 0};
@@ -755,7 +798,7 @@ int main(void)
     check_npz();
     const char *names[] = {"t.idx.gz", "images.idx", "labels.idx", "r.preset", "lab.preset",
                            "k3.csv",   "k2.csv",     "k1.csv",     "real.csv", "x.npy",
-                           "y.npy",    "d.npz",      "labels.npz"};
+                           "y.npy",    "d.npz",      "labels.npz", "named.npz"};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
         char path[256];
         snprintf(path, sizeof path, "%s/%s", dir, names[k]);

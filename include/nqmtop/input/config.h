@@ -126,6 +126,8 @@ typedef struct {
     char train_labels[NQM_PATH_LEN]; /* idx, npy: the labels of train_file */
     char test_labels[NQM_PATH_LEN];  /* idx, npy: the labels of test_file */
     char label[NQM_NAME_LEN];        /* csv label column: name, 1-based number, "" the last */
+    char npz_features[NQM_NAME_LEN]; /* npz member of the features, "" x, X or arr_0 */
+    char npz_labels[NQM_NAME_LEN];   /* npz member of the labels, "" y, Y, labels, ... */
     nqm_csv_header header;
     int separator;        /* csv: auto, ',', ';', tab, space (nqm_csv_separator) */
     int nclasses;         /* 2: keep the examples of classes[0] (label +1) and classes[1] (-1);
