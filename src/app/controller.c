@@ -406,14 +406,15 @@ static void export_history(nqm_controller *c)
 
 /* Writes the figure into the --plot file. */
 typedef struct {
-    const nqm_run *run;
+    const nqm_run *runs[NQM_RUNSET_MAX];
+    int nruns;
     const nqm_plot_info *info;
 } plot_source;
 
 static int write_plot(FILE *f, const void *ctx)
 {
     const plot_source *src = ctx;
-    return nqm_export_svg(f, src->run, src->info);
+    return nqm_export_svg(f, src->runs, src->nruns, src->info);
 }
 
 int nqm_controller_plot(const nqm_controller *c, char *err, size_t errlen)
@@ -424,7 +425,9 @@ int nqm_controller_plot(const nqm_controller *c, char *err, size_t errlen)
     nqm_export_info info;
     char *made = export_info(c, &info, title, sizeof title);
     nqm_plot_info plot = {info.size, info.title, info.provenance};
-    plot_source src = {&c->set.runs[0], &plot};
+    plot_source src = {{NULL}, c->set.nruns, &plot};
+    for (int k = 0; k < c->set.nruns; k++)
+        src.runs[k] = &c->set.runs[k];
     int rc = nqm_file_write(c->plot, c->force, "--plot", write_plot, &src, err, errlen);
     free(made);
     return rc;

@@ -121,22 +121,37 @@ static void bucket_record(const nqm_run *run, long i, nqm_record *r)
     r->test_accuracy = bucket_last(h, i, NQM_SERIES_TEST_ACCURACY);
 }
 
-int nqm_export_svg(FILE *f, const nqm_run *run, const nqm_plot_info *info)
+/* The plot records of a run's history; NULL when out of memory. */
+static nqm_plot_run *plot_records(const nqm_run *run)
 {
     int test = !isnan(nqm_run_record(run)->test_loss);
     nqm_plot_run *p = nqm_plot_run_new(run->eigs, test);
-    if (!p)
-        return -1;
     nqm_record r;
-    for (long i = 0; i < nqm_history_nbuckets(run->hist); i++) {
+    for (long i = 0; p && i < nqm_history_nbuckets(run->hist); i++) {
         bucket_record(run, i, &r);
         nqm_plot_run_add(p, &r);
     }
-    nqm_c_numeric scope;
-    nqm_c_numeric_begin(&scope);
-    int rc = nqm_plot_run_svg(f, p, info);
-    nqm_c_numeric_end(&scope);
-    nqm_plot_run_free(p);
+    return p;
+}
+
+int nqm_export_svg(FILE *f, const nqm_run *const *runs, int nruns, const nqm_plot_info *info)
+{
+    nqm_plot_run *p[NQM_RUNSET_MAX];
+    const char *names[NQM_RUNSET_MAX];
+    int made = 0, rc = -1;
+    for (; made < nruns && made < NQM_RUNSET_MAX; made++) {
+        names[made] = nqm_model_name(nqm_run_model(runs[made]));
+        if (!(p[made] = plot_records(runs[made])))
+            break;
+    }
+    if (made == nruns && nruns <= NQM_RUNSET_MAX) {
+        nqm_c_numeric scope;
+        nqm_c_numeric_begin(&scope);
+        rc = nqm_plot_runs_svg(f, (const nqm_plot_run *const *)p, names, nruns, info);
+        nqm_c_numeric_end(&scope);
+    }
+    for (int k = 0; k < made; k++)
+        nqm_plot_run_free(p[k]);
     return rc;
 }
 
@@ -159,7 +174,7 @@ static int write_svg(FILE *f, const void *ctx)
 {
     const export_source *src = ctx;
     nqm_plot_info plot = {src->info->size, src->info->title, src->info->provenance};
-    return nqm_export_svg(f, src->runs[0], &plot);
+    return nqm_export_svg(f, src->runs, src->nruns, &plot);
 }
 
 static int name_of(int k, char *name, size_t len, const void *ctx)

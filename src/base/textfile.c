@@ -117,13 +117,21 @@ int nqm_is_stdin_name(const char *path)
 }
 
 /* Standard input to its end, once per process: a pipe has nothing left
- * for a second read. */
+ * for a second read. A terminal is refused: the data are piped in, and
+ * the interactive UI (or a replay) keeps the terminal for its keys. */
 static int read_stdin(const char *path, const char *what, size_t max_bytes, char **out, size_t *len,
                       char *err, size_t errlen)
 {
     static atomic_int taken;
     if (atomic_exchange(&taken, 1)) {
         snprintf(err, errlen, "%s: standard input was read already (it gives one %s)", path, what);
+        return -1;
+    }
+    if (isatty(STDIN_FILENO)) {
+        snprintf(err, errlen,
+                 "%s: standard input is a terminal, not a %s: pipe it in (cat FILE | nqmtop ...) "
+                 "or name the file",
+                 path, what);
         return -1;
     }
     return read_stream(stdin, path, what, max_bytes, out, len, err, errlen);

@@ -556,14 +556,6 @@ static void write_path(FILE *f, const char *key, const char *path)
         fprintf(f, "# %s: not used, no file\n", key);
 }
 
-/* An .npz member key, written where it can matter: data = npy or a name
- * given. */
-static void write_member(FILE *f, const nqm_config *cfg, const char *key, const char *name)
-{
-    if (cfg->data == DATA_NPY || name[0])
-        fprintf(f, "%s = %s\n", key, name[0] ? name : "auto");
-}
-
 static void write_classes(FILE *f, const nqm_config *cfg)
 {
     if (cfg->nclasses != 2) {
@@ -617,10 +609,10 @@ static int write_own(FILE *f, const nqm_config *cfg, key_id k)
         fprintf(f, "label = %s\n", cfg->label[0] ? cfg->label : "last");
         return 0;
     case KEY_NPZ_FEATURES:
-        write_member(f, cfg, "npz_features", cfg->npz_features);
+        fprintf(f, "npz_features = %s\n", cfg->npz_features[0] ? cfg->npz_features : "auto");
         return 0;
     case KEY_NPZ_LABELS:
-        write_member(f, cfg, "npz_labels", cfg->npz_labels);
+        fprintf(f, "npz_labels = %s\n", cfg->npz_labels[0] ? cfg->npz_labels : "auto");
         return 0;
     case KEY_CLASSES:
         write_classes(f, cfg);

@@ -104,7 +104,7 @@ void nqm_plot_run_add(nqm_plot_run *p, const nqm_record *r)
 
 static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd",
                                       "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
-enum { PALETTE = 8 };
+enum { PALETTE = 8, BAND_GAP = 2 };
 
 typedef struct {
     FILE *f;
@@ -385,25 +385,43 @@ static const char *phase_colour(nqm_phase ph)
     return ph >= 0 && ph < PHASE_COUNT && colours[ph] ? colours[ph] : "#ffffff";
 }
 
-/* The phase band over the width of p, height h above it, and its key. */
-static void draw_band(const panel *p, const nqm_plot_run *r, double h)
+/* The strips of r's phases over the width of p, h high from top. */
+static void draw_strips(const panel *p, const nqm_plot_run *r, double top, double h)
 {
-    FILE *f = p->f;
-    double top = p->y0 - h - 4;
     for (int i = 0; i < r->count;) {
         int j = i;
         while (j + 1 < r->count && r->kept[j + 1].phase == r->kept[i].phase)
             j++;
         double x1 = px(p, (double)r->kept[i].step);
         double x2 = j + 1 < r->count ? px(p, (double)r->kept[j + 1].step) : p->x0 + p->w;
-        fprintf(f, "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"/>\n", x1,
-                top, fmax(x2 - x1, 0.5), h, phase_colour(r->kept[i].phase));
+        fprintf(p->f, "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"/>\n",
+                x1, top, fmax(x2 - x1, 0.5), h, phase_colour(r->kept[i].phase));
         i = j + 1;
     }
+}
+
+/* The phase band over the width of p, above it: one strip of h pixels per
+ * run (named at its right end when there are several), and the key of
+ * the phases present. */
+static void draw_band(const panel *p, const nqm_plot_run *const *runs, const char *const *names,
+                      int nruns, double h)
+{
+    FILE *f = p->f;
+    double top = p->y0 - nruns * h - 4 - (nruns - 1) * BAND_GAP;
     int present[PHASE_COUNT] = {0};
-    for (int i = 0; i < r->count; i++)
-        if (r->kept[i].phase >= 0 && r->kept[i].phase < PHASE_COUNT)
-            present[r->kept[i].phase] = 1;
+    for (int k = 0; k < nruns; k++) {
+        double at = top + k * (h + BAND_GAP);
+        draw_strips(p, runs[k], at, h);
+        if (nruns > 1) {
+            fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" text-anchor=\"end\">",
+                    p->x0 - 3, at + h, p->font - 3);
+            put_text(f, names[k]);
+            fputs("</text>\n", f);
+        }
+        for (int i = 0; i < runs[k]->count; i++)
+            if (runs[k]->kept[i].phase >= 0 && runs[k]->kept[i].phase < PHASE_COUNT)
+                present[runs[k]->kept[i].phase] = 1;
+    }
     double x = p->x0;
     for (int ph = 0; ph < PHASE_COUNT; ph++) {
         if (!present[ph])
@@ -454,64 +472,138 @@ static double value_of(const nqm_record *r, what w)
     }
 }
 
-/* A panel of the run figure: the series against the step. xy holds
- * room for (count) pairs. */
-static void run_panel(panel *p, const nqm_plot_run *r, const series *s, int count,
-                      const char *ylabel, int last, double *xy)
+/* The runs of a figure: one, or several drawn over each other (a
+ * comparison of models), each with its name. */
+typedef struct {
+    const nqm_plot_run *const *runs;
+    const char *const *names;
+    int count;
+} run_set;
+
+/* How series i of run k is drawn: one run, a colour per series; several,
+ * a colour per run and a dash per series (the legend then names the runs
+ * in colour and the series in grey). */
+static const char *series_colour(const run_set *rs, int i, int k)
+{
+    return palette[(rs->count > 1 ? k : i) % PALETTE];
+}
+
+static const char *series_dash(const run_set *rs, const series *s, int i)
+{
+    static const char *const dashes[] = {NULL, "6,3", "2,2", "8,2,2,2"};
+    return rs->count > 1 ? dashes[i % 4] : s[i].dash;
+}
+
+/* The legend of a panel of the run figure. */
+static void run_legend(const panel *p, const run_set *rs, const series *s, int count)
+{
+    const char *names[2 * PALETTE], *colours[2 * PALETTE], *dashes[2 * PALETTE];
+    int n = 0;
+    for (int k = 0; rs->count > 1 && k < rs->count && k < PALETTE; k++, n++) {
+        names[n] = rs->names[k];
+        colours[n] = palette[k % PALETTE];
+        dashes[n] = NULL;
+    }
+    for (int i = 0; i < count && i < PALETTE; i++, n++) {
+        names[n] = s[i].name;
+        colours[n] = rs->count > 1 ? "#555555" : palette[i % PALETTE];
+        dashes[n] = series_dash(rs, s, i);
+    }
+    draw_legend(p, names, colours, dashes, n);
+}
+
+/* A panel of the run figure: the series of every run against the step.
+ * xy holds room for (NQM_PLOT_MAX_POINTS) pairs. */
+static void run_panel(panel *p, const run_set *rs, const series *s, int count, const char *ylabel,
+                      int last, double *xy)
 {
     double lo = INFINITY, hi = -INFINITY;
-    for (int i = 0; i < count; i++) {
-        for (int j = 0; j < r->count; j++)
-            xy[j] = value_of(&r->kept[j], s[i].what);
-        value_range(xy, r->count, 1, p->ylog, &lo, &hi);
+    for (int k = 0; k < rs->count; k++) {
+        const nqm_plot_run *r = rs->runs[k];
+        for (int i = 0; i < count; i++) {
+            for (int j = 0; j < r->count; j++)
+                xy[j] = value_of(&r->kept[j], s[i].what);
+            value_range(xy, r->count, 1, p->ylog, &lo, &hi);
+        }
     }
     fit_range(lo, hi, p->ylog, &p->ylo, &p->yhi);
     draw_axes(p, ylabel, last ? "step" : NULL);
-    const char *names[8], *colours[8], *dashes[8];
-    for (int i = 0; i < count; i++) {
-        for (int j = 0; j < r->count; j++) {
-            xy[2 * j] = (double)r->kept[j].step;
-            xy[2 * j + 1] = value_of(&r->kept[j], s[i].what);
+    for (int k = 0; k < rs->count; k++) {
+        const nqm_plot_run *r = rs->runs[k];
+        for (int i = 0; i < count; i++) {
+            for (int j = 0; j < r->count; j++) {
+                xy[2 * j] = (double)r->kept[j].step;
+                xy[2 * j + 1] = value_of(&r->kept[j], s[i].what);
+            }
+            draw_curve(p, xy, xy + 1, r->count, 2, series_colour(rs, i, k), series_dash(rs, s, i),
+                       0);
         }
-        draw_curve(p, xy, xy + 1, r->count, 2, palette[i % PALETTE], s[i].dash, 0);
-        names[i] = s[i].name;
-        colours[i] = palette[i % PALETTE];
-        dashes[i] = s[i].dash;
     }
-    draw_legend(p, names, colours, dashes, count);
+    run_legend(p, rs, s, count);
 }
 
-int nqm_plot_run_svg(FILE *f, const nqm_plot_run *r, const nqm_plot_info *info)
+/* The steps the runs span: [first, last], last > first. */
+static void step_span(const run_set *rs, double *first, double *last)
 {
+    *first = INFINITY;
+    *last = -INFINITY;
+    for (int k = 0; k < rs->count; k++) {
+        const nqm_plot_run *r = rs->runs[k];
+        if (r->count) {
+            *first = fmin(*first, (double)r->kept[0].step);
+            *last = fmax(*last, (double)r->kept[r->count - 1].step);
+        }
+    }
+    if (!isfinite(*first))
+        *first = 0, *last = 1;
+    if (!(*last > *first))
+        *last = *first + 1;
+}
+
+int nqm_plot_runs_svg(FILE *f, const nqm_plot_run *const *runs, const char *const *names, int nruns,
+                      const nqm_plot_info *info)
+{
+    if (nruns < 1)
+        return -1;
     double *xy = malloc(2 * NQM_PLOT_MAX_POINTS * sizeof *xy);
     if (!xy)
         return -1;
+    run_set rs = {runs, names, nruns};
     int font = font_for(&info->size);
-    double band = 2.0 * font + 10;
+    double band = 2.0 * font + 10 + (nruns - 1) * (8 + BAND_GAP);
     open_svg(f, info, font);
-    double first = r->count ? (double)r->kept[0].step : 0;
-    double last = r->count ? (double)r->kept[r->count - 1].step : 1;
+    double first, last;
+    step_span(&rs, &first, &last);
     panel p[3];
     for (int k = 0; k < 3; k++) {
         p[k] = stack(f, info, font, k, 3, band);
         p[k].xlo = first;
-        p[k].xhi = last > first ? last : first + 1;
+        p[k].xhi = last;
+    }
+    int test = 0, eigs = 8;
+    for (int k = 0; k < nruns; k++) {
+        test |= runs[k]->test;
+        eigs = runs[k]->eigs < eigs ? runs[k]->eigs : eigs;
     }
     p[0].ylog = 1;
     const series loss[] = {{"train loss", S_LOSS, NULL}, {"test loss", S_TEST_LOSS, "5,3"}};
-    run_panel(&p[0], r, loss, r->test ? 2 : 1, "loss (log)", 0, xy);
-    draw_band(&p[0], r, 8);
+    run_panel(&p[0], &rs, loss, test ? 2 : 1, "loss (log)", 0, xy);
+    draw_band(&p[0], runs, names, nruns, 8);
     const series g[] = {{"g (first example)", S_G, NULL}};
-    run_panel(&p[1], r, g, 1, "g", 0, xy);
+    run_panel(&p[1], &rs, g, 1, "g", 0, xy);
     const series lam[] = {{"λ1", S_LAMBDA1, NULL},
                           {"λ2", S_LAMBDA2, NULL},
                           {"2/η", S_TWO_OVER_ETA, "5,3"},
                           {"4/η", S_FOUR_OVER_ETA, "2,2"}};
     const series lam1[] = {lam[0], lam[2], lam[3]};
-    run_panel(&p[2], r, r->eigs >= 2 ? lam : lam1, r->eigs >= 2 ? 4 : 3, "kernel eigenvalues", 1,
-              xy);
+    run_panel(&p[2], &rs, eigs >= 2 ? lam : lam1, eigs >= 2 ? 4 : 3, "kernel eigenvalues", 1, xy);
     free(xy);
     return close_svg(f);
+}
+
+int nqm_plot_run_svg(FILE *f, const nqm_plot_run *r, const nqm_plot_info *info)
+{
+    return nqm_plot_runs_svg(f, &r, NULL, 1, info);
 }
 
 /* ---- the sweep figure ------------------------------------------------------------------ */

@@ -6,7 +6,9 @@
 # configuration as preset text) and the figure beside it (same name,
 # .svg, well-formed XML with that metadata); q writes the --plot figure;
 # --record's recording names the commit and OpenBLAS in a '#' line and
-# still replays. --plot over an existing file is refused before the
+# still replays with the data piped in again, and is refused (exit 2)
+# without them. In compare mode q's figure draws net, quad and lin, each
+# named in the legends and beside its phase strip. --plot over an existing file is refused before the
 # screen starts, and so is --plot with the sweep view. Exit 77 (skipped)
 # when tmux is not installed.
 set -u
@@ -63,6 +65,43 @@ grep -q 'test loss' "$dir/quit.svg" || fail "the --plot figure lacks the test lo
 sed -n 2p "$dir/rec.txt" | grep -qF "# nqmtop $version; OpenBLAS " ||
     fail "the recording's second line: $(sed -n 2p "$dir/rec.txt")"
 
+echo "stage replay of piped data"
+tmux_session replay 100x30 \
+    "cd '$dir' && sh -c 'cat d.csv | \"$nqmtop\" --replay rec.txt --replay-speed 50 2>replay.err; echo EXIT=\$? > replay.exit'; sleep 60"
+wait_for 'REPLAY END' 30
+tm send-keys -t files q
+wait_file "$dir/replay.exit"
+grep -qx 'EXIT=0' "$dir/replay.exit" ||
+    fail "replay with the data piped: $(cat "$dir/replay.exit" "$dir/replay.err")"
+tmux_session unpiped 100x30 \
+    "cd '$dir' && sh -c '\"$nqmtop\" --replay rec.txt 2>unpiped.err; echo EXIT=\$? > unpiped.exit'; sleep 60"
+wait_file "$dir/unpiped.exit"
+grep -qx 'EXIT=2' "$dir/unpiped.exit" && grep -q 'standard input is a terminal' "$dir/unpiped.err" ||
+    fail "replay without the data: $(cat "$dir/unpiped.exit" "$dir/unpiped.err")"
+
+echo "stage compare figure"
+tmux_session compare 100x30 \
+    "cd '$dir' && LANG=C.UTF-8 LC_ALL=C.UTF-8 sh -c '\"$nqmtop\" --preset catapult-1d --plot cmp.svg; echo EXIT=\$? > cmp.exit'; sleep 60"
+wait_for '^ step [0-9]+' 30
+tm send-keys -t files c
+wait_for 'net.*quad.*lin' 30
+sleep 1
+tm send-keys -t files q
+wait_file "$dir/cmp.exit"
+grep -qx 'EXIT=0' "$dir/cmp.exit" || fail "compare run: $(cat "$dir/cmp.exit")"
+"$python3" - "$dir/cmp.svg" <<'EOF' || fail "the compare figure does not draw net, quad and lin"
+import sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+root = ET.parse(sys.argv[1]).getroot()
+words = [t.text for t in root.iter(ns + "text")]
+# each model named in the three panels' legends and beside its phase strip
+named = all(words.count(m) == 4 for m in ("net", "quad", "lin"))
+# each model's colour draws at least its loss, g and lambda1
+strokes = [p.get("stroke") for p in root.iter(ns + "polyline")]
+drawn = sorted(strokes.count(c) for c in set(strokes))
+sys.exit(0 if named and len(drawn) >= 3 and drawn[-3] >= 3 else 1)
+EOF
+
 echo "stage refusals"
 : >"$dir/taken.svg"
 tmux_session taken 100x30 \
@@ -75,4 +114,4 @@ grep -qx 'EXIT=2' "$dir/taken.exit" && grep -q 'taken.svg' "$dir/taken.err" ||
 rc=$?
 [ "$rc" -eq 2 ] && grep -q -- '--plot of a sweep only applies with --batch' "$dir/err" ||
     fail "--plot with the sweep view: exit $rc, $(cat "$dir/err")"
-echo "ok: piped data, export with figure and provenance, --plot on quit, recording"
+echo "ok: piped data, export with figure and provenance, --plot on quit, recording, replay, compare figure"

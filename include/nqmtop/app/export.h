@@ -35,10 +35,11 @@ void nqm_export_comment(FILE *f, const char *text);
 /* Write the CSV of nruns runs to f, comment (may be NULL) first as '#'
  * lines. 0, or -1 when the stream failed. */
 int nqm_export_csv(FILE *f, const nqm_run *const *runs, int nruns, const char *comment);
-/* The figure of run's history (plot.h; a bucket that covers several steps
- * stands with its largest loss and its last step's other values). 0, or
- * -1 when out of memory or f failed. */
-int nqm_export_svg(FILE *f, const nqm_run *run, const nqm_plot_info *info);
+/* The figure of the histories of nruns runs (1 to NQM_RUNSET_MAX, drawn
+ * over each other; plot.h; a bucket that covers several steps stands with
+ * its largest loss and its last step's other values). 0, or -1 when out
+ * of memory or f failed. */
+int nqm_export_svg(FILE *f, const nqm_run *const *runs, int nruns, const nqm_plot_info *info);
 
 /* Export into directory dir under the name nqm_app_export_name gives for
  * preset and tm, and with info the figure of the first run beside it

@@ -44,6 +44,10 @@ void nqm_plot_run_add(nqm_plot_run *p, const nqm_record *r);
 void nqm_plot_run_free(nqm_plot_run *p);
 /* The figure of the run. 0, or -1 when f failed. */
 int nqm_plot_run_svg(FILE *f, const nqm_plot_run *p, const nqm_plot_info *info);
+/* The figure of nruns runs drawn over each other (a colour per run, named
+ * names[k] in the legend, a phase strip each). 0, or -1 when f failed. */
+int nqm_plot_runs_svg(FILE *f, const nqm_plot_run *const *runs, const char *const *names, int nruns,
+                      const nqm_plot_info *info);
 
 /* The figure of the sweep's results that have arrived (have, both
  * (points, models)). 0, or -1 when f failed. */
