@@ -104,7 +104,7 @@ void nqm_plot_run_add(nqm_plot_run *p, const nqm_record *r)
 
 static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd",
                                       "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
-enum { PALETTE = 8, BAND_GAP = 2 };
+enum { PALETTE = 8, BAND_GAP = 2, MAX_TICKS = 40 /* per axis, whatever the range */ };
 
 typedef struct {
     FILE *f;
@@ -157,7 +157,9 @@ static void fit_range(double lo, double hi, int log_scale, double *out_lo, doubl
         lo = log10(lo);
         hi = log10(hi);
     }
-    double pad = hi > lo ? 0.05 * (hi - lo) : (lo != 0 ? 0.1 * fabs(lo) : 0.5);
+    /* a span below 1e-9 of the values (rounding between runs) is one value */
+    int one = !(hi - lo > 1e-9 * fmax(fabs(lo), fabs(hi)));
+    double pad = !one ? 0.05 * (hi - lo) : (lo != 0 ? 0.1 * fabs(lo) : 0.5);
     *out_lo = lo - pad;
     *out_hi = hi + pad;
 }
@@ -203,15 +205,16 @@ static void draw_ticks(const panel *p, int yaxis, double lo, double hi, int log_
 {
     double ticks = fmax(2, fmin(8, (yaxis ? p->h / (2.5 * p->font) : p->w / (6.0 * p->font))));
     if (!log_scale) {
-        double step = tick_step(hi - lo, ticks);
-        for (double t = ceil(lo / step) * step; t <= hi + 1e-9 * step; t += step)
-            draw_tick(p, yaxis, t, step);
+        double step = tick_step(hi - lo, ticks), first = ceil(lo / step) * step;
+        for (int k = 0; k <= MAX_TICKS && first + k * step <= hi + 1e-9 * step; k++)
+            draw_tick(p, yaxis, first + k * step, step);
         return;
     }
     if (hi - lo < 1) { /* within a decade: evenly spaced values */
         double vlo = pow(10, lo), vhi = pow(10, hi), step = tick_step(vhi - vlo, ticks);
-        for (double v = ceil(vlo / step) * step; v <= vhi; v += step)
-            draw_tick(p, yaxis, v, step);
+        double first = ceil(vlo / step) * step;
+        for (int k = 0; k <= MAX_TICKS && first + k * step <= vhi; k++)
+            draw_tick(p, yaxis, first + k * step, step);
         return;
     }
     double every = fmax(1, ceil(tick_step(hi - lo, ticks)));
