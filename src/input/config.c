@@ -236,15 +236,18 @@ static double twolayer_doubles(const nqm_config *cfg)
 }
 
 /* Doubles a run of this configuration allocates beyond the data and the
- * kernel (kernel_doubles): the model's parameters and workspace (gqm:
- * 3 d; the dynamics equations keep O(1) numbers). */
+ * kernel (kernel_doubles): the model's parameters and workspace (gqm.c:
+ * w, the normalised inputs phi (n d), the signs of Sigma (n d bytes) and a
+ * block of 64 Jacobian columns; the dynamics equations keep O(1) numbers). */
 static double model_doubles(const nqm_config *cfg)
 {
     switch (cfg->model) {
     case MODEL_THEORY:
         return 0.0;
-    case MODEL_GQM:
-        return 3.0 * nqm_config_d(cfg);
+    case MODEL_GQM: {
+        double n = nqm_config_n(cfg), d = nqm_config_d(cfg);
+        return d + n * d * (1.0 + 1.0 / sizeof(double)) + 64.0 * n;
+    }
     default:
         return cfg->network == NETWORK_TWO_LAYER ? twolayer_doubles(cfg) : deep_doubles(cfg);
     }
@@ -293,8 +296,10 @@ double nqm_config_step_seconds(const nqm_config *cfg, const char **what)
     if (cfg->model == MODEL_GQM) {
         kernel = 2.0 * n * n * d / RATE_KERNEL;
     } else if (cfg->model != MODEL_THEORY && cfg->network == NETWORK_TWO_LAYER) {
+        int gates = d == 1 && (cfg->activation == ACT_RELU || cfg->activation == ACT_LINEAR);
         passes = twolayer_pass_flops(cfg, n, d) / RATE_PASSES;
-        kernel = 2.0 * n * n * m / RATE_KERNEL; /* B B^T and C C^T */
+        /* B B^T and C C^T; on the gate patterns a rank-one term each (gates1d.c) */
+        kernel = (gates ? 4.0 * n * n : 2.0 * n * n * m) / RATE_KERNEL;
     } else if (cfg->model != MODEL_THEORY) {
         double p = deep_params(cfg, NULL);
         passes = 6.0 * n * p / RATE_KERNEL;

@@ -146,6 +146,14 @@ static void check_estimate(void)
     CHECK(nqm_config_step_seconds(&cfg, &what) > NQM_SLOW_STEP_SECONDS &&
               strstr(what, "eigen-solve") && nqm_config_slow_note(&cfg, note, sizeof note) == 1,
           "n = 3000 not slow: %s", what ? what : "");
+    cfg.n = 128; /* relu on 1-D inputs: O(m + n) a step, about 0.1 s at m = 10^7 */
+    cfg.activation = ACT_RELU;
+    cfg.data = DATA_MIX1D;
+    cfg.d = 1;
+    cfg.width = 10000000;
+    a = nqm_config_step_seconds(&cfg, NULL);
+    CHECK(a < 1.0 && nqm_config_slow_note(&cfg, note, sizeof note) == 0,
+          "relu on 1-D inputs, m = 10^7: estimated %.1f s a step", a);
     nqm_config_free(&cfg);
     nqm_config_defaults(&cfg); /* catapult-1d: one example */
     CHECK(nqm_config_step_seconds(&cfg, NULL) < 0.01 && nqm_config_slow_note(&cfg, note, 8) == 0,
