@@ -149,12 +149,26 @@ static int gqm_jvp(nqm_model *self, const double *v, double *out)
     return 0;
 }
 
+/* out (d) = sum_i r_i (hess g_i) v = gamma sum_i r_i Sigma_i v, Sigma_i diagonal. */
+static int gqm_curvature(nqm_model *self, const double *r, const double *v, double *out)
+{
+    gqm *q = (gqm *)self;
+    for (int j = 0; j < q->d; j++) {
+        double acc = 0;
+        for (int i = 0; i < q->n; i++)
+            acc += r[i] * q->sign[(size_t)i * q->d + j];
+        out[j] = q->gamma * acc * v[j];
+    }
+    return 0;
+}
+
 static const nqm_model_ops gqm_ops = {.advance = gqm_advance,
                                       .params = gqm_params,
                                       .free = gqm_free,
                                       .predict = gqm_predict,
                                       .vjp = gqm_vjp,
-                                      .jvp = gqm_jvp};
+                                      .jvp = gqm_jvp,
+                                      .curvature = gqm_curvature};
 
 int nqm_gqm_new(const nqm_config *cfg, const nqm_data *data, nqm_model **out, char *err,
                 size_t errlen)

@@ -79,6 +79,13 @@ typedef struct {
      * weight decay acts on the weights themselves; NULL (or no op) when
      * params are the weights. */
     const double *(*origin)(nqm_model *self);
+    /* Optional (NULL when the model has no parameters, or no second
+     * derivatives written for it): the residual's share of the loss
+     * Hessian, out (p) = sum_i r_i (hess g_i) v for r (n) and v (p), at the
+     * current parameters, layout that of params; the Gauss-Newton share
+     * J^T J v comes from vjp and jvp (hessian.h puts them together). 0,
+     * 1 when the model cannot in its current state, -1 out of memory. */
+    int (*curvature)(nqm_model *self, const double *r, const double *v, double *out);
 } nqm_model_ops;
 
 struct nqm_model {

@@ -134,6 +134,9 @@ int nqm_tl_top_eigs(nqm_model *self, int k, double tol, double *lam, double *vec
  * vjp and jvp ops. 0, 1 in gram mode, -1 when out of memory. */
 int nqm_tl_vjp(nqm_model *self, const double *u, double *out);
 int nqm_tl_jvp(nqm_model *self, const double *v, double *out);
+/* sum_i r_i (hess g_i) v (p) for r (n), v (p): the curvature op (zero for
+ * lin). 0, 1 in gram mode, -1 when out of memory. */
+int nqm_tl_curvature(nqm_model *self, const double *r, const double *v, double *out);
 
 /* Relu and linear on 1-D inputs in rows mode (gates1d.c): two gate
  * patterns, O(m + n) per pass. */

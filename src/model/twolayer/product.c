@@ -76,11 +76,11 @@ void nqm_tl_product_free(tl_product *pr)
     free(pr);
 }
 
-/* B and C (np) of neuron k at the current point, from its weights. */
-NQM_TL_INLINE void factors(const twolayer *t, long k, double *w, double *B, double *C)
+/* Neuron k's sigma, sigma', sigma'' (3, np) at z (net) or z0 (lin,
+ * quad), and its displacement s = du.x / sqrt(d) into w + np (0 for net). */
+NQM_TL_INLINE const double *activations(const twolayer *t, long k, double *w)
 {
     const int np = t->np, d = t->d, net = t->variant == MODEL_NET;
-    const size_t md = (size_t)t->m * d;
     double *z = w, *s = w + np, *a0 = w + 2 * np, *a1 = w + 3 * np, *a2 = w + 4 * np;
     double *cz = w + (7 + (size_t)d) * np, *cs = cz + d;
     const double *uref = (net ? t->w : t->w0) + (size_t)k * d;
@@ -98,15 +98,60 @@ NQM_TL_INLINE void factors(const twolayer *t, long k, double *w, double *B, doub
         for (int i = 0; i < np && !net; i++)
             s[i] += cs[j] * x[i];
     }
-    if (tab) {
-        a0 = (double *)tab;
-        a1 = a0 + np;
-        a2 = a1 + np;
-    } else {
-        nqm_sigma_fill(t->act, (size_t)np, z, a0, a1, a2);
-    }
+    if (tab)
+        return tab;
+    nqm_sigma_fill(t->act, (size_t)np, z, a0, a1, a2);
+    return a0;
+}
+
+/* B and C (np) of neuron k at the current point, from its weights. */
+NQM_TL_INLINE void factors(const twolayer *t, long k, double *w, double *B, double *C)
+{
+    const int np = t->np, net = t->variant == MODEL_NET;
+    const size_t md = (size_t)t->m * t->d;
+    const double *a0 = activations(t, k, w), *a1 = a0 + np, *a2 = a1 + np, *s = w + np;
     tl_coef c = tl_coefficients(t->variant, t->w[md + k], net ? 0 : t->w0[md + k]);
     tl_jacobian(&c, nqm_sigma_curved(t->act), np, a0, a1, a2, s, B, C);
+}
+
+/* The residual's curvature term for the neurons of one chunk: each writes
+ * its own d + 1 entries of sum_i r_i (hess g_i) v (r padded in U). Per
+ * neuron, with t_i = a.x_i / sqrt(d) for the direction's (a, b) of
+ * (u_k, v_k), the only second derivatives are d2g/dv du = sigma' x /
+ * sqrt(m d) and d2g/du2 = c2 sigma'' x x^T / (d sqrt(m)), c2 = v (net) or
+ * v0 (quad), both zero for lin: out_v = sum_i r_i sigma'_i t_i / sqrt(m),
+ * out_u = sum_i r_i (sigma'_i b + c2 sigma''_i t_i) x_i / sqrt(m d). */
+static void curvature_chunk(void *ctx, int task, int worker)
+{
+    const jvp_job *job = ctx;
+    twolayer *t = job->t;
+    tl_product *pr = t->product;
+    const int np = t->np, d = t->d, net = t->variant == MODEL_NET;
+    const long lo = t->m * task / pr->chunks, hi = t->m * (task + 1) / pr->chunks;
+    const size_t md = (size_t)t->m * d;
+    const double inv_sqrt_m = 1 / sqrt((double)t->m);
+    double *w = pr->ws + (size_t)worker * pr->ws_stride;
+    double *tv = w + 5 * (size_t)np, *h = tv + np;
+    for (long k = lo; k < hi; k++) {
+        const double *a1 = activations(t, k, w) + np, *a2 = a1 + np;
+        const double c2 = (net ? t->w : t->w0)[md + k], b = job->v[md + k];
+        memset(tv, 0, (size_t)np * sizeof *tv);
+        for (int j = 0; j < d; j++) {
+            const double aj = job->v[(size_t)k * d + j] * t->in_scale, *x = t->Xt + (size_t)j * np;
+            for (int i = 0; i < np; i++)
+                tv[i] += aj * x[i];
+        }
+        double ov = 0;
+        for (int i = 0; i < np; i++) {
+            const double ri = pr->U[i];
+            ov += ri * a1[i] * tv[i];
+            h[i] = ri * (a1[i] * b + c2 * a2[i] * tv[i]);
+        }
+        job->out[md + k] = ov * inv_sqrt_m;
+        for (int j = 0; j < d; j++)
+            job->out[(size_t)k * d + j] =
+                tl_dot(np, h, t->Xt + (size_t)j * np) * t->in_scale * inv_sqrt_m;
+    }
 }
 
 /* Neuron k's d + 1 Jacobian factors into F (d + 1, np): F_0 = B and
@@ -253,6 +298,23 @@ int nqm_tl_jvp(nqm_model *self, const double *v, double *out)
             sum += pr->acc[(size_t)c * pr->b_max * t->np + i];
         out[i] = sum * inv_sqrt_m;
     }
+    return 0;
+}
+
+int nqm_tl_curvature(nqm_model *self, const double *r, const double *v, double *out)
+{
+    twolayer *t = (twolayer *)self;
+    const size_t p = (size_t)t->m * (t->d + 1);
+    if (t->variant == MODEL_LIN) {
+        memset(out, 0, p * sizeof *out);
+        return 0;
+    }
+    int rc = product_ready(t);
+    if (rc != 0)
+        return rc;
+    memcpy(t->product->U, r, (size_t)t->n * sizeof *r);
+    jvp_job job = {t, v, out};
+    nqm_pool_run(t->pool, curvature_chunk, &job, t->product->chunks);
     return 0;
 }
 

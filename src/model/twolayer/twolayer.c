@@ -264,6 +264,7 @@ static const nqm_model_ops twolayer_ops = {.advance = twolayer_advance,
                                            .active_share = twolayer_active_share,
                                            .vjp = nqm_tl_vjp,
                                            .jvp = nqm_tl_jvp,
+                                           .curvature = nqm_tl_curvature,
                                            .origin = twolayer_origin};
 
 /* w0: for each neuron k, u_k ~ N(0, I_d) then v_k ~ N(0, 1), in that order. */
