@@ -23,6 +23,7 @@ static int push_record(nqm_run *run)
     v[NQM_SERIES_EDGE2] = rec->eta > 0 ? 2 * c / rec->eta : NAN;
     v[NQM_SERIES_LAMBDA_P] = rec->lambda_p;
     v[NQM_SERIES_LAMBDA_BATCH] = rec->lambda_batch;
+    v[NQM_SERIES_SHARPNESS] = rec->sharpness;
     for (int k = 0; k < run->eigs; k++)
         v[NQM_SERIES_LAMBDA + k] = rec->lambda[k];
     return nqm_history_push(run->hist, rec->step, v);

@@ -286,6 +286,8 @@ static void phase_segment(const nqm_screen *sc, segments *s)
     if (isfinite(edge))
         add(s, 1, NQM_COLOR_STATUS, "ηλ₁%s/%.3g=%.3f",
             nqm_optim_preconditioned(sc->cfg) ? "(P)" : "", nqm_session_edge_c(ref->session), edge);
+    if (isfinite(rec->sharpness))
+        add(s, 1, NQM_COLOR_STATUS, "sharp−λ₁=%+.3g", rec->sharpness - rec->lambda_max);
     if (!isnan(rec->active))
         add(s, 1, rec->active == 0 ? NQM_COLOR_WARNING : NQM_COLOR_STATUS, "active %.0f%%",
             100 * rec->active);
@@ -629,7 +631,8 @@ static void add_edges(nqm_chart_spec *spec, chart_texts *tx, const nqm_screen *s
 
 /* Beside lambda1, the eigenvalue a rule's edge speaks of when it is not
  * lambda1's: Adam's preconditioned one, and under SGD that of each
- * step's batch kernel (its spikes start where it crosses 2/η). */
+ * step's batch kernel (its spikes start where it crosses 2/η); and the
+ * loss Hessian's top eigenvalue when sharpness_every measures it. */
 static void add_preconditioned(nqm_chart_spec *spec, const nqm_screen *sc)
 {
     const nqm_run *ref = reference_run(sc);
@@ -645,6 +648,12 @@ static void add_preconditioned(nqm_chart_spec *spec, const nqm_screen *sc)
                                  NQM_LINE_DOTTED, "λ1(batch)");
         if (k >= 0)
             spec->series[k].mark = 'b';
+    }
+    if (cfg->sharpness_every > 0) {
+        k = nqm_chart_add_series(spec, ref->hist, NQM_SERIES_SHARPNESS, NQM_COLOR_SERIES3,
+                                 NQM_LINE_DASHED, "sharpness");
+        if (k >= 0)
+            spec->series[k].mark = 'h';
     }
 }
 

@@ -47,6 +47,7 @@ void nqm_config_defaults(nqm_config *cfg)
     cfg->steps = 200;
     cfg->batch_size = 0;
     cfg->eigs = 2;
+    cfg->sharpness_every = 0;
     cfg->network = NETWORK_TWO_LAYER;
     cfg->depth = 3;
     cfg->biases = 0;
@@ -474,6 +475,16 @@ int nqm_config_check(const nqm_config *cfg, char *err, size_t errlen)
     if (cfg->batch_size > nqm_config_n(cfg)) {
         snprintf(err, errlen, "batch_size: %d exceeds the %d training example%s", cfg->batch_size,
                  nqm_config_n(cfg), nqm_config_n(cfg) == 1 ? "" : "s");
+        return -1;
+    }
+    if (cfg->sharpness_every > 0 &&
+        (cfg->model == MODEL_THEORY ||
+         (cfg->model != MODEL_GQM && cfg->network != NETWORK_TWO_LAYER))) {
+        snprintf(err, errlen,
+                 "sharpness_every: the loss Hessian is written for the two-layer network (net, "
+                 "lin, quad) and the gqm, not for %s",
+                 cfg->model == MODEL_THEORY ? "theory (no parameters)"
+                                            : nqm_network_name(cfg->network));
         return -1;
     }
     if (cfg->model == MODEL_THEORY && check_theory(cfg, err, errlen) != 0)

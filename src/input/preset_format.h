@@ -66,6 +66,7 @@
     WHOLE(EIGS, "eigs", eigs, 1, NQM_MAX_EIGS)                                                     \
     WORD(EIG_ORDER, "eig_order", eig_order, eig_order_word, EIG_ORDER_COUNT)                       \
     WORD(EIG_METHOD, "eig_method", eig_method, eig_method_word, EIG_METHOD_COUNT)                  \
+    WHOLE(SHARPNESS_EVERY, "sharpness_every", sharpness_every, 0, NQM_STEPS_MAX)                   \
     OWN(TRAIN_FILE, "train_file", NQM_VALUE_OTHER)                                                 \
     OWN(TEST_FILE, "test_file", NQM_VALUE_OTHER)                                                   \
     OWN(TRAIN_LABELS, "train_labels", NQM_VALUE_OTHER)                                             \

@@ -29,12 +29,14 @@
 /* ---- records ------------------------------------------------------------------ */
 
 /* Columns: step eta loss g gnorm lambda1..lambdaK [lambda_p]
- * [lambda_batch spike] edge [active] [test_loss test_accuracy] phase,
+ * [lambda_batch spike] [sharpness] edge [active] [test_loss test_accuracy] phase,
  * K >= 2 so that every run has lambda1 and lambda2 (nan or null where
  * the kernel has fewer eigenvalues); lambda_p (the preconditioned
  * kernel's top eigenvalue) only for adam; lambda_batch (the top
  * eigenvalue of the kernel of the batch the step trained on) and spike
- * (1 where a spike of the loss starts) only for SGD; edge is eta lambda / c, the rule's edge ratio
+ * (1 where a spike of the loss starts) only for SGD; sharpness (the loss
+ * Hessian's top eigenvalue, nan on the steps it skips) only when
+ * sharpness_every is on; edge is eta lambda / c, the rule's edge ratio
  * (eta lambda1 / 2 for GD); active (the share of active units) only for a model with units that can
  * die; the test columns only when the run has a test set. */
 typedef struct {
@@ -43,6 +45,7 @@ typedef struct {
     int eigs;    /* eigenvalues the session computes, <= K */
     int precond; /* the run reports lambda_p */
     int sgd;     /* the run reports lambda_batch and spike */
+    int sharp;   /* the run reports sharpness */
     int units;   /* the run reports its share of active units */
     int test;    /* the run has a test set */
 } record_layout;
@@ -63,6 +66,8 @@ static void write_header(FILE *f, const record_layout *lay)
         fprintf(f, "lambda_p%c", sep);
     if (lay->sgd)
         fprintf(f, "lambda_batch%cspike%c", sep, sep);
+    if (lay->sharp)
+        fprintf(f, "sharpness%c", sep);
     fprintf(f, "edge%c", sep);
     if (lay->units)
         fprintf(f, "active%c", sep);
@@ -92,6 +97,10 @@ static void write_delimited(FILE *f, const record_layout *lay, const nqm_record 
         fputc(sep, f);
         nqm_put_number(f, r->lambda_batch, 0);
         fprintf(f, "%c%d", sep, r->spike);
+    }
+    if (lay->sharp) {
+        fputc(sep, f);
+        nqm_put_number(f, r->sharpness, 0);
     }
     for (int i = 0; i < 1 + lay->units; i++) {
         fputc(sep, f);
@@ -126,6 +135,10 @@ static void write_jsonl(FILE *f, const record_layout *lay, const nqm_record *r)
         fputs(",\"lambda_batch\":", f);
         nqm_put_number(f, r->lambda_batch, 1);
         fprintf(f, ",\"spike\":%d", r->spike);
+    }
+    if (lay->sharp) {
+        fputs(",\"sharpness\":", f);
+        nqm_put_number(f, r->sharpness, 1);
     }
     fputs(",\"edge\":", f);
     nqm_put_number(f, r->edge, 1);
@@ -246,6 +259,10 @@ static void write_summary(FILE *f, int compact, const nqm_config *cfg, const bat
     write_summary_config(&o, cfg);
     write_summary_run(&o, res);
     write_summary_edge(&o, cfg, &res->run);
+    if (cfg->sharpness_every > 0) {
+        nqm_json_number(&o, "sharpness_0", res->run.sharpness0);
+        nqm_json_number(&o, "sharpness_final", res->run.sharpness_final);
+    }
     nqm_json_provenance(&o, prov, cfg);
     nqm_json_close(&o);
     fputc('\n', f);
@@ -385,11 +402,14 @@ static int run_session(nqm_session *s, const nqm_config *cfg, const nqm_batch_op
                        FILE *out, FILE *errs)
 {
     int eigs = nqm_session_eigs(s);
-    record_layout lay = {
-        opt->format, eigs > 2 ? eigs : 2, eigs, nqm_optim_preconditioned(cfg),
-        cfg->batch_size > 0 &&
-            cfg->batch_size<nqm_session_data(s)->n, !isnan(nqm_session_record(s)->active),
-                            nqm_session_data(s)->n_test> 0};
+    record_layout lay = {opt->format,
+                         eigs > 2 ? eigs : 2,
+                         eigs,
+                         nqm_optim_preconditioned(cfg),
+                         cfg->batch_size > 0 &&
+                             cfg->batch_size<nqm_session_data(s)->n, cfg->sharpness_every> 0,
+                         !isnan(nqm_session_record(s)->active),
+                         nqm_session_data(s)->n_test > 0};
     batch_result res;
     res.eigs = eigs;
     nqm_plot_run *plot = opt->plot ? nqm_plot_run_new(eigs, lay.test) : NULL;

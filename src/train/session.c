@@ -20,6 +20,7 @@
 
 #include "nqmtop/base/eigen.h"
 #include "nqmtop/base/krylov.h"
+#include "nqmtop/model/hessian.h"
 #include "nqmtop/model/model.h"
 #include "nqmtop/base/rng.h"
 #include "nqmtop/train/optim.h"
@@ -70,6 +71,10 @@ struct nqm_session {
     int sgd;        /* batches smaller than the training set */
     double run_min; /* lowest loss before the current step */
     long spikes;    /* spikes so far */
+    /* the loss Hessian's top eigenvalue every sharpness_every steps */
+    nqm_hessian *hess;
+    double *hres;      /* (n) full-batch residual g - y of its products */
+    double sharp_last; /* the last sharpness measured, NaN before */
     char err[256];
 };
 
@@ -372,6 +377,44 @@ static void measure_precond(nqm_session *s, nqm_record *rec)
         rec->lambda_p = lam;
 }
 
+/* Iterations of the sharpness beyond its basis: enough for a cold start
+ * on the models the tests measure, a few products when warm. */
+enum { SHARPNESS_PRODUCTS = 400 };
+
+/* rec->sharpness: the loss Hessian's top eigenvalue at the current point
+ * on the steps sharpness_every picks (warm-started from the last), NaN on
+ * the others and where the iteration did not converge. */
+static void measure_sharpness(nqm_session *s, nqm_record *rec)
+{
+    rec->sharpness = NAN;
+    if (!s->hess || rec->step % s->cfg.sharpness_every != 0 || !isfinite(rec->loss))
+        return;
+    for (int i = 0; i < s->n; i++)
+        s->hres[i] = s->g[i] - s->data.y[i];
+    double lam;
+    if (nqm_hessian_top(s->hess, s->loss_scale, s->hres, MATRIX_FREE_TOL,
+                        NQM_KRYLOV_BASIS(1) + SHARPNESS_PRODUCTS, &lam, NULL) == 0) {
+        rec->sharpness = lam;
+        s->sharp_last = lam;
+    }
+}
+
+/* The sharpness's workspace when sharpness_every asks for it. 0, or -1
+ * when out of memory. */
+static int sharpness_open(nqm_session *s, char *err, size_t errlen)
+{
+    s->sharp_last = NAN;
+    if (s->cfg.sharpness_every <= 0)
+        return 0;
+    s->hres = malloc((size_t)s->n * sizeof *s->hres);
+    s->hess = nqm_hessian_new(s->model);
+    if (!s->hres || !s->hess) {
+        snprintf(err, errlen, "out of memory for the loss Hessian's products");
+        return -1;
+    }
+    return 0;
+}
+
 /* The gradient of the loss over the residual s->r into s->grad, scaled
  * by scale. 0, or -1 when out of memory. */
 static int gradient(nqm_session *s, double scale)
@@ -496,6 +539,7 @@ static int start(nqm_session *s, char *err, size_t errlen)
     rec->eta = nqm_schedule_eta(&s->cfg, s->eta, 0); /* the rate of the first step */
     rec->lambda_batch = NAN;
     rec->spike = 0;
+    measure_sharpness(s, rec);
     s->run_min = rec->loss;
     push_phase(s, rec);
     s->rec0 = *rec;
@@ -529,7 +573,7 @@ nqm_session *nqm_session_new(const nqm_config *cfg, char *err, size_t errlen)
         nqm_session_free(s);
         return NULL;
     }
-    if (optim_open(s, err, errlen) != 0) {
+    if (optim_open(s, err, errlen) != 0 || sharpness_open(s, err, errlen) != 0) {
         nqm_session_free(s);
         return NULL;
     }
@@ -565,6 +609,8 @@ void nqm_session_free(nqm_session *s)
     free(s->batch);
     free(s->batch_u);
     nqm_krylov_free(s->batch_k);
+    nqm_hessian_free(s->hess);
+    free(s->hres);
     free(s);
 }
 
@@ -654,6 +700,7 @@ int nqm_session_step(nqm_session *s)
     else
         forget_kernel(s, rec);
     measure_precond(s, rec);
+    measure_sharpness(s, rec);
     mark_spike(s, rec, prev_loss);
     push_phase(s, rec);
     return s->diverged;
@@ -711,6 +758,8 @@ void nqm_session_summarize(const nqm_session *s, nqm_run_summary *out)
     out->lambda_p0 = s->rec0.lambda_p;
     out->lambda_p_final = s->rec.lambda_p;
     out->spikes = s->sgd ? s->spikes : -1;
+    out->sharpness0 = s->rec0.sharpness;
+    out->sharpness_final = s->sharp_last;
     for (int j = 0; j < s->k; j++) {
         out->lambda0[j] = s->rec0.lambda[j];
         out->lambda_final[j] = s->rec.lambda[j];

@@ -4,12 +4,16 @@
  * (the vjp of the residual at displaced points), and the Krylov top
  * eigenvalue against LAPACK's on the Hessian assembled column by column
  * from those differences. For lin (no curvature) it must also equal
- * lambda1 of s K, K the kernel the model assembles. */
+ * lambda1 of s K, K the kernel the model assembles. A session with
+ * sharpness_every = 1 must report, at every step of a catapult of a
+ * narrow tanh network, the dense top eigenvalue of the Hessian assembled
+ * from differences at that step's point; with it off, NaN. */
 #include <string.h>
 
 #include "check.h"
 #include "nqmtop/base/eigen.h"
 #include "nqmtop/model/hessian.h"
+#include "nqmtop/train/session.h"
 
 enum { N = 4, M = 5 };
 
@@ -168,9 +172,112 @@ static void check_dimension(int d)
     nqm_config_free(&cfg);
 }
 
+/* The dense top eigenvalue of the loss Hessian at the model's point,
+ * assembled from differences of the gradient along the axes. */
+static double fd_sharpness(nqm_model *model, double s, const double *y)
+{
+    size_t p;
+    model->ops->params(model, &p);
+    double *v = calloc(p, sizeof *v), *A = malloc(p * p * sizeof *A), g[N];
+    for (size_t j = 0; j < p; j++) {
+        v[j] = 1;
+        fd_hvp(model, s, y, v, A + j * p);
+        v[j] = 0;
+    }
+    model->ops->advance(model, 0, NULL, g, NULL); /* back at the point itself */
+    for (size_t j = 0; j < p; j++)
+        for (size_t i = 0; i < j; i++)
+            A[i * p + j] = A[j * p + i] = 0.5 * (A[i * p + j] + A[j * p + i]);
+    double top = dense_top(A, (int)p);
+    free(v);
+    free(A);
+    return top;
+}
+
+static nqm_session *open_session(nqm_model_kind kind, long every)
+{
+    nqm_config cfg;
+    nqm_config_defaults(&cfg);
+    cfg.data = DATA_GAUSS;
+    cfg.n = N;
+    cfg.d = kind == MODEL_THEORY ? 1 : 2;
+    cfg.width = kind == MODEL_THEORY ? 40 : 6;
+    cfg.seed = 5;
+    cfg.model = kind;
+    cfg.activation = kind == MODEL_THEORY ? ACT_RELU : ACT_TANH;
+    cfg.loss = LOSS_MSE;
+    cfg.eta_mode = ETA_RELATIVE;
+    cfg.eta_rel = 1.6;
+    cfg.sharpness_every = every;
+    char err[256];
+    nqm_session *s = nqm_session_new(&cfg, err, sizeof err);
+    CHECK(s != NULL, "session: %s", err);
+    nqm_config_free(&cfg);
+    return s;
+}
+
+/* Every step of a run against the dense eigen-solve; lin against lambda1. */
+static void check_session(nqm_model_kind kind, int steps)
+{
+    nqm_session *s = open_session(kind, 1);
+    if (!s)
+        return;
+    const nqm_data *data = nqm_session_data(s);
+    const double scale = nqm_loss_scale(LOSS_MSE, data->n);
+    double worst = 0, gap_max = 0, peak = 0;
+    for (int t = 0; t <= steps; t++) {
+        if (t > 0 && nqm_session_step(s) != 0)
+            break;
+        const nqm_record *rec = nqm_session_record(s);
+        double dense = fd_sharpness(nqm_session_model(s), scale, data->y);
+        worst = fmax(worst, fabs(rec->sharpness - dense) / fabs(dense));
+        gap_max = fmax(gap_max, fabs(rec->sharpness - rec->lambda_max) / rec->lambda_max);
+        peak = fmax(peak, rec->loss);
+    }
+    const char *name = nqm_model_name(kind);
+    CHECK(worst < 1e-7, "%s session: sharpness vs dense FD Hessian at some step: rel %.3g", name,
+          worst);
+    if (kind == MODEL_LIN)
+        CHECK(gap_max < 1e-9, "lin session: sharpness vs lambda1: rel %.3g", gap_max);
+    else
+        CHECK(gap_max > 1e-3, "%s session: sharpness never left lambda1 (gap %.3g)", name, gap_max);
+    nqm_run_summary sum;
+    nqm_session_summarize(s, &sum);
+    CHECK(sum.sharpness_final == nqm_session_record(s)->sharpness, "%s: summary's final sharpness",
+          name);
+    printf("%-4s session: %d steps, sharpness vs dense rel %.1e, |sharpness - lambda1| / lambda1 "
+           "up to %.3g, peak loss %.3g\n",
+           name, steps, worst, gap_max, peak);
+    nqm_session_free(s);
+}
+
+/* Off: NaN in every record and the summary; every 3: only those steps. */
+static void check_every(void)
+{
+    nqm_session *off = open_session(MODEL_NET, 0), *third = open_session(MODEL_NET, 3);
+    if (!off || !third)
+        return;
+    for (int t = 1; t <= 7; t++) {
+        nqm_session_step(off);
+        nqm_session_step(third);
+        CHECK(isnan(nqm_session_record(off)->sharpness), "off: sharpness at step %d", t);
+        CHECK(isnan(nqm_session_record(third)->sharpness) == (t % 3 != 0),
+              "every 3: sharpness at step %d is %g", t, nqm_session_record(third)->sharpness);
+    }
+    nqm_run_summary sum;
+    nqm_session_summarize(off, &sum);
+    CHECK(isnan(sum.sharpness0) && isnan(sum.sharpness_final), "off: summary sharpness");
+    nqm_session_free(off);
+    nqm_session_free(third);
+}
+
 int main(void)
 {
     check_dimension(1);
     check_dimension(3);
+    check_session(MODEL_NET, 40);
+    check_session(MODEL_QUAD, 40);
+    check_session(MODEL_LIN, 10);
+    check_every();
     return check_report("test_hessian");
 }

@@ -24,6 +24,7 @@ enum {
     NQM_SERIES_EDGE2,         /* 2 c / eta(t) */
     NQM_SERIES_LAMBDA_P,      /* adam's preconditioned top eigenvalue; NaN for other rules */
     NQM_SERIES_LAMBDA_BATCH,  /* SGD: the top eigenvalue of the step's batch kernel */
+    NQM_SERIES_SHARPNESS,     /* the loss Hessian's top eigenvalue; NaN when not measured */
     NQM_SERIES_LAMBDA
 };
 

@@ -101,9 +101,10 @@ typedef struct {
     double eta;     /* absolute learning rate (ETA_ABSOLUTE) */
     double eta_rel; /* multiple of eta_crit (ETA_RELATIVE) */
 
-    long steps;     /* default step count of a batch run */
-    int batch_size; /* 0: full-batch GD, > 0: SGD with this batch */
-    int eigs;       /* kernel eigenvalues tracked, 1..NQM_MAX_EIGS */
+    long steps;           /* default step count of a batch run */
+    int batch_size;       /* 0: full-batch GD, > 0: SGD with this batch */
+    int eigs;             /* kernel eigenvalues tracked, 1..NQM_MAX_EIGS */
+    long sharpness_every; /* the loss Hessian's top eigenvalue every this many steps, 0: never */
 
     nqm_optimizer optimizer;
     double momentum;     /* beta of momentum and nesterov, beta1 of adam */

@@ -26,6 +26,8 @@ typedef struct {
                                     step trained on, s_b K_BB at the point before the
                                     step (its stability: eta lambda_batch < 2 for GD);
                                     NaN for full-batch runs */
+    double sharpness;            /* top eigenvalue of the loss Hessian (hessian.h) on the
+                                    steps sharpness_every picks, else NaN */
     int spike;                   /* SGD: a spike of the loss starts here: the loss is above
                                     NQM_SPIKE_FACTOR x the lowest before it, the step
                                     before was not */
@@ -97,11 +99,13 @@ nqm_model *nqm_session_model(nqm_session *s);
 /* The run so far, as the summary reports it. */
 typedef struct {
     double eta, eta_crit, eta_max;
-    double edge_c;                    /* the rule's edge c (optim.h) */
-    double eta_last;                  /* the learning rate of the last step (a schedule's) */
-    double lambda_p0, lambda_p_final; /* adam's preconditioned top eigenvalue, else NaN */
-    long spikes;                      /* SGD: spikes of the loss, -1 for full-batch runs */
-    double lambda0[NQM_MAX_EIGS];     /* at step 0, eig_order order */
+    double edge_c;                      /* the rule's edge c (optim.h) */
+    double eta_last;                    /* the learning rate of the last step (a schedule's) */
+    double lambda_p0, lambda_p_final;   /* adam's preconditioned top eigenvalue, else NaN */
+    double sharpness0, sharpness_final; /* the loss Hessian's top eigenvalue at step 0 and
+                                           the last one measured; NaN when off */
+    long spikes;                        /* SGD: spikes of the loss, -1 for full-batch runs */
+    double lambda0[NQM_MAX_EIGS];       /* at step 0, eig_order order */
     double lambda_final[NQM_MAX_EIGS];
     double final_loss;
     int n_test;                /* test examples, 0 without a test set */
