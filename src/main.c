@@ -473,13 +473,17 @@ static int source_presets(const char *dir, char *out, size_t len)
 {
     char marker[NQM_SEARCH_PATH_LEN + 32];
     snprintf(marker, sizeof marker, "%s/nqmtop-uninstalled", dir);
-    FILE *f = fopen(marker, "r");
-    if (!f)
+    char folder[NQM_SEARCH_PATH_LEN];
+    int fd = open(marker, O_RDONLY | O_CLOEXEC); /* no stdio: nothing to allocate */
+    ssize_t got = fd < 0 ? -1 : read(fd, folder, sizeof folder - 1);
+    if (fd >= 0)
+        close(fd);
+    folder[got > 0 ? got : 0] = '\0';
+    folder[strcspn(folder, "\n")] = '\0';
+    if (!folder[0] || strlen(folder) >= len)
         return -1;
-    int rc = fgets(out, (int)len, f) ? 0 : -1;
-    fclose(f);
-    out[strcspn(out, "\n")] = '\0';
-    return rc == 0 && out[0] ? 0 : -1;
+    memcpy(out, folder, strlen(folder) + 1);
+    return 0;
 }
 
 /* The shipped presets folder (with its demos and data) into out: the
@@ -537,7 +541,8 @@ static void read_environment(environment *env)
         env->slurm[i] = getenv(slurm[i]);
 }
 
-/* The user's defaults file (settings.h); a broken one is a usage error. */
+/* The user's defaults file (settings.h): 0, or the exit status after
+ * the message (2 for a broken file, 1 when memory ran out). */
 static int load_settings(const environment *env, nqm_settings *settings)
 {
     char path[NQM_SETTINGS_PATH_LEN], err[NQM_SETTINGS_PATH_LEN + 128];
@@ -546,9 +551,11 @@ static int load_settings(const environment *env, nqm_settings *settings)
     if (nqm_settings_path(getenv("NQMTOP_CONFIG"), env->user_dir, path, sizeof path, &required) !=
         0)
         return 0;
+    errno = 0;
     if (nqm_settings_load(path, required, settings, err, sizeof err) != 0) {
+        int no_memory = errno == ENOMEM;
         nqm_say(stderr, "nqmtop: %s", err);
-        return -1;
+        return no_memory ? EXIT_FAILURE : EXIT_USAGE;
     }
     return 0;
 }
@@ -627,15 +634,17 @@ static int check_split(cli_options *o, int argc, char **argv)
     return 0;
 }
 
-/* Defaults from the settings file, NO_COLOR over it, the options over both. */
+/* Defaults from the settings file, NO_COLOR over it, the options over
+ * both. 0; -1 for a usage error; or load_settings' exit status. */
 static int parse_args(int argc, char **argv, cli_options *o)
 {
     read_environment(&o->env);
     o->ui.session.places = &o->env.places;
     o->ui.session.threads = o->env.threads;
     o->ui.session.clock = nqm_clock_seconds;
-    if (load_settings(&o->env, &o->settings) != 0)
-        return -1;
+    int settings = load_settings(&o->env, &o->settings);
+    if (settings != 0)
+        return settings;
     const char *no_color = getenv("NO_COLOR");
     o->ui.color = o->settings.color && !(no_color && no_color[0]);
     o->ui.ascii = !o->settings.unicode;
@@ -866,10 +875,14 @@ static int stdin_config(nqm_config *cfg, char *err, size_t errlen)
     return rc;
 }
 
+/* The configuration a run or --show-preset uses: the preset (or a
+ * recording's, or standard input's) with the --set assignments. 0, or the
+ * exit status after the message: 2 for bad input, 1 when memory ran out. */
 static int resolve(const cli_options *o, const char *name, nqm_config *cfg)
 {
     char err[1024];
     int from_text = o->rerun || strcmp(name, "-") == 0;
+    errno = 0; /* ENOMEM after a failure: memory ran out, the input may be fine */
     int rc = o->rerun    ? rerun_config(o->rerun, cfg, err, sizeof err)
              : from_text ? stdin_config(cfg, err, sizeof err)
                          : nqm_preset_resolve(&o->env.places.presets, name, o->sets, o->nsets, cfg,
@@ -878,8 +891,9 @@ static int resolve(const cli_options *o, const char *name, nqm_config *cfg)
         if ((rc = nqm_preset_apply_set(cfg, o->sets[i], err, sizeof err)) != 0)
             nqm_config_free(cfg);
     if (rc != 0) {
+        int no_memory = errno == ENOMEM;
         nqm_say(stderr, "%s", err);
-        return EXIT_USAGE;
+        return no_memory ? EXIT_FAILURE : EXIT_USAGE;
     }
     if (o->steps >= 0)
         cfg->steps = o->steps;
@@ -1223,7 +1237,8 @@ int main(int argc, char **argv)
         fputs("nqmtop: out of memory\n", stderr);
         return 1;
     }
-    int rc = parse_args(argc, argv, &o) == 0 ? dispatch(&o) : EXIT_USAGE;
+    int rc = parse_args(argc, argv, &o);
+    rc = rc == 0 ? dispatch(&o) : rc > 0 ? rc : EXIT_USAGE;
     free(o.sets);
     return rc;
 }

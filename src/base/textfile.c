@@ -65,6 +65,12 @@ static FILE *open_regular(const char *path, const char *what, size_t max_bytes, 
     FILE *f = wrong || fcntl(fd, F_SETFL, 0) != 0 ? NULL : fdopen(fd, "rb");
     if (f)
         return f;
+    if (!wrong && errno == ENOMEM) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        close(fd);
+        errno = ENOMEM;
+        return NULL;
+    }
     if (wrong && strcmp(wrong, "is too large") == 0)
         snprintf(err, errlen, "%s: larger than %zu bytes; not a %s", path, max_bytes, what);
     else
@@ -91,7 +97,7 @@ static int read_stream(FILE *f, const char *path, const char *what, size_t max_b
         snprintf(err, errlen, "%s: larger than %zu bytes; not a %s", path, max_bytes, what);
     if (no_memory || failed || n > max_bytes) {
         free(buf);
-        errno = 0;
+        errno = no_memory ? ENOMEM : 0;
         return -1;
     }
     buf[n] = '\0';

@@ -3,6 +3,7 @@
  * reads. */
 #include "nqmtop/input/arrays.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -118,6 +119,10 @@ static int inflate_all(z_stream *z, const unsigned char *in, size_t len, size_t 
             *why = "the compressed stream is cut short";
             return -1;
         }
+        if (rc == Z_MEM_ERROR) {
+            *why = "out of memory";
+            return -1;
+        }
         if (rc != Z_OK && rc != Z_BUF_ERROR) {
             *why = z->msg ? z->msg : "not a valid gzip stream";
             return -1;
@@ -130,8 +135,11 @@ int nqm_gunzip(const char *name, const unsigned char *in, size_t len, size_t max
 {
     z_stream z;
     memset(&z, 0, sizeof z);
-    if (len > UINT_MAX || inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
-        snprintf(err, errlen, "%s: cannot inflate %zu bytes", name, len);
+    int init = len > UINT_MAX ? Z_BUF_ERROR : inflateInit2(&z, 16 + MAX_WBITS);
+    if (init != Z_OK) {
+        snprintf(err, errlen, "%s: cannot inflate %zu bytes%s", name, len,
+                 init == Z_MEM_ERROR ? ": out of memory" : "");
+        errno = init == Z_MEM_ERROR ? ENOMEM : 0;
         return -1;
     }
     z.next_in = (unsigned char *)(uintptr_t)in;
@@ -144,10 +152,14 @@ int nqm_gunzip(const char *name, const unsigned char *in, size_t len, size_t max
     inflateEnd(&z);
     if (rc != 0) {
         free(buf);
+        int no_memory = rc < 0 && strcmp(why, "out of memory") == 0;
         if (rc > 0)
             snprintf(err, errlen, "%s: more than %zu bytes once inflated", name, max);
+        else if (no_memory)
+            snprintf(err, errlen, "%s: out of memory while inflating it", name);
         else
             snprintf(err, errlen, "%s: gzip: %s (compressed byte %zu)", name, why, at);
+        errno = no_memory ? ENOMEM : 0;
         return -1;
     }
     *out = buf;

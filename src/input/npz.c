@@ -2,6 +2,7 @@
  * of .npy members (arrays.h). A member is found through the archive's
  * central directory (zip64 records included, as numpy writes them), its
  * bytes stored or deflated (zlib), and checked against its CRC-32. */
+#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -155,6 +156,27 @@ static int read_central(const archive *z, uint64_t *at, member *m)
     return rc;
 }
 
+/* m's data at packed, a deflated stream, into buf (m->size bytes):
+ * Z_STREAM_END when it inflated to exactly that, Z_MEM_ERROR when zlib
+ * ran out of memory, another zlib code otherwise. */
+static int inflate_member(const unsigned char *packed, const member *m, unsigned char *buf)
+{
+    z_stream s;
+    memset(&s, 0, sizeof s);
+    int rc = inflateInit2(&s, -MAX_WBITS);
+    if (rc != Z_OK)
+        return rc;
+    s.next_in = (unsigned char *)(uintptr_t)packed;
+    s.avail_in = (unsigned)m->packed;
+    s.next_out = buf;
+    s.avail_out = (unsigned)m->size;
+    rc = inflate(&s, Z_FINISH);
+    if (rc == Z_STREAM_END && s.total_out != m->size)
+        rc = Z_DATA_ERROR;
+    inflateEnd(&s);
+    return rc;
+}
+
 /* The bytes of m, inflated and checked, into a buffer to free(). */
 static int extract(const archive *z, const member *m, unsigned char **out, size_t *outlen)
 {
@@ -178,27 +200,20 @@ static int extract(const archive *z, const member *m, unsigned char **out, size_
                  (unsigned long long)m->size);
         return -1;
     }
-    int ok = 1;
-    if (m->method == 0) {
-        memcpy(buf, z->b + data, (size_t)m->size);
-    } else {
-        z_stream s;
-        memset(&s, 0, sizeof s);
-        ok = inflateInit2(&s, -MAX_WBITS) == Z_OK;
-        s.next_in = (unsigned char *)(uintptr_t)(z->b + data);
-        s.avail_in = (unsigned)m->packed;
-        s.next_out = buf;
-        s.avail_out = (unsigned)m->size;
-        ok = ok && inflate(&s, Z_FINISH) == Z_STREAM_END && s.total_out == m->size;
-        inflateEnd(&s);
-    }
-    if (ok && crc32(crc32(0L, Z_NULL, 0), buf, (unsigned)m->size) == m->crc) {
+    int zrc = m->method == 0 ? Z_STREAM_END : inflate_member(z->b + data, m, buf);
+    if (zrc == Z_STREAM_END && crc32(crc32(0L, Z_NULL, 0), buf, (unsigned)m->size) == m->crc) {
         *out = buf;
         *outlen = (size_t)m->size;
         return 0;
     }
     free(buf);
-    return fail(z, ok ? "a member fails its CRC-32 check" : "a member does not inflate", m->offset);
+    if (zrc == Z_MEM_ERROR) {
+        snprintf(z->err, z->errlen, "%s: out of memory while inflating a member", z->file);
+        errno = ENOMEM;
+        return -1;
+    }
+    return fail(z, zrc == Z_STREAM_END ? "a member fails its CRC-32 check" : "a member does not inflate",
+                m->offset);
 }
 
 /* "a.npy, b.npy" of the first members of the directory into list. */

@@ -15,6 +15,7 @@
  * batch.c. */
 #include "nqmtop/out/sweepout.h"
 
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -691,18 +692,21 @@ int nqm_sweep_batch(const nqm_config *cfg, const nqm_sweep_spec *spec, const nqm
         nqm_say(errs, "nqmtop: %s", err);
         return 2;
     }
+    errno = 0; /* ENOMEM after a failure: memory ran out, not bad input */
     nqm_sweep *sw = nqm_sweep_new(cfg, spec, err, sizeof err);
     if (!sw) {
+        int no_memory = errno == ENOMEM;
         nqm_say(errs, "nqmtop: %s", err);
-        return 2;
+        return no_memory ? 1 : 2;
     }
     char id[24];
     nqm_sweep_id(cfg, spec, opt->provenance, id, sizeof id);
     nqm_c_numeric scope;
     nqm_c_numeric_begin(&scope);
+    errno = 0;
     int rc = opt->ninputs > 0 && nqm_sweep_read_runs(sw, id, opt->inputs, opt->ninputs, opt->merge,
                                                      errs, err, sizeof err) != 0
-                 ? 2
+                 ? (errno == ENOMEM ? 1 : 2)
                  : 0;
     if (rc != 0)
         nqm_say(errs, "nqmtop: %s", err);

@@ -31,8 +31,7 @@ while [ "$k" -le 200 ]; do
     *"out of memory"*) ;;
     *) fail "the message does not say out of memory: $msg" ;;
     esac
-    # a refusal while the preset is read is still called an input error (2)
-    [ "$rc" -eq 1 ] || { [ "$rc" -eq 2 ] && [ "$lines" -eq 0 ]; } || fail "exit $rc: $msg"
+    [ "$rc" -eq 1 ] || fail "exit $rc: $msg"
     [ -z "$(tail -c 1 "$work/out")" ] || fail "a record cut short"
     step=$(printf '%s\n' "$msg" | sed -n 's/^nqmtop: step \([0-9]*\) failed: out of memory while .*/\1/p')
     if [ -n "$step" ]; then
@@ -70,7 +69,7 @@ while [ "$k" -le 300 ]; do
     *"out of memory"*) ;;
     *) fail "sweep: the message does not say out of memory: $msg" ;;
     esac
-    [ "$rc" -eq 1 ] || { [ "$rc" -eq 2 ] && [ "$lines" -eq 0 ]; } || fail "sweep: exit $rc: $msg"
+    [ "$rc" -eq 1 ] || fail "sweep: exit $rc: $msg"
     [ -z "$(tail -c 1 "$work/out")" ] || fail "sweep: a record cut short"
     [ "$lines" -le 3 ] || fail "sweep: $lines lines from a sweep that failed"
     awk -F '\t' 'NR > 1 && $1 != NR - 2 { exit 1 }' "$work/out" || fail "sweep: results out of order"

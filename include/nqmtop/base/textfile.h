@@ -17,7 +17,10 @@ enum {
 /* Read a whole file of at most max_bytes into a buffer to free() with a
  * NUL after the last byte. 0, or -1 with err set; what names the kind of
  * file in messages ("preset", "demo"). On failure errno is as open(2)
- * left it when the file could not be opened, else 0. */
+ * left it when the file could not be opened, ENOMEM when an allocation
+ * failed, else 0. Every reader built on it keeps that rule (errno is
+ * ENOMEM after a failure exactly when an allocation failed), so that a
+ * front end tells a lack of memory (exit 1) from bad input (exit 2). */
 int nqm_text_read(const char *path, const char *what, size_t max_bytes, char **out, size_t *len,
                   char *err, size_t errlen);
 /* Whether path names standard input: "-" or "/dev/stdin". */
