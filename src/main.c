@@ -964,19 +964,30 @@ static int run_batch(const cli_options *o, const nqm_config *cfg)
     return rc;
 }
 
-/* Bytes the runs may take when the process may map only so much (ulimit
- * -v): the limit less what OpenBLAS maps for itself (a buffer of up to 128
- * MiB per thread that calls it, and its own threads) and the program; 0
- * when there is no such limit. A failed mmap inside OpenBLAS is retried
- * for ever, so that must never be reached. */
-static double memory_allowed(int jobs)
+/* What OpenBLAS maps for itself (a buffer of up to 128 MiB per thread that
+ * calls it, and its own threads) and the program, in bytes. */
+static double memory_reserve(int jobs)
+{
+    return (256.0 + 128.0 * (nqm_blas_threads() + jobs)) * (1 << 20);
+}
+
+/* The process's address-space limit (ulimit -v) in bytes, 0 when none. */
+static double address_space_limit(void)
 {
     struct rlimit rl;
     if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
         return 0;
-    double reserve = (256.0 + 128.0 * (nqm_blas_threads() + jobs)) * (1 << 20);
-    double left = (double)rl.rlim_cur - reserve;
-    return left > 1 ? left : 1;
+    return (double)rl.rlim_cur;
+}
+
+/* Bytes the runs may take when the process may map only so much: the
+ * limit less the reserve, at least 1; 0 when there is no such limit. A
+ * failed mmap inside OpenBLAS is retried for ever, so that must never be
+ * reached. */
+static double memory_allowed(int jobs)
+{
+    double limit = address_space_limit(), left = limit - memory_reserve(jobs);
+    return limit == 0 ? 0 : left > 1 ? left : 1;
 }
 
 /* A single run that would not fit in what the process may map. */
@@ -985,10 +996,21 @@ static int check_memory(const nqm_config *cfg)
     double allowed = memory_allowed(1), need = nqm_config_memory(cfg);
     if (allowed == 0 || need <= allowed)
         return 0;
-    nqm_say(stderr,
-            "nqmtop: model = %s with width = %ld would need about %.2f GiB, more than the %.2f GiB "
-            "this process may use (ulimit -v)",
-            nqm_model_name(cfg->model), cfg->width, need / (1 << 30), allowed / (1 << 30));
+    char limit[32], reserve[32], needed[32], left[32];
+    nqm_format_bytes(limit, sizeof limit, address_space_limit());
+    nqm_format_bytes(reserve, sizeof reserve, memory_reserve(1));
+    nqm_format_bytes(needed, sizeof needed, need);
+    nqm_format_bytes(left, sizeof left, allowed);
+    if (allowed <= 1)
+        nqm_say(stderr,
+                "nqmtop: the address-space limit (ulimit -v) of %s is below the %s that OpenBLAS's "
+                "buffers and the program map before any run",
+                limit, reserve);
+    else
+        nqm_say(stderr,
+                "nqmtop: model = %s with width = %ld would need about %s, more than the %s this "
+                "process may use (ulimit -v %s, less %s for OpenBLAS and the program)",
+                nqm_model_name(cfg->model), cfg->width, needed, left, limit, reserve);
     return EXIT_USAGE;
 }
 
@@ -1240,5 +1262,14 @@ int main(int argc, char **argv)
     int rc = parse_args(argc, argv, &o);
     rc = rc == 0 ? dispatch(&o) : rc > 0 ? rc : EXIT_USAGE;
     free(o.sets);
+    if (address_space_limit() > 0) {
+        /* OpenBLAS's threads may be retrying a failed mmap of their
+         * buffers for ever (the limit leaves no room for them), and exit()
+         * would wait for them: end without the libraries' destructors.
+         * (AddressSanitizer, whose leak check that would skip, cannot run
+         * under such a limit.) */
+        fflush(NULL);
+        _exit(rc);
+    }
     return rc;
 }

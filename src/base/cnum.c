@@ -165,3 +165,12 @@ void nqm_format_exact(char *buf, size_t len, double v)
     nqm_format_shortest(buf, len, v);
     nqm_c_numeric_end(&scope);
 }
+
+void nqm_format_bytes(char *buf, size_t len, double bytes)
+{
+    const double mib = 1024.0 * 1024.0, gib = 1024.0 * mib;
+    if (bytes < gib)
+        snprintf(buf, len, "%.1f MiB", bytes / mib);
+    else
+        snprintf(buf, len, "%.2f GiB", bytes / gib);
+}

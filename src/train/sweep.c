@@ -383,10 +383,19 @@ nqm_sweep *nqm_sweep_new(const nqm_config *base, const nqm_sweep_spec *spec, cha
     }
     sw->spec.jobs = jobs_that_fit(spec, largest);
     if (sw->spec.jobs == 0) {
-        snprintf(err, errlen,
-                 "--sweep: a run of the grid would need about %.1f GiB, more than the %.1f GiB "
-                 "this process may use (ulimit -v)",
-                 largest / (1 << 30), spec->memory / (1 << 30));
+        char needed[32], allowed[32];
+        nqm_format_bytes(needed, sizeof needed, largest);
+        nqm_format_bytes(allowed, sizeof allowed, spec->memory);
+        if (spec->memory <= 1)
+            snprintf(err, errlen,
+                     "--sweep: the address-space limit (ulimit -v) leaves nothing for a run once "
+                     "what OpenBLAS and the program map for %d jobs is counted",
+                     spec->jobs);
+        else
+            snprintf(err, errlen,
+                     "--sweep: a run of the grid would need about %s, more than the %s this "
+                     "process may use (ulimit -v, less what OpenBLAS and the program map)",
+                     needed, allowed);
         nqm_sweep_free(sw);
         return NULL;
     }

@@ -46,5 +46,7 @@ void nqm_format_exact(char *buf, size_t len, double v);
 /* The same in the calling thread's locale, for writers that have switched
  * to C already (nqm_c_numeric_begin) and print many numbers. */
 void nqm_format_shortest(char *buf, size_t len, double v);
+/* A size for a message: "58.6 MiB" below 1 GiB, "1.46 GiB" from there. */
+void nqm_format_bytes(char *buf, size_t len, double bytes);
 
 #endif
