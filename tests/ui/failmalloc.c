@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 void *__libc_malloc(size_t size);
@@ -32,7 +33,9 @@ typedef int (*start_fn)(main_fn, int, char **, void (*)(void), void (*)(void), v
 int __libc_start_main(main_fn main, int argc, char **argv, void (*init)(void),
                       void (*fini)(void), void (*rtld_fini)(void), void *stack_end)
 {
-    start_fn real = (start_fn)dlsym(RTLD_NEXT, "__libc_start_main");
+    start_fn real;
+    void *sym = dlsym(RTLD_NEXT, "__libc_start_main");
+    memcpy(&real, &sym, sizeof real); /* an object pointer to a function pointer, as POSIX allows */
     atomic_store(&started, 1);
     return real(main, argc, argv, init, fini, rtld_fini, stack_end);
 }
