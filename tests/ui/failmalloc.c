@@ -31,6 +31,8 @@ typedef int (*start_fn)(main_fn, int, char **, void (*)(void), void (*)(void), v
                         void *);
 
 int __libc_start_main(main_fn main, int argc, char **argv, void (*init)(void),
+                      void (*fini)(void), void (*rtld_fini)(void), void *stack_end);
+int __libc_start_main(main_fn main, int argc, char **argv, void (*init)(void),
                       void (*fini)(void), void (*rtld_fini)(void), void *stack_end)
 {
     start_fn real;
