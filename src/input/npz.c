@@ -200,7 +200,11 @@ static int extract(const archive *z, const member *m, unsigned char **out, size_
                  (unsigned long long)m->size);
         return -1;
     }
-    int zrc = m->method == 0 ? Z_STREAM_END : inflate_member(z->b + data, m, buf);
+    int zrc = Z_STREAM_END;
+    if (m->method == 0)
+        memcpy(buf, z->b + data, (size_t)m->size);
+    else
+        zrc = inflate_member(z->b + data, m, buf);
     if (zrc == Z_STREAM_END && crc32(crc32(0L, Z_NULL, 0), buf, (unsigned)m->size) == m->crc) {
         *out = buf;
         *outlen = (size_t)m->size;
@@ -212,8 +216,9 @@ static int extract(const archive *z, const member *m, unsigned char **out, size_
         errno = ENOMEM;
         return -1;
     }
-    return fail(z, zrc == Z_STREAM_END ? "a member fails its CRC-32 check" : "a member does not inflate",
-                m->offset);
+    return fail(
+        z, zrc == Z_STREAM_END ? "a member fails its CRC-32 check" : "a member does not inflate",
+        m->offset);
 }
 
 /* "a.npy, b.npy" of the first members of the directory into list. */
