@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nqmtop/base/cnum.h"
+#include "nqmtop/train/loss.h"
 #include "nqmtop/train/optim.h"
 #include "nqmtop/view/chart.h"
 #include "nqmtop/view/layout.h"
@@ -602,7 +603,7 @@ static void add_phases(nqm_chart_spec *spec, const nqm_screen *sc)
 
 /* Texts a chart's spec points to; they live as long as the drawing. */
 typedef struct {
-    char title[96];
+    char title[128];
     char short_title[64]; /* when the legend needs the room */
     char note[96];
     char edge[2][24]; /* the thresholds' labels */
@@ -786,8 +787,11 @@ static void lambda_spec(nqm_chart_spec *spec, chart_texts *tx, const nqm_screen 
     title_value(sc, NQM_SERIES_LAMBDA + k, name, head, sizeof head);
     if (sc->runs[0]->eigs <= k)
         snprintf(head, sizeof head, "%s", name);
-    snprintf(tx->title, sizeof tx->title, "%s (%s)", head, order);
-    snprintf(tx->short_title, sizeof tx->short_title, "%s", head);
+    /* a loss with l'' != 1 weighs the kernel's rows and columns (loss.h) */
+    const char *kernel = nqm_loss_weighted(sc->cfg->loss) ? "kernel weighted by l'', " : "";
+    snprintf(tx->title, sizeof tx->title, "%s (%s%s)", head, kernel, order);
+    snprintf(tx->short_title, sizeof tx->short_title, "%s%s", head,
+             kernel[0] ? " (l''-weighted)" : "");
     nqm_chart_spec_init(spec, tx->title);
     add_runs(spec, sc, NQM_SERIES_LAMBDA + k);
     if (k == 0)

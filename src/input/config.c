@@ -12,7 +12,7 @@
 
 static const char *const model_names[MODEL_COUNT] = {"net", "lin", "quad", "gqm", "theory"};
 static const char *const activation_names[ACT_COUNT] = {"relu", "tanh", "swish", "linear"};
-static const char *const loss_names[LOSS_COUNT] = {"half-sum", "mse", "half-mean"};
+static const char *const loss_names[LOSS_COUNT] = {"half-sum", "mse", "half-mean", "logistic"};
 static const char *const data_names[DATA_COUNT] = {"single", "mix1d", "gauss", "stripes",
                                                    "csv",    "idx",   "npy",   "cifar"};
 static const char *const eig_order_names[EIG_ORDER_COUNT] = {"direction", "sorted"};
@@ -93,6 +93,7 @@ double nqm_loss_scale(nqm_loss loss, int n)
     case LOSS_MSE:
         return 2.0 / n;
     case LOSS_HALF_MEAN:
+    case LOSS_LOGISTIC:
         return 1.0 / n;
     default:
         return 1.0;
@@ -359,6 +360,42 @@ static int check_theory(const nqm_config *cfg, char *err, size_t errlen)
     return 0;
 }
 
+/* Whether some label of t is neither +1 nor -1 (its value into *bad). */
+static int table_not_pm1(const nqm_table *t, double *bad)
+{
+    for (int i = 0; i < t->rows; i++)
+        if (t->y[i] != 1 && t->y[i] != -1) {
+            *bad = t->y[i];
+            return 1;
+        }
+    return 0;
+}
+
+/* loss = logistic: a model with parameters and labels +1 and -1. */
+static int check_logistic(const nqm_config *cfg, char *err, size_t errlen)
+{
+    double bad = 0;
+    if (cfg->model == MODEL_THEORY) {
+        snprintf(err, errlen,
+                 "loss: logistic needs a model with parameters; the dynamics equations of "
+                 "theory are those of the square loss");
+        return -1;
+    }
+    if (cfg->data == DATA_SINGLE && cfg->y != 1 && cfg->y != -1) {
+        snprintf(err, errlen, "y: loss = logistic needs a label of +1 or -1, not %g", cfg->y);
+        return -1;
+    }
+    if (cfg->tables && (table_not_pm1(nqm_tables_train(cfg->tables), &bad) ||
+                        table_not_pm1(nqm_tables_test(cfg->tables), &bad))) {
+        snprintf(err, errlen,
+                 "loss: logistic needs labels +1 and -1; the data have %g (choose two classes "
+                 "with classes = A,B)",
+                 bad);
+        return -1;
+    }
+    return 0;
+}
+
 /* The optimizer's and the schedule's keys together. */
 static int check_optimizer(const nqm_config *cfg, char *err, size_t errlen)
 {
@@ -488,6 +525,8 @@ int nqm_config_check(const nqm_config *cfg, char *err, size_t errlen)
         return -1;
     }
     if (cfg->model == MODEL_THEORY && check_theory(cfg, err, errlen) != 0)
+        return -1;
+    if (cfg->loss == LOSS_LOGISTIC && check_logistic(cfg, err, errlen) != 0)
         return -1;
     if (check_optimizer(cfg, err, errlen) != 0)
         return -1;

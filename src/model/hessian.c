@@ -11,8 +11,9 @@ struct nqm_hessian {
     double *Jv;   /* (n) J v */
     double *curv; /* (p) the curvature term */
     nqm_krylov *krylov;
-    double s;        /* the scale and residual of the current top call */
+    double s;        /* the scale, residual and curvature of the current top call */
     const double *r; /* (n) */
+    const double *d; /* (n), or NULL for 1 */
 };
 
 int nqm_hessian_supported(const nqm_model *model)
@@ -52,12 +53,15 @@ void nqm_hessian_free(nqm_hessian *h)
 
 size_t nqm_hessian_dim(const nqm_hessian *h) { return h->p; }
 
-int nqm_hessian_apply(nqm_hessian *h, double s, const double *r, const double *v, double *out)
+int nqm_hessian_apply(nqm_hessian *h, double s, const double *r, const double *d, const double *v,
+                      double *out)
 {
     const nqm_model_ops *ops = h->model->ops;
     size_t p;
     ops->params(h->model, &p); /* a model may need its parameters handed out first */
     int rc = ops->jvp(h->model, v, h->Jv);
+    for (int i = 0; rc == 0 && d && i < h->model->n; i++)
+        h->Jv[i] *= d[i];
     if (rc == 0)
         rc = ops->vjp(h->model, h->Jv, out);
     if (rc == 0)
@@ -72,13 +76,14 @@ int nqm_hessian_apply(nqm_hessian *h, double s, const double *r, const double *v
 static int product(void *ctx, const double *u, double *Hu)
 {
     nqm_hessian *h = ctx;
-    return nqm_hessian_apply(h, h->s, h->r, u, Hu) == 0 ? 0 : -1;
+    return nqm_hessian_apply(h, h->s, h->r, h->d, u, Hu) == 0 ? 0 : -1;
 }
 
-int nqm_hessian_top(nqm_hessian *h, double s, const double *r, double tol, int max_products,
-                    double *lam, int *products)
+int nqm_hessian_top(nqm_hessian *h, double s, const double *r, const double *d, double tol,
+                    int max_products, double *lam, int *products)
 {
     h->s = s;
     h->r = r;
+    h->d = d;
     return nqm_krylov_top(h->krylov, product, h, tol, max_products, lam, NULL, products);
 }

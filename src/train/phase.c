@@ -48,7 +48,10 @@
  *       drop rate is below that fraction of its maximum and the loss is
  *       falling and below that fraction of its maximum, or back to
  *       increasing when the loss passes its maximum while the kernel no
- *       longer drops (a diverging run's loss can dip once);
+ *       longer drops (a diverging run's loss can dip once); from
+ *       increasing straight to decreasing when the loss falls, never rose
+ *       above L0, and the kernel is already below the edge (D >= 1: a
+ *       silent catapult, whose kernel can fall in one step);
  *   edge        the edge was reached and e, averaged over about
  *               NQM_EDGE_SMOOTH steps, is within
  *               [NQM_EDGE_BAND_LO, NQM_EDGE_BAND_HI] (the edge's own
@@ -295,6 +298,9 @@ static nqm_phase next_machine(const nqm_phase_detector *det, double loss, double
     int moved = D > NQM_PHASE_D_START;
     switch (det->machine) {
     case PHASE_INCREASING:
+        if (falling && D >= 1 && det->max_loss <= det->L0)
+            return PHASE_DECREASING; /* silent: the kernel fell past the edge, the loss never rose
+                                      */
         if ((det->last_D > NQM_PHASE_D_START && rate >= fraction * det->max_rate && rate > 0 &&
              !speeding) ||
             (falling && moved && det->max_loss > det->L0))

@@ -23,6 +23,7 @@
 #include "nqmtop/model/hessian.h"
 #include "nqmtop/model/model.h"
 #include "nqmtop/base/rng.h"
+#include "nqmtop/train/loss.h"
 #include "nqmtop/train/optim.h"
 
 struct nqm_session {
@@ -73,19 +74,45 @@ struct nqm_session {
     long spikes;    /* spikes so far */
     /* the loss Hessian's top eigenvalue every sharpness_every steps */
     nqm_hessian *hess;
-    double *hres;      /* (n) full-batch residual g - y of its products */
+    double *hres;      /* (n) full-batch residual dl/dg of its products */
     double sharp_last; /* the last sharpness measured, NaN before */
+    /* a loss whose second derivative is not 1 (loss.h): the stability
+     * kernel s D^(1/2) K D^(1/2); all NULL for the square losses */
+    double *curv;     /* (n) l'' of each example at the current outputs */
+    double *weight;   /* (n) its square root, the kernel's row and column weights */
+    double *weighted; /* (n) a product's vector times the weights */
     char err[256];
 };
 
 static double loss_of(const nqm_session *s, const double *g)
 {
-    double sum = 0;
-    for (int i = 0; i < s->n; i++) {
-        double r = g[i] - s->data.y[i];
-        sum += r * r;
-    }
-    return 0.5 * nqm_loss_scale(s->cfg.loss, s->n) * sum;
+    return nqm_loss_value(s->cfg.loss, g, s->data.y, s->n);
+}
+
+/* Example i's residual dl/dg at the current outputs. */
+static double residual(const nqm_session *s, int i)
+{
+    return nqm_loss_residual(s->cfg.loss, s->g[i], s->data.y[i]);
+}
+
+/* The loss's weights of the kernel at the current outputs (loss.h). */
+static void update_weights(nqm_session *s)
+{
+    if (!s->weight)
+        return;
+    nqm_loss_weights(s->cfg.loss, s->g, s->data.y, s->n, s->weight);
+    for (int i = 0; i < s->n; i++)
+        s->curv[i] = s->weight[i] * s->weight[i];
+}
+
+/* u (n) times the weights into s->weighted; u itself without them. */
+static const double *weigh(nqm_session *s, const double *u)
+{
+    if (!s->weight)
+        return u;
+    for (int i = 0; i < s->n; i++)
+        s->weighted[i] = s->weight[i] * u[i];
+    return s->weighted;
 }
 
 /* Test loss and accuracy of the current parameters into the record, and
@@ -99,14 +126,10 @@ static int eval_test(nqm_session *s, nqm_record *rec)
     if (!s->model->ops->predict ||
         s->model->ops->predict(s->model, dt->X_test, dt->n_test, s->gtest) != 0)
         return -1;
-    double sum = 0;
     int right = 0;
-    for (int i = 0; i < dt->n_test; i++) {
-        double r = s->gtest[i] - dt->y_test[i];
-        sum += r * r;
+    for (int i = 0; i < dt->n_test; i++)
         right += s->gtest[i] * dt->y_test[i] > 0;
-    }
-    rec->test_loss = 0.5 * nqm_loss_scale(s->cfg.loss, dt->n_test) * sum;
+    rec->test_loss = nqm_loss_value(s->cfg.loss, s->gtest, dt->y_test, dt->n_test);
     if (s->labels_pm1)
         rec->test_accuracy = (double)right / dt->n_test;
     s->best_test_loss = fmin(s->best_test_loss, rec->test_loss);
@@ -118,12 +141,17 @@ static int eval_test(nqm_session *s, nqm_record *rec)
 static int stopping(const nqm_session *s) { return nqm_stopping(s->cfg.stop); }
 
 /* Eigenvalues lam (k) and vectors (s->vec) of the assembled kernel s->K
- * (one LAPACK call: not begun once the stop flag is up). */
+ * at the current outputs, weighted by the loss (one LAPACK call: not
+ * begun once the stop flag is up). */
 static int dense_eigs(nqm_session *s, double *lam)
 {
     if (stopping(s))
         return -1;
     s->stats.dense++;
+    update_weights(s);
+    for (int j = 0; s->weight && j < s->n; j++)
+        for (int i = 0; i < s->n; i++)
+            s->K[(size_t)j * s->n + i] *= s->weight[i] * s->weight[j];
     return nqm_eigen_top(s->eigen, s->K, lam, s->vec);
 }
 
@@ -142,7 +170,7 @@ static int matrix_free(const nqm_session *s)
 {
     const nqm_config *c = &s->cfg;
     const int d = s->data.d;
-    return c->eig_method == EIG_METHOD_AUTO && s->model->ops->top_eigs &&
+    return c->eig_method == EIG_METHOD_AUTO && s->model->ops->top_eigs && !s->weight &&
            c->network == NETWORK_TWO_LAYER && c->model <= MODEL_QUAD &&
            !nqm_twolayer_gram_mode(c->width, s->n, d) && s->n > 96 * (d + 1);
 }
@@ -179,6 +207,7 @@ static void record_eigs(nqm_session *s, nqm_record *rec, int first, double *lam)
 
 static void fill_outputs(nqm_session *s, nqm_record *rec)
 {
+    update_weights(s);
     double sq = 0;
     for (int i = 0; i < s->n; i++)
         sq += s->g[i] * s->g[i];
@@ -223,7 +252,7 @@ static void batch_residual(nqm_session *s)
     int bs = s->cfg.batch_size;
     if (bs <= 0 || bs >= s->n) {
         for (int i = 0; i < s->n; i++)
-            s->r[i] = s->g[i] - s->data.y[i];
+            s->r[i] = residual(s, i);
         return;
     }
     memset(s->r, 0, (size_t)s->n * sizeof *s->r);
@@ -237,7 +266,7 @@ static void batch_residual(nqm_session *s)
             s->cursor = 0;
         }
         int i = s->order[s->cursor++];
-        s->r[i] = s->g[i] - s->data.y[i];
+        s->r[i] = residual(s, i);
         if (s->batch)
             s->batch[b] = i;
     }
@@ -259,6 +288,13 @@ static int alloc_buffers(nqm_session *s)
     if (!s->g || !s->r || !s->K || !s->vec || !s->prev || !s->order || !s->omega || !s->gspare ||
         !s->gtest || !s->phases)
         return -1;
+    if (nqm_loss_weighted(s->cfg.loss)) {
+        s->curv = malloc((size_t)n * sizeof *s->curv);
+        s->weight = malloc((size_t)n * sizeof *s->weight);
+        s->weighted = malloc((size_t)n * sizeof *s->weighted);
+        if (!s->curv || !s->weight || !s->weighted)
+            return -1;
+    }
     s->labels_pm1 = 1;
     for (int i = 0; i < s->data.n_test; i++)
         s->labels_pm1 &= s->data.y_test[i] == 1 || s->data.y_test[i] == -1;
@@ -279,7 +315,7 @@ static int cold_start(nqm_session *s, double *lam)
 {
     enum { COLD_PROBES = 3 };
     const int n = s->n, k = s->k;
-    if (!s->model->ops->probe || nqm_eigen_start(n, k, s->omega) != k)
+    if (!s->model->ops->probe || s->weight || nqm_eigen_start(n, k, s->omega) != k)
         return 1;
     for (int it = 0; it < COLD_PROBES; it++) {
         nqm_probe pr = {.b = k, .Omega = s->omega, .Y = s->vec};
@@ -297,38 +333,40 @@ static int cold_start(nqm_session *s, double *lam)
     return 1;
 }
 
-/* Ku (n) = s J P^-1 J^T u (n), P adam's preconditioner diagonal. */
+/* Ku (n) = s W J P^-1 J^T W u (n), P adam's preconditioner diagonal, W
+ * the loss's weights. */
 static int precond_product(void *ctx, const double *u, double *Ku)
 {
     nqm_session *s = ctx;
     const nqm_model_ops *ops = s->model->ops;
     const double *P = nqm_optim_precond(s->optim, s->grad);
-    if (ops->vjp(s->model, u, s->pre_u) != 0)
+    if (ops->vjp(s->model, weigh(s, u), s->pre_u) != 0)
         return -1;
     for (size_t j = 0; j < s->p; j++)
         s->pre_u[j] /= P[j];
     if (ops->jvp(s->model, s->pre_u, Ku) != 0)
         return -1;
     for (int i = 0; i < s->n; i++)
-        Ku[i] *= s->loss_scale;
+        Ku[i] *= s->loss_scale * (s->weight ? s->weight[i] : 1);
     return 0;
 }
 
-/* Ku (n) = s_b K_BB u_B: the kernel of the current batch B (zero
- * outside it), in the batch loss's scale s_b. */
+/* Ku (n) = s_b W K_BB W u_B: the kernel of the current batch B (zero
+ * outside it), in the batch loss's scale s_b, W the loss's weights. */
 static int batch_product(void *ctx, const double *u, double *Ku)
 {
     nqm_session *s = ctx;
     const nqm_model_ops *ops = s->model->ops;
     memset(s->batch_u, 0, (size_t)s->n * sizeof *s->batch_u);
     for (int b = 0; b < s->cfg.batch_size; b++)
-        s->batch_u[s->batch[b]] = u[s->batch[b]];
+        s->batch_u[s->batch[b]] = u[s->batch[b]] * (s->weight ? s->weight[s->batch[b]] : 1);
     if (ops->vjp(s->model, s->batch_u, s->pre_u) != 0 ||
         ops->jvp(s->model, s->pre_u, s->batch_u) != 0)
         return -1;
     memset(Ku, 0, (size_t)s->n * sizeof *Ku);
     for (int b = 0; b < s->cfg.batch_size; b++)
-        Ku[s->batch[b]] = s->step_scale * s->batch_u[s->batch[b]];
+        Ku[s->batch[b]] =
+            s->step_scale * s->batch_u[s->batch[b]] * (s->weight ? s->weight[s->batch[b]] : 1);
     return 0;
 }
 
@@ -390,9 +428,9 @@ static void measure_sharpness(nqm_session *s, nqm_record *rec)
     if (!s->hess || rec->step % s->cfg.sharpness_every != 0 || !isfinite(rec->loss))
         return;
     for (int i = 0; i < s->n; i++)
-        s->hres[i] = s->g[i] - s->data.y[i];
+        s->hres[i] = residual(s, i);
     double lam;
-    if (nqm_hessian_top(s->hess, s->loss_scale, s->hres, MATRIX_FREE_TOL,
+    if (nqm_hessian_top(s->hess, s->loss_scale, s->hres, s->curv, MATRIX_FREE_TOL,
                         NQM_KRYLOV_BASIS(1) + SHARPNESS_PRODUCTS, &lam, NULL) == 0) {
         rec->sharpness = lam;
         s->sharp_last = lam;
@@ -474,7 +512,7 @@ static int precond_start(nqm_session *s, nqm_record *rec)
     if (!s->pre_k)
         return 0;
     for (int i = 0; i < s->n; i++)
-        s->r[i] = s->g[i] - s->data.y[i];
+        s->r[i] = residual(s, i);
     if (gradient(s, s->loss_scale) != 0)
         return -1;
     measure_precond(s, rec);
@@ -566,13 +604,13 @@ nqm_session *nqm_session_new(const nqm_config *cfg, char *err, size_t errlen)
     int bs = s->cfg.batch_size > 0 && s->cfg.batch_size < s->n ? s->cfg.batch_size : s->n;
     s->step_scale = nqm_loss_scale(s->cfg.loss, bs);
     nqm_rng_seed(&s->batch_rng, s->cfg.seed, NQM_STREAM_BATCH);
-    s->matrix_free = matrix_free(s);
     s->eigen = nqm_eigen_new(s->n, s->k);
     if (!s->eigen || alloc_buffers(s) != 0) {
         snprintf(err, errlen, "out of memory for %d examples", s->n);
         nqm_session_free(s);
         return NULL;
     }
+    s->matrix_free = matrix_free(s);
     if (optim_open(s, err, errlen) != 0 || sharpness_open(s, err, errlen) != 0) {
         nqm_session_free(s);
         return NULL;
@@ -611,6 +649,9 @@ void nqm_session_free(nqm_session *s)
     nqm_krylov_free(s->batch_k);
     nqm_hessian_free(s->hess);
     free(s->hres);
+    free(s->curv);
+    free(s->weight);
+    free(s->weighted);
     free(s);
 }
 
@@ -619,7 +660,7 @@ void nqm_session_free(nqm_session *s)
  * this step); -2: the model failed. */
 static int probe_step(nqm_session *s, double eta_s, const double *r, double *lam)
 {
-    if (!s->model->ops->probe || s->probe_off || !s->vec_ok)
+    if (!s->model->ops->probe || s->probe_off || !s->vec_ok || s->weight)
         return -1;
     if (s->probe_wait > 0) {
         s->probe_wait--;

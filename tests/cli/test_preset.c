@@ -199,6 +199,8 @@ static void random_config(nqm_config *c)
         c->x[0] = 1.0 + (double)(next_u64() % 9); /* never all zero */
     }
     c->y = any_double();
+    if (c->loss == LOSS_LOGISTIC && c->data == DATA_SINGLE) /* its label must be +1 or -1 */
+        c->y = (next_u64() & 1) ? 1 : -1;
     c->mu = any_data();
     c->sigma = fabs(any_data());
     c->gamma = any_data();

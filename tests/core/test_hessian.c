@@ -99,7 +99,7 @@ static void check_model(nqm_config *cfg, const nqm_data *data, const char *label
     for (int trial = 0; trial < 2; trial++) {
         for (size_t j = 0; j < p; j++)
             v[j] = sin(1.0 + (3.7 + trial) * (double)j);
-        CHECK(nqm_hessian_apply(h, s, r, v, Hv) == 0, "%s: product failed", label);
+        CHECK(nqm_hessian_apply(h, s, r, NULL, v, Hv) == 0, "%s: product failed", label);
         fd_hvp(model, s, y, v, fd);
         worst = fmax(worst, rel_diff(p, Hv, fd));
     }
@@ -115,7 +115,7 @@ static void check_model(nqm_config *cfg, const nqm_data *data, const char *label
             A[i * p + j] = A[j * p + i] = 0.5 * (A[i * p + j] + A[j * p + i]);
     double dense = dense_top(A, (int)p), top = NAN;
     int products = 0;
-    int rc = nqm_hessian_top(h, s, r, 1e-10, 400, &top, &products);
+    int rc = nqm_hessian_top(h, s, r, NULL, 1e-10, 400, &top, &products);
     CHECK(rc == 0, "%s: Krylov did not converge (rc %d, %d products)", label, rc, products);
     double rel = fabs(top - dense) / fabs(dense);
     CHECK(rel < 1e-7, "%s: sharpness %.12g vs dense FD Hessian %.12g (rel %.3g)", label, top, dense,

@@ -43,7 +43,7 @@ typedef enum {
     MODEL_COUNT
 } nqm_model_kind;
 typedef enum { ACT_RELU, ACT_TANH, ACT_SWISH, ACT_LINEAR, ACT_COUNT } nqm_activation;
-typedef enum { LOSS_HALF_SUM, LOSS_MSE, LOSS_HALF_MEAN, LOSS_COUNT } nqm_loss;
+typedef enum { LOSS_HALF_SUM, LOSS_MSE, LOSS_HALF_MEAN, LOSS_LOGISTIC, LOSS_COUNT } nqm_loss;
 typedef enum {
     DATA_SINGLE,
     DATA_MIX1D,
