@@ -74,7 +74,8 @@ COMP_WORDBREAKS=" "
 words=0
 for key in model activation loss optimizer eig_order; do
     for cand in $(candidates "nqmtop --set $key="); do
-        "$nqmtop" --show-preset catapult-1d --set "$cand" >/dev/null 2>&1 ||
+        # (catapult-multi-1d: labels +-1, which loss = logistic needs)
+        "$nqmtop" --show-preset catapult-multi-1d --set "$cand" >/dev/null 2>&1 ||
             fail "--set $cand offered but refused"
         words=$((words + 1))
     done
