@@ -130,8 +130,12 @@ static void triad_pass(void *ctx, int task, int worker)
 static int bench_triad(void)
 {
     const long len = 256L * 1024 * 1024 / sizeof(double);
-    triad_ctx t = {malloc(sizeof(double) * len), malloc(sizeof(double) * len),
-                   malloc(sizeof(double) * len), len, 1, 3.0};
+    triad_ctx t = {malloc(sizeof(double) * len),
+                   malloc(sizeof(double) * len),
+                   malloc(sizeof(double) * len),
+                   len,
+                   1,
+                   3.0};
     if (!t.a || !t.b || !t.c) {
         fprintf(stderr, "bench_machine: out of memory\n");
         free(t.a), free(t.b), free(t.c);
