@@ -17,9 +17,11 @@ static void check_defaults_and_limits(void)
           cfg.depth, cfg.biases, cfg.channels, cfg.kernel, cfg.readout);
     cfg.network = NETWORK_MLP;
     CHECK(nqm_config_check(&cfg, err, sizeof err) == 0, "mlp defaults refused: %s", err);
-    cfg.depth = 5;
+    cfg.depth = 16;
+    CHECK(nqm_config_check(&cfg, err, sizeof err) == 0, "depth 16 refused (%s)", err);
+    cfg.depth = 17;
     CHECK(nqm_config_check(&cfg, err, sizeof err) != 0 && strncmp(err, "depth:", 6) == 0,
-          "depth 5 accepted (%s)", err);
+          "depth 17 accepted (%s)", err);
     cfg.depth = 3;
     cfg.width = 1000000;
     CHECK(nqm_config_check(&cfg, err, sizeof err) != 0 && strncmp(err, "width:", 6) == 0,

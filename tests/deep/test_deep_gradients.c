@@ -1,4 +1,4 @@
-/* test_deep_gradients.c: the mlp (depth 2..4, with and without biases)
+/* test_deep_gradients.c: the mlp (depth 2, 3, 4, 8 and 16, with and without biases)
  * and the cnn (average and linear readout) in every variant and
  * activation against finite differences of their own outputs:
  *   - the GD step is -eta_s J^T r, the kernel J J^T, with J the central-
@@ -196,8 +196,10 @@ int main(void)
 {
     nqm_config cfg;
     int cases = 0;
-    for (int depth = 2; depth <= 4; depth++)
+    static const int depths[] = {2, 3, 4, 8, 16};
+    for (int di = 0; di < 5; di++)
         for (int biases = 0; biases <= 1; biases++) {
+            const int depth = depths[di];
             deep_mlp_config(&cfg, depth, biases, N, 3, 5);
             check_all(&cfg);
             nqm_config_free(&cfg);

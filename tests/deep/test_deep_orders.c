@@ -108,9 +108,11 @@ int main(void)
 {
     nqm_config cfg;
     int cases = 0;
-    for (int depth = 2; depth <= 4; depth++)
+    static const int depths[] = {2, 3, 4, 8, 16};
+    for (int di = 0; di < 5; di++)
         for (int biases = 0; biases <= 1; biases++)
             for (int a = 0; a < ACT_COUNT; a++) {
+                const int depth = depths[di];
                 deep_mlp_config(&cfg, depth, biases, N, 3, 6);
                 cfg.activation = (nqm_activation)a;
                 int piecewise_linear = a == ACT_RELU || a == ACT_LINEAR;

@@ -29,7 +29,7 @@ enum { NQM_EXAMPLE_LANES = 8 };
 #define NQM_STEPS_MAX     1000000000L
 #define NQM_DATA_MAX      1e100 /* |x|, mu, sigma, gamma, CSV values: beyond, the kernel overflows */
 #define NQM_DEPTH_MIN     2
-#define NQM_DEPTH_MAX     4
+#define NQM_DEPTH_MAX     16
 #define NQM_CHANNELS_MAX  4096L
 #define NQM_KERNEL_MAX    316L /* the side of the largest square image, d <= 10^5 */
 #define NQM_SEED_MAX      (UINT64_C(1) << 63)

@@ -26,7 +26,7 @@
 #include "nqmtop/input/data.h"
 #include "nqmtop/model/model.h"
 
-enum { NQM_DEEP_MAX_LAYERS = 8 };
+enum { NQM_DEEP_MAX_LAYERS = 16 };
 
 typedef enum {
     NQM_LAYER_DENSE, /* z = W h / sqrt(in) + b,  W (out, in) */

@@ -1,4 +1,4 @@
-/* mlp.c: the fully connected network of `depth` layers (2..4), every
+/* mlp.c: the fully connected network of `depth` layers (2..16), every
  * hidden layer `width` wide, in the NTK parameterisation of DESIGN §1.1:
  *
  *     h_0 = x,   h_l = s(W_l h_{l-1} / sqrt(fan_in) + b_l),   f = w_L . h_{L-1} / sqrt(m)
