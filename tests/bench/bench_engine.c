@@ -18,7 +18,9 @@
  *     options: --steps K (most steps, default 200), --time S (stop after
  *              S seconds of stepping, default 3), --eta E (default 0.3),
  *              --optimizer gd|momentum|nesterov|adam (default gd: the
- *              fused pass; the others step through vjp, optim.h) */
+ *              fused pass; the others step through vjp, optim.h),
+ *              --sharpness K (the loss Hessian's top eigenvalue every K
+ *              steps, sharpness_every; default 0, off) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +73,7 @@ typedef struct {
     long max_steps;
     double max_seconds, eta;
     nqm_optimizer optimizer;
+    long sharpness_every;
 } limits;
 
 static double clock_s(clockid_t id)
@@ -109,6 +112,7 @@ static void configure(nqm_config *cfg, size3 sz, const limits *lim, nqm_activati
     cfg->eta = eta;
     cfg->eigs = 2;
     cfg->optimizer = lim->optimizer;
+    cfg->sharpness_every = lim->sharpness_every;
 }
 
 /* One run in this process: one result line on stdout. */
@@ -180,14 +184,15 @@ static void header(void)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: bench_engine [--steps K] [--time S] [--eta E] [--optimizer O] "
-                    "[--list | --size N D M | WORKLOAD...]\n");
+    fprintf(stderr,
+            "usage: bench_engine [--steps K] [--time S] [--eta E] [--optimizer O] [--sharpness K] "
+            "[--list | --size N D M | WORKLOAD...]\n");
     return 2;
 }
 
 int main(int argc, char **argv)
 {
-    limits lim = {200, 3.0, 0.3, OPT_GD};
+    limits lim = {200, 3.0, 0.3, OPT_GD, 0};
     int first = 1, failed = 0, ran = 0;
     for (; first < argc && argv[first][0] == '-'; first++) {
         const char *opt = argv[first];
@@ -211,6 +216,8 @@ int main(int argc, char **argv)
             lim.max_seconds = atof(argv[++first]);
         else if (!strcmp(opt, "--eta"))
             lim.eta = atof(argv[++first]);
+        else if (!strcmp(opt, "--sharpness"))
+            lim.sharpness_every = atol(argv[++first]);
         else if (!strcmp(opt, "--optimizer") && nqm_optimizer_parse(argv[first + 1]) >= 0)
             lim.optimizer = (nqm_optimizer)nqm_optimizer_parse(argv[++first]);
         else
