@@ -231,7 +231,7 @@ unsigned nqm_sweep_view_key(nqm_sweep_view *v, int key)
         return NQM_SWEEP_REDRAW;
     }
     int others =
-        v->spec->naxes > 1 ? v->spec->axis[1 - (nqm_sweep_view_eta_axis(v->spec) == 1)].count : 1;
+        v->spec->naxes > 1 ? v->spec->axis[1 - (nqm_sweep_eta_axis(v->spec) == 1)].count : 1;
     switch (nqm_keymap_action(NQM_KEYS_SWEEP, key)) {
     case NQM_ACT_SWEEP_QUIT:
         return NQM_SWEEP_QUIT;
@@ -242,7 +242,8 @@ unsigned nqm_sweep_view_key(nqm_sweep_view *v, int key)
         return NQM_SWEEP_EXPORT | NQM_SWEEP_REDRAW;
     case NQM_ACT_SWEEP_PANEL:
         v->panel = v->panel == NQM_SWEEP_CURVE ? NQM_SWEEP_MAP
-                   : v->panel == NQM_SWEEP_MAP && v->spec->late != NQM_LATE_NONE
+                   : v->panel == NQM_SWEEP_MAP ? NQM_SWEEP_EARLY
+                   : v->panel == NQM_SWEEP_EARLY && v->spec->late != NQM_LATE_NONE
                        ? NQM_SWEEP_BIFURCATION
                        : NQM_SWEEP_CURVE;
         break;

@@ -244,6 +244,10 @@ static void write_summary_run(nqm_json *f, const batch_result *res)
     nqm_json_integer(f, "T2", p->T2, p->T2 >= 0);
     nqm_json_integer(f, "T3", p->T3, p->T3 >= 0);
     nqm_json_integer(f, "T4", p->T4, p->T4 >= 0);
+    nqm_json_string(f, "early_phase", nqm_early_phase_name(s->early_phase));
+    nqm_json_number(f, "c", s->c);
+    nqm_json_number(f, "loss_rise", s->early.loss_max / s->early.loss0);
+    nqm_json_number(f, "sharpness_rise", s->early.lambda_max / s->early.lambda0);
     if (s->spikes >= 0)
         nqm_json_integer(f, "spikes", s->spikes, 1);
     nqm_json_integer(f, "steps", s->steps, 1);

@@ -352,9 +352,18 @@ static void write_axes(FILE *f, const nqm_sweep_spec *spec)
     fputc(']', f);
 }
 
+static char regime_char_of(const nqm_sweep_result *r) { return nqm_regime_char(r->regime); }
+
+static char early_char_of(const nqm_sweep_result *r)
+{
+    return nqm_early_phase_char(nqm_sweep_early_phase(r));
+}
+
 /* Per model, one string per value of the second axis (one string
- * without it), one character per value of the first. */
-static void write_map(FILE *f, const writer *w)
+ * without it), one character per value of the first: what char_of says
+ * of each result, legend first. */
+static void write_map(FILE *f, const writer *w, const char *legend,
+                      char (*char_of)(const nqm_sweep_result *))
 {
     const nqm_sweep_spec *spec = nqm_sweep_spec_of(w->sw);
     const int models = nqm_sweep_models(w->sw);
@@ -362,7 +371,7 @@ static void write_map(FILE *f, const writer *w)
     const int rows = spec->naxes > 1 ? spec->axis[1].count : 1;
     nqm_json o;
     nqm_json_open(&o, f, 1);
-    nqm_json_string(&o, "legend", NQM_REGIME_LEGEND ", blank not run");
+    nqm_json_string(&o, "legend", legend);
     for (int k = 0; k < models; k++) {
         nqm_json_key(&o, nqm_model_name(nqm_sweep_model(w->sw, k)));
         fputc('[', f);
@@ -370,7 +379,7 @@ static void write_map(FILE *f, const writer *w)
             char line[NQM_SWEEP_MAX_COUNT + 1];
             for (int col = 0; col < cols; col++) {
                 size_t at = (size_t)(col * rows + row) * models + k;
-                line[col] = w->have[at] ? nqm_regime_char(w->results[at].regime) : ' ';
+                line[col] = w->have[at] ? char_of(&w->results[at]) : ' ';
             }
             line[cols] = '\0';
             fputs(row ? ", " : "", f);
@@ -457,6 +466,61 @@ static void write_scaling(FILE *f, const writer *w)
     fputc(']', f);
 }
 
+/* Model k at index j of the other axis, along the learning-rate axis ea:
+ * the c (eta lambda0, mean over the repeats) of the first point in each
+ * early phase from the loss catapult on, and of the point before it (the
+ * critical value lies between), null where none is reached. */
+static void write_early_entry(FILE *f, const writer *w, int ea, int k, int j, int first)
+{
+    static const char *const keys[EARLY_COUNT] = {NULL, "c_loss", "c_sharp", "c_max"};
+    const nqm_sweep_spec *spec = nqm_sweep_spec_of(w->sw);
+    const int models = nqm_sweep_models(w->sw), n = spec->axis[ea].count;
+    const int stride = spec->naxes > 1 ? spec->axis[1].count : 1;
+    fputs(first ? "" : ", ", f);
+    nqm_json o;
+    nqm_json_open(&o, f, 1);
+    nqm_json_string(&o, "model", nqm_model_name(nqm_sweep_model(w->sw, k)));
+    if (spec->naxes > 1) {
+        const nqm_sweep_axis *other = &spec->axis[1 - ea];
+        nqm_json_number(&o, other->key, nqm_sweep_axis_value(other, j));
+    }
+    for (int phase = EARLY_LOSS_CATAPULT; phase < EARLY_COUNT; phase++) {
+        double at = NAN, below = NAN, last = NAN;
+        for (int i = 0; i < n && isnan(at); i++) {
+            size_t rk = (size_t)(ea == 0 ? i * stride + j : j * stride + i) * models + k;
+            if (!w->have[rk])
+                continue;
+            double c = w->results[rk].field[NQM_SF_C].mean;
+            if ((int)nqm_sweep_early_phase(&w->results[rk]) >= phase)
+                at = c, below = last;
+            last = c;
+        }
+        char key[32];
+        nqm_json_number(&o, keys[phase], at);
+        snprintf(key, sizeof key, "%s_below", keys[phase]);
+        nqm_json_number(&o, key, below);
+    }
+    nqm_json_close(&o);
+}
+
+/* The critical values of the early phases when eta or eta_rel is an
+ * axis (early.h), per model and value of the other axis. */
+static void write_early(FILE *f, const writer *w)
+{
+    const nqm_sweep_spec *spec = nqm_sweep_spec_of(w->sw);
+    int ea = nqm_sweep_eta_axis(spec);
+    if (ea < 0) {
+        fputs("null", f);
+        return;
+    }
+    int others = spec->naxes > 1 ? spec->axis[1 - ea].count : 1, first = 1;
+    fputc('[', f);
+    for (int k = 0; k < nqm_sweep_models(w->sw); k++)
+        for (int j = 0; j < others; j++, first = 0)
+            write_early_entry(f, w, ea, k, j, first);
+    fputc(']', f);
+}
+
 /* {"quantity", "steps", "branches": {model: [per point, grid order]}}:
  * the first repeat's branch count, null where no result came. */
 static void write_bifurcation(FILE *f, const writer *w)
@@ -524,7 +588,11 @@ static int write_summary(FILE *f, const void *ctx)
     nqm_json_integer(&o, "jobs", w->opt->merge ? 0 : spec->jobs, !w->opt->merge);
     nqm_json_number(&o, "seconds", nqm_clock_seconds() - w->start);
     nqm_json_key(&o, "regime_map");
-    write_map(f, w);
+    write_map(f, w, NQM_REGIME_LEGEND ", blank not run", regime_char_of);
+    nqm_json_key(&o, "early_phase_map");
+    write_map(f, w, NQM_EARLY_LEGEND ", blank not run", early_char_of);
+    nqm_json_key(&o, "early_phases");
+    write_early(f, w);
     nqm_json_key(&o, "scaling");
     write_scaling(f, w);
     nqm_json_key(&o, "bifurcation");

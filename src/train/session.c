@@ -23,6 +23,7 @@
 #include "nqmtop/model/hessian.h"
 #include "nqmtop/model/model.h"
 #include "nqmtop/base/rng.h"
+#include "nqmtop/train/early.h"
 #include "nqmtop/train/loss.h"
 #include "nqmtop/train/optim.h"
 
@@ -81,6 +82,7 @@ struct nqm_session {
     double *curv;     /* (n) l'' of each example at the current outputs */
     double *weight;   /* (n) its square root, the kernel's row and column weights */
     double *weighted; /* (n) a product's vector times the weights */
+    nqm_early early;  /* the first steps against the start (early.h) */
     char err[256];
 };
 
@@ -437,6 +439,13 @@ static void measure_sharpness(nqm_session *s, nqm_record *rec)
     }
 }
 
+/* The eigenvalue the early phases follow: the sharpness when the run
+ * measures it (NaN on the steps it skips), else lambda1. */
+static double early_lambda(const nqm_session *s, const nqm_record *rec)
+{
+    return s->hess ? rec->sharpness : rec->lambda_max;
+}
+
 /* The sharpness's workspace when sharpness_every asks for it. 0, or -1
  * when out of memory. */
 static int sharpness_open(nqm_session *s, char *err, size_t errlen)
@@ -578,6 +587,7 @@ static int start(nqm_session *s, char *err, size_t errlen)
     rec->lambda_batch = NAN;
     rec->spike = 0;
     measure_sharpness(s, rec);
+    nqm_early_start(&s->early, rec->loss, early_lambda(s, rec));
     s->run_min = rec->loss;
     push_phase(s, rec);
     s->rec0 = *rec;
@@ -742,6 +752,7 @@ int nqm_session_step(nqm_session *s)
         forget_kernel(s, rec);
     measure_precond(s, rec);
     measure_sharpness(s, rec);
+    nqm_early_push(&s->early, rec->step, rec->loss, early_lambda(s, rec));
     mark_spike(s, rec, prev_loss);
     push_phase(s, rec);
     return s->diverged;
@@ -801,6 +812,9 @@ void nqm_session_summarize(const nqm_session *s, nqm_run_summary *out)
     out->spikes = s->sgd ? s->spikes : -1;
     out->sharpness0 = s->rec0.sharpness;
     out->sharpness_final = s->sharp_last;
+    out->early = s->early;
+    out->early_phase = nqm_early_phase_of(&s->early, s->diverged);
+    out->c = s->eta * s->early.lambda0;
     for (int j = 0; j < s->k; j++) {
         out->lambda0[j] = s->rec0.lambda[j];
         out->lambda_final[j] = s->rec.lambda[j];

@@ -29,6 +29,25 @@ char nqm_regime_char(nqm_regime r)
     return r >= 0 && r < REGIME_COUNT ? chars[r] : ' ';
 }
 
+int nqm_sweep_eta_axis(const nqm_sweep_spec *spec)
+{
+    for (int a = 0; a < spec->naxes; a++)
+        if (strcmp(spec->axis[a].key, "eta") == 0 || strcmp(spec->axis[a].key, "eta_rel") == 0)
+            return a;
+    return -1;
+}
+
+nqm_early_phase nqm_sweep_early_phase(const nqm_sweep_result *res)
+{
+    if (2 * res->regimes[REGIME_DIVERGENT] > res->repeats)
+        return EARLY_DIVERGENT;
+    if (res->field[NQM_SF_SHARPNESS_CATAPULT].mean >= 0.5)
+        return EARLY_BOTH_CATAPULT;
+    if (res->field[NQM_SF_LOSS_CATAPULT].mean >= 0.5)
+        return EARLY_LOSS_CATAPULT;
+    return EARLY_NO_CATAPULT;
+}
+
 /* ---- the bifurcation's late values ------------------------------------------ */
 
 static const char *const late_names[] = {"none", "g", "loss", "lambda1"};

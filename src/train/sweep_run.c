@@ -204,6 +204,16 @@ static double field_of(const run_out *r, nqm_sweep_field f)
         return p->edge_final;
     case NQM_SF_PERIOD:
         return p->period;
+    case NQM_SF_C:
+        return s->c;
+    case NQM_SF_LOSS_RISE:
+        return s->early.loss_max / s->early.loss0;
+    case NQM_SF_SHARPNESS_RISE:
+        return s->early.lambda_max / s->early.lambda0;
+    case NQM_SF_LOSS_CATAPULT:
+        return s->early_phase == EARLY_DIVERGENT ? NAN : s->early_phase != EARLY_NO_CATAPULT;
+    case NQM_SF_SHARPNESS_CATAPULT:
+        return s->early_phase == EARLY_DIVERGENT ? NAN : s->early_phase == EARLY_BOTH_CATAPULT;
     case NQM_SF_STEPS:
         return (double)s->steps;
     case NQM_SF_SECONDS:

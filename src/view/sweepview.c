@@ -21,14 +21,6 @@ enum {
 static const nqm_color model_colors[MAX_MODELS] = {
     NQM_COLOR_SERIES1, NQM_COLOR_SERIES2, NQM_COLOR_SERIES3, NQM_COLOR_SERIES4, NQM_COLOR_TITLE};
 
-int nqm_sweep_view_eta_axis(const nqm_sweep_spec *spec)
-{
-    for (int a = 0; a < spec->naxes; a++)
-        if (strcmp(spec->axis[a].key, "eta") == 0 || strcmp(spec->axis[a].key, "eta_rel") == 0)
-            return a;
-    return -1;
-}
-
 static const nqm_sweep_result *result_at(const nqm_sweep_view *v, int p, int k)
 {
     size_t at = (size_t)p * v->models + k;
@@ -561,22 +553,53 @@ static nqm_color regime_color(nqm_regime g)
     }
 }
 
-/* The legend of the regimes present (bit g of present: regime g occurs). */
-static void legend(nqm_canvas *cv, int x, int y, unsigned present)
+static nqm_color early_color(nqm_early_phase p)
 {
-    for (int g = 0; g < REGIME_COUNT; g++) {
-        if (!(present & (1u << g)))
+    static const nqm_color colors[EARLY_COUNT] = {NQM_COLOR_PHASE_DECREASING, NQM_COLOR_PHASE_PEAK,
+                                                  NQM_COLOR_PHASE_INCREASING, NQM_COLOR_WARNING};
+    return p >= 0 && p < EARLY_COUNT ? colors[p] : NQM_COLOR_DEFAULT;
+}
+
+/* What a map shows of each result: its regime or its early phase (a
+ * class number, its character, colour and name). */
+typedef struct {
+    const char *title;
+    int classes;
+    int (*class_of)(const nqm_sweep_result *res);
+    char (*char_of)(int c);
+    nqm_color (*color_of)(int c);
+    const char *(*name_of)(int c);
+} map_kind;
+
+static int regime_class(const nqm_sweep_result *res) { return (int)res->regime; }
+static char regime_char(int c) { return nqm_regime_char((nqm_regime)c); }
+static nqm_color regime_color_of(int c) { return regime_color((nqm_regime)c); }
+static const char *regime_name(int c) { return nqm_regime_name((nqm_regime)c); }
+static int early_class(const nqm_sweep_result *res) { return (int)nqm_sweep_early_phase(res); }
+static char early_char(int c) { return nqm_early_phase_char((nqm_early_phase)c); }
+static nqm_color early_color_of(int c) { return early_color((nqm_early_phase)c); }
+static const char *early_name(int c) { return nqm_early_phase_name((nqm_early_phase)c); }
+
+static const map_kind regime_map = {"regime map", REGIME_COUNT,    regime_class,
+                                    regime_char,  regime_color_of, regime_name};
+static const map_kind early_map = {"early phases", EARLY_COUNT,    early_class,
+                                   early_char,     early_color_of, early_name};
+
+/* The legend of the classes present (bit c of present: class c occurs). */
+static void legend(nqm_canvas *cv, int x, int y, unsigned present, const map_kind *mk)
+{
+    for (int c = 0; c < mk->classes; c++) {
+        if (!(present & (1u << c)))
             continue;
         char item[48];
-        snprintf(item, sizeof item, "%c %s  ", nqm_regime_char((nqm_regime)g),
-                 nqm_regime_name((nqm_regime)g));
-        x += nqm_canvas_text(cv, x, y, item, regime_color((nqm_regime)g));
+        snprintf(item, sizeof item, "%c %s  ", mk->char_of(c), mk->name_of(c));
+        x += nqm_canvas_text(cv, x, y, item, mk->color_of(c));
     }
 }
 
 /* Row labels: the second axis's values (or nothing with one axis). */
 static void map_labels(nqm_canvas *cv, nqm_rect grid, const nqm_sweep_view *v, int rows, int cols,
-                       int rh, int cw, unsigned present)
+                       int rh, int cw, unsigned present, const map_kind *mk)
 {
     char buf[32];
     for (int row = 0; row < rows && v->spec->naxes > 1; row++) {
@@ -588,14 +611,14 @@ static void map_labels(nqm_canvas *cv, nqm_rect grid, const nqm_sweep_view *v, i
         format_value(nqm_sweep_axis_value(&v->spec->axis[0], col), buf, sizeof buf);
         nqm_canvas_text(cv, grid.x + col * cw, grid.y + rows * rh, buf, NQM_COLOR_AXIS);
     }
-    legend(cv, grid.x, grid.y + rows * rh + 1, present);
+    legend(cv, grid.x, grid.y + rows * rh + 1, present, mk);
 }
 
-static void draw_map(nqm_canvas *cv, nqm_rect r, const nqm_sweep_view *v)
+static void draw_map(nqm_canvas *cv, nqm_rect r, const nqm_sweep_view *v, const map_kind *mk)
 {
     int k = v->models > 0 ? v->model_sel % v->models : 0;
     char title[128];
-    snprintf(title, sizeof title, " regime map: %s (m: next model) ",
+    snprintf(title, sizeof title, " %s: %s (m: next model) ", mk->title,
              v->models > 0 ? nqm_model_name(v->model[k]) : "-");
     nqm_canvas_box(cv, r, NQM_COLOR_AXIS);
     nqm_canvas_text(cv, r.x + 2, r.y, title, NQM_COLOR_TITLE);
@@ -615,13 +638,13 @@ static void draw_map(nqm_canvas *cv, nqm_rect r, const nqm_sweep_view *v)
         for (int col = 0; col < cols; col++) {
             const nqm_sweep_result *res = result_at(v, col * rows + row, k);
             nqm_rect cell = {grid.x + col * cw, grid.y + row * rh, cw, rh};
+            int c = res ? mk->class_of(res) : 0;
             if (res)
-                present |= 1u << res->regime;
+                present |= 1u << c;
             if (res && cell.x < grid.x + grid.w && cell.y < grid.y + grid.h)
-                nqm_canvas_fill(cv, cell, (uint32_t)nqm_regime_char(res->regime),
-                                regime_color(res->regime));
+                nqm_canvas_fill(cv, cell, (uint32_t)mk->char_of(c), mk->color_of(c));
         }
-    map_labels(cv, grid, v, rows, cols, rh, cw, present);
+    map_labels(cv, grid, v, rows, cols, rh, cw, present, mk);
     nqm_canvas_unclip(cv);
 }
 
@@ -654,14 +677,14 @@ void nqm_sweep_view_draw(nqm_canvas *cv, const nqm_sweep_view *v)
         return;
     draw_header(cv, v);
     nqm_rect panel = {0, HEADER_ROWS, w, h - HEADER_ROWS};
-    int ea = nqm_sweep_view_eta_axis(v->spec);
+    int ea = nqm_sweep_eta_axis(v->spec); /* -1: only the maps are drawn */
     if (panel.h >= 3 && panel.w >= 3) {
         if (v->panel == NQM_SWEEP_CURVE && ea >= 0)
             draw_curve(cv, panel, v, ea);
         else if (v->panel == NQM_SWEEP_BIFURCATION && ea >= 0 && v->spec->late != NQM_LATE_NONE)
             draw_bifurcation(cv, panel, v, ea);
         else
-            draw_map(cv, panel, v);
+            draw_map(cv, panel, v, v->panel == NQM_SWEEP_EARLY ? &early_map : &regime_map);
     }
     if (v->help && v->help_lines)
         draw_help(cv, v->help_lines);

@@ -1,6 +1,7 @@
 /* test_sweepview.c: the sweep view on made-up results (no runs).
  *   The regime map shows each grid point's regime character in its own
- *   cell, first axis across, second down; the curve marks eta_crit and
+ *   cell, first axis across, second down, and the early-phase map each
+ *   point's early phase (from its regime and catapult shares); the curve marks eta_crit and
  *   eta_max where the eta_rel axis has 1 and 2, and draws the loss of a
  *   point lower on the screen than a larger one; every size from 1 x 1 to
  *   140 x 45 draws without touching memory it should not (ASan); the
@@ -61,6 +62,9 @@ static void make_results(void)
             r->regime = regime_of(k, r->coord[0]);
             r->field[NQM_SF_BEST_TEST_LOSS].mean = 1.0 / (1 + r->coord[0]) + 0.01 * k;
             r->field[NQM_SF_ETA_CRIT].mean = 0.5;
+            r->regimes[r->regime] = 1;
+            r->field[NQM_SF_LOSS_CATAPULT].mean = r->coord[0] >= 1;
+            r->field[NQM_SF_SHARPNESS_CATAPULT].mean = r->coord[0] >= 1.5;
             int two = r->coord[0] >= 1;
             late_values[p * MODELS + k][0] = two ? 0 : 0.5;
             late_values[p * MODELS + k][1] = two ? 1 : 0.5;
@@ -119,6 +123,38 @@ static void check_map(void)
     nqm_canvas_free(cv);
 }
 
+/* The early phase the made-up results give: none below 1, the loss's
+ * catapult from 1, both from 1.5, divergent where the regime is. */
+static nqm_early_phase early_of(int k, double rel)
+{
+    if (regime_of(k, rel) == REGIME_DIVERGENT)
+        return EARLY_DIVERGENT;
+    return rel >= 1.5 ? EARLY_BOTH_CATAPULT : rel >= 1 ? EARLY_LOSS_CATAPULT : EARLY_NO_CATAPULT;
+}
+
+static void check_early_map(void)
+{
+    nqm_canvas *cv = nqm_canvas_new(100, 30, NQM_GLYPHS_ASCII);
+    for (int k = 0; k < MODELS; k++) {
+        nqm_sweep_view v = view(NQM_SWEEP_EARLY);
+        v.model_sel = k;
+        nqm_sweep_view_draw(cv, &v);
+        char line[256];
+        row_text(cv, 2, line, sizeof line);
+        CHECK(strstr(line, "early phases") != NULL, "title: %s", line);
+        for (int row = 0; row < ROWS; row++) {
+            int wrong = 0;
+            row_text(cv, 3 + 3 * row, line, sizeof line);
+            for (int col = 0; col < COLS; col++) {
+                double rel = nqm_sweep_axis_value(&spec.axis[0], col);
+                wrong += line[9 + col * 6] != nqm_early_phase_char(early_of(k, rel));
+            }
+            CHECK(wrong == 0, "early phases, model %d row %d: %s", k, row, line);
+        }
+    }
+    nqm_canvas_free(cv);
+}
+
 /* Column of `label` in the first of rows 3..5 that has it, or -1. */
 static long label_column(const nqm_canvas *cv, const char *label)
 {
@@ -158,7 +194,7 @@ static void check_sizes(void)
     int drawn = 0;
     for (int w = 1; w <= 140; w += 3)
         for (int h = 1; h <= 45; h += 2)
-            for (int panel = 0; panel < 3; panel++) {
+            for (int panel = 0; panel <= NQM_SWEEP_BIFURCATION; panel++) {
                 nqm_canvas_resize(cv, w, h);
                 nqm_sweep_view v = view((nqm_sweep_panel)panel);
                 v.help = (w + h) % 3 == 0;
@@ -196,6 +232,7 @@ static void check_bifurcation(void)
     CHECK(dot_rows(cv, 2.5) == 2, "eta_rel 2.5: %d rows of dots, want 2", dot_rows(cv, 2.5));
     CHECK(nqm_sweep_view_key(&v, 'v') && v.panel == NQM_SWEEP_CURVE, "v after the bifurcation");
     CHECK(nqm_sweep_view_key(&v, 'v') && v.panel == NQM_SWEEP_MAP, "v to the map");
+    CHECK(nqm_sweep_view_key(&v, 'v') && v.panel == NQM_SWEEP_EARLY, "v to the early phases");
     CHECK(nqm_sweep_view_key(&v, 'v') && v.panel == NQM_SWEEP_BIFURCATION, "v to the bifurcation");
     spec.late = NQM_LATE_NONE;
     nqm_canvas_free(cv);
@@ -205,6 +242,7 @@ static void check_keys(void)
 {
     nqm_sweep_view v = view(NQM_SWEEP_CURVE);
     CHECK(nqm_sweep_view_key(&v, 'v') == NQM_SWEEP_REDRAW && v.panel == NQM_SWEEP_MAP, "v");
+    CHECK(nqm_sweep_view_key(&v, 'v') && v.panel == NQM_SWEEP_EARLY, "v to the early phases");
     CHECK(nqm_sweep_view_key(&v, 'v') && v.panel == NQM_SWEEP_CURVE, "v skips the bifurcation");
     CHECK(nqm_sweep_view_key(&v, 'v') && v.panel == NQM_SWEEP_MAP, "v once more");
     CHECK(nqm_sweep_view_key(&v, 'm') && v.model_sel == 1, "m");
@@ -413,6 +451,7 @@ int main(void)
     check_x_ticks();
     make_results();
     check_map();
+    check_early_map();
     check_curve();
     check_sizes();
     check_bifurcation();

@@ -72,7 +72,7 @@ enum {
     X(SWEEP_QUIT, "quit (a sweep still running is stopped)", 'q')                                  \
     X(SWEEP_HELP, "this help (any key closes it)", '?')                                            \
     X(SWEEP_EXPORT, "export the results so far as CSV in the working directory", 'e')              \
-    X(SWEEP_PANEL, "switch between the curve, the regime map and the bifurcation", 'v')            \
+    X(SWEEP_PANEL, "switch: the curve, the regime map, the early phases, the bifurcation", 'v')    \
     X(SWEEP_MODEL, "the next model's regime map", 'm')                                             \
     X(SWEEP_SLICE, "the other axis's previous / next value (curve)", '[', ']')
 

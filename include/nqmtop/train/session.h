@@ -11,6 +11,7 @@
 #include "nqmtop/input/config.h"
 #include "nqmtop/input/data.h"
 #include "nqmtop/train/phase.h"
+#include "nqmtop/train/early.h"
 
 typedef struct {
     long step;
@@ -105,7 +106,10 @@ typedef struct {
     double sharpness0, sharpness_final; /* the loss Hessian's top eigenvalue at step 0 and
                                            the last one measured; NaN when off */
     long spikes;                        /* SGD: spikes of the loss, -1 for full-batch runs */
-    double lambda0[NQM_MAX_EIGS];       /* at step 0, eig_order order */
+    nqm_early early;                    /* the first steps against the start (early.h) */
+    nqm_early_phase early_phase;
+    double c;                     /* eta times early.lambda0 */
+    double lambda0[NQM_MAX_EIGS]; /* at step 0, eig_order order */
     double lambda_final[NQM_MAX_EIGS];
     double final_loss;
     int n_test;                /* test examples, 0 without a test set */

@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "nqmtop/input/config.h"
+#include "nqmtop/train/early.h"
 #include "nqmtop/train/phase.h"
 
 enum {
@@ -91,6 +92,10 @@ typedef struct {
                               (0-based); shards 0: every run */
 } nqm_sweep_spec;
 
+/* The learning-rate axis (0 or 1): the one whose key is eta or eta_rel;
+ * -1 when neither is. */
+int nqm_sweep_eta_axis(const nqm_sweep_spec *spec);
+
 /* The fields of a result, each reduced over the repeats. */
 #define NQM_SWEEP_FIELDS(X)                                                                        \
     X(ETA, "eta")                                                                                  \
@@ -115,6 +120,11 @@ typedef struct {
     X(ETA_MAX_RATIO, "eta_max_ratio")                                                              \
     X(BRACKETED, "bracketed")                                                                      \
     X(ETA_MAX_COLLAPSED, "eta_max_collapsed")                                                      \
+    X(C, "c")                                                                                      \
+    X(LOSS_RISE, "loss_rise")                                                                      \
+    X(SHARPNESS_RISE, "sharpness_rise")                                                            \
+    X(LOSS_CATAPULT, "loss_catapult")                                                              \
+    X(SHARPNESS_CATAPULT, "sharpness_catapult")                                                    \
     X(STEPS, "steps")                                                                              \
     X(SECONDS, "seconds")
 
@@ -157,6 +167,11 @@ typedef struct {
                                     sweep lives */
     int branches;                /* of the first repeat's late series, 0 without */
 } nqm_sweep_result;
+
+/* The early phase of a result (early.h): divergent when most repeats
+ * diverged, else the phase that at least half of the others reached
+ * (the loss_catapult and sharpness_catapult means). */
+nqm_early_phase nqm_sweep_early_phase(const nqm_sweep_result *res);
 
 /* What one run leaves, before any reduction over the repeats: enough to
  * reduce the results again from any union of runs (per-seed records,

@@ -1,6 +1,6 @@
 /* sweepview.h: the sweep view drawn into a canvas — pure, no terminal.
  *
- * Two panels over the results that have come in so far:
+ * Panels over the results that have come in so far:
  *   curve  a metric against the learning-rate axis (eta or eta_rel), one
  *          series per model, each point in the model's own mark (net *,
  *          quad o, lin x), with eta_crit and eta_max marked: the best
@@ -10,6 +10,8 @@
  *          a loss of 0 an arrow ↓ at the bottom, each named in the legend);
  *   map    the regime of every grid point of one model as a coloured
  *          grid, the first axis across, the second down;
+ *   early  the same grid coloured by early phase (early.h): the phase
+ *          diagram of Kalra & Barkeshli when the axes are eta and a size;
  *   bifurcation  with spec->late: every late value of every run against
  *          the learning-rate axis, one colour per model (linear axis; a
  *          value that is not finite is left out and counted in the title).
@@ -20,7 +22,12 @@
 #include "nqmtop/view/canvas.h"
 #include "nqmtop/train/sweep.h"
 
-typedef enum { NQM_SWEEP_CURVE, NQM_SWEEP_MAP, NQM_SWEEP_BIFURCATION } nqm_sweep_panel;
+typedef enum {
+    NQM_SWEEP_CURVE,
+    NQM_SWEEP_MAP,
+    NQM_SWEEP_EARLY,
+    NQM_SWEEP_BIFURCATION
+} nqm_sweep_panel;
 
 /* Everything one frame shows. Results are indexed (point, model). */
 typedef struct {
@@ -40,10 +47,6 @@ typedef struct {
     int help;                      /* the help overlay is up */
     const char *const *help_lines; /* its lines, NULL-terminated */
 } nqm_sweep_view;
-
-/* The learning-rate axis (0 or 1), or -1 when neither axis is eta or
- * eta_rel (then only the map is drawn). */
-int nqm_sweep_view_eta_axis(const nqm_sweep_spec *spec);
 
 /* Decades between two labels of a log axis spanning `decades` over
  * `rows` rows: the smallest of 1, 2, 5, 10, 20, ... that leaves at least
