@@ -328,7 +328,7 @@ static const bad_case bad_cases[] = {
     {"bad order", "eig_order = up\n", 0, ":1: eig_order: ", "one of direction, sorted"},
     {"bad network", "network = resnet\n", 0, ":1: network: ", "one of two-layer, mlp, cnn"},
     {"bad readout", "readout = max\n", 0, ":1: readout: ", "one of average, linear"},
-    {"depth 5", "depth = 5\n", 0, ":1: depth: ", "out of range (2 to 4)"},
+    {"depth 17", "depth = 17\n", 0, ":1: depth: ", "out of range (2 to 16)"},
     {"mlp too wide", "network = mlp\nwidth = 2000000\n", 0,
      ":2: width: ", "an mlp's hidden layers hold 1 to 1000000 neurons"},
     {"biases 2", "biases = 2\n", 0, ":1: biases: ", "out of range (0 to 1)"},
