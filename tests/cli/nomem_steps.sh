@@ -14,16 +14,20 @@ set -u
 nqmtop=$1 lib=$2
 work=$(mktemp -d /tmp/nqmtop-nomemsteps-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: K=$k: $*"; exit 1; }
-k=0 stepping=0
-while [ "$k" -le 200 ]; do
+fail() { echo "FAIL: $what: K=$k: $*"; exit 1; }
+
+# attempt ARGS...: nqmtop ARGS with every allocation of 64 KiB or more after
+# the first K refused; rc, lines and msg say how it ended. Returns 1 once no
+# allocation was refused (every point is covered). A refused run must end
+# with status 1 and one line saying out of memory, no record cut short.
+attempt() {
     rm -f "$work/refused"
     LD_PRELOAD=$lib FAILMALLOC_MIN=65536 FAILMALLOC_AFTER=$k FAILMALLOC_LOG="$work/refused" \
         OPENBLAS_NUM_THREADS=1 NQMTOP_THREADS=1 HOME="$work" XDG_CONFIG_HOME="$work" \
         "$nqmtop" --batch --steps 3 --set data=gauss --set n=300 --set test_n=100 \
-        --set eig_method=auto --set model=net --set activation=tanh >"$work/out" 2>"$work/err"
+        --set model=net --set activation=tanh "$@" >"$work/out" 2>"$work/err"
     rc=$?
-    [ -e "$work/refused" ] || break # no allocation was refused: every point is covered
+    [ -e "$work/refused" ] || return 1
     lines=$(wc -l <"$work/out")
     msg=$(cat "$work/err")
     [ "$(wc -l <"$work/err")" -eq 1 ] || fail "not one line: $msg"
@@ -33,6 +37,10 @@ while [ "$k" -le 200 ]; do
     esac
     [ "$rc" -eq 1 ] || fail "exit $rc: $msg"
     [ -z "$(tail -c 1 "$work/out")" ] || fail "a record cut short"
+}
+
+what="a run" k=0 stepping=0
+while [ "$k" -le 200 ] && attempt --set eig_method=auto; do
     step=$(printf '%s\n' "$msg" | sed -n 's/^nqmtop: step \([0-9]*\) failed: out of memory while .*/\1/p')
     if [ -n "$step" ]; then
         [ "$lines" -eq $((step + 1)) ] || fail "step $step failed after $lines lines"
@@ -52,27 +60,10 @@ echo "a run: $k failure points, $stepping of them in a step, each one line and e
 # A sweep of three runs, one after the other: a run that fails ends it
 # with status 1 and one line, the results of the runs before it written
 # whole; at least one failure comes after a result.
-points=$k k=0 later=0
-while [ "$k" -le 300 ]; do
-    rm -f "$work/refused"
-    LD_PRELOAD=$lib FAILMALLOC_MIN=65536 FAILMALLOC_AFTER=$k FAILMALLOC_LOG="$work/refused" \
-        OPENBLAS_NUM_THREADS=1 NQMTOP_THREADS=1 HOME="$work" XDG_CONFIG_HOME="$work" \
-        "$nqmtop" --batch --steps 3 --jobs 1 --sweep eta_rel=0.5:1.5:3 --set data=gauss \
-        --set n=300 --set test_n=100 --set model=net --set activation=tanh \
-        >"$work/out" 2>"$work/err"
-    rc=$?
-    [ -e "$work/refused" ] || break
-    lines=$(wc -l <"$work/out")
-    msg=$(cat "$work/err")
-    [ "$(wc -l <"$work/err")" -eq 1 ] || fail "sweep: not one line: $msg"
-    case $msg in
-    *"out of memory"*) ;;
-    *) fail "sweep: the message does not say out of memory: $msg" ;;
-    esac
-    [ "$rc" -eq 1 ] || fail "sweep: exit $rc: $msg"
-    [ -z "$(tail -c 1 "$work/out")" ] || fail "sweep: a record cut short"
-    [ "$lines" -le 3 ] || fail "sweep: $lines lines from a sweep that failed"
-    awk -F '\t' 'NR > 1 && $1 != NR - 2 { exit 1 }' "$work/out" || fail "sweep: results out of order"
+what="a sweep" points=$k k=0 later=0
+while [ "$k" -le 300 ] && attempt --jobs 1 --sweep eta_rel=0.5:1.5:3; do
+    [ "$lines" -le 3 ] || fail "$lines lines from a sweep that failed"
+    awk -F '\t' 'NR > 1 && $1 != NR - 2 { exit 1 }' "$work/out" || fail "results out of order"
     [ "$lines" -ge 2 ] && later=$((later + 1))
     k=$((k + 1))
 done
