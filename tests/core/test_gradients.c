@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "families.h"
 #include "nqmtop/model/model.h"
 
 enum { N = 4, M = 5 };
@@ -113,42 +114,10 @@ static void check_model(nqm_config *cfg, const nqm_data *data, const char *label
     nqm_model_free(model);
 }
 
-static void check_dimension(int d)
-{
-    nqm_config cfg;
-    nqm_config_defaults(&cfg);
-    cfg.data = DATA_GAUSS;
-    cfg.n = N;
-    cfg.d = d;
-    cfg.width = M;
-    cfg.seed = 7;
-    nqm_data data;
-    char err[256], label[64];
-    if (nqm_data_make(&cfg, &data, err, sizeof err) != 0) {
-        CHECK(0, "%s", err);
-        return;
-    }
-    nqm_model_kind kinds[] = {MODEL_NET, MODEL_LIN, MODEL_QUAD};
-    for (int k = 0; k < 3; k++)
-        for (int a = 0; a < ACT_COUNT; a++) {
-            cfg.model = kinds[k];
-            cfg.activation = (nqm_activation)a;
-            snprintf(label, sizeof label, "%s/%s d=%d", nqm_model_name(cfg.model),
-                     nqm_activation_name(cfg.activation), d);
-            check_model(&cfg, &data, label);
-        }
-    cfg.model = MODEL_GQM;
-    cfg.gamma = 0.3;
-    snprintf(label, sizeof label, "gqm d=%d", d);
-    check_model(&cfg, &data, label);
-    nqm_data_free(&data);
-    nqm_config_free(&cfg);
-}
-
 int main(void)
 {
-    check_dimension(1);
-    check_dimension(3);
-    check_dimension(6);
+    check_families(N, 1, M, 7, check_model);
+    check_families(N, 3, M, 7, check_model);
+    check_families(N, 6, M, 7, check_model);
     return check_report("test_gradients");
 }
