@@ -30,7 +30,8 @@
  *   collapse  the share of active units is 0, or lambda <=
  *       NQM_COLLAPSE_KERNEL lambda0 while the loss fell by less than
  *       NQM_COLLAPSE_FALL over NQM_COLLAPSE_STEPS steps and is above
- *       NQM_CONVERGED L0;
+ *       NQM_CONVERGED L0 (not for a kernel weighted by the loss's l'',
+ *       which falls with a logistic loss that decays like 1/t);
  *   the edge  a run with e0 <= NQM_EDGE_FROM reaches the edge at the first
  *       step with e >= 1; from there on the mean of e and the loss at
  *       that step are kept.
@@ -106,6 +107,7 @@ struct nqm_phase_detector {
     double edge_smooth; /* e averaged over about NQM_EDGE_SMOOTH steps from edge_step on */
     double last_e;      /* e of the last step */
     int stochastic;     /* SGD: the loss's rises and falls are the batches' */
+    int weighted;       /* the kernel is weighted by the loss's l'' (logistic) */
     int period;         /* of the recent window's cycle, 0 without */
     int chaotic, collapsed;
     long seen;                      /* steps pushed since t0 */
@@ -124,6 +126,8 @@ nqm_phase_detector *nqm_phase_new(void)
 }
 
 void nqm_phase_set_stochastic(nqm_phase_detector *det, int on) { det->stochastic = on; }
+
+void nqm_phase_set_weighted(nqm_phase_detector *det, int on) { det->weighted = on; }
 
 void nqm_phase_free(nqm_phase_detector *det)
 {
@@ -263,7 +267,8 @@ static int is_collapsed(const nqm_phase_detector *det, const nqm_phase_obs *obs)
 {
     if (obs->active == 0)
         return 1;
-    if (!(obs->lambda_max <= NQM_COLLAPSE_KERNEL * det->lambda0) || det->seen <= NQM_COLLAPSE_STEPS)
+    if (det->weighted || !(obs->lambda_max <= NQM_COLLAPSE_KERNEL * det->lambda0) ||
+        det->seen <= NQM_COLLAPSE_STEPS)
         return 0;
     double now = recent_loss(det, 0), before = recent_loss(det, NQM_COLLAPSE_STEPS);
     return now >= (1 - NQM_COLLAPSE_FALL) * before && now > NQM_CONVERGED * det->L0;

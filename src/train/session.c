@@ -482,6 +482,7 @@ static int optim_open(nqm_session *s, char *err, size_t errlen)
     const nqm_model_ops *ops = s->model->ops;
     s->sgd = s->cfg.batch_size > 0 && s->cfg.batch_size < s->n;
     nqm_phase_set_stochastic(s->phases, s->sgd);
+    nqm_phase_set_weighted(s->phases, nqm_loss_weighted(s->cfg.loss));
     /* the batch kernel needs the Jacobian's products (theory has none) */
     const int sgd = s->sgd && ops->vjp && ops->jvp;
     if (!nqm_optim_needed(&s->cfg) && !sgd)
@@ -594,6 +595,21 @@ static int start(nqm_session *s, char *err, size_t errlen)
     return 0;
 }
 
+/* The logistic loss's labels, +1 and -1, in the data as made (the
+ * preset's checks see those of files only once they are read). */
+static int check_labels(const nqm_session *s, char *err, size_t errlen)
+{
+    const nqm_data *dt = &s->data;
+    for (int i = 0; s->cfg.loss == LOSS_LOGISTIC && i < dt->n + dt->n_test; i++) {
+        double y = i < dt->n ? dt->y[i] : dt->y_test[i - dt->n];
+        if (y != 1 && y != -1) {
+            snprintf(err, errlen, "loss: logistic needs labels +1 and -1; the data have %g", y);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 nqm_session *nqm_session_new(const nqm_config *cfg, char *err, size_t errlen)
 {
     nqm_session *s = calloc(1, sizeof *s);
@@ -603,7 +619,7 @@ nqm_session *nqm_session_new(const nqm_config *cfg, char *err, size_t errlen)
         return NULL;
     }
     if (nqm_config_check(&s->cfg, err, errlen) != 0 ||
-        nqm_data_make(&s->cfg, &s->data, err, errlen) != 0 ||
+        nqm_data_make(&s->cfg, &s->data, err, errlen) != 0 || check_labels(s, err, errlen) != 0 ||
         nqm_model_new(&s->cfg, &s->data, &s->model, err, errlen) != 0) {
         nqm_session_free(s);
         return NULL;

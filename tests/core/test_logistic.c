@@ -204,7 +204,8 @@ static void check_session(nqm_optimizer optimizer, int steps)
     double before[MAX_P], grad[MAX_P], velocity[MAX_P] = {0};
     double worst_loss = 0, worst_step = 0, worst_gn = 0, worst_sharp = 0, eta = nqm_session_eta(s);
     const double beta = optimizer == OPT_MOMENTUM ? 0.5 : 0;
-    for (int t = 0; t <= steps; t++) {
+    int t, unmeasured = 0;
+    for (t = 0; t <= steps; t++) {
         if (t > 0) {
             memcpy(before, model->ops->params(model, &p), p * sizeof *before);
             fd_gradient(model, y, grad);
@@ -221,6 +222,8 @@ static void check_session(nqm_optimizer optimizer, int steps)
             worst_step = fmax(worst_step, sqrt(num / den));
         }
         const nqm_record *rec = nqm_session_record(s);
+        unmeasured += !isfinite(rec->loss) || !isfinite(rec->lambda_max) ||
+                      !isfinite(rec->sharpness); /* fmax would pass over a NaN */
         worst_loss = fmax(worst_loss, fabs(rec->loss - loss_at(model, y)) / rec->loss);
         worst_gn =
             fmax(worst_gn, fabs(rec->lambda_max - gauss_newton_top(model, y)) / rec->lambda_max);
@@ -228,6 +231,9 @@ static void check_session(nqm_optimizer optimizer, int steps)
             fmax(worst_sharp, fabs(rec->sharpness - hessian_top(model, y)) / fabs(rec->sharpness));
     }
     const char *name = optimizer == OPT_MOMENTUM ? "momentum" : "gd";
+    CHECK(t == steps + 1, "%s: the run ended after %d of %d steps", name, t - 1, steps);
+    CHECK(unmeasured == 0, "%s: %d steps without a finite loss, lambda1 or sharpness", name,
+          unmeasured);
     CHECK(worst_loss < 1e-13, "%s: loss vs (1/n) sum log(1 + exp(-y g)): rel %.3g", name,
           worst_loss);
     CHECK(worst_step < 1e-7, "%s: step vs -eta grad (central differences): rel %.3g", name,
@@ -241,9 +247,48 @@ static void check_session(nqm_optimizer optimizer, int steps)
     nqm_session_free(s);
 }
 
+/* One example at half its edge for 20000 steps: the loss decays like
+ * 1/t and the weighted kernel with it, which is no collapse (the run is
+ * monotone) and no catapult. */
+static void check_long_run(void)
+{
+    nqm_config cfg;
+    nqm_config_defaults(&cfg);
+    cfg.loss = LOSS_LOGISTIC;
+    cfg.y = 1;
+    cfg.eta_mode = ETA_RELATIVE;
+    cfg.eta_rel = 0.5;
+    cfg.x = malloc(sizeof *cfg.x);
+    cfg.x[0] = 1;
+    char err[256];
+    nqm_session *s = nqm_session_new(&cfg, err, sizeof err);
+    CHECK(s != NULL, "long run: %s", err);
+    if (!s) {
+        nqm_config_free(&cfg);
+        return;
+    }
+    for (int t = 0; t < 20000 && nqm_session_step(s) == 0; t++)
+        ;
+    nqm_run_summary sum;
+    nqm_session_summarize(s, &sum);
+    const nqm_record *rec = nqm_session_record(s);
+    CHECK(sum.steps == 20000 && sum.phases.regime == REGIME_MONOTONE &&
+              rec->phase != PHASE_COLLAPSED,
+          "long run: %ld steps, regime %s, last phase %d", sum.steps,
+          nqm_regime_name(sum.phases.regime), rec->phase);
+    CHECK(rec->lambda_max < 1e-3 * sum.lambda0[0], "long run: the weighted kernel %.3g from %.3g",
+          rec->lambda_max, sum.lambda0[0]);
+    printf("one example, 20000 steps at 0.5 eta_crit: loss %.2g, weighted lambda1 %.2g of its "
+           "start, regime %s\n",
+           rec->loss, rec->lambda_max / sum.lambda0[0], nqm_regime_name(sum.phases.regime));
+    nqm_session_free(s);
+    nqm_config_free(&cfg);
+}
+
 int main(void)
 {
     check_derivatives();
+    check_long_run();
     check_session(OPT_GD, 25);
     check_session(OPT_MOMENTUM, 10);
     return check_report("test_logistic");

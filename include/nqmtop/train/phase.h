@@ -66,6 +66,9 @@ void nqm_phase_reset(nqm_phase_detector *det, long t0);
 /* SGD: the loss rises and falls with the batches, so cycles and chaos
  * are not looked for (they would be the sampling's); kept over resets. */
 void nqm_phase_set_stochastic(nqm_phase_detector *det, int on);
+/* A kernel weighted by the loss's l'' (loss.h), which falls as the loss
+ * does: a small one is then no sign of collapse. */
+void nqm_phase_set_weighted(nqm_phase_detector *det, int on);
 /* Feed step t (consecutive from t0). Returns the label of step t. */
 nqm_phase nqm_phase_push(nqm_phase_detector *det, long t, const nqm_phase_obs *obs);
 void nqm_phase_summarize(const nqm_phase_detector *det, nqm_phase_summary *out);
