@@ -446,6 +446,27 @@ static void write_scaling_entry(FILE *f, const writer *w, int wa, int k, int j, 
     free(lw);
 }
 
+/* What one entry of a per-slice list says of model k along axis a at
+ * index j of the other axis (first: no separator before it). */
+typedef void (*slice_entry)(FILE *f, const writer *w, int a, int k, int j, int first);
+
+/* [one entry per model and value of the other axis] along axis a; null
+ * when a < 0 (the grid has no such axis). */
+static void write_slices(FILE *f, const writer *w, int a, slice_entry entry)
+{
+    const nqm_sweep_spec *spec = nqm_sweep_spec_of(w->sw);
+    if (a < 0) {
+        fputs("null", f);
+        return;
+    }
+    int others = spec->naxes > 1 ? spec->axis[1 - a].count : 1, first = 1;
+    fputc('[', f);
+    for (int k = 0; k < nqm_sweep_models(w->sw); k++)
+        for (int j = 0; j < others; j++, first = 0)
+            entry(f, w, a, k, j, first);
+    fputc(']', f);
+}
+
 /* The scaling fits when width is one of the axes (catapult runs only). */
 static void write_scaling(FILE *f, const writer *w)
 {
@@ -454,16 +475,7 @@ static void write_scaling(FILE *f, const writer *w)
     for (int a = 0; a < spec->naxes; a++)
         if (strcmp(spec->axis[a].key, "width") == 0)
             wa = a;
-    if (wa < 0) {
-        fputs("null", f);
-        return;
-    }
-    int others = spec->naxes > 1 ? spec->axis[1 - wa].count : 1, first = 1;
-    fputc('[', f);
-    for (int k = 0; k < nqm_sweep_models(w->sw); k++)
-        for (int j = 0; j < others; j++, first = 0)
-            write_scaling_entry(f, w, wa, k, j, first);
-    fputc(']', f);
+    write_slices(f, w, wa, write_scaling_entry);
 }
 
 /* Model k at index j of the other axis, along the learning-rate axis ea:
@@ -507,18 +519,7 @@ static void write_early_entry(FILE *f, const writer *w, int ea, int k, int j, in
  * axis (early.h), per model and value of the other axis. */
 static void write_early(FILE *f, const writer *w)
 {
-    const nqm_sweep_spec *spec = nqm_sweep_spec_of(w->sw);
-    int ea = nqm_sweep_eta_axis(spec);
-    if (ea < 0) {
-        fputs("null", f);
-        return;
-    }
-    int others = spec->naxes > 1 ? spec->axis[1 - ea].count : 1, first = 1;
-    fputc('[', f);
-    for (int k = 0; k < nqm_sweep_models(w->sw); k++)
-        for (int j = 0; j < others; j++, first = 0)
-            write_early_entry(f, w, ea, k, j, first);
-    fputc(']', f);
+    write_slices(f, w, nqm_sweep_eta_axis(nqm_sweep_spec_of(w->sw)), write_early_entry);
 }
 
 /* {"quantity", "steps", "branches": {model: [per point, grid order]}}:
